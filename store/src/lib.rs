@@ -1,0 +1,390 @@
+//! veille's system of record.
+//!
+//! Everything harvested and every curator decision lives in one embedded
+//! SQLite database (WAL mode). The tantivy index is derived from it and can
+//! always be rebuilt from it; nothing is ever only in the index.
+//!
+//! # Layout
+//! - `types`: the record types ([`Harvested`], [`NewItem`], [`Item`],
+//!   [`Review`], [`FetchState`], [`SourceHealth`] …), shared by every crate.
+//! - `schema`: the versioned schema and its migrations.
+//! - this file: [`Store`], the narrow interface the other crates use, kept
+//!   small so that another engine could take SQLite's place.
+//!
+//! Invariants: an item's id is a hash of its canonical URL ([`item_id`]), so
+//! storing the same URL twice updates, never duplicates; storing an item never
+//! touches its review.
+
+mod schema;
+mod types;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use sha2::{Digest, Sha256};
+
+pub use types::*;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "database schema version {found} is newer than this veille knows ({known}): upgrade veille"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("stored record is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The id of the item at this canonical URL: the first 16 bytes of its
+/// SHA-256, in hex.
+pub fn item_id(canonical_url: &str) -> String {
+    let digest = Sha256::digest(canonical_url.as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The system of record. Cheap to clone; safe to share between threads.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                    path: path.display().to_string(),
+                    source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+                })?;
+            }
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Store::from_connection(conn)
+    }
+
+    /// An in-memory store, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::from_connection(Connection::open_in_memory()?)
+    }
+
+    fn from_connection(mut conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (every
+        // write is a transaction), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stores an item: inserts it, updates it if its content changed, or
+    /// leaves it as it is. Never touches its review.
+    pub fn upsert_item(&self, item: &NewItem) -> Result<Upsert> {
+        self.upsert_items(std::slice::from_ref(item)).map(|v| v[0])
+    }
+
+    /// Stores many items in one transaction (see [`Store::upsert_item`]).
+    pub fn upsert_items(&self, items: &[NewItem]) -> Result<Vec<Upsert>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut out = Vec::with_capacity(items.len());
+        {
+            let mut find = tx.prepare_cached("SELECT content_hash FROM items WHERE id = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO items (id, url, source_id, title, text, author, published, lang,
+                    lang_confidence, country, candidate, content_hash, first_seen, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE items SET url = ?2, source_id = ?3, title = ?4, text = ?5, author = ?6,
+                    published = ?7, lang = ?8, lang_confidence = ?9, country = ?10,
+                    candidate = ?11, content_hash = ?12, updated_at = ?13
+                 WHERE id = ?1",
+            )?;
+            let now = Utc::now().to_rfc3339();
+            for item in items {
+                let id = item_id(&item.url);
+                let candidate = serde_json::to_string(&item.candidate)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let hash = content_hash(item);
+                let existing: Option<String> = find.query_row([&id], |r| r.get(0)).optional()?;
+                let args = params![
+                    id,
+                    item.url,
+                    item.source_id,
+                    item.title,
+                    item.text,
+                    item.author,
+                    item.published.map(|d| d.to_rfc3339()),
+                    item.lang,
+                    item.lang_confidence,
+                    item.country,
+                    candidate,
+                    hash,
+                    now,
+                ];
+                match existing {
+                    None => {
+                        insert.execute(args)?;
+                        out.push(Upsert::New);
+                    }
+                    Some(h) if h == hash => out.push(Upsert::Unchanged),
+                    Some(_) => {
+                        update.execute(args)?;
+                        out.push(Upsert::Updated);
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The item with this id, with its review.
+    pub fn get_item(&self, id: &str) -> Result<Option<Item>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?1"))?;
+        let item = stmt.query_row([id], read_item).optional()?;
+        item.transpose()
+    }
+
+    /// Calls `f` on every item, in id order, without holding them all in
+    /// memory. Used to rebuild the index.
+    pub fn for_each_item(&self, mut f: impl FnMut(Item)) -> Result<u64> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{ITEM_SELECT} ORDER BY i.id"))?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            f(read_item(row)??);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The items with these ids (those that exist), in no particular order.
+    pub fn get_items(&self, ids: &[String]) -> Result<Vec<Item>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(item) = self.get_item(id)? {
+                out.push(item);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of items stored.
+    pub fn item_count(&self) -> Result<u64> {
+        let conn = self.conn();
+        let n: i64 = conn.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// Records a curator's decision on an item (replacing an earlier one) and
+    /// appends it to the review log. Returns the item, or `None` when there
+    /// is no item with this id.
+    pub fn set_review(&self, id: &str, review: &Review) -> Result<Option<Item>> {
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let exists: Option<i64> = tx
+                .query_row("SELECT 1 FROM items WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            if exists.is_none() {
+                return Ok(None);
+            }
+            let decision = match review.decision {
+                Decision::Approve => "approve",
+                Decision::Reject => "reject",
+            };
+            let at = review.at.to_rfc3339();
+            tx.execute(
+                "INSERT INTO reviews (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(item_id) DO UPDATE SET decision = ?2, curator = ?3, note = ?4, at = ?5",
+                params![id, decision, review.curator, review.note, at],
+            )?;
+            tx.execute(
+                "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, decision, review.curator, review.note, at],
+            )?;
+            tx.commit()?;
+        }
+        self.get_item(id)
+    }
+
+    /// The HTTP cache state of a URL.
+    pub fn fetch_state(&self, url: &str) -> Result<Option<FetchState>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT url, etag, last_modified, fetched_at, not_before FROM fetch_state WHERE url = ?1",
+        )?;
+        let state = stmt
+            .query_row([url], |r| {
+                Ok(FetchState {
+                    url: r.get(0)?,
+                    etag: r.get(1)?,
+                    last_modified: r.get(2)?,
+                    fetched_at: parse_utc(r.get::<_, Option<String>>(3)?),
+                    not_before: parse_utc(r.get::<_, Option<String>>(4)?),
+                })
+            })
+            .optional()?;
+        Ok(state)
+    }
+
+    /// Remembers the HTTP cache state of a URL.
+    pub fn put_fetch_state(&self, state: &FetchState) -> Result<()> {
+        let conn = self.conn();
+        conn.prepare_cached(
+            "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, not_before)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, fetched_at = ?4, not_before = ?5",
+        )?
+        .execute(params![
+            state.url,
+            state.etag,
+            state.last_modified,
+            state.fetched_at.map(|d| d.to_rfc3339()),
+            state.not_before.map(|d| d.to_rfc3339()),
+        ])?;
+        Ok(())
+    }
+
+    /// Records the outcome of a fetch of a source, updating its health.
+    pub fn record_source_outcome(&self, outcome: &SourceOutcome) -> Result<()> {
+        let conn = self.conn();
+        let at = outcome.at.to_rfc3339();
+        if outcome.outcome == "failed" {
+            conn.prepare_cached(
+                "INSERT INTO source_health (source_id, last_fetch, last_outcome, last_error,
+                    consecutive_failures, failing_since)
+                 VALUES (?1, ?2, 'failed', ?3, 1, ?2)
+                 ON CONFLICT(source_id) DO UPDATE SET last_fetch = ?2, last_outcome = 'failed',
+                    last_error = ?3, consecutive_failures = consecutive_failures + 1,
+                    failing_since = coalesce(failing_since, ?2)",
+            )?
+            .execute(params![outcome.source_id, at, outcome.error])?;
+        } else {
+            conn.prepare_cached(
+                "INSERT INTO source_health (source_id, last_fetch, last_outcome, last_error,
+                    last_success, consecutive_failures, failing_since)
+                 VALUES (?1, ?2, ?3, NULL, ?2, 0, NULL)
+                 ON CONFLICT(source_id) DO UPDATE SET last_fetch = ?2, last_outcome = ?3,
+                    last_error = NULL, last_success = ?2, consecutive_failures = 0,
+                    failing_since = NULL",
+            )?
+            .execute(params![outcome.source_id, at, outcome.outcome])?;
+        }
+        Ok(())
+    }
+
+    /// The health of every source the store has heard of (fetched, or holding
+    /// items), by id.
+    pub fn source_health(&self) -> Result<Vec<SourceHealth>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "WITH ids AS (SELECT source_id FROM source_health UNION SELECT DISTINCT source_id FROM items)
+             SELECT ids.source_id, h.last_fetch, h.last_outcome, h.last_error, h.last_success,
+                    coalesce(h.consecutive_failures, 0), h.failing_since,
+                    (SELECT count(*) FROM items i WHERE i.source_id = ids.source_id)
+             FROM ids LEFT JOIN source_health h ON h.source_id = ids.source_id
+             ORDER BY ids.source_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SourceHealth {
+                source_id: r.get(0)?,
+                last_fetch: parse_utc(r.get(1)?),
+                last_outcome: r.get(2)?,
+                last_error: r.get(3)?,
+                last_success: parse_utc(r.get(4)?),
+                consecutive_failures: r.get::<_, i64>(5)? as u32,
+                failing_since: parse_utc(r.get(6)?),
+                item_count: r.get::<_, i64>(7)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+}
+
+const ITEM_SELECT: &str = "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
+        i.lang, i.lang_confidence, i.country, i.candidate, i.first_seen, i.updated_at,
+        r.decision, r.curator, r.note, r.at
+     FROM items i LEFT JOIN reviews r ON r.item_id = i.id";
+
+fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
+    let candidate: String = r.get(10)?;
+    let candidate = match serde_json::from_str(&candidate) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(StoreError::Corrupt(format!("candidate: {e}")))),
+    };
+    let decision: Option<String> = r.get(13)?;
+    let review = match decision.as_deref() {
+        None => None,
+        Some(d) => Some(Review {
+            decision: match d {
+                "approve" => Decision::Approve,
+                "reject" => Decision::Reject,
+                other => return Ok(Err(StoreError::Corrupt(format!("decision {other:?}")))),
+            },
+            curator: r.get(14)?,
+            note: r.get(15)?,
+            at: parse_utc(r.get(16)?).unwrap_or_default(),
+        }),
+    };
+    Ok(Ok(Item {
+        id: r.get(0)?,
+        url: r.get(1)?,
+        source_id: r.get(2)?,
+        title: r.get(3)?,
+        text: r.get(4)?,
+        author: r.get(5)?,
+        published: r
+            .get::<_, Option<String>>(6)?
+            .and_then(|s| DateTime::<FixedOffset>::parse_from_rfc3339(&s).ok()),
+        lang: r.get(7)?,
+        lang_confidence: r.get(8)?,
+        country: r.get(9)?,
+        candidate,
+        first_seen: parse_utc(r.get(11)?).unwrap_or_default(),
+        updated_at: parse_utc(r.get(12)?).unwrap_or_default(),
+        review,
+    }))
+}
+
+fn parse_utc(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|d| d.with_timezone(&Utc))
+}
+
+fn content_hash(item: &NewItem) -> String {
+    let json = serde_json::to_vec(item).unwrap_or_default();
+    let digest = Sha256::digest(&json);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,192 @@
+//! The record types of the system of record: what the crawler harvests, what
+//! ingestion derives from it, and what curators decide.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What the crawler hands to ingestion: one entry of a feed or one page,
+/// before extraction, language and candidate detection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Harvested {
+    /// The source (`sources.toml` id) this came from.
+    pub source_id: String,
+    /// The entry's or page's URL, already normalized (canonical when known).
+    pub url: String,
+    /// Title given by the feed entry, if any.
+    pub title: Option<String>,
+    /// Author given by the feed entry, if any.
+    pub author: Option<String>,
+    /// Publication date given by the feed entry, if any.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// Summary or content of the feed entry (may be HTML), if any.
+    pub summary: Option<String>,
+    /// The whole HTML page (an article page, or the page an entry links to).
+    pub html: Option<String>,
+    /// Language declared by the feed (`<language>`, `xml:lang`), if any.
+    pub declared_lang: Option<String>,
+    /// Hints from the source: its `languages`.
+    pub source_languages: Vec<String>,
+    /// The source's country (ISO 3166-1 alpha-2), if given.
+    pub source_country: Option<String>,
+}
+
+/// A place named by an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub name: String,
+    /// ISO 3166-1 alpha-2, when known.
+    pub country: Option<String>,
+}
+
+/// Whether an item describes a concrete SSE practice, and why.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// 0..1.
+    pub score: f64,
+    pub is_candidate: bool,
+    /// ESSGlobal theme ids (`T1` … `T19`).
+    pub themes: Vec<String>,
+    pub places: Vec<Place>,
+    /// The phrases that weighed.
+    pub evidence: Vec<String>,
+}
+
+/// An item as ingestion prepared it, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewItem {
+    pub url: String,
+    pub source_id: String,
+    pub title: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub published: Option<DateTime<FixedOffset>>,
+    /// ISO 639-1, when detected.
+    pub lang: Option<String>,
+    pub lang_confidence: f64,
+    pub country: Option<String>,
+    pub candidate: Candidate,
+}
+
+/// A curator's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+/// Where an item stands in the review workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Unreviewed,
+    Approved,
+    Rejected,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unreviewed => "unreviewed",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "unreviewed" => Some(Status::Unreviewed),
+            "approved" => Some(Status::Approved),
+            "rejected" => Some(Status::Rejected),
+            _ => None,
+        }
+    }
+}
+
+impl From<Decision> for Status {
+    fn from(d: Decision) -> Status {
+        match d {
+            Decision::Approve => Status::Approved,
+            Decision::Reject => Status::Rejected,
+        }
+    }
+}
+
+/// A curator's decision on an item, with who and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub decision: Decision,
+    pub curator: String,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// An item as the store holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Hash of the canonical URL (see [`crate::item_id`]).
+    pub id: String,
+    pub url: String,
+    pub source_id: String,
+    pub title: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub published: Option<DateTime<FixedOffset>>,
+    pub lang: Option<String>,
+    pub lang_confidence: f64,
+    pub country: Option<String>,
+    pub candidate: Candidate,
+    pub first_seen: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub review: Option<Review>,
+}
+
+impl Item {
+    pub fn status(&self) -> Status {
+        self.review
+            .as_ref()
+            .map_or(Status::Unreviewed, |r| r.decision.into())
+    }
+}
+
+/// What storing an item did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    New,
+    Updated,
+    Unchanged,
+}
+
+/// The HTTP cache state of one URL, for conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FetchState {
+    pub url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// Earliest time the server asked us to come back (Retry-After, max-age, ttl).
+    pub not_before: Option<DateTime<Utc>>,
+}
+
+/// The outcome of one fetch of a source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceOutcome {
+    pub source_id: String,
+    pub at: DateTime<Utc>,
+    /// `ok`, `not_modified` or `failed`.
+    pub outcome: String,
+    pub error: Option<String>,
+}
+
+/// The health of a source, as the store remembers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceHealth {
+    pub source_id: String,
+    pub last_fetch: Option<DateTime<Utc>>,
+    pub last_outcome: Option<String>,
+    pub last_error: Option<String>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub consecutive_failures: u32,
+    pub failing_since: Option<DateTime<Utc>>,
+    pub item_count: u64,
+}
