@@ -1,0 +1,94 @@
+//! The search request and its results, as plain data: what the API and the
+//! terminal ask of the index, and what they get back.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first; with an empty query, newest first.
+    #[default]
+    Relevance,
+    /// Newest publication date first.
+    Date,
+    /// Highest candidate score first.
+    Score,
+}
+
+/// A search: a query string plus filters, a sort and a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// The query, in tantivy's query syntax (words, "phrases", -exclusion,
+    /// OR). Empty lists everything.
+    pub q: String,
+    /// Filters; each is an exact value (ISO 639-1, ISO 3166-1 alpha-2, an
+    /// ESSGlobal theme id, a source id, a status).
+    pub lang: Option<String>,
+    pub country: Option<String>,
+    pub theme: Option<String>,
+    pub source: Option<String>,
+    pub status: Option<String>,
+    /// Publication date bounds, inclusive.
+    pub from: Option<DateTime<FixedOffset>>,
+    pub to: Option<DateTime<FixedOffset>>,
+    pub sort: Sort,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            lang: None,
+            country: None,
+            theme: None,
+            source: None,
+            status: None,
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: 20,
+        }
+    }
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub source: String,
+    pub lang: Option<String>,
+    /// RFC 3339, with the offset the page gave.
+    pub published: Option<String>,
+    /// A fragment of the text with the matched words marked `<mark>…</mark>`
+    /// (the rest HTML-escaped).
+    pub snippet: String,
+    pub candidate_score: f64,
+    pub themes: Vec<String>,
+    pub status: String,
+}
+
+/// Counts of the matching items per value of each facet field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Facets {
+    pub lang: BTreeMap<String, u64>,
+    pub country: BTreeMap<String, u64>,
+    pub theme: BTreeMap<String, u64>,
+    pub source: BTreeMap<String, u64>,
+    pub status: BTreeMap<String, u64>,
+}
+
+/// The results of a search: one page of hits, the total and the facets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
