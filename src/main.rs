@@ -1,1 +1,148 @@
-fn main() {}
+//! The `veille` command line: parses arguments, sets up logging, and calls
+//! the library (`veille::pipeline`, `veille::scheduler`) and the crates.
+
+mod commands;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// veille: international monitoring of social and solidarity economy
+/// practices. Crawls the feeds and pages listed in sources.toml, finds
+/// candidate best practices, and serves them to curators and analysts.
+#[derive(Debug, Parser)]
+#[command(name = "veille", version, about, long_about = None)]
+pub struct Cli {
+    /// The list of sources.
+    #[arg(long, global = true, value_name = "PATH", default_value = "./sources.toml")]
+    pub config: PathBuf,
+
+    /// The data directory (veille.db and index/).
+    #[arg(long, global = true, value_name = "DIR", default_value = "./data")]
+    pub data: PathBuf,
+
+    /// Address the API listens on (run, serve).
+    #[arg(long, global = true, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Log format on standard error.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Only log warnings and errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Schedule every enabled source by its cron expression and serve the
+    /// API, until Ctrl-C.
+    Run,
+    /// Crawl sources now, then print a summary and exit.
+    Crawl {
+        /// One pass over the sources, then exit (required: the scheduler
+        /// is `veille run`).
+        #[arg(long, required = true)]
+        once: bool,
+        /// Crawl only this source (repeatable); default: every enabled source.
+        #[arg(long = "source", value_name = "ID")]
+        sources: Vec<String>,
+    },
+    /// Serve the API over existing data, without crawling.
+    Serve,
+    /// Search the index from the terminal, as the API does.
+    Search {
+        /// The query (words, "phrases", -excluded, OR).
+        query: String,
+        /// Only items in this language (ISO 639-1).
+        #[arg(long)]
+        lang: Option<String>,
+        /// How many hits to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print the API's response object as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check and inspect the list of sources.
+    Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
+    },
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// Run extraction, language and candidate detection on saved files and
+    /// print one JSON object per input, one per line, in input order. Exits
+    /// with status 1 if any input failed (its object carries an "error").
+    Extract {
+        /// The inputs are plain text, not HTML.
+        #[arg(long)]
+        text: bool,
+        /// The page's address, for a single input.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// A file of lines `PATH<TAB>URL`, for many inputs.
+        #[arg(long, value_name = "TSV")]
+        manifest: Option<PathBuf>,
+        /// Files to read; `-` reads standard input.
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Validate the config, print every problem, and show each source with
+    /// its schedule and health.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli);
+    match commands::dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("veille: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn init_logging(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let default = if cli.quiet {
+        "warn"
+    } else {
+        "warn,veille=info,veille_crawler=info,veille_indexer=info,veille_search_api=info"
+    };
+    let filter = EnvFilter::try_from_env("VEILLE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

@@ -1,1 +1,8 @@
-//! e2e
+//! End-to-end tests of the `veille` binary, in one test binary. They start a
+//! local HTTP server on 127.0.0.1 that serves the fixture world
+//! (`tests/fixtures/e2e/`), run the real binary against it, and check the
+//! result through the API. Nothing here reaches beyond 127.0.0.1.
+
+mod cli;
+mod support;
+mod world;

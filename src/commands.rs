@@ -1,0 +1,416 @@
+//! One function per command. Each loads what it needs (config, store, index)
+//! and calls the library; errors go back to `main` as `anyhow` chains.
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use chrono::Utc;
+use veille::data::DataDir;
+use veille::pipeline::Pipeline;
+use veille_crawler::config::{Config, Source};
+use veille_crawler::Crawler;
+use veille_search_api::{ApiState, Curators, SourceInfo};
+
+use crate::{Cli, Command, SourcesCommand};
+
+/// Sources crawled at once in a pass (the crawler still keeps one request at
+/// a time per host).
+const PASS_CONCURRENCY: usize = 16;
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let data = DataDir::new(&cli.data);
+    match cli.command {
+        Command::Run => runtime()?.block_on(run(&cli.config, &data, cli.listen, true)),
+        Command::Serve => runtime()?.block_on(run(&cli.config, &data, cli.listen, false)),
+        Command::Crawl { once: _, sources } => {
+            runtime()?.block_on(crawl_once(&cli.config, &data, &sources))
+        }
+        Command::Search {
+            query,
+            lang,
+            limit,
+            json,
+        } => search(&data, query, lang, limit, json),
+        Command::Sources {
+            command: SourcesCommand::Check,
+        } => sources_check(&cli.config, &data),
+        Command::Reindex => reindex(&data),
+        Command::Extract {
+            text,
+            url,
+            manifest,
+            files,
+        } => extract(text, url, manifest, files),
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn load_config(path: &Path) -> anyhow::Result<Config> {
+    veille_crawler::config::load(path).map_err(|errors| {
+        anyhow::anyhow!(
+            "{} has {} problem(s):\n{errors}",
+            path.display(),
+            errors.0.len()
+        )
+    })
+}
+
+fn source_infos(config: &Config) -> Vec<SourceInfo> {
+    config
+        .sources
+        .iter()
+        .map(|s| SourceInfo {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            url: s.url.to_string(),
+            kind: s.kind.to_string(),
+            enabled: s.enabled,
+            schedule: s.schedule_expr.clone(),
+            country: s.country.clone(),
+            languages: s.languages.clone(),
+            network: s.network.clone(),
+        })
+        .collect()
+}
+
+fn curators() -> anyhow::Result<Curators> {
+    let spec = std::env::var("VEILLE_CURATOR_TOKENS").unwrap_or_default();
+    let curators = Curators::parse(&spec)
+        .map_err(|e| anyhow::anyhow!("VEILLE_CURATOR_TOKENS: {e}"))?;
+    if curators.is_empty() {
+        tracing::warn!(
+            "no curator tokens: reviews are refused; set VEILLE_CURATOR_TOKENS=\"name=token,...\""
+        );
+    }
+    Ok(curators)
+}
+
+async fn shutdown_signal() {
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        tracing::error!(cause = %e, "cannot listen for Ctrl-C");
+        std::future::pending::<()>().await;
+    }
+    tracing::info!("shutting down");
+}
+
+/// `veille run` (with the scheduler) and `veille serve` (without).
+async fn run(
+    config_path: &Path,
+    data: &DataDir,
+    listen: std::net::SocketAddr,
+    schedule: bool,
+) -> anyhow::Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let store = data.open_store()?;
+    let index = data.open_index()?;
+    let state = ApiState {
+        store: store.clone(),
+        index: index.clone(),
+        curators: Arc::new(curators()?),
+        sources: Arc::new(RwLock::new(source_infos(&config))),
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(address = %listener.local_addr()?, "API listening");
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut api_stop = stop_rx.clone();
+    let api = tokio::spawn(veille_search_api::serve(listener, state, async move {
+        let _ = api_stop.wait_for(|stop| *stop).await;
+    }));
+    let scheduler = if schedule {
+        let crawler = Crawler::new(&config.crawler, store.clone())?;
+        let pipeline = Pipeline {
+            store,
+            index,
+            crawler,
+        };
+        Some(tokio::spawn(veille::scheduler::run(
+            pipeline,
+            config.sources.clone(),
+            stop_rx,
+        )))
+    } else {
+        None
+    };
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    if let Some(scheduler) = scheduler {
+        scheduler.await??;
+    }
+    api.await??;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn crawl_once(
+    config_path: &Path,
+    data: &DataDir,
+    only: &[String],
+) -> anyhow::Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let sources: Vec<Source> = if only.is_empty() {
+        config.sources.iter().filter(|s| s.enabled).cloned().collect()
+    } else {
+        let unknown: Vec<&str> = only
+            .iter()
+            .filter(|id| config.source(id).is_none())
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            anyhow::bail!(
+                "no source with id {} in {}",
+                unknown.join(", "),
+                config_path.display()
+            );
+        }
+        only.iter().filter_map(|id| config.source(id).cloned()).collect()
+    };
+    let store = data.open_store()?;
+    let index = data.open_index()?;
+    let crawler = Crawler::new(&config.crawler, store.clone())?;
+    let pipeline = Pipeline {
+        store,
+        index,
+        crawler,
+    };
+    let summary = pipeline.pass(&sources, PASS_CONCURRENCY).await?;
+    println!("{summary}");
+    Ok(if summary.sources_failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn search(
+    data: &DataDir,
+    query: String,
+    lang: Option<String>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let index = data.open_index()?;
+    let request = veille_indexer::search::SearchRequest {
+        q: query,
+        lang,
+        per_page: limit.clamp(1, 100),
+        ..Default::default()
+    };
+    let response = veille_search_api::search(&index, &request).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &response)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{} hit(s)", response.total)?;
+    for hit in &response.hits {
+        writeln!(
+            out,
+            "\n{}  [{}] {} · {} · score {:.2} · {}",
+            hit.title,
+            hit.lang.as_deref().unwrap_or("??"),
+            hit.source,
+            hit.published.as_deref().unwrap_or("undated"),
+            hit.candidate_score,
+            hit.status
+        )?;
+        writeln!(out, "  {}", hit.url)?;
+        let snippet = hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m");
+        writeln!(out, "  {}", html_unescape(&snippet))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn sources_check(config_path: &Path, data: &DataDir) -> anyhow::Result<ExitCode> {
+    let config = match veille_crawler::config::load(config_path) {
+        Ok(c) => c,
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!(
+                "{}: {} problem(s); nothing was changed",
+                config_path.display(),
+                errors.0.len()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let health: std::collections::HashMap<String, veille_store::SourceHealth> =
+        if data.db_path().exists() {
+            data.open_store()?
+                .source_health()?
+                .into_iter()
+                .map(|h| (h.source_id.clone(), h))
+                .collect()
+        } else {
+            Default::default()
+        };
+    let now = Utc::now();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<24} {:<5} {:<8} {:<20} {:<10} {:>6}  last error",
+        "source", "kind", "enabled", "next run (UTC)", "status", "items"
+    )?;
+    for s in &config.sources {
+        let next = veille_crawler::schedule::next_run(s, now)
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "never".into());
+        let h = health.get(&s.id);
+        let status = match h {
+            None => "new".to_string(),
+            Some(h) if h.consecutive_failures > 0 => format!(
+                "failing×{}",
+                h.consecutive_failures
+            ),
+            Some(_) => "ok".to_string(),
+        };
+        let error = h
+            .and_then(|h| {
+                let since = h.failing_since?.format("%Y-%m-%d %H:%M");
+                Some(format!("since {since}: {}", h.last_error.as_deref()?))
+            })
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:<24} {:<5} {:<8} {:<20} {:<10} {:>6}  {}",
+            s.id,
+            s.kind.to_string(),
+            if s.enabled { "yes" } else { "no" },
+            next,
+            status,
+            h.map_or(0, |h| h.item_count),
+            error
+        )?;
+    }
+    writeln!(
+        out,
+        "{}: {} source(s), {} enabled, no problems",
+        config_path.display(),
+        config.sources.len(),
+        config.sources.iter().filter(|s| s.enabled).count()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reindex(data: &DataDir) -> anyhow::Result<ExitCode> {
+    let store = data.open_store()?;
+    let path = data.index_path();
+    let started = std::time::Instant::now();
+    let n = veille_indexer::index::Index::rebuild(&path, &store)
+        .with_context(|| format!("cannot rebuild the index in {} (is veille running? stop it first)", path.display()))?;
+    println!(
+        "reindexed {n} item(s) into {} in {:.1} s",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One input of `veille extract`: where to read it, and the page's address.
+struct ExtractInput {
+    path: PathBuf,
+    url: Option<String>,
+}
+
+fn extract(
+    text: bool,
+    url: Option<String>,
+    manifest: Option<PathBuf>,
+    files: Vec<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let mut inputs: Vec<ExtractInput> = Vec::new();
+    if let Some(manifest) = &manifest {
+        let file = std::fs::File::open(manifest)
+            .with_context(|| format!("cannot read manifest {}", manifest.display()))?;
+        for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.with_context(|| format!("cannot read manifest {}", manifest.display()))?;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.split_once('\t') {
+                Some((path, url)) => inputs.push(ExtractInput {
+                    path: PathBuf::from(path),
+                    url: Some(url.trim().to_string()).filter(|u| !u.is_empty()),
+                }),
+                None => inputs.push(ExtractInput {
+                    path: PathBuf::from(line.trim()),
+                    url: None,
+                }),
+            }
+            let _ = n;
+        }
+    }
+    if url.is_some() && files.len() + inputs.len() > 1 {
+        anyhow::bail!("--url gives the address of a single input; use --manifest for many");
+    }
+    inputs.extend(files.into_iter().map(|path| ExtractInput {
+        path,
+        url: url.clone(),
+    }));
+    if inputs.is_empty() {
+        anyhow::bail!("nothing to extract: give files, `-` for standard input, or --manifest");
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = false;
+    for input in &inputs {
+        let name = input.path.display().to_string();
+        let value = match read_input(&input.path) {
+            Ok(bytes) => {
+                let analysis = if text {
+                    veille_indexer::ingest::analyze_text(&String::from_utf8_lossy(&bytes))
+                } else {
+                    let html = veille_crawler::decode_html(&bytes, None);
+                    veille_indexer::ingest::analyze_html(&html, input.url.as_deref())
+                };
+                let mut value = serde_json::to_value(&analysis)?;
+                if let Some(obj) = value.as_object_mut() {
+                    obj.insert("input".into(), name.into());
+                }
+                value
+            }
+            Err(e) => {
+                failed = true;
+                serde_json::json!({ "input": name, "error": format!("{e:#}") })
+            }
+        };
+        serde_json::to_writer(&mut out, &value)?;
+        writeln!(out)?;
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+    } else {
+        bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,14 @@
+//! The `veille` binary's library: the pipeline that wires the crates together
+//! and the scheduler of `veille run`. `main.rs` only parses the command line
+//! and calls in here, so tests and benchmarks drive the same code.
+//!
+//! # Layout
+//! - `pipeline`: one source's crawl report → ingestion (extract, language,
+//!   candidate) → store → index; and a whole pass over many sources.
+//! - `scheduler`: every enabled source on its own cron schedule, until
+//!   shutdown.
+//! - `data`: where things live in the data directory.
+
+pub mod data;
+pub mod pipeline;
+pub mod scheduler;

@@ -1,0 +1,245 @@
+//! The pipeline: crawl a source, prepare what it harvested (extract,
+//! language, candidate), store it, index it. A pass runs it over many sources
+//! at once (the crawler keeps each host polite) and commits the index once.
+//!
+//! A failure is recorded on its source and never stops the others.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use futures_util::StreamExt;
+use veille_crawler::config::Source;
+use veille_crawler::{Crawler, FetchOutcome, SourceReport};
+use veille_indexer::index::Index;
+use veille_store::{Harvested, SourceOutcome, Store, Upsert};
+
+/// What ingesting a batch of harvested entries did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct IngestCounts {
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub candidates: u64,
+}
+
+impl IngestCounts {
+    fn add(&mut self, other: IngestCounts) {
+        self.new += other.new;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.candidates += other.candidates;
+    }
+}
+
+/// What one source's crawl and ingestion did.
+#[derive(Debug, Clone)]
+pub struct SourceResult {
+    pub source_id: String,
+    /// `ok`, `not_modified` or `failed`.
+    pub outcome: &'static str,
+    pub error: Option<String>,
+    pub counts: IngestCounts,
+    /// 304 responses (the feed's and its pages').
+    pub not_modified: u64,
+    pub requests: u64,
+    /// Non-fatal problems (an article page that failed, an entry skipped).
+    pub warnings: Vec<String>,
+}
+
+/// The summary of a pass over many sources.
+#[derive(Debug, Default, Clone)]
+pub struct PassSummary {
+    pub sources_ok: u64,
+    pub sources_failed: u64,
+    pub counts: IngestCounts,
+    pub not_modified: u64,
+    pub requests: u64,
+    pub results: Vec<SourceResult>,
+}
+
+impl std::fmt::Display for PassSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for r in &self.results {
+            match &r.error {
+                Some(e) => writeln!(f, "  {:<24} failed: {e}", r.source_id)?,
+                None => writeln!(
+                    f,
+                    "  {:<24} {}: {} new, {} updated, {} unchanged, {} candidates",
+                    r.source_id,
+                    r.outcome,
+                    r.counts.new,
+                    r.counts.updated,
+                    r.counts.unchanged,
+                    r.counts.candidates
+                )?,
+            }
+            for w in &r.warnings {
+                writeln!(f, "  {:<24}   warning: {w}", "")?;
+            }
+        }
+        write!(
+            f,
+            "sources: {} ok, {} failed; items: {} new, {} updated, {} unchanged; candidates: {}; \
+             requests: {} ({} not modified)",
+            self.sources_ok,
+            self.sources_failed,
+            self.counts.new,
+            self.counts.updated,
+            self.counts.unchanged,
+            self.counts.candidates,
+            self.requests,
+            self.not_modified
+        )
+    }
+}
+
+/// Prepares, stores and indexes harvested entries (without committing the
+/// index). Synchronous: CPU and disk work, to run under `spawn_blocking`.
+pub fn ingest(
+    store: &Store,
+    index: &Index,
+    harvested: &[Harvested],
+) -> anyhow::Result<IngestCounts> {
+    let items: Vec<_> = harvested.iter().map(veille_indexer::ingest::prepare).collect();
+    let outcomes = store.upsert_items(&items)?;
+    let mut counts = IngestCounts::default();
+    let mut changed = Vec::new();
+    for (item, outcome) in items.iter().zip(&outcomes) {
+        match outcome {
+            Upsert::New => counts.new += 1,
+            Upsert::Updated => counts.updated += 1,
+            Upsert::Unchanged => counts.unchanged += 1,
+        }
+        if item.candidate.is_candidate {
+            counts.candidates += 1;
+        }
+        if *outcome != Upsert::Unchanged {
+            changed.push(veille_store::item_id(&item.url));
+        }
+    }
+    let stored = store.get_items(&changed)?;
+    index.upsert_many(&stored)?;
+    Ok(counts)
+}
+
+/// Crawls, ingests and indexes sources; shared by `crawl --once` and `run`.
+#[derive(Clone)]
+pub struct Pipeline {
+    pub store: Store,
+    pub index: Arc<Index>,
+    pub crawler: Crawler,
+}
+
+impl Pipeline {
+    /// Crawls one source and ingests what it brought, recording the outcome
+    /// on the source. Does not commit the index.
+    pub async fn run_source(&self, source: &Source) -> SourceResult {
+        let report = self.crawler.crawl_source(source).await;
+        let SourceReport {
+            source_id,
+            outcome,
+            harvested,
+            unchanged,
+            not_modified,
+            requests,
+            errors,
+        } = report;
+        let mut result = SourceResult {
+            source_id,
+            outcome: "ok",
+            error: None,
+            counts: IngestCounts {
+                unchanged,
+                ..IngestCounts::default()
+            },
+            not_modified,
+            requests,
+            warnings: errors,
+        };
+        match outcome {
+            FetchOutcome::Ok => {}
+            FetchOutcome::NotModified => result.outcome = "not_modified",
+            FetchOutcome::Failed(e) => {
+                result.outcome = "failed";
+                result.error = Some(e);
+            }
+        }
+        if !harvested.is_empty() {
+            let (store, index) = (self.store.clone(), self.index.clone());
+            let ingested =
+                tokio::task::spawn_blocking(move || ingest(&store, &index, &harvested)).await;
+            match ingested {
+                Ok(Ok(counts)) => result.counts.add(counts),
+                Ok(Err(e)) => {
+                    result.outcome = "failed";
+                    result.error = Some(format!("ingestion failed: {e:#}"));
+                }
+                Err(e) => {
+                    result.outcome = "failed";
+                    result.error = Some(format!("ingestion panicked: {e}"));
+                }
+            }
+        }
+        let outcome = SourceOutcome {
+            source_id: result.source_id.clone(),
+            at: Utc::now(),
+            outcome: result.outcome.to_string(),
+            error: result.error.clone(),
+        };
+        let store = self.store.clone();
+        match tokio::task::spawn_blocking(move || store.record_source_outcome(&outcome)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(source = %result.source_id, cause = %e, "cannot record the source's outcome"),
+            Err(e) => tracing::error!(source = %result.source_id, cause = %e, "recording the outcome panicked"),
+        }
+        match &result.error {
+            Some(e) => tracing::warn!(source = %result.source_id, error = %e, "source failed"),
+            None => tracing::info!(
+                source = %result.source_id,
+                outcome = result.outcome,
+                new = result.counts.new,
+                updated = result.counts.updated,
+                unchanged = result.counts.unchanged,
+                "source crawled"
+            ),
+        }
+        result
+    }
+
+    /// Commits the index so that searchers see what was ingested.
+    pub async fn commit(&self) -> anyhow::Result<()> {
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || index.commit()).await??;
+        Ok(())
+    }
+
+    /// One pass over `sources`, `concurrency` at a time (the crawler still
+    /// fetches one request at a time per host), then an index commit.
+    pub async fn pass(&self, sources: &[Source], concurrency: usize) -> anyhow::Result<PassSummary> {
+        let mut results: Vec<SourceResult> = futures_util::stream::iter(sources)
+            .map(|s| self.run_source(s))
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
+        self.commit().await?;
+        let order: std::collections::HashMap<&str, usize> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        results.sort_by_key(|r| order.get(r.source_id.as_str()).copied());
+        let mut summary = PassSummary::default();
+        for r in &results {
+            if r.error.is_some() {
+                summary.sources_failed += 1;
+            } else {
+                summary.sources_ok += 1;
+            }
+            summary.counts.add(r.counts);
+            summary.not_modified += r.not_modified;
+            summary.requests += r.requests;
+        }
+        summary.results = results;
+        Ok(summary)
+    }
+}
