@@ -1,1 +1,484 @@
-//! index (being written)
+//! The tantivy index, derived from the store, and search over it.
+//!
+//! The store (SQLite) is the system of record; this index can always be
+//! rebuilt from it ([`Index::rebuild`], behind `veille reindex`). One
+//! [`Index`] is shared as `Arc<Index>` by the ingestion pipeline (which
+//! upserts and commits once per batch) and the search API (which searches
+//! concurrently, never blocked by a writer). Every call is synchronous: call
+//! it under `spawn_blocking`.
+//!
+//! # Layout
+//! - `schema`: fields, and how an item becomes a document.
+//! - `analyzers`: per-language text analysis (stemming, accent folding), all
+//!   registered in one place.
+//! - `query`: the user's query string and the filters → a tantivy query.
+//! - `facets`: facet counts over every matching document.
+//! - `snippets`: `<mark>`ed, HTML-escaped fragments.
+//!
+//! Invariants: an item is one document, whose `id` term is deleted before it
+//! is added again; nothing is visible to searches before [`Index::commit`];
+//! a changed analyzer changes the schema (its name is versioned), so an old
+//! index is reported, never silently mixed.
+
+mod analyzers;
+mod facets;
+mod query;
+mod schema;
+mod snippets;
+#[cfg(test)]
+mod tests;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::query::{Query, QueryParser};
+use tantivy::schema::{Field, Value};
+use tantivy::{
+    DocAddress, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentReader,
+    TantivyDocument, TantivyError, Term,
+};
+use veille_store::{Item, Store};
+
+use crate::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
+use facets::FacetsCollector;
+use schema::Fields;
+use snippets::Snippets;
+
+/// Memory of the index writer, shared by its indexing threads.
+const WRITER_MEMORY_BYTES: usize = 50_000_000;
+
+/// Deepest result a page may start at.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// Most hits on one page.
+pub const MAX_PER_PAGE: usize = 100;
+
+/// Items added between two commits of [`Index::rebuild`].
+const REBUILD_COMMIT_EVERY: u64 = 100_000;
+
+/// What can go wrong with the index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The user's request cannot be run; the message says what to change.
+    #[error("{0}")]
+    BadQuery(String),
+    #[error(
+        "index {} was built with another schema (by another version of veille): \
+         rebuild it with `veille reindex`",
+        dir.display()
+    )]
+    SchemaMismatch { dir: PathBuf },
+    #[error(
+        "index {} is in use by another process: stop the other veille \
+         (serve, run or reindex) and retry",
+        dir.display()
+    )]
+    Locked { dir: PathBuf },
+    #[error("index {}: {source}", dir.display())]
+    Open { dir: PathBuf, source: TantivyError },
+    #[error("index: {0}")]
+    Tantivy(#[from] TantivyError),
+    #[error("index {}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("reading the store to rebuild the index: {0}")]
+    Store(#[from] veille_store::StoreError),
+}
+
+/// The search index. `Send + Sync`: share it as `Arc<Index>`.
+pub struct Index {
+    fields: Fields,
+    parser: QueryParser,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating it if absent. An index built with
+    /// another schema is refused with [`IndexError::SchemaMismatch`].
+    pub fn open(dir: &Path) -> Result<Index, IndexError> {
+        recover_interrupted_swap(dir)?;
+        fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let open_err = |source: TantivyError| IndexError::Open {
+            dir: dir.to_path_buf(),
+            source,
+        };
+        let directory = MmapDirectory::open(dir).map_err(|e| open_err(e.into()))?;
+        let exists = tantivy::Index::exists(&directory).map_err(|e| open_err(e.into()))?;
+        let index = if exists {
+            let index = tantivy::Index::open(directory).map_err(open_err)?;
+            if index.schema() != schema::build_schema() {
+                return Err(IndexError::SchemaMismatch {
+                    dir: dir.to_path_buf(),
+                });
+            }
+            index
+        } else {
+            tantivy::Index::create(directory, schema::build_schema(), IndexSettings::default())
+                .map_err(open_err)?
+        };
+        Index::from_tantivy(index).map_err(|e| match e {
+            IndexError::Tantivy(source) => lock_or(dir, source),
+            e => e,
+        })
+    }
+
+    /// A fresh index in memory, for tests.
+    pub fn open_in_ram() -> Result<Index, IndexError> {
+        Index::from_tantivy(tantivy::Index::create_in_ram(schema::build_schema()))
+    }
+
+    fn from_tantivy(index: tantivy::Index) -> Result<Index, IndexError> {
+        analyzers::register(index.tokenizers());
+        let fields = Fields::new(&index.schema())?;
+        let writer = index.writer(WRITER_MEMORY_BYTES)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let parser = query::parser(&index, &fields);
+        Ok(Index {
+            fields,
+            parser,
+            reader,
+            writer: Mutex::new(writer),
+        })
+    }
+
+    fn writer(&self) -> MutexGuard<'_, IndexWriter<TantivyDocument>> {
+        // A panic while holding the writer loses at most uncommitted
+        // documents, which the store still has.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds an item, replacing the document with the same id. Visible to
+    /// searches after the next [`Index::commit`].
+    pub fn upsert(&self, item: &Item) -> Result<(), IndexError> {
+        self.upsert_many(std::slice::from_ref(item))
+    }
+
+    /// Adds items, replacing the documents with the same ids. Visible to
+    /// searches after the next [`Index::commit`].
+    pub fn upsert_many(&self, items: &[Item]) -> Result<(), IndexError> {
+        let docs: Vec<(Term, TantivyDocument)> = items
+            .iter()
+            .map(|item| {
+                (
+                    Term::from_field_text(self.fields.id, &item.id),
+                    schema::to_document(&self.fields, item),
+                )
+            })
+            .collect();
+        let writer = self.writer();
+        for (id, doc) in docs {
+            writer.delete_term(id);
+            writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was upserted and makes it visible to searches at once.
+    pub fn commit(&self) -> Result<(), IndexError> {
+        self.writer().commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Number of documents visible to searches.
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Builds a fresh index of every item of `store` in a directory next to
+    /// `dir`, then swaps it in place of `dir`. Returns the number of items
+    /// indexed. Refused with [`IndexError::Locked`] while another process
+    /// holds the index open for writing.
+    ///
+    /// The swap is two renames (`dir` → `dir.old`, new → `dir`); a crash
+    /// between them is repaired by the next [`Index::open`] or rebuild,
+    /// which put `dir.old` back.
+    pub fn rebuild(dir: &Path, store: &Store) -> Result<u64, IndexError> {
+        let started = std::time::Instant::now();
+        let fresh = sibling(dir, "rebuild")?;
+        let old = sibling(dir, "old")?;
+        recover_interrupted_swap(dir)?;
+        ensure_not_in_use(dir)?;
+        remove_dir_if_exists(&fresh)?;
+        remove_dir_if_exists(&old)?;
+        fs::create_dir_all(&fresh).map_err(|source| IndexError::Io {
+            path: fresh.clone(),
+            source,
+        })?;
+        let count = build_into(&fresh, store)?;
+        if dir.exists() {
+            fs::rename(dir, &old).map_err(|source| IndexError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        if let Err(source) = fs::rename(&fresh, dir) {
+            // Put the old index back rather than leave none.
+            if old.exists() {
+                let _ = fs::rename(&old, dir);
+            }
+            return Err(IndexError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+        if let Err(e) = remove_dir_if_exists(&old) {
+            tracing::warn!(error = %e, "could not remove the replaced index; delete it by hand");
+        }
+        tracing::info!(
+            dir = %dir.display(),
+            items = count,
+            seconds = started.elapsed().as_secs_f64(),
+            "index rebuilt"
+        );
+        Ok(count)
+    }
+
+    /// Runs a search: one page of hits, the total and the facets of every
+    /// match.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+        if req.per_page == 0 || req.per_page > MAX_PER_PAGE {
+            return Err(IndexError::BadQuery(format!(
+                "per_page must be between 1 and {MAX_PER_PAGE}, not {}",
+                req.per_page
+            )));
+        }
+        if req.page == 0 {
+            return Err(IndexError::BadQuery(
+                "page numbers start at 1, not 0".to_string(),
+            ));
+        }
+        let offset = (req.page - 1)
+            .checked_mul(req.per_page)
+            .filter(|offset| *offset <= MAX_OFFSET)
+            .ok_or_else(|| {
+                IndexError::BadQuery(format!(
+                    "page {} is too deep: only the first {MAX_OFFSET} results can be paged \
+                     through; narrow the search with a query or filters",
+                    req.page
+                ))
+            })?;
+        let (query, has_text_query) = query::build(&self.parser, &self.fields, req)?;
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(req.per_page).and_offset(offset);
+        let (addresses, total, facets) = match (req.sort, has_text_query) {
+            (Sort::Relevance, true) => collect(&searcher, &*query, top)?,
+            (Sort::Relevance, false) | (Sort::Date, _) => {
+                collect(&searcher, &*query, top.custom_score(date_key))?
+            }
+            (Sort::Score, _) => collect(&searcher, &*query, top.custom_score(score_key))?,
+        };
+        let mut snippets = Snippets::new(&searcher, has_text_query.then_some(&*query));
+        let hits = addresses
+            .into_iter()
+            .map(|address| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(self.hit(&doc, &mut snippets))
+            })
+            .collect::<Result<Vec<Hit>, IndexError>>()?;
+        Ok(SearchResults {
+            total: total as u64,
+            hits,
+            facets,
+        })
+    }
+
+    fn hit(&self, doc: &TantivyDocument, snippets: &mut Snippets<'_>) -> Hit {
+        let f = &self.fields;
+        let text_of = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        let lang = text_of(f.lang);
+        let text = text_of(f.text).unwrap_or_default();
+        let snippet_field = f.pair_for(lang.as_deref()).text;
+        Hit {
+            id: text_of(f.id).unwrap_or_default(),
+            title: text_of(f.title).unwrap_or_default(),
+            url: text_of(f.url).unwrap_or_default(),
+            source: text_of(f.source).unwrap_or_default(),
+            published: text_of(f.published_rfc3339),
+            snippet: snippets.snippet(snippet_field, &text),
+            candidate_score: doc
+                .get_first(f.score)
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0),
+            themes: doc
+                .get_all(f.theme)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            status: text_of(f.status).unwrap_or_default(),
+            lang,
+        }
+    }
+}
+
+/// Runs a query with a top-docs collector, counting every match and its
+/// facets in the same pass.
+fn collect<T>(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    top: impl Collector<Fruit = Vec<(T, DocAddress)>>,
+) -> Result<(Vec<DocAddress>, usize, Facets), IndexError> {
+    let (top, total, facets) = searcher.search(query, &(top, Count, FacetsCollector))?;
+    Ok((
+        top.into_iter().map(|(_, address)| address).collect(),
+        total,
+        facets,
+    ))
+}
+
+/// Sort key: publication time, newest first, items without a date last.
+fn date_key(segment: &SegmentReader) -> impl FnMut(tantivy::DocId) -> i64 {
+    let published = segment
+        .fast_fields()
+        .column_opt::<tantivy::DateTime>(schema::PUBLISHED)
+        .ok()
+        .flatten();
+    move |doc| {
+        published
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .map_or(i64::MIN, |d| d.into_timestamp_secs())
+    }
+}
+
+/// Sort key: candidate score, highest first, then newest first.
+fn score_key(segment: &SegmentReader) -> impl FnMut(tantivy::DocId) -> (f64, i64) {
+    let score = segment
+        .fast_fields()
+        .column_opt::<f64>(schema::SCORE)
+        .ok()
+        .flatten();
+    let mut date = date_key(segment);
+    move |doc| {
+        let s = score
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .unwrap_or(0.0);
+        (s, date(doc))
+    }
+}
+
+/// Indexes every item of the store into a new index in `dir`.
+fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
+    let index = tantivy::Index::create_in_dir(dir, schema::build_schema()).map_err(|source| {
+        IndexError::Open {
+            dir: dir.to_path_buf(),
+            source,
+        }
+    })?;
+    analyzers::register(index.tokenizers());
+    let fields = Fields::new(&index.schema())?;
+    let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY_BYTES)?;
+    let mut failed: Option<TantivyError> = None;
+    let mut count = 0u64;
+    let mut since_commit = 0u64;
+    store.for_each_item(|item| {
+        if failed.is_some() {
+            return;
+        }
+        let added = writer
+            .add_document(schema::to_document(&fields, &item))
+            .and_then(|_| {
+                count += 1;
+                since_commit += 1;
+                if since_commit == REBUILD_COMMIT_EVERY {
+                    since_commit = 0;
+                    writer.commit().map(|_| ())
+                } else {
+                    Ok(())
+                }
+            });
+        if let Err(e) = added {
+            failed = Some(e);
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(count)
+}
+
+/// `dir` with a suffix added to its last component (`data/index` →
+/// `data/index.old`).
+fn sibling(dir: &Path, suffix: &str) -> Result<PathBuf, IndexError> {
+    let name = dir.file_name().ok_or_else(|| IndexError::Io {
+        path: dir.to_path_buf(),
+        source: io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the index directory needs a name (such as data/index)",
+        ),
+    })?;
+    let mut name = name.to_os_string();
+    name.push(".");
+    name.push(suffix);
+    Ok(dir.with_file_name(name))
+}
+
+/// Puts `dir.old` back when a rebuild stopped between its two renames.
+fn recover_interrupted_swap(dir: &Path) -> Result<(), IndexError> {
+    let old = sibling(dir, "old")?;
+    if !dir.exists() && old.is_dir() {
+        tracing::warn!(dir = %dir.display(), "restoring the index an interrupted rebuild moved aside");
+        fs::rename(&old, dir).map_err(|source| IndexError::Io {
+            path: old.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Fails when another writer holds the index in `dir`.
+fn ensure_not_in_use(dir: &Path) -> Result<(), IndexError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Open {
+        dir: dir.to_path_buf(),
+        source: e.into(),
+    })?;
+    match directory.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(lock) => {
+            drop(lock);
+            Ok(())
+        }
+        Err(e) => Err(lock_or(dir, e.into())),
+    }
+}
+
+/// [`IndexError::Locked`] when the error is a busy lock, else the error.
+fn lock_or(dir: &Path, e: TantivyError) -> IndexError {
+    match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Locked {
+            dir: dir.to_path_buf(),
+        },
+        e => IndexError::Open {
+            dir: dir.to_path_buf(),
+            source: e,
+        },
+    }
+}
+
+fn remove_dir_if_exists(dir: &Path) -> Result<(), IndexError> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(IndexError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,443 @@
+//! Extraction tests: main-text quality measured against Readability's
+//! output on real pages (word-level F1), metadata against
+//! `expected-metadata.json`, and the small cases (dates, titles, bylines).
+
+use super::*;
+use chrono::TimeZone;
+use std::collections::HashMap;
+
+const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/pages");
+
+/// The copied pages: a sentence of the article's first paragraph, one of
+/// its last paragraph, and entries of the site's menu that must not be in
+/// the text.
+const CASES: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "ars-1",
+        "A flaw in the wildly popular online game Minecraft makes it easy",
+        "Ars is asking Mojang for comment and will update this post",
+        &["Gaming & Culture", "Staff Directory"],
+    ),
+    (
+        "bbc-1",
+        "President Barack Obama has admitted that his failure to pass",
+        "the first US president to address the African Union",
+        &["Entertainment & Arts", "Have Your Say"],
+    ),
+    (
+        "citylab-1",
+        "In the summer of 1898, the Scottish chemist Sir William Ramsay",
+        "It might also capture the mysterious glow of the near future",
+        &["Partner Solutions", "Terms & Conditions"],
+    ),
+    (
+        "cnet-svg-classes",
+        "Twitter Lite estará disponible en Google Play Store en 11 países",
+        "tomando medidas incluso en la verificación de cuentas",
+        &["Tecnología de vestir", "Chismes de la manzana"],
+    ),
+    (
+        "folha",
+        "Após rechaçar um encontro da seleção brasileira com o presidente eleito",
+        "Fiz errado lá atrás? Sim. Faria de novo? Não",
+        &["Mercado da bola", "Editar perfil"],
+    ),
+    (
+        "heise",
+        "Das in der iOS-Version bereits enthaltene TOTP-Feature ist nun auch",
+        "setzt in seiner aktuellen Version mindestens OS X 10.10 voraus",
+        &["News mobil", "Copyright © 2015 Heise Medien"],
+    ),
+    (
+        "herald-sun-1",
+        "A new Bill would require telecommunications service providers to store",
+        "would undoubtedly make Abbott sit up and take notice",
+        &["Barefoot Investor", "Your Hip Pocket"],
+    ),
+    (
+        "la-nacion",
+        "Abdullah Ocalan, el líder independentista kurdo, desembarcó en Italia",
+        "Martín Schapiro es abogado administrativista y analista internacional",
+        &["Más Leídas", "Guía de Cine"],
+    ),
+    (
+        "lemonde-1",
+        "Les députés ont, sans surprise, adopté à une large majorité",
+        "Aucune mesure de rétorsion ne pourra viser l’agent",
+        &["Édition Abonnés", "Banc d'essai"],
+    ),
+    (
+        "liberation-1",
+        "Un troisième Français a été tué dans le tremblement de terre",
+        "Des dizaines de milliers de personnes sont sans abri",
+        &["Se déconnecter", "Forums thématiques"],
+    ),
+    (
+        "nytimes-1",
+        "After nearly 20 years of hostile relations, the American government plans",
+        "the Obama administration had made a “deal with the devil.”",
+        &["Skip to navigation", "Fashion & Style"],
+    ),
+    (
+        "seattletimes-1",
+        "From the deck of his 106-year-old halibut schooner",
+        "It’s Seattle old school meets Seattle new school with Amazon",
+        &["Traffic Lab", "Boeing & Aerospace"],
+    ),
+    (
+        "telegraph",
+        "Zimbabwe President Robert Mugabe, his wife Grace and two key figures",
+        "a regional breadbasket reduced to destitution by economic policies",
+        &["Fantasy Football", "Wine Shop"],
+    ),
+    (
+        "theverge",
+        "I still remember using the iPhone 4 for the first time in 2010",
+        "Like that first Retina display, it’s something you can’t unsee",
+        &["Cookie Policy", "Licensing FAQ"],
+    ),
+    (
+        "wapo-1",
+        "Gunmen opened fire on visitors at Tunisia’s most renowned museum",
+        "killed more than 20 people in a car bombing outside a synagogue",
+        &["Newsletters & Alerts", "Help and Contact Us"],
+    ),
+    (
+        "wordpress",
+        "Stack Overflow published its analysis of 2017 hiring trends",
+        "These are both highly portable skills that are in demand on the web",
+        &["WordPress Weekly", "Comment Policy"],
+    ),
+];
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Word-level (bag of words) precision, recall and F1 of `got` against
+/// `want`.
+fn f1(got: &str, want: &str) -> (f64, f64, f64) {
+    let mut bag: HashMap<String, i64> = HashMap::new();
+    let want = words(want);
+    for w in &want {
+        *bag.entry(w.clone()).or_default() += 1;
+    }
+    let got = words(got);
+    let mut common = 0;
+    for w in &got {
+        if let Some(n) = bag.get_mut(w) {
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
+            }
+        }
+    }
+    if got.is_empty() || want.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let p = common as f64 / got.len() as f64;
+    let r = common as f64 / want.len() as f64;
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (p, r, f)
+}
+
+fn read(name: &str, file: &str) -> String {
+    std::fs::read_to_string(format!("{PAGES}/{name}/{file}"))
+        .unwrap_or_else(|e| panic!("cannot read fixture {name}/{file}: {e}"))
+}
+
+fn expected_text(name: &str) -> String {
+    let html = scraper::Html::parse_fragment(&read(name, "expected.html"));
+    html.root_element().text().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the words of `needle` appear, in order and together, in
+/// `haystack`.
+fn contains_words(haystack: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn main_text_matches_readability_on_real_pages() {
+    let mut sum = 0.0;
+    let mut failures = Vec::new();
+    for (name, first, last, menu) in CASES {
+        let a = extract(
+            &read(name, "source.html"),
+            Some("http://fakehost/test/page.html"),
+        );
+        let (p, r, f) = f1(&a.text, &expected_text(name));
+        eprintln!("{name:20} precision {p:.3} recall {r:.3} F1 {f:.3}");
+        sum += f;
+        let got = words(&a.text);
+        for (which, sentence) in [("first", first), ("last", last)] {
+            if !contains_words(&got, &words(sentence)) {
+                failures.push(format!("{name}: {which} paragraph missing: {sentence}"));
+            }
+        }
+        for m in *menu {
+            if contains_words(&got, &words(m)) {
+                failures.push(format!("{name}: menu entry in the text: {m}"));
+            }
+        }
+        assert!(
+            a.text.contains("\n\n"),
+            "{name}: paragraphs are not separated"
+        );
+    }
+    let mean = sum / CASES.len() as f64;
+    eprintln!("mean F1 {mean:.3} over {} pages", CASES.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(mean >= 0.85, "mean F1 {mean:.3} < 0.85");
+}
+
+fn expected_metadata(name: &str) -> serde_json::Value {
+    serde_json::from_str(&read(name, "expected-metadata.json")).unwrap()
+}
+
+#[test]
+fn title_and_language_match_the_page_metadata() {
+    let mut failures = Vec::new();
+    for (name, ..) in CASES {
+        let a = extract(
+            &read(name, "source.html"),
+            Some("http://fakehost/test/page.html"),
+        );
+        let m = expected_metadata(name);
+        let want_title = m["title"].as_str().unwrap();
+        let site = m["siteName"].as_str();
+        let got_title = a.title.clone().unwrap_or_default();
+        eprintln!("{name:20} {got_title:?} / {want_title:?}");
+        // Readability sometimes keeps the site name we strip: compare
+        // both without it.
+        if meta::strip_site_name(&got_title, site) != meta::strip_site_name(want_title, site) {
+            failures.push(format!(
+                "{name}: title {got_title:?}, expected {want_title:?}"
+            ));
+        }
+        if let Some(lang) = m["lang"].as_str() {
+            let want = crate::language::normalize_code(lang);
+            if a.lang != want {
+                failures.push(format!("{name}: lang {:?}, expected {want:?}", a.lang));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap()
+}
+
+#[test]
+fn metadata_in_priority_order() {
+    let html = r#"<html lang="es-AR"><head>
+        <title>Una cooperativa de reciclaje - Diario Local</title>
+        <meta property="og:site_name" content="Diario Local">
+        <meta name="description" content="Resumen.">
+        <meta property="og:url" content="https://diario.example/nota/123">
+        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+          {"@type":"WebSite","name":"Diario Local"},
+          {"@type":"NewsArticle","headline":"Una cooperativa de reciclaje crece",
+           "datePublished":"2023-03-04T10:00:00-03:00","author":[{"@type":"Person","name":"Ana Pérez"},{"name":"Luis Gómez"}]}]}
+        </script></head>
+        <body><article><h1>Una cooperativa de reciclaje crece</h1>
+        <p>Texto de la nota con suficientes palabras para ser un párrafo, y con comas, muchas comas.</p></article></body></html>"#;
+    let a = extract_at(
+        html,
+        Some("https://diario.example/nota/123?ref=home"),
+        at(2024, 1, 1),
+    );
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Una cooperativa de reciclaje crece")
+    );
+    assert_eq!(a.lang.as_deref(), Some("es"));
+    assert_eq!(a.site_name.as_deref(), Some("Diario Local"));
+    assert_eq!(a.description.as_deref(), Some("Resumen."));
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://diario.example/nota/123")
+    );
+    assert_eq!(a.author.as_deref(), Some("Ana Pérez, Luis Gómez"));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2023-03-04T10:00:00-03:00")
+    );
+}
+
+#[test]
+fn title_without_the_site_name() {
+    for (title, site, want) in [
+        (
+            "Les coopératives en 2024 | Réseau ESS",
+            None,
+            "Les coopératives en 2024",
+        ),
+        (
+            "Les coopératives en 2024 – Réseau",
+            None,
+            "Les coopératives en 2024",
+        ),
+        (
+            "Réseau ESS - Les coopératives en 2024",
+            Some("Réseau ESS"),
+            "Les coopératives en 2024",
+        ),
+        (
+            "Daring Fireball: Colophon",
+            None,
+            "Daring Fireball: Colophon",
+        ),
+        ("Short - Title", None, "Short - Title"),
+    ] {
+        assert_eq!(meta::strip_site_name(title, site), want);
+    }
+    // <title> holding the <h1>: the <h1>.
+    let html = "<title>Section | The fund for cooperatives opens | Site</title><h1>The fund for cooperatives opens</h1>";
+    assert_eq!(
+        extract(html, None).title.as_deref(),
+        Some("The fund for cooperatives opens")
+    );
+}
+
+#[test]
+fn dates_from_meta_time_and_url_never_in_the_future() {
+    let now = at(2024, 6, 1);
+    let page =
+        |head: &str, body: &str| format!("<html><head>{head}</head><body>{body}</body></html>");
+    let d = |html: String, url: Option<&str>| {
+        extract_at(&html, url, now)
+            .published
+            .map(|d| d.to_rfc3339())
+    };
+    assert_eq!(
+        d(
+            page(r#"<meta name="DC.date" content="2024-02-03">"#, ""),
+            None
+        )
+        .as_deref(),
+        Some("2024-02-03T00:00:00+00:00")
+    );
+    assert_eq!(
+        d(
+            page(
+                r#"<meta property="article:published_time" content="2024-02-03T10:20:30+0100">"#,
+                ""
+            ),
+            None
+        )
+        .as_deref(),
+        Some("2024-02-03T10:20:30+01:00")
+    );
+    assert_eq!(
+        d(
+            page(
+                "",
+                r#"<p>x</p><time datetime="2023-12-24T18:00:00">hier</time>"#
+            ),
+            None
+        )
+        .as_deref(),
+        Some("2023-12-24T18:00:00+00:00")
+    );
+    assert_eq!(
+        d(
+            page("", ""),
+            Some("https://example.org/2024/05/12/coop-news/")
+        )
+        .as_deref(),
+        Some("2024-05-12T00:00:00+00:00")
+    );
+    // In the future: dropped, and the next source is tried.
+    assert_eq!(
+        d(
+            page(r#"<meta name="date" content="2031-01-01">"#, ""),
+            Some("https://example.org/2024/05/12/x")
+        )
+        .as_deref(),
+        Some("2024-05-12T00:00:00+00:00")
+    );
+    assert_eq!(
+        d(page(r#"<meta name="date" content="2031-01-01">"#, ""), None),
+        None
+    );
+    assert_eq!(
+        d(page(r#"<meta name="date" content="not a date">"#, ""), None),
+        None
+    );
+}
+
+#[test]
+fn bylines() {
+    let a = extract(
+        r#"<p class="byline">By Jane Doe</p><article><p>Text.</p></article>"#,
+        None,
+    );
+    assert_eq!(a.author.as_deref(), Some("Jane Doe"));
+    let a = extract(r#"<a rel="author" href="/u/1">Par Jean Dupont</a>"#, None);
+    assert_eq!(a.author.as_deref(), Some("Jean Dupont"));
+    let a = extract(
+        r#"<meta property="article:author" content="https://facebook.com/x"><meta name="author" content="Kim Min-ji">"#,
+        None,
+    );
+    assert_eq!(a.author.as_deref(), Some("Kim Min-ji"));
+}
+
+#[test]
+fn boilerplate_is_left_out_of_a_small_page() {
+    let html = r##"<html><body>
+      <header><a href="/">Home</a><a href="/about">About us</a></header>
+      <div class="cookie-banner">We use cookies to improve your experience.</div>
+      <main><h1>A new worker cooperative</h1>
+        <p>Twelve former employees of the bakery bought it from its owner, and now run it as a worker cooperative, sharing the profits.</p>
+        <ul><li>Founded in 2023, in Lyon.</li><li>Twelve members, one vote each.</li></ul>
+        <div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>
+        <p>The city's social economy fund lent them the money, at a rate of one percent, over ten years.</p>
+      </main>
+      <aside><h3>Related</h3><a href="/a">Another story about bakeries</a></aside>
+      <footer>© 2024 Example</footer>
+      <script>var x = "tracking";</script>
+    </body></html>"##;
+    let text = extract(html, None).text;
+    assert!(
+        text.starts_with("A new worker cooperative\n\nTwelve former employees"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Founded in 2023, in Lyon.\n\nTwelve members, one vote each."),
+        "{text}"
+    );
+    assert!(text.ends_with("over ten years."), "{text}");
+    for junk in [
+        "Home",
+        "cookies",
+        "Share on",
+        "Another story",
+        "© 2024",
+        "tracking",
+    ] {
+        assert!(!text.contains(junk), "{junk} in {text}");
+    }
+}
+
+#[test]
+fn html_fragments_to_text() {
+    assert_eq!(
+        html_to_text("<p>Une <b>coop</b>érative&nbsp;de <a href='#'>Lyon</a>.</p><p>Deuxième<br>ligne</p><script>x()</script>"),
+        "Une coopérative de Lyon.\n\nDeuxième\n\nligne"
+    );
+    assert_eq!(
+        html_to_text("plain  text\n\n second   paragraph "),
+        "plain text\n\nsecond paragraph"
+    );
+    assert_eq!(html_to_text("Fish &amp; chips"), "Fish & chips");
+    assert_eq!(html_to_text(""), "");
+}

@@ -1,0 +1,94 @@
+//! Text analysis per language: which title/text field pair an item's text
+//! goes to, and the analyzer of each. Every analyzer is registered here and
+//! nowhere else.
+//!
+//! A language tantivy can stem gets its own field pair (`title_fr`,
+//! `text_fr` …) analyzed with `SimpleTokenizer` → `RemoveLongFilter` →
+//! `LowerCaser` → `AsciiFoldingFilter` → `Stemmer`. Folding comes before
+//! stemming, so that "economia" and "economía" reach the stemmer as the same
+//! word. Every other language (and an unknown one) goes to `title_other` /
+//! `text_other`, analyzed the same way without the stemmer; Korean is split on
+//! spaces for now, so an exact eojeol is findable.
+//!
+//! The analyzer names carry [`ANALYZER_VERSION`] and are stored in the
+//! schema: changing an analyzer means bumping it, which makes an existing
+//! index report a schema mismatch (fix: `veille reindex`) instead of silently
+//! mixing two analyses.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TokenizerManager,
+};
+
+/// Bump when any analyzer below changes.
+pub(crate) const ANALYZER_VERSION: u32 = 1;
+
+/// Tokens longer than this many bytes (base64 blobs, glued URLs) are dropped.
+const MAX_TOKEN_BYTES: usize = 64;
+
+/// The languages with a stemmed field pair: ISO 639-1 code (also the field
+/// suffix) and tantivy's stemmer.
+pub(crate) const STEMMED: &[(&str, Language)] = &[
+    ("ar", Language::Arabic),
+    ("da", Language::Danish),
+    ("de", Language::German),
+    ("el", Language::Greek),
+    ("en", Language::English),
+    ("es", Language::Spanish),
+    ("fi", Language::Finnish),
+    ("fr", Language::French),
+    ("hu", Language::Hungarian),
+    ("it", Language::Italian),
+    ("nl", Language::Dutch),
+    ("no", Language::Norwegian),
+    ("pt", Language::Portuguese),
+    ("ro", Language::Romanian),
+    ("ru", Language::Russian),
+    ("sv", Language::Swedish),
+    ("ta", Language::Tamil),
+    ("tr", Language::Turkish),
+];
+
+/// The suffix of the field pair for text in no stemmed language.
+pub(crate) const OTHER: &str = "other";
+
+/// Every field-pair suffix: the stemmed languages, then [`OTHER`].
+pub(crate) fn suffixes() -> impl Iterator<Item = &'static str> {
+    STEMMED.iter().map(|(code, _)| *code).chain([OTHER])
+}
+
+/// The field-pair suffix for an item's language (`Some("fr-CA")` → `fr`,
+/// `Some("ko")` or `None` → `other`).
+pub(crate) fn suffix_for(lang: Option<&str>) -> &'static str {
+    let Some(lang) = lang else { return OTHER };
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    STEMMED
+        .iter()
+        .find(|(code, _)| code.eq_ignore_ascii_case(primary))
+        .map_or(OTHER, |(code, _)| *code)
+}
+
+/// The name of the analyzer of a field pair, as stored in the schema.
+pub(crate) fn analyzer_name(suffix: &str) -> String {
+    format!("veille_{suffix}_v{ANALYZER_VERSION}")
+}
+
+/// The analyzer of a field pair.
+fn analyzer(suffix: &str) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter);
+    match STEMMED.iter().find(|(code, _)| *code == suffix) {
+        Some((_, language)) => base.filter(Stemmer::new(*language)).build(),
+        None => base.build(),
+    }
+}
+
+/// Registers every analyzer on an index's tokenizer manager. Must be called
+/// on every index opened or created: tantivy does not persist analyzers.
+pub(crate) fn register(tokenizers: &TokenizerManager) {
+    for suffix in suffixes() {
+        tokenizers.register(&analyzer_name(suffix), analyzer(suffix));
+    }
+}

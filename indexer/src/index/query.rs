@@ -1,0 +1,302 @@
+//! From a search request to a tantivy query: the user's query string (parsed
+//! leniently, with `title:` / `text:` expanded to every language's field) and
+//! the filters.
+//!
+//! A query string that cannot be understood is the user's error, reported as
+//! [`IndexError::BadQuery`] with what is wrong; it never panics.
+
+use std::ops::Bound;
+
+use chrono::{DateTime, FixedOffset};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
+    RangeQuery, TermQuery,
+};
+use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::analyzers;
+use super::schema::{self, Fields};
+use super::IndexError;
+use crate::search::SearchRequest;
+
+/// How much more a word in the title weighs than one in the text.
+const TITLE_BOOST: f32 = 2.0;
+
+/// The fields a user may name in a query, for error messages.
+const SEARCHABLE_NAMES: &str = "title, text, lang, country, theme, source, status, published";
+
+/// Builds the query parser over every language's title and text fields.
+pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> QueryParser {
+    let (titles, texts) = fields.searchable();
+    let mut parser = QueryParser::for_index(index, titles.iter().chain(&texts).copied().collect());
+    parser.set_conjunction_by_default();
+    for title in titles {
+        parser.set_field_boost(title, TITLE_BOOST);
+    }
+    parser
+}
+
+/// The whole query of a request: the user's query (or every document) and
+/// every filter, all required; and whether the user typed a query (which
+/// decides the relevance sort and the snippets).
+pub(crate) fn build(
+    parser: &QueryParser,
+    fields: &Fields,
+    req: &SearchRequest,
+) -> Result<(Box<dyn Query>, bool), IndexError> {
+    let user = parse_user_query(parser, &req.q)?;
+    let has_text_query = user.is_some();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(user) = user {
+        clauses.push((Occur::Must, user));
+    }
+    let mut filter = |field: Field, value: String| {
+        let term = Term::from_field_text(field, &value);
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        // A filter narrows, it does not rank.
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(query), 0.0)),
+        ));
+    };
+    if let Some(lang) = non_blank(&req.lang) {
+        filter(fields.lang, schema::normalize_lang(lang));
+    }
+    if let Some(country) = non_blank(&req.country) {
+        filter(fields.country, schema::normalize_country(country));
+    }
+    if let Some(theme) = non_blank(&req.theme) {
+        filter(fields.theme, theme.trim().to_string());
+    }
+    if let Some(source) = non_blank(&req.source) {
+        filter(fields.source, source.trim().to_string());
+    }
+    if let Some(status) = non_blank(&req.status) {
+        filter(fields.status, status.trim().to_ascii_lowercase());
+    }
+    if req.from.is_some() || req.to.is_some() {
+        if let (Some(from), Some(to)) = (req.from, req.to) {
+            if from > to {
+                return Err(IndexError::BadQuery(format!(
+                    "the date range is empty: from {} is after to {}",
+                    from.to_rfc3339(),
+                    to.to_rfc3339()
+                )));
+            }
+        }
+        let bound = |d: Option<DateTime<FixedOffset>>| match d {
+            Some(d) => Bound::Included(Term::from_field_date_for_search(
+                fields.published,
+                tantivy::DateTime::from_timestamp_secs(d.timestamp()),
+            )),
+            None => Bound::Unbounded,
+        };
+        let range = RangeQuery::new(bound(req.from), bound(req.to));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+        ));
+    }
+    let query: Box<dyn Query> = match clauses.len() {
+        0 => Box::new(AllQuery),
+        1 if has_text_query => clauses.pop().map(|(_, q)| q).unwrap_or(Box::new(AllQuery)),
+        _ => Box::new(BooleanQuery::new(clauses)),
+    };
+    Ok((query, has_text_query))
+}
+
+fn non_blank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.trim().is_empty())
+}
+
+/// Parses the user's query string; `None` when it is blank.
+pub(crate) fn parse_user_query(
+    parser: &QueryParser,
+    q: &str,
+) -> Result<Option<Box<dyn Query>>, IndexError> {
+    if q.trim().is_empty() {
+        return Ok(None);
+    }
+    let ast = query_grammar::parse_query(&escape_natural_text(q)).map_err(|_| syntax_error(q))?;
+    let ast = allow_only_exclusions(expand_aliases(ast));
+    parser
+        .build_query_from_user_input_ast(ast)
+        .map(Some)
+        .map_err(|e| parser_error(q, e))
+}
+
+/// Escapes what people type as text but the query syntax would read as
+/// syntax, outside double quotes: an apostrophe inside a word (`l'économie`,
+/// which the syntax would read as the start of a quoted phrase), the colon of
+/// a URL (`https://…`) and a colon between digits (`10:30`, but not in a
+/// `[… TO …]` range). The escaped
+/// word is then analyzed into a phrase, as in the text.
+fn escape_natural_text(q: &str) -> String {
+    let chars: Vec<char> = q.chars().collect();
+    let mut out = String::with_capacity(q.len() + 4);
+    let mut in_quotes = false;
+    let mut in_range = false;
+    let mut escaped = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let between = |f: fn(char) -> bool| before.is_some_and(f) && after.is_some_and(f);
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes && matches!(c, '[' | '{') {
+            in_range = true;
+        } else if !in_quotes && matches!(c, ']' | '}') {
+            in_range = false;
+        } else if !in_quotes && !in_range {
+            let url_colon = c == ':' && chars[i + 1..].starts_with(&['/', '/']);
+            let word_apostrophe = c == '\'' && between(char::is_alphanumeric);
+            let digit_colon = c == ':' && between(|c| c.is_ascii_digit());
+            if url_colon || word_apostrophe || digit_colon {
+                out.push('\\');
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `title:` and `text:` name every language's field.
+fn expand_aliases(ast: UserInputAst) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(clauses) => UserInputAst::Clause(
+            clauses
+                .into_iter()
+                .map(|(occur, sub)| (occur, expand_aliases(sub)))
+                .collect(),
+        ),
+        UserInputAst::Boost(sub, boost) => {
+            UserInputAst::Boost(Box::new(expand_aliases(*sub)), boost)
+        }
+        UserInputAst::Leaf(leaf) => {
+            let alias = match &*leaf {
+                UserInputLeaf::Literal(lit) => lit.field_name.as_deref(),
+                UserInputLeaf::Set { field, .. } => field.as_deref(),
+                _ => None,
+            };
+            let prefix = match alias {
+                Some(schema::TITLE) => schema::TITLE,
+                Some(schema::TEXT) => schema::TEXT,
+                _ => return UserInputAst::Leaf(leaf),
+            };
+            UserInputAst::Clause(
+                analyzers::suffixes()
+                    .map(|suffix| {
+                        let name = format!("{prefix}_{suffix}");
+                        let leaf = match (*leaf).clone() {
+                            UserInputLeaf::Literal(mut lit) => {
+                                lit.field_name = Some(name);
+                                UserInputLeaf::Literal(lit)
+                            }
+                            UserInputLeaf::Set { elements, .. } => UserInputLeaf::Set {
+                                field: Some(name),
+                                elements,
+                            },
+                            other => other,
+                        };
+                        (
+                            Some(query_grammar::Occur::Should),
+                            UserInputAst::Leaf(Box::new(leaf)),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// `-word` alone means "everything but word", not an error.
+fn allow_only_exclusions(ast: UserInputAst) -> UserInputAst {
+    match ast {
+        UserInputAst::Clause(mut clauses)
+            if !clauses.is_empty()
+                && clauses
+                    .iter()
+                    .all(|(occur, _)| *occur == Some(query_grammar::Occur::MustNot)) =>
+        {
+            clauses.push((
+                Some(query_grammar::Occur::Must),
+                UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
+            ));
+            UserInputAst::Clause(clauses)
+        }
+        other => other,
+    }
+}
+
+/// What is wrong in a query the grammar rejects.
+fn syntax_error(q: &str) -> IndexError {
+    let mut in_quotes = false;
+    let mut depth = 0i64;
+    let mut unbalanced_paren = false;
+    let mut escaped = false;
+    for c in q.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            '(' if !in_quotes => depth += 1,
+            ')' if !in_quotes => {
+                depth -= 1;
+                if depth < 0 {
+                    unbalanced_paren = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let what = if in_quotes {
+        "unbalanced quote".to_string()
+    } else if unbalanced_paren || depth != 0 {
+        "unbalanced parenthesis".to_string()
+    } else {
+        let (_, errors) = query_grammar::parse_query_lenient(q);
+        match errors.first() {
+            Some(e) => format!("{} at character {}", e.message, e.pos + 1),
+            None => "syntax error".to_string(),
+        }
+    };
+    IndexError::BadQuery(format!(
+        "{what} in query {q:?}: quote phrases with \"…\", group with (…), \
+         and escape other special characters with \\"
+    ))
+}
+
+/// What is wrong in a query the grammar accepts but the schema does not.
+fn parser_error(q: &str, e: QueryParserError) -> IndexError {
+    let msg = match e {
+        QueryParserError::FieldDoesNotExist(field) => format!(
+            "unknown field {field:?} in query {q:?}: the fields are {SEARCHABLE_NAMES} \
+             (put a colon in quotes to search it as a word)"
+        ),
+        QueryParserError::FieldNotIndexed(field) => format!(
+            "field {field:?} cannot be searched in query {q:?}: the fields are {SEARCHABLE_NAMES}"
+        ),
+        other => format!(
+            "invalid query {q:?}: {}",
+            lowercase_first(&other.to_string())
+        ),
+    };
+    IndexError::BadQuery(msg)
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,201 @@
+//! The index schema, and how an item becomes a tantivy document.
+//!
+//! Fields (names are what the query syntax accepts after `field:`):
+//! - `id` (raw, indexed, stored): the delete term of an upsert.
+//! - `url`, `title`, `text`, `published_rfc3339` (stored only): what a hit
+//!   shows, without touching the store; `title:` and `text:` in a query are
+//!   expanded to every language's field (see `query`).
+//! - `title_<lang>`, `text_<lang>` (indexed with positions): the searchable
+//!   text, in the field pair of the item's language (see `analyzers`).
+//! - `source`, `lang`, `country`, `theme` (multi-valued), `status` (raw,
+//!   indexed, fast, stored): filters and facets.
+//! - `published` (date, indexed, fast): date filter and date sort.
+//! - `score` (f64, fast, stored): the candidate score, for sort.
+//!
+//! Normalization, applied alike to documents and to filters: `lang` is the
+//! lowercase primary subtag (`fr-CA` → `fr`), `country` is uppercase.
+
+use std::collections::HashMap;
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{DateTime, TantivyDocument};
+use veille_store::Item;
+
+use super::analyzers;
+
+/// Stored-only fields.
+pub(crate) const ID: &str = "id";
+pub(crate) const URL: &str = "url";
+pub(crate) const TITLE: &str = "title";
+pub(crate) const TEXT: &str = "text";
+pub(crate) const PUBLISHED_RFC3339: &str = "published_rfc3339";
+/// Filter and facet fields.
+pub(crate) const SOURCE: &str = "source";
+pub(crate) const LANG: &str = "lang";
+pub(crate) const COUNTRY: &str = "country";
+pub(crate) const THEME: &str = "theme";
+pub(crate) const STATUS: &str = "status";
+/// Sort fields.
+pub(crate) const PUBLISHED: &str = "published";
+pub(crate) const SCORE: &str = "score";
+
+/// A title/text field pair of one language.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextPair {
+    pub(crate) title: Field,
+    pub(crate) text: Field,
+}
+
+/// The handles of every field.
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    pub(crate) id: Field,
+    pub(crate) url: Field,
+    pub(crate) title: Field,
+    pub(crate) text: Field,
+    pub(crate) published_rfc3339: Field,
+    pub(crate) source: Field,
+    pub(crate) lang: Field,
+    pub(crate) country: Field,
+    pub(crate) theme: Field,
+    pub(crate) status: Field,
+    pub(crate) published: Field,
+    pub(crate) score: Field,
+    /// Per field-pair suffix (`en`, `fr` … `other`).
+    pub(crate) pairs: HashMap<&'static str, TextPair>,
+}
+
+impl Fields {
+    /// Looks up every field in a schema built by [`build_schema`].
+    pub(crate) fn new(schema: &Schema) -> tantivy::Result<Fields> {
+        let pairs = analyzers::suffixes()
+            .map(|suffix| {
+                Ok((
+                    suffix,
+                    TextPair {
+                        title: schema.get_field(&format!("title_{suffix}"))?,
+                        text: schema.get_field(&format!("text_{suffix}"))?,
+                    },
+                ))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Fields {
+            id: schema.get_field(ID)?,
+            url: schema.get_field(URL)?,
+            title: schema.get_field(TITLE)?,
+            text: schema.get_field(TEXT)?,
+            published_rfc3339: schema.get_field(PUBLISHED_RFC3339)?,
+            source: schema.get_field(SOURCE)?,
+            lang: schema.get_field(LANG)?,
+            country: schema.get_field(COUNTRY)?,
+            theme: schema.get_field(THEME)?,
+            status: schema.get_field(STATUS)?,
+            published: schema.get_field(PUBLISHED)?,
+            score: schema.get_field(SCORE)?,
+            pairs,
+        })
+    }
+
+    /// The field pair for an item's language.
+    pub(crate) fn pair_for(&self, lang: Option<&str>) -> TextPair {
+        self.pairs[analyzers::suffix_for(lang)]
+    }
+
+    /// Every searchable title field, then every searchable text field.
+    pub(crate) fn searchable(&self) -> (Vec<Field>, Vec<Field>) {
+        analyzers::suffixes()
+            .map(|suffix| {
+                let pair = self.pairs[suffix];
+                (pair.title, pair.text)
+            })
+            .unzip()
+    }
+}
+
+/// The schema of the current version of veille.
+pub(crate) fn build_schema() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field(ID, STRING | STORED);
+    builder.add_text_field(URL, STORED);
+    builder.add_text_field(TITLE, STORED);
+    builder.add_text_field(TEXT, STORED);
+    builder.add_text_field(PUBLISHED_RFC3339, STORED);
+    for name in [SOURCE, LANG, COUNTRY, THEME, STATUS] {
+        builder.add_text_field(name, STRING | FAST | STORED);
+    }
+    builder.add_date_field(
+        PUBLISHED,
+        DateOptions::from(INDEXED | FAST).set_precision(DateTimePrecision::Seconds),
+    );
+    builder.add_f64_field(SCORE, FAST | STORED);
+    for suffix in analyzers::suffixes() {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(&analyzers::analyzer_name(suffix))
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        builder.add_text_field(&format!("title_{suffix}"), options.clone());
+        builder.add_text_field(&format!("text_{suffix}"), options);
+    }
+    builder.build()
+}
+
+/// The normalized language of an item or a filter: lowercase primary subtag.
+pub(crate) fn normalize_lang(lang: &str) -> String {
+    lang.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The normalized country of an item or a filter: uppercase.
+pub(crate) fn normalize_country(country: &str) -> String {
+    country.trim().to_ascii_uppercase()
+}
+
+/// The document of an item.
+pub(crate) fn to_document(fields: &Fields, item: &Item) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &item.id);
+    doc.add_text(fields.url, &item.url);
+    doc.add_text(fields.title, &item.title);
+    doc.add_text(fields.text, &item.text);
+    doc.add_text(fields.source, &item.source_id);
+    let lang = item
+        .lang
+        .as_deref()
+        .map(normalize_lang)
+        .filter(|l| !l.is_empty());
+    if let Some(lang) = &lang {
+        doc.add_text(fields.lang, lang);
+    }
+    if let Some(country) = item.country.as_deref().map(normalize_country) {
+        if !country.is_empty() {
+            doc.add_text(fields.country, &country);
+        }
+    }
+    for theme in &item.candidate.themes {
+        doc.add_text(fields.theme, theme);
+    }
+    doc.add_text(fields.status, item.status().as_str());
+    if let Some(published) = item.published {
+        doc.add_date(
+            fields.published,
+            DateTime::from_timestamp_secs(published.timestamp()),
+        );
+        doc.add_text(fields.published_rfc3339, published.to_rfc3339());
+    }
+    let score = if item.candidate.score.is_finite() {
+        item.candidate.score
+    } else {
+        0.0
+    };
+    doc.add_f64(fields.score, score);
+    let pair = fields.pair_for(lang.as_deref());
+    doc.add_text(pair.title, &item.title);
+    doc.add_text(pair.text, &item.text);
+    doc
+}
