@@ -1,1 +1,46 @@
-//! placeholder
+//! veille's crawler: reads `sources.toml`, decides when each source is due,
+//! and fetches feeds and pages politely and safely, handing what it finds
+//! to ingestion as `veille_store::Harvested` records.
+//!
+//! # Layout
+//! - `config`: `sources.toml` → [`Config`] (raw → validated → built; every
+//!   problem reported at once, with file, line and field).
+//! - `schedule`: [`next_run`] of a source, from its cron expression.
+//! - `crawl`: [`Crawler::crawl_source`] → [`SourceReport`]; the pipeline of
+//!   one crawl, short enough to read in one screen.
+//! - `fetch`: one conditional GET with a size cap (the only place that
+//!   talks HTTP).
+//! - `address`: the SSRF baseline (which addresses may be connected to).
+//! - `politeness`: one request at a time per host, and a delay between two.
+//! - `feed`: feed bodies → entries (feed-rs); `page`: listing pages → article
+//!   links; `decode`: bytes → UTF-8; `normalize`: URL normalization.
+//!
+//! Invariants: the crawler never touches the index; it reads and writes only
+//! the fetch state of URLs in the store; without `allow_private_networks` it
+//! sends no request to a loopback, private or link-local address.
+
+mod address;
+mod config;
+mod crawl;
+mod decode;
+mod error;
+mod feed;
+mod fetch;
+mod normalize;
+mod page;
+mod politeness;
+mod schedule;
+
+pub use address::is_public;
+pub use config::{
+    load, parse, Config, ConfigErrors, ConfigProblem, CrawlerSettings, Source, SourceKind,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_SCHEDULE,
+};
+pub use crawl::{Crawler, FetchOutcome, SourceReport, SHORT_SUMMARY_CHARS};
+pub use decode::{decode_html, decode_xml};
+pub use error::CrawlError;
+pub use feed::{parse_feed, FeedEntry, ParsedFeed};
+pub use fetch::MAX_REDIRECTS;
+pub use normalize::{normalize_url, resolve};
+pub use page::{article_links, glob_match, MAX_FOLLOWED};
+pub use schedule::next_run;

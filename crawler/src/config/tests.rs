@@ -1,0 +1,307 @@
+//! Tests of `sources.toml` loading: one fixture per rejection rule, each
+//! checked for the line, table and field reported.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/config"
+    ))
+    .join(name)
+}
+
+/// Loads a fixture that must be rejected and checks the problems reported,
+/// as `(line, table, field)`, in file order; returns them for more checks.
+fn check_rejected(name: &str, expect: &[(usize, &str, Option<&str>)]) -> Vec<ConfigProblem> {
+    let errors = match load(&fixture(name)) {
+        Ok(_) => panic!("{name} was accepted"),
+        Err(e) => e,
+    };
+    let got: Vec<(usize, &str, Option<&str>)> = errors
+        .0
+        .iter()
+        .map(|p| (p.line, p.table.as_str(), p.field.as_deref()))
+        .collect();
+    assert_eq!(got, expect, "{name}:\n{errors}");
+    for p in &errors.0 {
+        assert!(p.file.ends_with(name), "{p}");
+        assert!(p.column >= 1, "{p}");
+    }
+    errors.0
+}
+
+#[test]
+fn valid_file_is_built_with_every_field() {
+    let config = load(&fixture("valid.toml")).expect("valid.toml loads");
+    let c = &config.crawler;
+    assert_eq!(
+        c.user_agent,
+        "veille/0.1 (+https://example.org/veille; SSE monitoring)"
+    );
+    assert!(!c.allow_private_networks);
+    assert_eq!(c.max_body_bytes, 5_242_880);
+    assert_eq!(c.timeout, Duration::from_secs(20));
+    assert_eq!(c.connect_timeout, Duration::from_secs(5));
+    assert_eq!(c.min_host_delay, Duration::from_millis(2000));
+    assert_eq!(c.max_concurrency.get(), 8);
+
+    assert_eq!(config.sources.len(), 3);
+    let ripess = config.source("ripess").expect("ripess");
+    assert_eq!(ripess.name, "RIPESS");
+    assert_eq!(ripess.url.as_str(), "https://www.ripess.org/feed/");
+    assert_eq!(ripess.kind, SourceKind::Feed);
+    assert_eq!(ripess.schedule_expr, "0 */6 * * *");
+    assert_eq!(
+        ripess.country.as_deref(),
+        Some("FR"),
+        "country is uppercased"
+    );
+    assert_eq!(ripess.city.as_deref(), Some("Paris"));
+    assert_eq!(ripess.languages, ["fr", "en"]);
+    assert_eq!(ripess.network.as_deref(), Some("RIPESS"));
+    assert_eq!(ripess.tags, ["intercontinental"]);
+    assert!(ripess.enabled);
+    assert!(ripess.follow.is_empty());
+
+    let page = config.source("socioeco_news").expect("socioeco_news");
+    assert_eq!(page.kind, SourceKind::Page);
+    assert_eq!(page.follow, ["/bdf_fiche-*", "/actualites/*"]);
+    assert!(!page.enabled);
+
+    let gsef = config.source("ess-forum").expect("ess-forum");
+    assert_eq!(gsef.schedule_expr, DEFAULT_SCHEDULE);
+    assert!(gsef.languages.is_empty());
+    assert_eq!(gsef.country, None);
+
+    let enabled: Vec<&str> = config.enabled_sources().map(|s| s.id.as_str()).collect();
+    assert_eq!(enabled, ["ripess", "ess-forum"]);
+    assert!(config.source("nope").is_none());
+}
+
+#[test]
+fn defaults_apply_when_crawler_settings_are_absent() {
+    let config = parse(
+        "[crawler]\nuser_agent = \"veille (+http://localhost/contact)\"\n",
+        "sources.toml",
+    )
+    .expect("valid");
+    assert_eq!(
+        config.crawler,
+        CrawlerSettings::new("veille (+http://localhost/contact)")
+    );
+    assert_eq!(config.crawler.max_body_bytes, 10 * 1024 * 1024);
+    assert_eq!(config.crawler.min_host_delay, Duration::from_millis(1000));
+    assert!(config.sources.is_empty());
+}
+
+#[test]
+fn schedules_of_valid_file_give_next_runs() {
+    let config = load(&fixture("valid.toml")).expect("valid.toml loads");
+    let after = Utc.with_ymd_and_hms(2025, 3, 7, 7, 10, 0).unwrap(); // a Friday
+    let next = |id| crate::next_run(config.source(id).unwrap(), after).unwrap();
+    assert_eq!(
+        next("ripess"),
+        Utc.with_ymd_and_hms(2025, 3, 7, 12, 0, 0).unwrap()
+    );
+    assert_eq!(
+        next("socioeco_news"),
+        Utc.with_ymd_and_hms(2025, 3, 7, 8, 15, 30).unwrap()
+    );
+    assert_eq!(
+        next("ess-forum"),
+        Utc.with_ymd_and_hms(2025, 3, 7, 12, 0, 0).unwrap()
+    );
+}
+
+#[test]
+fn unknown_key_is_reported_at_its_line() {
+    let p = check_rejected(
+        "unknown-key.toml",
+        &[(16, "source \"ripess\"", Some("langauges"))],
+    );
+    assert!(p[0].message.contains("unknown field"), "{}", p[0]);
+    assert!(
+        p[0].message.contains("languages"),
+        "lists the known fields: {}",
+        p[0]
+    );
+}
+
+#[test]
+fn missing_required_field_is_reported_at_the_table() {
+    let p = check_rejected(
+        "missing-field.toml",
+        &[(11, "source \"ripess\"", Some("url"))],
+    );
+    assert_eq!(p[0].message, "missing required field");
+}
+
+#[test]
+fn duplicate_id_is_reported_at_both_lines() {
+    let p = check_rejected(
+        "duplicate-id.toml",
+        &[
+            (12, "source \"ripess\"", Some("id")),
+            (18, "source \"ripess\"", Some("id")),
+        ],
+    );
+    assert!(p[0].message.contains("also at line 18"), "{}", p[0]);
+    assert!(p[1].message.contains("also at line 12"), "{}", p[1]);
+}
+
+#[test]
+fn bad_id_is_refused() {
+    let p = check_rejected(
+        "bad-id.toml",
+        &[(12, "source \"RIPESS Europe\"", Some("id"))],
+    );
+    assert!(
+        p[0].message.contains("lowercase letters, digits"),
+        "{}",
+        p[0]
+    );
+}
+
+#[test]
+fn url_with_another_scheme_is_refused() {
+    let p = check_rejected("bad-url.toml", &[(14, "source \"ripess\"", Some("url"))]);
+    assert!(p[0].message.contains("\"ftp\""), "{}", p[0]);
+}
+
+#[test]
+fn bad_kind_is_refused() {
+    let p = check_rejected("bad-kind.toml", &[(15, "source \"ripess\"", Some("kind"))]);
+    assert!(p[0].message.contains("\"feed\" or \"page\""), "{}", p[0]);
+}
+
+#[test]
+fn bad_cron_is_refused_with_the_expression() {
+    let p = check_rejected(
+        "bad-cron.toml",
+        &[(16, "source \"ripess\"", Some("schedule"))],
+    );
+    assert_eq!(
+        p[0].to_string(),
+        format!(
+            "{}:16:12: source \"ripess\", field \"schedule\": invalid cron expression \"* * *\": \
+             expected 5 fields (min hour dom mon dow) or 6 fields (sec min hour dom mon dow), found 3",
+            fixture("bad-cron.toml").display()
+        )
+    );
+}
+
+#[test]
+fn bad_country_is_refused() {
+    let p = check_rejected(
+        "bad-country.toml",
+        &[(16, "source \"ripess\"", Some("country"))],
+    );
+    assert!(p[0].message.contains("\"FRA\""), "{}", p[0]);
+}
+
+#[test]
+fn bad_language_is_refused() {
+    let p = check_rejected(
+        "bad-language.toml",
+        &[(16, "source \"ripess\"", Some("languages"))],
+    );
+    assert!(
+        p[0].message.contains("\"FR\""),
+        "names the bad code: {}",
+        p[0]
+    );
+}
+
+#[test]
+fn follow_on_a_feed_is_refused() {
+    let p = check_rejected(
+        "follow-on-feed.toml",
+        &[(16, "source \"ripess\"", Some("follow"))],
+    );
+    assert!(p[0].message.contains("kind = \"page\""), "{}", p[0]);
+}
+
+#[test]
+fn wrong_type_is_refused() {
+    let p = check_rejected(
+        "wrong-type.toml",
+        &[(16, "source \"ripess\"", Some("enabled"))],
+    );
+    assert!(p[0].message.starts_with("wrong type"), "{}", p[0]);
+}
+
+#[test]
+fn user_agent_without_contact_url_is_refused() {
+    let p = check_rejected(
+        "user-agent-no-contact.toml",
+        &[(2, "[crawler]", Some("user_agent"))],
+    );
+    assert!(p[0].message.contains("no contact URL"), "{}", p[0]);
+}
+
+#[test]
+fn toml_syntax_error_is_reported_with_its_line() {
+    let p = check_rejected("syntax-error.toml", &[(6, "", None)]);
+    assert!(p[0].message.starts_with("invalid TOML"), "{}", p[0]);
+}
+
+#[test]
+fn missing_crawler_table_is_refused() {
+    let p = check_rejected("missing-crawler.toml", &[(1, "[crawler]", None)]);
+    assert!(
+        p[0].message.contains("user_agent"),
+        "says what to add: {}",
+        p[0]
+    );
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_at_once() {
+    check_rejected(
+        "several-errors.toml",
+        &[
+            (2, "[crawler]", Some("user_agent")),
+            (3, "[crawler]", Some("min_host_delay_ms")),
+            (5, "source #1", Some("id")),
+            (11, "source \"bad\"", Some("id")),
+            (13, "source \"bad\"", Some("url")),
+            (15, "source \"bad\"", Some("schedule")),
+            (16, "source \"bad\"", Some("country")),
+            (17, "source \"bad\"", Some("colour")),
+            (20, "source \"bad\"", Some("id")),
+            (24, "source \"bad\"", Some("follow")),
+            (25, "source \"bad\"", Some("enabled")),
+        ],
+    );
+}
+
+#[test]
+fn unreadable_file_names_the_path() {
+    let err = load(&fixture("does-not-exist.toml")).expect_err("no such file");
+    let text = err.to_string();
+    assert!(
+        text.contains("does-not-exist.toml: cannot read the file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn five_field_days_of_week_keep_their_crontab_meaning() {
+    let text = "[crawler]\nuser_agent = \"v (+https://example.org)\"\n\
+        [[source]]\nid = \"a\"\nname = \"A\"\nurl = \"https://example.org/\"\nkind = \"feed\"\n\
+        schedule = \"0 9 * * 1\"\n";
+    let config = parse(text, "sources.toml").expect("valid");
+    let sunday = Utc.with_ymd_and_hms(2025, 3, 9, 10, 0, 0).unwrap();
+    let next = crate::next_run(&config.sources[0], sunday).unwrap();
+    assert_eq!(
+        next,
+        Utc.with_ymd_and_hms(2025, 3, 10, 9, 0, 0).unwrap(),
+        "1 is Monday"
+    );
+}

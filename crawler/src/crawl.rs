@@ -1,0 +1,313 @@
+//! Crawling one source: fetch it, parse it (feed or listing page), fetch the
+//! pages its entries link to, and hand back what to ingest in a
+//! [`SourceReport`]. A crawl never fails as a whole with an `Err`: what went
+//! wrong is in the report.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tracing::Instrument;
+use url::Url;
+use veille_store::{Harvested, SourceOutcome, Store};
+
+use crate::config::{CrawlerSettings, Source, SourceKind};
+use crate::decode::decode_html;
+use crate::error::CrawlError;
+use crate::feed::parse_feed;
+use crate::fetch::{Body, Fetched, Fetcher, ACCEPT_FEED, ACCEPT_HTML};
+use crate::normalize::normalize_url;
+use crate::page::{article_links, MAX_FOLLOWED};
+
+/// An entry whose content has fewer characters of text than this is a
+/// teaser: the page it links to is fetched.
+pub const SHORT_SUMMARY_CHARS: usize = 500;
+
+/// Crawls sources. Cheap to clone: clones share the HTTP client, the store
+/// and the per-host politeness state.
+#[derive(Clone)]
+pub struct Crawler {
+    fetcher: Arc<Fetcher>,
+}
+
+/// How the fetch of the source itself (the feed, or the listing page) went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchOutcome {
+    Ok,
+    /// 304: unchanged since the last crawl; nothing harvested.
+    NotModified,
+    /// The message names the URL and what went wrong.
+    Failed(String),
+}
+
+impl FetchOutcome {
+    /// `ok`, `not_modified` or `failed`, as the store records it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FetchOutcome::Ok => "ok",
+            FetchOutcome::NotModified => "not_modified",
+            FetchOutcome::Failed(_) => "failed",
+        }
+    }
+}
+
+/// What one crawl of a source did and found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceReport {
+    pub source_id: String,
+    pub outcome: FetchOutcome,
+    /// Entries and pages to ingest.
+    pub harvested: Vec<Harvested>,
+    /// Article pages that answered 304 (their entries were skipped).
+    pub unchanged: u64,
+    /// 304 responses in this crawl (the source and its pages).
+    pub not_modified: u64,
+    /// Requests sent.
+    pub requests: u64,
+    /// Non-fatal problems: an article page that failed, an entry without a
+    /// link …
+    pub errors: Vec<String>,
+}
+
+impl SourceReport {
+    fn new(source_id: &str) -> SourceReport {
+        SourceReport {
+            source_id: source_id.to_string(),
+            outcome: FetchOutcome::Ok,
+            harvested: Vec::new(),
+            unchanged: 0,
+            not_modified: 0,
+            requests: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The outcome as the store records it (`Store::record_source_outcome`).
+    pub fn to_source_outcome(&self, at: DateTime<Utc>) -> SourceOutcome {
+        SourceOutcome {
+            source_id: self.source_id.clone(),
+            at,
+            outcome: self.outcome.as_str().to_string(),
+            error: match &self.outcome {
+                FetchOutcome::Failed(e) => Some(e.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Crawler {
+    /// A crawler with the HTTP client `settings` describe, remembering
+    /// fetch state in `store`.
+    pub fn new(settings: &CrawlerSettings, store: Store) -> Result<Crawler, CrawlError> {
+        Ok(Crawler {
+            fetcher: Arc::new(Fetcher::new(settings, store)?),
+        })
+    }
+
+    /// Crawls one source. Never panics, never fails: failures are in the
+    /// report.
+    pub async fn crawl_source(&self, source: &Source) -> SourceReport {
+        let span = tracing::info_span!("crawl", source = %source.id, url = %source.url);
+        async {
+            let mut report = SourceReport::new(&source.id);
+            match source.kind {
+                SourceKind::Feed => self.crawl_feed(source, &mut report).await,
+                SourceKind::Page => self.crawl_page(source, &mut report).await,
+            }
+            match &report.outcome {
+                FetchOutcome::Failed(e) => tracing::warn!(cause = %e, "source failed"),
+                outcome => tracing::info!(
+                    outcome = outcome.as_str(),
+                    harvested = report.harvested.len(),
+                    requests = report.requests,
+                    not_modified = report.not_modified,
+                    errors = report.errors.len(),
+                    "source crawled"
+                ),
+            }
+            report
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Fetches `url`, counting requests and 304s in `report`.
+    async fn fetch(
+        &self,
+        source: &Source,
+        url: &Url,
+        accept: &str,
+        report: &mut SourceReport,
+    ) -> Result<Fetched, CrawlError> {
+        let fetched = self
+            .fetcher
+            .get(&source.id, url, accept, &mut report.requests)
+            .await;
+        if matches!(fetched, Ok(Fetched::NotModified)) {
+            report.not_modified += 1;
+        }
+        fetched
+    }
+
+    /// Fetches the source itself; `None` when there is nothing more to do
+    /// (the outcome is then set).
+    async fn fetch_source(
+        &self,
+        source: &Source,
+        accept: &str,
+        report: &mut SourceReport,
+    ) -> Option<Body> {
+        match self.fetch(source, &source.url, accept, report).await {
+            Ok(Fetched::Fresh(body)) => Some(body),
+            Ok(Fetched::NotModified) => {
+                report.outcome = FetchOutcome::NotModified;
+                None
+            }
+            Err(e) => {
+                report.outcome = FetchOutcome::Failed(e.to_string());
+                None
+            }
+        }
+    }
+
+    async fn crawl_feed(&self, source: &Source, report: &mut SourceReport) {
+        let Some(body) = self.fetch_source(source, ACCEPT_FEED, report).await else {
+            return;
+        };
+        // Parsing is CPU work: off the async runtime, and a panic in a
+        // parser becomes a failed crawl, not a crashed worker.
+        let parsed = tokio::task::spawn_blocking(move || {
+            parse_feed(
+                &body.bytes,
+                body.content_type.as_deref(),
+                body.content_language.as_deref(),
+                &body.url,
+            )
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the feed parser crashed: {e}")));
+        let feed = match parsed {
+            Ok(feed) => feed,
+            Err(detail) => {
+                let e = CrawlError::NotAFeed {
+                    url: source.url.to_string(),
+                    detail,
+                };
+                report.outcome = FetchOutcome::Failed(e.to_string());
+                return;
+            }
+        };
+        let mut pages_fetched = 0;
+        for entry in feed.entries {
+            let Some(url) = entry.url else {
+                let e = CrawlError::NoLink {
+                    feed: source.url.to_string(),
+                    entry: entry.title.unwrap_or(entry.id),
+                };
+                report.errors.push(e.to_string());
+                continue;
+            };
+            let mut item = Harvested {
+                source_id: source.id.clone(),
+                url: url.to_string(),
+                title: entry.title,
+                author: entry.author,
+                published: entry.published,
+                summary: entry.summary,
+                html: None,
+                declared_lang: entry.lang,
+                source_languages: source.languages.clone(),
+                source_country: source.country.clone(),
+            };
+            if entry.text_chars < SHORT_SUMMARY_CHARS && pages_fetched < MAX_FOLLOWED {
+                pages_fetched += 1;
+                match self.fetch(source, &url, ACCEPT_HTML, report).await {
+                    Ok(Fetched::NotModified) => {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    Ok(Fetched::Fresh(page)) => match page_html(&page) {
+                        Ok(html) => {
+                            item.url = normalize_url(&page.url).to_string();
+                            item.html = Some(html);
+                        }
+                        Err(e) => report.errors.push(e),
+                    },
+                    Err(e) => report.errors.push(format!("{e} (kept the feed's summary)")),
+                }
+            }
+            report.harvested.push(item);
+        }
+    }
+
+    async fn crawl_page(&self, source: &Source, report: &mut SourceReport) {
+        let Some(body) = self.fetch_source(source, ACCEPT_HTML, report).await else {
+            return;
+        };
+        let html = match page_html(&body) {
+            Ok(html) => html,
+            Err(e) => {
+                report.outcome = FetchOutcome::Failed(e);
+                return;
+            }
+        };
+        if source.follow.is_empty() {
+            report.harvested.push(page_item(source, &body.url, html));
+            return;
+        }
+        let (page_url, follow) = (body.url.clone(), source.follow.clone());
+        let links = tokio::task::spawn_blocking(move || {
+            article_links(&html, &page_url, &follow, MAX_FOLLOWED)
+        })
+        .await;
+        let links = match links {
+            Ok(links) => links,
+            Err(e) => {
+                report.outcome =
+                    FetchOutcome::Failed(format!("{}: the page parser crashed: {e}", source.url));
+                return;
+            }
+        };
+        for url in links {
+            match self.fetch(source, &url, ACCEPT_HTML, report).await {
+                Ok(Fetched::NotModified) => report.unchanged += 1,
+                Ok(Fetched::Fresh(page)) => match page_html(&page) {
+                    Ok(html) => report.harvested.push(page_item(source, &page.url, html)),
+                    Err(e) => report.errors.push(e),
+                },
+                Err(e) => report.errors.push(e.to_string()),
+            }
+        }
+    }
+}
+
+fn page_item(source: &Source, url: &Url, html: String) -> Harvested {
+    Harvested {
+        source_id: source.id.clone(),
+        url: normalize_url(url).to_string(),
+        html: Some(html),
+        source_languages: source.languages.clone(),
+        source_country: source.country.clone(),
+        ..Harvested::default()
+    }
+}
+
+/// The body as HTML text; an error when the server says it is something
+/// else (a PDF, an image …).
+fn page_html(body: &Body) -> Result<String, String> {
+    let mime = body
+        .content_type
+        .as_deref()
+        .and_then(|ct| ct.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match mime.as_deref() {
+        None
+        | Some("text/html" | "application/xhtml+xml" | "text/plain" | "application/octet-stream") => {
+            Ok(decode_html(&body.bytes, body.content_type.as_deref()))
+        }
+        Some(other) => Err(format!("{}: not an HTML page ({other}): skipped", body.url)),
+    }
+}
+
+#[cfg(test)]
+mod tests;
