@@ -83,8 +83,8 @@ fn source_infos(config: &Config) -> Vec<SourceInfo> {
 
 fn curators() -> anyhow::Result<Curators> {
     let spec = std::env::var("VEILLE_CURATOR_TOKENS").unwrap_or_default();
-    let curators = Curators::parse(&spec)
-        .map_err(|e| anyhow::anyhow!("VEILLE_CURATOR_TOKENS: {e}"))?;
+    let curators =
+        Curators::parse(&spec).map_err(|e| anyhow::anyhow!("VEILLE_CURATOR_TOKENS: {e}"))?;
     if curators.is_empty() {
         tracing::warn!(
             "no curator tokens: reviews are refused; set VEILLE_CURATOR_TOKENS=\"name=token,...\""
@@ -158,7 +158,12 @@ async fn crawl_once(
 ) -> anyhow::Result<ExitCode> {
     let config = load_config(config_path)?;
     let sources: Vec<Source> = if only.is_empty() {
-        config.sources.iter().filter(|s| s.enabled).cloned().collect()
+        config
+            .sources
+            .iter()
+            .filter(|s| s.enabled)
+            .cloned()
+            .collect()
     } else {
         let unknown: Vec<&str> = only
             .iter()
@@ -172,7 +177,9 @@ async fn crawl_once(
                 config_path.display()
             );
         }
-        only.iter().filter_map(|id| config.source(id).cloned()).collect()
+        only.iter()
+            .filter_map(|id| config.source(id).cloned())
+            .collect()
     };
     let store = data.open_store()?;
     let index = data.open_index()?;
@@ -205,7 +212,8 @@ fn search(
         per_page: limit.clamp(1, 100),
         ..Default::default()
     };
-    let response = veille_search_api::search(&index, &request).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let response =
+        veille_search_api::search(&index, &request).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &response)?;
@@ -225,7 +233,10 @@ fn search(
             hit.status
         )?;
         writeln!(out, "  {}", hit.url)?;
-        let snippet = hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m");
+        let snippet = hit
+            .snippet
+            .replace("<mark>", "\x1b[1m")
+            .replace("</mark>", "\x1b[0m");
         writeln!(out, "  {}", html_unescape(&snippet))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -277,10 +288,7 @@ fn sources_check(config_path: &Path, data: &DataDir) -> anyhow::Result<ExitCode>
         let h = health.get(&s.id);
         let status = match h {
             None => "new".to_string(),
-            Some(h) if h.consecutive_failures > 0 => format!(
-                "failing×{}",
-                h.consecutive_failures
-            ),
+            Some(h) if h.consecutive_failures > 0 => format!("failing×{}", h.consecutive_failures),
             Some(_) => "ok".to_string(),
         };
         let error = h
@@ -315,8 +323,12 @@ fn reindex(data: &DataDir) -> anyhow::Result<ExitCode> {
     let store = data.open_store()?;
     let path = data.index_path();
     let started = std::time::Instant::now();
-    let n = veille_indexer::index::Index::rebuild(&path, &store)
-        .with_context(|| format!("cannot rebuild the index in {} (is veille running? stop it first)", path.display()))?;
+    let n = veille_indexer::index::Index::rebuild(&path, &store).with_context(|| {
+        format!(
+            "cannot rebuild the index in {} (is veille running? stop it first)",
+            path.display()
+        )
+    })?;
     println!(
         "reindexed {n} item(s) into {} in {:.1} s",
         path.display(),
@@ -342,7 +354,8 @@ fn extract(
         let file = std::fs::File::open(manifest)
             .with_context(|| format!("cannot read manifest {}", manifest.display()))?;
         for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("cannot read manifest {}", manifest.display()))?;
+            let line =
+                line.with_context(|| format!("cannot read manifest {}", manifest.display()))?;
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }

@@ -16,7 +16,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(name = "veille", version, about, long_about = None)]
 pub struct Cli {
     /// The list of sources.
-    #[arg(long, global = true, value_name = "PATH", default_value = "./sources.toml")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        default_value = "./sources.toml"
+    )]
     pub config: PathBuf,
 
     /// The data directory (veille.db and index/).
@@ -24,7 +29,12 @@ pub struct Cli {
     pub data: PathBuf,
 
     /// Address the API listens on (run, serve).
-    #[arg(long, global = true, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: SocketAddr,
 
     /// Log format on standard error.

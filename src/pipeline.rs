@@ -100,7 +100,10 @@ pub fn ingest(
     index: &Index,
     harvested: &[Harvested],
 ) -> anyhow::Result<IngestCounts> {
-    let items: Vec<_> = harvested.iter().map(veille_indexer::ingest::prepare).collect();
+    let items: Vec<_> = harvested
+        .iter()
+        .map(veille_indexer::ingest::prepare)
+        .collect();
     let outcomes = store.upsert_items(&items)?;
     let mut counts = IngestCounts::default();
     let mut changed = Vec::new();
@@ -189,8 +192,12 @@ impl Pipeline {
         let store = self.store.clone();
         match tokio::task::spawn_blocking(move || store.record_source_outcome(&outcome)).await {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(source = %result.source_id, cause = %e, "cannot record the source's outcome"),
-            Err(e) => tracing::error!(source = %result.source_id, cause = %e, "recording the outcome panicked"),
+            Ok(Err(e)) => {
+                tracing::error!(source = %result.source_id, cause = %e, "cannot record the source's outcome")
+            }
+            Err(e) => {
+                tracing::error!(source = %result.source_id, cause = %e, "recording the outcome panicked")
+            }
         }
         match &result.error {
             Some(e) => tracing::warn!(source = %result.source_id, error = %e, "source failed"),
@@ -215,7 +222,11 @@ impl Pipeline {
 
     /// One pass over `sources`, `concurrency` at a time (the crawler still
     /// fetches one request at a time per host), then an index commit.
-    pub async fn pass(&self, sources: &[Source], concurrency: usize) -> anyhow::Result<PassSummary> {
+    pub async fn pass(
+        &self,
+        sources: &[Source],
+        concurrency: usize,
+    ) -> anyhow::Result<PassSummary> {
         let mut results: Vec<SourceResult> = futures_util::stream::iter(sources)
             .map(|s| self.run_source(s))
             .buffer_unordered(concurrency.max(1))

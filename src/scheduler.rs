@@ -38,7 +38,12 @@ pub async fn run(
             Some(&at) => next_run(&source, at).is_some_and(|next| next <= Utc::now()),
         };
         tracing::info!(source = %source.id, schedule = %source.schedule_expr, overdue, "scheduled");
-        tasks.spawn(source_loop(pipeline.clone(), source, overdue, shutdown.clone()));
+        tasks.spawn(source_loop(
+            pipeline.clone(),
+            source,
+            overdue,
+            shutdown.clone(),
+        ));
     }
     while tasks.join_next().await.is_some() {}
     pipeline.commit().await

@@ -89,6 +89,22 @@ pub enum SourceKind {
     Page,
 }
 
+impl SourceKind {
+    /// The name used in `sources.toml`: `feed` or `page`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Page => "page",
+        }
+    }
+}
+
+impl std::fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One `[[source]]`, validated.
 #[derive(Debug, Clone)]
 pub struct Source {

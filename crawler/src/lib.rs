@@ -20,7 +20,7 @@
 //! sends no request to a loopback, private or link-local address.
 
 mod address;
-mod config;
+pub mod config;
 mod crawl;
 mod decode;
 mod error;
@@ -29,7 +29,7 @@ mod fetch;
 mod normalize;
 mod page;
 mod politeness;
-mod schedule;
+pub mod schedule;
 
 pub use address::is_public;
 pub use config::{

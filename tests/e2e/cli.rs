@@ -52,8 +52,15 @@ fn global_flags_go_before_or_after_the_command() {
     ] {
         let out = veille(&args);
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{args:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
-        assert!(stdout.contains("1 source(s), 1 enabled, no problems"), "{stdout}");
+        assert!(
+            out.status.success(),
+            "{args:?}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("1 source(s), 1 enabled, no problems"),
+            "{stdout}"
+        );
     }
 }
 
@@ -91,7 +98,10 @@ colour = "blue"
     assert!(err.contains("bad-cron"), "{err}");
     assert!(err.contains("colour"), "{err}");
     assert!(err.contains(":22:"), "unknown key line: {err}");
-    assert!(err.contains("duplicate") || err.contains("Duplicate"), "{err}");
+    assert!(
+        err.contains("duplicate") || err.contains("Duplicate"),
+        "{err}"
+    );
 
     // Nothing runs on a bad config.
     let out = home.veille(&["crawl", "--once"]).await;
@@ -123,14 +133,24 @@ fn extract_prints_one_json_object_per_input_in_order() {
     assert_eq!(lines[0]["published"], "2024-04-08T08:00:00+02:00");
     assert_eq!(lines[0]["title"], "Una cooperativa de treball a Girona");
     assert!(lines[0]["text"].as_str().unwrap().contains("La Forja"));
-    assert!(!lines[0]["text"].as_str().unwrap().contains("Qui som"), "menu kept: {}", lines[0]["text"]);
+    assert!(
+        !lines[0]["text"].as_str().unwrap().contains("Qui som"),
+        "menu kept: {}",
+        lines[0]["text"]
+    );
     assert!(lines[0]["lang_confidence"].as_f64().unwrap() > 0.0);
     let candidate = &lines[0]["candidate"];
     for key in ["score", "is_candidate", "themes", "places", "evidence"] {
-        assert!(candidate.get(key).is_some(), "candidate.{key} missing: {candidate}");
+        assert!(
+            candidate.get(key).is_some(),
+            "candidate.{key} missing: {candidate}"
+        );
     }
     assert_eq!(lines[1]["input"], "/nonexistent/page.html");
-    assert!(lines[1]["error"].as_str().unwrap().contains("/nonexistent/page.html"));
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("/nonexistent/page.html"));
     assert_eq!(lines[2]["lang"], "en");
     assert_eq!(lines[2]["author"], "Sarah Jones");
     assert_eq!(lines[2]["candidate"]["is_candidate"], true, "{}", lines[2]);

@@ -122,7 +122,10 @@ async fn serve_file(
         _ => "text/html; charset=utf-8",
     };
     (
-        [(header::CONTENT_TYPE, content_type.to_string()), (header::ETAG, etag)],
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::ETAG, etag),
+        ],
         body,
     )
         .into_response()
@@ -186,7 +189,11 @@ impl Home {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let child = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let server = Server {
             base: format!("http://{listen}"),
             child,

@@ -13,7 +13,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
-        if path.is_dir() && name != "target" && name != "fixtures" && !name.to_string_lossy().starts_with('.') {
+        if path.is_dir()
+            && name != "target"
+            && name != "fixtures"
+            && !name.to_string_lossy().starts_with('.')
+        {
             rust_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             out.push(path);
@@ -23,7 +27,15 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn all_rust_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for dir in ["src", "store", "crawler", "indexer", "search-api", "tests", "benches"] {
+    for dir in [
+        "src",
+        "store",
+        "crawler",
+        "indexer",
+        "search-api",
+        "tests",
+        "benches",
+    ] {
         rust_files(&Path::new(ROOT).join(dir), &mut files);
     }
     assert!(files.len() > 10, "found only {files:?}");

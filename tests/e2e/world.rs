@@ -19,19 +19,36 @@ async fn crawl_search_review_restart_reindex() {
 
     // First pass: four sources succeed, the broken one fails and is named.
     let out = home.veille(&["crawl", "--once"]).await;
-    assert_eq!(out.code, Some(1), "a failed source gives exit 1\n{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code,
+        Some(1),
+        "a failed source gives exit 1\n{}{}",
+        out.stdout,
+        out.stderr
+    );
     assert!(
         out.stdout.contains("sources: 4 ok, 1 failed"),
         "summary: {}",
         out.stdout
     );
-    assert!(out.stdout.contains(&format!("items: {WORLD_ITEMS} new")), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!("items: {WORLD_ITEMS} new")),
+        "{}",
+        out.stdout
+    );
     let broken_line = out.stdout.lines().find(|l| l.contains("broken")).unwrap();
-    assert!(broken_line.contains("failed") && broken_line.contains("broken.xml"), "{broken_line}");
+    assert!(
+        broken_line.contains("failed") && broken_line.contains("broken.xml"),
+        "{broken_line}"
+    );
     // The listing's navigation was not followed; the listing's duplicate link
     // (same page with a tracking parameter) was fetched once.
     site.seen(|s| {
-        assert!(!s.requests.contains_key("/en/about.html"), "{:?}", s.requests);
+        assert!(
+            !s.requests.contains_key("/en/about.html"),
+            "{:?}",
+            s.requests
+        );
         assert_eq!(s.requests.get("/en/news/land-trust.html"), Some(&1));
         assert_eq!(s.requests.get("/articles/lemonde-1.html"), Some(&1));
     });
@@ -66,28 +83,56 @@ async fn crawl_search_review_restart_reindex() {
     let montreal = hit_titled(&items, "Montréal lance un fonds");
     assert_eq!(montreal["lang"], "fr");
     assert_eq!(montreal["status"], "unreviewed");
-    assert!(montreal["candidate_score"].as_f64().unwrap() >= 0.5, "{montreal}");
-    assert!(montreal["themes"].as_array().unwrap().contains(&json!("T1")), "{montreal}");
-    assert_eq!(montreal["url"], site.url("/nouvelles/fonds-cooperatives-habitation"));
+    assert!(
+        montreal["candidate_score"].as_f64().unwrap() >= 0.5,
+        "{montreal}"
+    );
+    assert!(
+        montreal["themes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("T1")),
+        "{montreal}"
+    );
+    assert_eq!(
+        montreal["url"],
+        site.url("/nouvelles/fonds-cooperatives-habitation")
+    );
     assert_eq!(montreal["published"], "2024-05-12T09:30:00-04:00");
     let barcelona = hit_titled(&items, "Barcelona pone en marcha");
     assert_eq!(barcelona["lang"], "es");
-    assert_eq!(barcelona["url"], site.url("/es/noticias/barcelona-cooperativas-vivienda"));
-    assert!(barcelona["themes"].as_array().unwrap().contains(&json!("T1")), "{barcelona}");
+    assert_eq!(
+        barcelona["url"],
+        site.url("/es/noticias/barcelona-cooperativas-vivienda")
+    );
+    assert!(
+        barcelona["themes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("T1")),
+        "{barcelona}"
+    );
     let preston = hit_titled(&items, "Preston");
     assert_eq!(preston["lang"], "en");
     assert_eq!(preston["title"], "How Preston built community wealth");
 
     // The event announcement is not a candidate.
     let webinar = hit_titled(&items, "Webinaire");
-    let (_, record) = api.get(&format!("/api/items/{}", webinar["id"].as_str().unwrap())).await;
+    let (_, record) = api
+        .get(&format!("/api/items/{}", webinar["id"].as_str().unwrap()))
+        .await;
     assert_eq!(record["candidate"]["is_candidate"], false, "{record:#}");
 
     // A summary-only entry got its linked page's main text, not its menus.
     let lemonde = hit_titled(&items, "renseignement");
-    let (_, record) = api.get(&format!("/api/items/{}", lemonde["id"].as_str().unwrap())).await;
+    let (_, record) = api
+        .get(&format!("/api/items/{}", lemonde["id"].as_str().unwrap()))
+        .await;
     let text = record["text"].as_str().unwrap();
-    assert!(text.contains("Il sera désormais examiné par le Sénat"), "{text}");
+    assert!(
+        text.contains("Il sera désormais examiné par le Sénat"),
+        "{text}"
+    );
     assert!(text.contains("lanceurs d’alerte"), "{text}");
     assert_eq!(record["lang"], "fr");
     let girona = hit_titled(&items, "Girona");
@@ -97,9 +142,18 @@ async fn crawl_search_review_restart_reindex() {
     let (status, found) = api.get("/api/search?q=cooperativas%20vivienda").await;
     assert_eq!(status, 200);
     assert_eq!(hits(&found)[0]["title"], barcelona["title"], "{found:#}");
-    assert!(hits(&found)[0]["snippet"].as_str().unwrap().contains("<mark>"), "{found:#}");
+    assert!(
+        hits(&found)[0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>"),
+        "{found:#}"
+    );
     let (_, french) = api.get("/api/search?q=coop%C3%A9rative&lang=fr").await;
-    assert!(hits(&french).iter().all(|h| h["lang"] == "fr"), "{french:#}");
+    assert!(
+        hits(&french).iter().all(|h| h["lang"] == "fr"),
+        "{french:#}"
+    );
     assert!(french["total"].as_u64().unwrap() >= 2, "{french:#}");
 
     // Sources: the broken one failed with its error; the others are fine.
@@ -107,7 +161,10 @@ async fn crawl_search_review_restart_reindex() {
     let sources = sources["sources"].as_array().unwrap().clone();
     let source = |id: &str| sources.iter().find(|s| s["id"] == id).unwrap().clone();
     assert_eq!(source("broken")["last_outcome"], "failed");
-    assert!(source("broken")["last_error"].as_str().unwrap().contains("broken.xml"));
+    assert!(source("broken")["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("broken.xml"));
     assert_eq!(source("rqes-fr")["last_outcome"], "ok");
     assert_eq!(source("rqes-fr")["item_count"], 3);
     assert_eq!(source("cwn-en")["item_count"], 2);
@@ -123,14 +180,21 @@ async fn crawl_search_review_restart_reindex() {
     ] {
         let (status, body) = api.get(bad).await;
         assert_eq!(status, 400, "{bad}: {body}");
-        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{bad}: {body}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{bad}: {body}"
+        );
     }
     assert_eq!(api.stop().await, Some(0));
 
     // Second pass: nothing new, conditional GETs answered 304.
     site.reset_counts();
     let out = home.veille(&["crawl", "--once"]).await;
-    assert!(out.stdout.contains("items: 0 new, 0 updated"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("items: 0 new, 0 updated"),
+        "{}",
+        out.stdout
+    );
     let not_modified = site.seen(|s| s.not_modified);
     assert!(not_modified >= 4, "304s on the second pass: {not_modified}");
 
@@ -141,7 +205,13 @@ async fn crawl_search_review_restart_reindex() {
     let api = home.start("serve", &[]).await;
     let (status, body) = api.post(&review_path, Some("anything"), &approve).await;
     assert!(status == 401 || status == 403, "{status} {body}");
-    assert!(body["error"].as_str().unwrap().contains("VEILLE_CURATOR_TOKENS"), "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("VEILLE_CURATOR_TOKENS"),
+        "{body}"
+    );
     api.stop().await;
 
     let tokens = [("VEILLE_CURATOR_TOKENS", "alice=s3cret-a,bob=s3cret-b")];
@@ -161,22 +231,36 @@ async fn crawl_search_review_restart_reindex() {
     // The page is edited at the source: a re-crawl updates the item and keeps
     // the decision.
     site.edit("un fonds de 5 M$", "un fonds de 6 M$");
-    let out = home.veille(&["crawl", "--once", "--source", "rqes-fr"]).await;
-    assert!(out.stdout.contains("items: 0 new, 1 updated"), "{}", out.stdout);
+    let out = home
+        .veille(&["crawl", "--once", "--source", "rqes-fr"])
+        .await;
+    assert!(
+        out.stdout.contains("items: 0 new, 1 updated"),
+        "{}",
+        out.stdout
+    );
 
     // After a restart and after a reindex, the decision and the edit stand.
     for step in ["restart", "reindex"] {
         if step == "reindex" {
             let out = home.veille(&["reindex"]).await;
             assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
-            assert!(out.stdout.contains(&format!("reindexed {WORLD_ITEMS} item(s)")), "{}", out.stdout);
+            assert!(
+                out.stdout
+                    .contains(&format!("reindexed {WORLD_ITEMS} item(s)")),
+                "{}",
+                out.stdout
+            );
         }
         let api = home.start("serve", &tokens).await;
         let (_, item) = api.get(&format!("/api/items/{id}")).await;
         assert_eq!(item["status"], "approved", "{step}: {item:#}");
         assert_eq!(item["review"]["curator"], "alice", "{step}");
         assert_eq!(item["review"]["note"], "housing policy, Montréal", "{step}");
-        assert!(item["title"].as_str().unwrap().contains("6 M$"), "{step}: {item:#}");
+        assert!(
+            item["title"].as_str().unwrap().contains("6 M$"),
+            "{step}: {item:#}"
+        );
         let (_, all) = api.get("/api/search?per_page=100").await;
         assert_eq!(all["total"], WORLD_ITEMS, "{step}");
         assert_eq!(all["facets"]["status"]["approved"], 1, "{step}");
