@@ -1,1 +1,142 @@
-//! placeholder
+//! veille's HTTP API: search with facets, the items, the curators' review,
+//! the sources and their health. The only crate that knows HTTP routes and
+//! the JSON shapes of the API.
+//!
+//! # Layout
+//! - `params`: the query string of `/api/search`, parsed and checked by hand.
+//! - `search`: [`SearchResponse`] and [`search`], what `/api/search` returns
+//!   (also printed by `veille search --json`).
+//! - `items`: `/api/items/{id}` and `POST /api/items/{id}/review`.
+//! - `sources`: `/api/sources` (configured sources merged with their health)
+//!   and `/healthz`.
+//! - `auth`: [`Curators`] and their bearer tokens.
+//! - `error`: [`ApiError`] and the one place errors become status codes and
+//!   a JSON body `{"error": "..."}`.
+//! - this file: [`ApiState`], [`router`], [`serve`].
+//!
+//! # Routes
+//! | route | answer |
+//! | --- | --- |
+//! | `GET /api/search?q=&lang=&country=&theme=&source=&status=&from=&to=&sort=&page=&per_page=` | [`SearchResponse`] |
+//! | `GET /api/items/{id}` | the whole item, plus `status` |
+//! | `POST /api/items/{id}/review` (bearer token) | `{"decision": "approve"\|"reject", "note": "..."}` → the item |
+//! | `GET /api/sources` | `{"sources": [...]}` |
+//! | `GET /healthz` | `{"status": "ok", "items": n}` |
+//!
+//! Invariants: every answer, errors included, is JSON; no user input makes a
+//! 500; the store and the index (synchronous) are only called under
+//! `spawn_blocking`.
+
+mod auth;
+mod error;
+mod items;
+mod params;
+mod search;
+mod sources;
+
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Request, Response, Uri};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::trace::TraceLayer;
+use veille_indexer::index::Index;
+use veille_store::Store;
+
+pub use auth::{Curators, NO_CURATORS_HINT};
+pub use error::ApiError;
+pub use items::{ItemView, REVIEW_BODY_LIMIT};
+pub use params::{
+    parse_search_params, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_DEPTH, MAX_RESULT_WINDOW,
+};
+pub use search::{search, SearchResponse};
+pub use sources::{SourceInfo, SourceView};
+
+/// What every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct ApiState {
+    pub store: Store,
+    pub index: Arc<Index>,
+    pub curators: Arc<Curators>,
+    /// The configured sources (from `sources.toml`); the binary may replace
+    /// them when the file is reloaded.
+    pub sources: Arc<RwLock<Vec<SourceInfo>>>,
+}
+
+/// The API's routes over this state, with request logs.
+pub fn router(state: ApiState) -> Router {
+    Router::new()
+        .route("/api/search", get(search::handler))
+        .route("/api/items/{id}", get(items::get_item))
+        .route(
+            "/api/items/{id}/review",
+            post(items::post_review).layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
+        .route("/api/sources", get(sources::list))
+        .route("/healthz", get(sources::healthz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // One span per request (method and path: never headers, which carry
+        // tokens) and one INFO line per response, under this crate's target
+        // so that the binary's log filter shows them. Server errors are
+        // logged with their cause where they become responses (`error`).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(|res: &Response<Body>, latency: Duration, _: &tracing::Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_millis() as u64,
+                        "response"
+                    );
+                })
+                .on_failure(()),
+        )
+        .with_state(state)
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then lets the
+/// requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: ApiState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Runs synchronous work (the store, the index) off the async runtime.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await?
+}
+
+async fn not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no route for {method} {}: the API has GET /api/search, GET /api/items/{{id}}, \
+         POST /api/items/{{id}}/review, GET /api/sources, GET /healthz",
+        uri.path()
+    ))
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "method {method} is not allowed on {}: see the routes of the API \
+         (GET /api/search, GET /api/items/{{id}}, POST /api/items/{{id}}/review, \
+         GET /api/sources, GET /healthz)",
+        uri.path()
+    ))
+}
+
+#[cfg(test)]
+mod tests;
