@@ -205,7 +205,7 @@ fn search(
     limit: usize,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let index = data.open_index()?;
+    let index = data.open_index_read_only()?;
     let request = veille_indexer::search::SearchRequest {
         q: query,
         lang,

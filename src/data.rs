@@ -44,4 +44,11 @@ impl DataDir {
             .with_context(|| format!("cannot open the index in {}", path.display()))?;
         Ok(Arc::new(index))
     }
+
+    /// Opens the existing index for searching only (no writer lock).
+    pub fn open_index_read_only(&self) -> anyhow::Result<Index> {
+        let path = self.index_path();
+        Index::open_read_only(&path)
+            .with_context(|| format!("cannot open the index in {}", path.display()))
+    }
 }

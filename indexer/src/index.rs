@@ -85,8 +85,40 @@ pub enum IndexError {
     Tantivy(#[from] TantivyError),
     #[error("index {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error("no index in {}: run `veille crawl --once` or `veille reindex` first", dir.display())]
+    Missing { dir: PathBuf },
+    #[error("the index was opened read-only")]
+    ReadOnly,
     #[error("reading the store to rebuild the index: {0}")]
     Store(#[from] veille_store::StoreError),
+}
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// The deepest nesting of parentheses accepted in a query. tantivy's query
+/// grammar (0.25) takes time exponential in the nesting depth (tantivy issue
+/// 2498: each level doubles it; depth 20 takes seconds, depth 500 overflows
+/// the stack), so a deeper query is refused before it reaches the parser.
+pub const MAX_QUERY_DEPTH: usize = 8;
+
+/// The deepest nesting of parentheses in a query (an escaped `\\(` does not
+/// count; an unclosed one does).
+pub fn query_nesting_depth(q: &str) -> usize {
+    let (mut depth, mut max, mut escaped) = (0usize, 0usize, false);
+    for c in q.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// The search index. `Send + Sync`: share it as `Arc<Index>`.
@@ -94,7 +126,8 @@ pub struct Index {
     fields: Fields,
     parser: QueryParser,
     reader: IndexReader,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// `None` for an index opened read-only.
+    writer: Option<Mutex<IndexWriter<TantivyDocument>>>,
 }
 
 impl Index {
@@ -130,15 +163,47 @@ impl Index {
         })
     }
 
+    /// Opens the existing index in `dir` for searching only, without taking
+    /// the writer's lock: a terminal search works while `veille run` writes.
+    pub fn open_read_only(dir: &Path) -> Result<Index, IndexError> {
+        let open_err = |source: TantivyError| IndexError::Open {
+            dir: dir.to_path_buf(),
+            source,
+        };
+        let directory = MmapDirectory::open(dir).map_err(|_| IndexError::Missing {
+            dir: dir.to_path_buf(),
+        })?;
+        if !tantivy::Index::exists(&directory).map_err(|e| open_err(e.into()))? {
+            return Err(IndexError::Missing {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let index = tantivy::Index::open(directory).map_err(open_err)?;
+        if index.schema() != schema::build_schema() {
+            return Err(IndexError::SchemaMismatch {
+                dir: dir.to_path_buf(),
+            });
+        }
+        Index::build(index, false)
+    }
+
     /// A fresh index in memory, for tests.
     pub fn open_in_ram() -> Result<Index, IndexError> {
         Index::from_tantivy(tantivy::Index::create_in_ram(schema::build_schema()))
     }
 
     fn from_tantivy(index: tantivy::Index) -> Result<Index, IndexError> {
+        Index::build(index, true)
+    }
+
+    fn build(index: tantivy::Index, writable: bool) -> Result<Index, IndexError> {
         analyzers::register(index.tokenizers());
         let fields = Fields::new(&index.schema())?;
-        let writer = index.writer(WRITER_MEMORY_BYTES)?;
+        let writer = if writable {
+            Some(Mutex::new(index.writer(WRITER_MEMORY_BYTES)?))
+        } else {
+            None
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -148,14 +213,15 @@ impl Index {
             fields,
             parser,
             reader,
-            writer: Mutex::new(writer),
+            writer,
         })
     }
 
-    fn writer(&self) -> MutexGuard<'_, IndexWriter<TantivyDocument>> {
+    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter<TantivyDocument>>, IndexError> {
         // A panic while holding the writer loses at most uncommitted
         // documents, which the store still has.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+        let writer = self.writer.as_ref().ok_or(IndexError::ReadOnly)?;
+        Ok(writer.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Adds an item, replacing the document with the same id. Visible to
@@ -176,7 +242,7 @@ impl Index {
                 )
             })
             .collect();
-        let writer = self.writer();
+        let writer = self.writer()?;
         for (id, doc) in docs {
             writer.delete_term(id);
             writer.add_document(doc)?;
@@ -186,7 +252,7 @@ impl Index {
 
     /// Commits what was upserted and makes it visible to searches at once.
     pub fn commit(&self) -> Result<(), IndexError> {
-        self.writer().commit()?;
+        self.writer()?.commit()?;
         self.reader.reload()?;
         Ok(())
     }
@@ -248,6 +314,16 @@ impl Index {
     /// Runs a search: one page of hits, the total and the facets of every
     /// match.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+        if req.q.chars().count() > MAX_QUERY_CHARS {
+            return Err(IndexError::BadQuery(format!(
+                "the query is longer than {MAX_QUERY_CHARS} characters: shorten it"
+            )));
+        }
+        if query_nesting_depth(&req.q) > MAX_QUERY_DEPTH {
+            return Err(IndexError::BadQuery(format!(
+                "the query nests parentheses more than {MAX_QUERY_DEPTH} deep: simplify it"
+            )));
+        }
         if req.per_page == 0 || req.per_page > MAX_PER_PAGE {
             return Err(IndexError::BadQuery(format!(
                 "per_page must be between 1 and {MAX_PER_PAGE}, not {}",

@@ -20,14 +20,7 @@ pub const MAX_PER_PAGE: usize = 100;
 /// request cannot make the index collect millions of hits.
 pub const MAX_RESULT_WINDOW: usize = 10_000;
 
-/// The longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 1_000;
-
-/// The deepest nesting of parentheses accepted in a query. tantivy's query
-/// grammar (0.25) takes time exponential in the nesting depth (tantivy issue
-/// 2498: each level doubles it; depth 20 takes seconds), so a deeper query
-/// would tie up a thread for minutes.
-pub const MAX_QUERY_DEPTH: usize = 8;
+pub use veille_indexer::index::{MAX_QUERY_CHARS, MAX_QUERY_DEPTH};
 
 /// Parses the URL query string of `/api/search` (without the `?`).
 ///
@@ -138,7 +131,7 @@ pub(crate) fn check_request(req: &SearchRequest) -> Result<(), ApiError> {
             "parameter q is longer than {MAX_QUERY_CHARS} characters: shorten the query"
         )));
     }
-    if nesting_depth(&req.q) > MAX_QUERY_DEPTH {
+    if veille_indexer::index::query_nesting_depth(&req.q) > MAX_QUERY_DEPTH {
         return Err(bad(format!(
             "parameter q nests parentheses more than {MAX_QUERY_DEPTH} deep: simplify the query"
         )));
@@ -170,25 +163,6 @@ pub(crate) fn check_request(req: &SearchRequest) -> Result<(), ApiError> {
         )));
     }
     Ok(())
-}
-
-/// The deepest nesting of parentheses in a query (an escaped `\\(` does not
-/// count; an unclosed one does).
-fn nesting_depth(q: &str) -> usize {
-    let (mut depth, mut max, mut escaped) = (0usize, 0usize, false);
-    for c in q.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '(' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            ')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
 }
 
 fn unknown_parameter(key: &str) -> ApiError {

@@ -276,3 +276,54 @@ async fn crawl_search_review_restart_reindex() {
     assert!(body["total"].as_u64().unwrap() >= 1);
     assert_eq!(hits(&body)[0]["lang"], "es");
 }
+
+/// `veille run`: never-fetched sources are overdue and crawled at once, the
+/// API serves them while the scheduler runs, a terminal search works beside
+/// it, and Ctrl-C stops both cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_schedules_serves_and_stops_on_ctrl_c() {
+    let site = FixtureServer::start().await;
+    let home = Home::new(&world_config(&site));
+    let api = home.start("run", &[]).await;
+    let mut total = 0;
+    for _ in 0..200 {
+        let (_, body) = api.get("/api/search").await;
+        total = body["total"].as_u64().unwrap_or(0);
+        if total == WORLD_ITEMS {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        total, WORLD_ITEMS,
+        "the scheduler crawled the overdue sources"
+    );
+    let (_, sources) = api.get("/api/sources").await;
+    let broken = sources["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "broken")
+        .unwrap()
+        .clone();
+    assert_eq!(broken["status"], "failing", "{broken}");
+
+    let out = home
+        .veille(&["search", "coopératives", "--lang", "fr"])
+        .await;
+    assert_eq!(
+        out.code,
+        Some(0),
+        "search beside a running veille: {}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("Montréal lance un fonds"),
+        "{}",
+        out.stdout
+    );
+
+    assert_eq!(api.stop().await, Some(0), "clean exit on Ctrl-C");
+    // Each source was fetched once: the next runs are hours away.
+    assert_eq!(site.seen(|s| s.requests.get("/fr.rss").copied()), Some(1));
+}

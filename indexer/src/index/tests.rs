@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use veille_store::{Candidate, Decision, Item, NewItem, Review, Store};
 
-use super::{Index, IndexError};
+use super::{query_nesting_depth, Index, IndexError, MAX_QUERY_CHARS, MAX_QUERY_DEPTH};
 use crate::search::{SearchRequest, SearchResults, Sort};
 
 /// An item as the store would hold it.
@@ -813,4 +813,48 @@ fn a_rebuild_interrupted_between_its_renames_is_repaired_on_open() {
     std::fs::rename(&path, dir.path().join("index.old")).unwrap();
     let index = Index::open(&path).unwrap();
     assert_eq!(index.doc_count(), 5);
+}
+
+#[test]
+fn deeply_nested_or_huge_queries_are_refused_before_the_parser() {
+    let index = index_of(&corpus());
+    let deep = format!("{}coop{}", "(".repeat(400), ")".repeat(400));
+    match index.search(&query(&deep)) {
+        Err(IndexError::BadQuery(msg)) => assert!(msg.contains("nests parentheses"), "{msg}"),
+        other => panic!("expected BadQuery, got {other:?}"),
+    }
+    let huge = "coop ".repeat(MAX_QUERY_CHARS);
+    assert!(matches!(
+        index.search(&query(&huge)),
+        Err(IndexError::BadQuery(_))
+    ));
+    let fine = format!(
+        "{}coop{}",
+        "(".repeat(MAX_QUERY_DEPTH),
+        ")".repeat(MAX_QUERY_DEPTH)
+    );
+    assert!(index.search(&query(&fine)).is_ok());
+    assert_eq!(query_nesting_depth(r"\(\(a"), 0);
+    assert_eq!(query_nesting_depth("(a (b) (c (d)))"), 3);
+}
+
+#[test]
+fn a_read_only_index_searches_beside_the_writer_and_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    assert!(matches!(
+        Index::open_read_only(&path),
+        Err(IndexError::Missing { .. })
+    ));
+    let writer = Index::open(&path).unwrap();
+    let items = corpus();
+    writer.upsert_many(&items).unwrap();
+    writer.commit().unwrap();
+    let reader = Index::open_read_only(&path).unwrap();
+    assert_eq!(reader.doc_count(), items.len() as u64);
+    assert!(matches!(
+        reader.upsert(&items[0]),
+        Err(IndexError::ReadOnly)
+    ));
+    assert!(matches!(reader.commit(), Err(IndexError::ReadOnly)));
 }
