@@ -85,6 +85,7 @@ pub fn prepare(h: &Harvested) -> NewItem {
         .filter(|c| same_host(c, &h.url))
         .map_or_else(|| h.url.clone(), str::to_string);
 
+    let fingerprint = crate::dedup::fingerprint(&text);
     NewItem {
         url,
         source_id: h.source_id.clone(),
@@ -96,6 +97,7 @@ pub fn prepare(h: &Harvested) -> NewItem {
         lang_confidence: detected.confidence,
         country,
         candidate,
+        fingerprint,
     }
 }
 

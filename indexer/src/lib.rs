@@ -6,6 +6,7 @@
 //! - `language`: language detection, reconciled with the declared language.
 //! - `practice`: candidate best-practice detection (score, themes, places,
 //!   evidence) from the multilingual lexicon in `indexer/data/`.
+//! - `dedup`: near-duplicate fingerprints (simhash).
 //! - `ingest`: the stages wired together: [`Harvested`](veille_store::Harvested)
 //!   → [`NewItem`](veille_store::NewItem).
 //! - `search`: the search request and result types (plain data).
@@ -14,6 +15,7 @@
 //! Every stage but `index` is a plain function over plain types, testable on
 //! a string.
 
+pub mod dedup;
 pub mod extract;
 pub mod index;
 pub mod ingest;

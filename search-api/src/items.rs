@@ -107,8 +107,10 @@ pub(crate) async fn post_review(
     let item = blocking(move || {
         let item = store.set_review(&id, &review)?.ok_or_else(|| no_such_item(&id))?;
         tracing::info!(item = %id, curator = %review.curator, decision = ?review.decision, "review recorded");
+        // The decision applies to the item's near-duplicates too.
+        let group = store.group_of(&id)?;
         index
-            .upsert(&item)
+            .upsert_many(&group)
             .and_then(|()| index.commit())
             .map_err(|e| {
                 ApiError::Internal(format!(

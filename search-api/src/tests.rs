@@ -110,6 +110,7 @@ fn fixture(curators: &str) -> Fixture {
                 places: vec![],
                 evidence: vec![],
             },
+            fingerprint: None,
         };
         store.upsert_item(&new).unwrap();
         let id = veille_store::item_id(s.url);

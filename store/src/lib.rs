@@ -15,6 +15,7 @@
 //! storing the same URL twice updates, never duplicates; storing an item never
 //! touches its review.
 
+mod dedup;
 mod schema;
 mod types;
 
@@ -25,6 +26,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 
+pub use dedup::MAX_DUPLICATE_DISTANCE;
 pub use types::*;
 
 /// What can go wrong in the store.
@@ -116,15 +118,18 @@ impl Store {
             let mut find = tx.prepare_cached("SELECT content_hash FROM items WHERE id = ?1")?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (id, url, source_id, title, text, author, published, lang,
-                    lang_confidence, country, candidate, content_hash, first_seen, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                    lang_confidence, country, candidate, content_hash, first_seen, updated_at,
+                    fingerprint, group_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?1)",
             )?;
             let mut update = tx.prepare_cached(
                 "UPDATE items SET url = ?2, source_id = ?3, title = ?4, text = ?5, author = ?6,
                     published = ?7, lang = ?8, lang_confidence = ?9, country = ?10,
-                    candidate = ?11, content_hash = ?12, updated_at = ?13
+                    candidate = ?11, content_hash = ?12, updated_at = ?13, fingerprint = ?14
                  WHERE id = ?1",
             )?;
+            let mut set_group =
+                tx.prepare_cached("UPDATE items SET group_id = ?2 WHERE id = ?1")?;
             let now = Utc::now().to_rfc3339();
             for item in items {
                 let id = item_id(&item.url);
@@ -146,10 +151,16 @@ impl Store {
                     candidate,
                     hash,
                     now,
+                    item.fingerprint.map(|f| f as i64),
                 ];
                 match existing {
                     None => {
                         insert.execute(args)?;
+                        let group = dedup::assign_group(&tx, &id, item.fingerprint)?;
+                        if group != id {
+                            set_group.execute(params![id, group])?;
+                            dedup::inherit_review(&tx, &id, &group)?;
+                        }
                         out.push(Upsert::New);
                     }
                     Some(h) if h == hash => out.push(Upsert::Unchanged),
@@ -204,29 +215,40 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// Records a curator's decision on an item (replacing an earlier one) and
-    /// appends it to the review log. Returns the item, or `None` when there
-    /// is no item with this id.
+    /// Records a curator's decision on an item and every near-duplicate of
+    /// it (replacing an earlier one) and appends it to the review log.
+    /// Returns the item, or `None` when there is no item with this id; its
+    /// group's members are [`Store::group_of`].
     pub fn set_review(&self, id: &str, review: &Review) -> Result<Option<Item>> {
         {
             let mut conn = self.conn();
             let tx = conn.transaction()?;
-            let exists: Option<i64> = tx
-                .query_row("SELECT 1 FROM items WHERE id = ?1", [id], |r| r.get(0))
+            let group: Option<String> = tx
+                .query_row(
+                    "SELECT coalesce(group_id, id) FROM items WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
                 .optional()?;
-            if exists.is_none() {
+            let Some(group) = group else {
                 return Ok(None);
-            }
+            };
+            let members: Vec<String> = tx
+                .prepare("SELECT id FROM items WHERE group_id = ?1 OR id = ?2")?
+                .query_map(params![group, id], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
             let decision = match review.decision {
                 Decision::Approve => "approve",
                 Decision::Reject => "reject",
             };
             let at = review.at.to_rfc3339();
-            tx.execute(
-                "INSERT INTO reviews (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(item_id) DO UPDATE SET decision = ?2, curator = ?3, note = ?4, at = ?5",
-                params![id, decision, review.curator, review.note, at],
-            )?;
+            for member in &members {
+                tx.execute(
+                    "INSERT INTO reviews (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(item_id) DO UPDATE SET decision = ?2, curator = ?3, note = ?4, at = ?5",
+                    params![member, decision, review.curator, review.note, at],
+                )?;
+            }
             tx.execute(
                 "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, decision, review.curator, review.note, at],
@@ -234,6 +256,25 @@ impl Store {
             tx.commit()?;
         }
         self.get_item(id)
+    }
+
+    /// Every item of `id`'s duplicate group, `id`'s own first (empty when
+    /// there is no such item).
+    pub fn group_of(&self, id: &str) -> Result<Vec<Item>> {
+        let Some(item) = self.get_item(id)? else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<String> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM items WHERE group_id = ?1 AND id != ?2 ORDER BY first_seen, id",
+            )?;
+            let rows = stmt.query_map(params![item.group_id, id], |r| r.get(0))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let mut out = vec![item];
+        out.extend(self.get_items(&ids)?);
+        Ok(out)
     }
 
     /// The HTTP cache state of a URL.
@@ -332,7 +373,7 @@ impl Store {
 
 const ITEM_SELECT: &str = "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
         i.lang, i.lang_confidence, i.country, i.candidate, i.first_seen, i.updated_at,
-        r.decision, r.curator, r.note, r.at
+        r.decision, r.curator, r.note, r.at, i.fingerprint, coalesce(i.group_id, i.id)
      FROM items i LEFT JOIN reviews r ON r.item_id = i.id";
 
 fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
@@ -369,6 +410,8 @@ fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
         lang_confidence: r.get(8)?,
         country: r.get(9)?,
         candidate,
+        fingerprint: r.get::<_, Option<i64>>(17)?.map(|f| f as u64),
+        group_id: r.get(18)?,
         first_seen: parse_utc(r.get(11)?).unwrap_or_default(),
         updated_at: parse_utc(r.get(12)?).unwrap_or_default(),
         review,

@@ -56,6 +56,19 @@ const MIGRATIONS: &[&str] = &[
         consecutive_failures INTEGER NOT NULL DEFAULT 0,
         failing_since TEXT
     );",
+    // 2: near-duplicate groups. `fingerprint` is a 64-bit simhash stored as a
+    // signed integer; `fingerprint_bands` holds its bands (see dedup.rs).
+    "ALTER TABLE items ADD COLUMN fingerprint INTEGER;
+    ALTER TABLE items ADD COLUMN group_id TEXT;
+    UPDATE items SET group_id = id;
+    CREATE INDEX items_group ON items (group_id);
+    CREATE TABLE fingerprint_bands (
+        band INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        item_id TEXT NOT NULL,
+        PRIMARY KEY (band, value, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX fingerprint_bands_item ON fingerprint_bands (item_id);",
 ];
 
 /// The schema version this code writes.

@@ -23,6 +23,7 @@ fn item(url: &str, title: &str) -> NewItem {
             }],
             evidence: vec!["coopérative d'habitation".into()],
         },
+        fingerprint: None,
     }
 }
 
@@ -142,4 +143,72 @@ fn a_newer_schema_is_refused() {
     }
     let err = Store::open(&path).err().unwrap();
     assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[test]
+fn near_duplicates_share_a_group_and_its_review() {
+    let store = Store::open_in_memory().unwrap();
+    let with_fp = |url: &str, fp: u64| NewItem {
+        fingerprint: Some(fp),
+        ..item(url, url)
+    };
+    let base = 0xdead_beef_1234_5678u64;
+    store
+        .upsert_item(&with_fp("https://a.example.org/p", base))
+        .unwrap();
+    // Two bits off: the same press release on another site.
+    store
+        .upsert_item(&with_fp("https://b.example.org/p", base ^ 0b101))
+        .unwrap();
+    // Far away: another text.
+    store
+        .upsert_item(&with_fp("https://c.example.org/q", !base))
+        .unwrap();
+    let a = item_id("https://a.example.org/p");
+    let b = store
+        .get_item(&item_id("https://b.example.org/p"))
+        .unwrap()
+        .unwrap();
+    let c = store
+        .get_item(&item_id("https://c.example.org/q"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.group_id, a);
+    assert_eq!(c.group_id, c.id);
+    let group: Vec<String> = store
+        .group_of(&b.id)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(group, vec![b.id.clone(), a.clone()]);
+
+    let review = Review {
+        decision: Decision::Reject,
+        curator: "bob".into(),
+        note: None,
+        at: Utc::now(),
+    };
+    store.set_review(&b.id, &review).unwrap();
+    assert_eq!(
+        store.get_item(&a).unwrap().unwrap().status(),
+        Status::Rejected
+    );
+    assert_eq!(
+        store.get_item(&c.id).unwrap().unwrap().status(),
+        Status::Unreviewed
+    );
+    // A third copy seen later joins the group and its decision.
+    store
+        .upsert_item(&with_fp(
+            "https://d.example.org/p",
+            base ^ (0b111 << 40) ^ 0b1,
+        ))
+        .unwrap();
+    let d = store
+        .get_item(&item_id("https://d.example.org/p"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.group_id, a);
+    assert_eq!(d.status(), Status::Rejected);
 }

@@ -65,6 +65,11 @@ pub struct NewItem {
     pub lang_confidence: f64,
     pub country: Option<String>,
     pub candidate: Candidate,
+    /// A 64-bit locality-sensitive fingerprint of the text (simhash), when
+    /// the text is long enough to have one. Items whose fingerprints differ
+    /// in at most [`crate::MAX_DUPLICATE_DISTANCE`] bits are near-duplicates.
+    #[serde(default)]
+    pub fingerprint: Option<u64>,
 }
 
 /// A curator's decision.
@@ -136,6 +141,10 @@ pub struct Item {
     pub lang_confidence: f64,
     pub country: Option<String>,
     pub candidate: Candidate,
+    pub fingerprint: Option<u64>,
+    /// The duplicate group: the id of the first item seen with this text
+    /// (the item's own id when it has no near-duplicate).
+    pub group_id: String,
     pub first_seen: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub review: Option<Review>,

@@ -65,6 +65,8 @@ fn item(spec: Spec) -> Item {
             places: vec![],
             evidence: vec![],
         },
+        fingerprint: None,
+        group_id: spec.id.to_string(),
         first_seen: seen,
         updated_at: seen,
         review: spec.decision.map(|decision| Review {
@@ -718,6 +720,7 @@ fn new_item(it: &Item) -> NewItem {
         lang_confidence: it.lang_confidence,
         country: it.country.clone(),
         candidate: it.candidate.clone(),
+        fingerprint: None,
     }
 }
 

@@ -1,0 +1,94 @@
+//! Near-duplicate groups. Each item's simhash is split into seven bands (of
+//! 10 and 9 bits); two fingerprints within [`MAX_DUPLICATE_DISTANCE`] (6)
+//! bits share at least one band (pigeonhole), so the candidates for a new item are the items sharing a
+//! band, and the group is the earliest one's whose fingerprint is within the
+//! distance. A review made on a group applies to every member, including
+//! members that join later.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::Result;
+
+/// The largest Hamming distance between two fingerprints of near-duplicates.
+/// Simhash flips about 4 of 64 bits when 2% of a text's shingles change, so
+/// 3 (the figure for long web pages) would miss a short press release with a
+/// typo fixed; two unrelated texts differ in about 32 bits, and 6 or fewer
+/// happens to fewer than one pair in 10^10.
+pub const MAX_DUPLICATE_DISTANCE: u32 = 6;
+
+/// Bit widths of the bands: `MAX_DUPLICATE_DISTANCE + 1` of them, covering 64 bits.
+const BAND_BITS: [u32; 7] = [10, 9, 9, 9, 9, 9, 9];
+
+fn bands(fingerprint: u64) -> [(i64, i64); 7] {
+    let mut shift = 0;
+    std::array::from_fn(|b| {
+        let bits = BAND_BITS[b];
+        let value = (fingerprint >> shift) & ((1u64 << bits) - 1);
+        shift += bits;
+        (b as i64, value as i64)
+    })
+}
+
+/// Records `id`'s fingerprint bands and returns its group: the group of the
+/// earliest near-duplicate already stored, else `id` itself.
+pub(crate) fn assign_group(
+    tx: &Transaction<'_>,
+    id: &str,
+    fingerprint: Option<u64>,
+) -> Result<String> {
+    tx.prepare_cached("DELETE FROM fingerprint_bands WHERE item_id = ?1")?
+        .execute([id])?;
+    let Some(fp) = fingerprint else {
+        return Ok(id.to_string());
+    };
+    let mut best: Option<(String, String)> = None; // (first_seen, group)
+    {
+        let mut near = tx.prepare_cached(
+            "SELECT i.id, i.fingerprint, i.group_id, i.first_seen FROM fingerprint_bands b
+             JOIN items i ON i.id = b.item_id
+             WHERE b.band = ?1 AND b.value = ?2 AND b.item_id != ?3",
+        )?;
+        for (band, value) in bands(fp) {
+            let mut rows = near.query(params![band, value, id])?;
+            while let Some(row) = rows.next()? {
+                let other: Option<i64> = row.get(1)?;
+                let Some(other) = other else { continue };
+                if (other as u64 ^ fp).count_ones() > MAX_DUPLICATE_DISTANCE {
+                    continue;
+                }
+                let group: Option<String> = row.get(2)?;
+                let group = group.unwrap_or_else(|| row.get(0).unwrap_or_default());
+                let first_seen: String = row.get(3)?;
+                if best.as_ref().is_none_or(|(seen, _)| first_seen < *seen) {
+                    best = Some((first_seen, group));
+                }
+            }
+        }
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO fingerprint_bands (band, value, item_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for (band, value) in bands(fp) {
+        insert.execute(params![band, value, id])?;
+    }
+    Ok(best.map_or_else(|| id.to_string(), |(_, group)| group))
+}
+
+/// Gives a new member of `group` the review its group already has, if any.
+pub(crate) fn inherit_review(tx: &Transaction<'_>, id: &str, group: &str) -> Result<()> {
+    let review: Option<(String, String, Option<String>, String)> = tx
+        .prepare_cached(
+            "SELECT r.decision, r.curator, r.note, r.at FROM reviews r JOIN items i ON i.id = r.item_id
+             WHERE i.group_id = ?1 AND i.id != ?2 ORDER BY r.at DESC LIMIT 1",
+        )?
+        .query_row(params![group, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    if let Some((decision, curator, note, at)) = review {
+        tx.prepare_cached(
+            "INSERT INTO reviews (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(item_id) DO NOTHING",
+        )?
+        .execute(params![id, decision, curator, note, at])?;
+    }
+    Ok(())
+}
