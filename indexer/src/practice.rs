@@ -95,6 +95,7 @@ pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
         themes: theme_ids,
         places,
         evidence,
+        ..Candidate::default()
     }
 }
 

@@ -109,6 +109,7 @@ fn fixture(curators: &str) -> Fixture {
                 themes: s.themes.iter().map(|t| t.to_string()).collect(),
                 places: vec![],
                 evidence: vec![],
+                ..Default::default()
             },
             fingerprint: None,
         };

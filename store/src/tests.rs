@@ -22,6 +22,7 @@ fn item(url: &str, title: &str) -> NewItem {
                 country: Some("CA".into()),
             }],
             evidence: vec!["coopérative d'habitation".into()],
+            ..Default::default()
         },
         fingerprint: None,
     }

@@ -38,6 +38,17 @@ pub struct Place {
     pub country: Option<String>,
 }
 
+/// One phrase that weighed in a candidate decision, and how much.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Signal {
+    /// The phrase as the lexicon writes it.
+    pub phrase: String,
+    /// What it signals: `sse`, `practice`, `negative`, a theme id …
+    pub kind: String,
+    /// Its contribution to the score (negative for signals against).
+    pub weight: f64,
+}
+
 /// Whether an item describes a concrete SSE practice, and why.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
@@ -49,6 +60,22 @@ pub struct Candidate {
     pub places: Vec<Place>,
     /// The phrases that weighed.
     pub evidence: Vec<String>,
+    /// The phrases that weighed with their weights (what `evidence` lists,
+    /// and how much each counted).
+    #[serde(default)]
+    pub signals: Vec<Signal>,
+    /// ESSGlobal organisational-structure ids (kinds of organization).
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Organizations named by the text.
+    #[serde(default)]
+    pub organizations: Vec<String>,
+    /// A few sentences saying what the practice is.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The year the practice started, when the text says.
+    #[serde(default)]
+    pub year: Option<i32>,
 }
 
 /// An item as ingestion prepared it, ready to be stored.

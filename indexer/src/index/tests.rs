@@ -64,6 +64,7 @@ fn item(spec: Spec) -> Item {
             themes: spec.themes.iter().map(|t| t.to_string()).collect(),
             places: vec![],
             evidence: vec![],
+            ..Default::default()
         },
         fingerprint: None,
         group_id: spec.id.to_string(),
