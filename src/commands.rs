@@ -117,6 +117,7 @@ async fn run(
         curators: Arc::new(curators()?),
         sources: Arc::new(RwLock::new(source_infos(&config))),
     };
+    let api_state = state.clone();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -124,7 +125,7 @@ async fn run(
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut api_stop = stop_rx.clone();
-    let api = tokio::spawn(veille_search_api::serve(listener, state, async move {
+    let api = tokio::spawn(veille_search_api::serve(listener, api_state, async move {
         let _ = api_stop.wait_for(|stop| *stop).await;
     }));
     let scheduler = if schedule {
@@ -134,10 +135,17 @@ async fn run(
             index,
             crawler,
         };
+        let api_sources = state.sources.clone();
+        let sources = veille::scheduler::SourceList {
+            path: config_path.to_path_buf(),
+            initial: config.clone(),
+            on_reload: Box::new(move |config: &Config| {
+                let infos = source_infos(config);
+                *api_sources.write().unwrap_or_else(|p| p.into_inner()) = infos;
+            }),
+        };
         Some(tokio::spawn(veille::scheduler::run(
-            pipeline,
-            config.sources.clone(),
-            stop_rx,
+            pipeline, sources, stop_rx,
         )))
     } else {
         None

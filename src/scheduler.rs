@@ -1,5 +1,5 @@
 //! The scheduler of `veille run`: every enabled source on its own cron
-//! schedule, until shutdown.
+//! schedule, until shutdown, following the edits of `sources.toml`.
 //!
 //! A source whose last fetch is older than its previous scheduled time (or
 //! that was never fetched) is overdue and crawled at once, so a restart
@@ -7,22 +7,50 @@
 //! store write is a transaction, so nothing is half-written, and the next run
 //! fetches it again. The index is committed after each source that changed
 //! something, and once more on the way out.
+//!
+//! `sources.toml` is watched (its modification time, every
+//! [`RELOAD_INTERVAL`]): an edit that validates is applied without restart
+//! (new sources scheduled, removed ones stopped, changed ones restarted); an
+//! edit that does not is logged with every problem, and the previous list
+//! keeps running.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
-use veille_crawler::config::Source;
+use tokio::task::JoinHandle;
+use veille_crawler::config::{Config, Source};
 use veille_crawler::schedule::next_run;
 
 use crate::pipeline::Pipeline;
 
+/// How often `sources.toml` is checked for edits.
+pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Where the list of sources comes from, and whom to tell when it changes.
+pub struct SourceList {
+    /// The file to watch.
+    pub path: PathBuf,
+    /// The list as loaded at start.
+    pub initial: Config,
+    /// Called with each new list that validates (the API's view of sources).
+    pub on_reload: Box<dyn Fn(&Config) + Send + Sync>,
+}
+
+struct Running {
+    /// The source as scheduled, to tell whether an edit changed it.
+    fingerprint: String,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
 /// Runs every enabled source on its schedule until `shutdown` turns true.
 pub async fn run(
     pipeline: Pipeline,
-    sources: Vec<Source>,
-    shutdown: watch::Receiver<bool>,
+    sources: SourceList,
+    mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let store = pipeline.store.clone();
     let last_fetch: HashMap<String, DateTime<Utc>> =
@@ -31,32 +59,123 @@ pub async fn run(
             .into_iter()
             .filter_map(|h| Some((h.source_id, h.last_fetch?)))
             .collect();
-    let mut tasks = JoinSet::new();
-    for source in sources.into_iter().filter(|s| s.enabled) {
-        let overdue = match last_fetch.get(&source.id) {
-            None => true,
-            Some(&at) => next_run(&source, at).is_some_and(|next| next <= Utc::now()),
-        };
-        tracing::info!(source = %source.id, schedule = %source.schedule_expr, overdue, "scheduled");
-        tasks.spawn(source_loop(
-            pipeline.clone(),
-            source,
-            overdue,
-            shutdown.clone(),
-        ));
+    let mut running: HashMap<String, Running> = HashMap::new();
+    apply(&pipeline, &sources.initial, &last_fetch, &mut running);
+    let mut modified = modified_time(&sources.path);
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            _ = tokio::time::sleep(RELOAD_INTERVAL) => {}
+        }
+        let now_modified = modified_time(&sources.path);
+        if now_modified == modified {
+            continue;
+        }
+        modified = now_modified;
+        match veille_crawler::config::load(&sources.path) {
+            Ok(config) => {
+                let health = last_fetches(&pipeline).await;
+                apply(&pipeline, &config, &health, &mut running);
+                (sources.on_reload)(&config);
+                tracing::info!(
+                    file = %sources.path.display(),
+                    sources = config.sources.len(),
+                    "sources reloaded"
+                );
+            }
+            Err(errors) => {
+                for problem in &errors.0 {
+                    tracing::error!(problem = %problem, "sources.toml edit refused");
+                }
+                tracing::error!(
+                    file = %sources.path.display(),
+                    problems = errors.0.len(),
+                    "sources.toml has problems: the previous list keeps running"
+                );
+            }
+        }
     }
-    while tasks.join_next().await.is_some() {}
+    for (_, r) in running.drain() {
+        let _ = r.stop.send(true);
+        let _ = r.task.await;
+    }
     pipeline.commit().await
+}
+
+fn modified_time(path: &std::path::Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+async fn last_fetches(pipeline: &Pipeline) -> HashMap<String, DateTime<Utc>> {
+    let store = pipeline.store.clone();
+    match tokio::task::spawn_blocking(move || store.source_health()).await {
+        Ok(Ok(health)) => health
+            .into_iter()
+            .filter_map(|h| Some((h.source_id, h.last_fetch?)))
+            .collect(),
+        _ => HashMap::new(),
+    }
+}
+
+/// Brings the running tasks in line with `config`: starts new and changed
+/// sources, stops removed, disabled and changed ones.
+fn apply(
+    pipeline: &Pipeline,
+    config: &Config,
+    last_fetch: &HashMap<String, DateTime<Utc>>,
+    running: &mut HashMap<String, Running>,
+) {
+    let wanted: HashMap<&str, &Source> = config
+        .sources
+        .iter()
+        .filter(|s| s.enabled)
+        .map(|s| (s.id.as_str(), s))
+        .collect();
+    running.retain(|id, r| {
+        let keep = wanted
+            .get(id.as_str())
+            .is_some_and(|s| format!("{s:?}") == r.fingerprint);
+        if !keep {
+            tracing::info!(source = %id, "unscheduled");
+            let _ = r.stop.send(true);
+        }
+        keep
+    });
+    for (id, source) in wanted {
+        if running.contains_key(id) {
+            continue;
+        }
+        let overdue = match last_fetch.get(id) {
+            None => true,
+            Some(&at) => next_run(source, at).is_some_and(|next| next <= Utc::now()),
+        };
+        tracing::info!(source = %id, schedule = %source.schedule_expr, overdue, "scheduled");
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(source_loop(
+            pipeline.clone(),
+            source.clone(),
+            overdue,
+            stop_rx,
+        ));
+        running.insert(
+            id.to_string(),
+            Running {
+                fingerprint: format!("{source:?}"),
+                stop,
+                task,
+            },
+        );
+    }
 }
 
 async fn source_loop(
     pipeline: Pipeline,
     source: Source,
     mut overdue: bool,
-    mut shutdown: watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        if *shutdown.borrow() {
+        if *stop.borrow() {
             return;
         }
         if !overdue {
@@ -67,7 +186,7 @@ async fn source_loop(
             let wait = (next - Utc::now()).to_std().unwrap_or_default();
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.changed() => return,
+                _ = stop.changed() => return,
             }
         }
         overdue = false;
@@ -79,8 +198,8 @@ async fn source_loop(
                     }
                 }
             }
-            _ = shutdown.changed() => {
-                tracing::info!(source = %source.id, "shutting down: crawl in flight dropped");
+            _ = stop.changed() => {
+                tracing::info!(source = %source.id, "stopped: crawl in flight dropped");
                 return;
             }
         }

@@ -4,6 +4,7 @@
 //! result through the API. Nothing here reaches beyond 127.0.0.1.
 
 mod cli;
+mod operators;
 mod support;
 mod tidy;
 mod world;

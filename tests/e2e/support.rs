@@ -261,7 +261,20 @@ impl Server {
     }
 
     /// Stops the server with Ctrl-C (SIGINT) and waits for a clean exit.
-    pub async fn stop(mut self) -> Option<i32> {
+    pub async fn stop(self) -> Option<i32> {
+        self.stop_with_log().await.0
+    }
+
+    /// Stops the server with Ctrl-C and returns its exit code and its log
+    /// (standard error).
+    pub async fn stop_with_log(mut self) -> (Option<i32>, String) {
+        use tokio::io::AsyncReadExt;
+        let mut stderr = self.child.stderr.take().expect("stderr piped");
+        let log = tokio::spawn(async move {
+            let mut buf = String::new();
+            let _ = stderr.read_to_string(&mut buf).await;
+            buf
+        });
         let pid = self.child.id().expect("server running").to_string();
         std::process::Command::new("kill")
             .args(["-INT", &pid])
@@ -271,7 +284,7 @@ impl Server {
             .await
             .expect("veille did not stop within 30 s of Ctrl-C")
             .unwrap();
-        status.code()
+        (status.code(), log.await.unwrap_or_default())
     }
 }
 
