@@ -37,6 +37,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sources {
             command: SourcesCommand::Check,
         } => sources_check(&cli.config, &data),
+        Command::Sources {
+            command: SourcesCommand::Status,
+        } => veille::sources::status(&load_config(&cli.config)?, &data),
         Command::Reindex => reindex(&data),
         Command::Extract {
             text,

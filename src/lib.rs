@@ -7,8 +7,10 @@
 //!   candidate) → store → index; and a whole pass over many sources.
 //! - `scheduler`: every enabled source on its own cron schedule, until
 //!   shutdown.
+//! - `sources`: the operators' commands over the list of sources.
 //! - `data`: where things live in the data directory.
 
 pub mod data;
 pub mod pipeline;
 pub mod scheduler;
+pub mod sources;

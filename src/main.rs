@@ -116,6 +116,9 @@ pub enum SourcesCommand {
     /// Validate the config, print every problem, and show each source with
     /// its schedule and health.
     Check,
+    /// Per source, from the store: last success, consecutive failures and
+    /// since when, items per week, candidates, approved and rejected.
+    Status,
 }
 
 fn main() -> ExitCode {

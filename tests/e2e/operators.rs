@@ -84,3 +84,103 @@ async fn run_follows_edits_of_sources_toml() {
         "every problem logged: {log}"
     );
 }
+
+/// `veille sources status` over a store with known fetch outcomes and
+/// reviews.
+#[tokio::test]
+async fn sources_status_shows_health_volume_and_precision() {
+    use chrono::{TimeZone, Utc};
+    use veille_store::{Candidate, Decision, NewItem, Review, SourceOutcome, Store};
+
+    let home = Home::new(&format!(
+        "{HEADER}{}{}",
+        source_block("good", "http://127.0.0.1:9/good.xml"),
+        source_block("flaky", "http://127.0.0.1:9/flaky.xml")
+    ));
+    std::fs::create_dir_all(home.data()).unwrap();
+    let store = Store::open(&home.data().join("veille.db")).unwrap();
+    let item = |n: u32, source: &str, candidate: bool| NewItem {
+        url: format!("http://127.0.0.1:9/{source}/{n}"),
+        source_id: source.into(),
+        title: format!("item {n}"),
+        text: format!("text {n}"),
+        author: None,
+        published: None,
+        lang: Some("en".into()),
+        lang_confidence: 1.0,
+        country: None,
+        candidate: Candidate {
+            score: if candidate { 0.9 } else { 0.1 },
+            is_candidate: candidate,
+            ..Default::default()
+        },
+        fingerprint: None,
+    };
+    for n in 0..4 {
+        store.upsert_item(&item(n, "good", n < 3)).unwrap();
+    }
+    store.upsert_item(&item(9, "gone", true)).unwrap();
+    let review = |decision| Review {
+        decision,
+        curator: "alice".into(),
+        note: None,
+        at: Utc::now(),
+    };
+    let id = |n: u32| veille_store::item_id(&format!("http://127.0.0.1:9/good/{n}"));
+    store
+        .set_review(&id(0), &review(Decision::Approve))
+        .unwrap();
+    store
+        .set_review(&id(1), &review(Decision::Approve))
+        .unwrap();
+    store.set_review(&id(2), &review(Decision::Reject)).unwrap();
+    let outcome = |source: &str, day: u32, outcome: &str| SourceOutcome {
+        source_id: source.into(),
+        at: Utc.with_ymd_and_hms(2026, 11, day, 6, 0, 0).unwrap(),
+        outcome: outcome.into(),
+        error: (outcome == "failed")
+            .then(|| "http://127.0.0.1:9/flaky.xml: http status 503".into()),
+    };
+    store
+        .record_source_outcome(&outcome("good", 20, "ok"))
+        .unwrap();
+    store
+        .record_source_outcome(&outcome("flaky", 20, "ok"))
+        .unwrap();
+    store
+        .record_source_outcome(&outcome("flaky", 21, "failed"))
+        .unwrap();
+    store
+        .record_source_outcome(&outcome("flaky", 22, "failed"))
+        .unwrap();
+    drop(store);
+
+    let out = home.veille(&["sources", "status"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let row = |id: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("no row for {id}: {}", out.stdout))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // source, last success (2 words), failures, items, /week, cand., appr., rej., precision
+    let good = row("good");
+    assert_eq!(good[1..3], ["2026-11-20", "06:00"]);
+    assert_eq!(good[3], "0");
+    assert_eq!(good[4..], ["4", "1.0", "3", "2", "1", "67%"], "{good:?}");
+    let flaky = row("flaky");
+    assert_eq!(flaky[1..3], ["2026-11-20", "06:00"], "last success stays");
+    assert_eq!(
+        flaky[3..7],
+        ["2", "since", "2026-11-21", "06:00"],
+        "{flaky:?}"
+    );
+    assert!(out
+        .stdout
+        .contains("last error: http://127.0.0.1:9/flaky.xml: http status 503"));
+    let gone = row("gone");
+    assert_eq!(gone[1], "(removed)");
+}
