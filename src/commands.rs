@@ -26,7 +26,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run => runtime()?.block_on(run(&cli.config, &data, cli.listen, true)),
         Command::Serve => runtime()?.block_on(run(&cli.config, &data, cli.listen, false)),
         Command::Crawl { once: _, sources } => {
-            runtime()?.block_on(crawl_once(&cli.config, &data, &sources))
+            runtime()?.block_on(crawl_once(&cli.config, &data, &sources, cli.quiet))
         }
         Command::Search {
             query,
@@ -47,6 +47,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             manifest,
             files,
         } => extract(text, url, manifest, files),
+        Command::Users { command } => crate::users::run(&data, command),
     }
 }
 
@@ -119,6 +120,9 @@ async fn run(
         index: index.clone(),
         curators: Arc::new(curators()?),
         sources: Arc::new(RwLock::new(source_infos(&config))),
+        access: Arc::new(veille_search_api::Access::new(
+            veille_search_api::AccessConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?,
+        )),
     };
     let api_state = state.clone();
     let listener = tokio::net::TcpListener::bind(listen)
@@ -166,6 +170,7 @@ async fn crawl_once(
     config_path: &Path,
     data: &DataDir,
     only: &[String],
+    quiet: bool,
 ) -> anyhow::Result<ExitCode> {
     let config = load_config(config_path)?;
     let sources: Vec<Source> = if only.is_empty() {
@@ -200,13 +205,74 @@ async fn crawl_once(
         index,
         crawler,
     };
-    let summary = pipeline.pass(&sources, PASS_CONCURRENCY).await?;
+    let progress = Progress::new(sources.len() as u64, quiet);
+    let summary = pipeline
+        .pass_with_progress(&sources, PASS_CONCURRENCY, |r| progress.done(r))
+        .await?;
+    progress.finish();
     println!("{summary}");
     Ok(if summary.sources_failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Progress of a long command: a bar on a terminal, a plain line per step
+/// otherwise (both on standard error), nothing with `--quiet`.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: bool,
+    total: u64,
+    done: std::cell::Cell<u64>,
+}
+
+impl Progress {
+    fn new(total: u64, quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        let terminal = std::io::stderr().is_terminal();
+        let bar = (!quiet && terminal).then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} sources  {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            plain: !quiet && !terminal,
+            total,
+            done: std::cell::Cell::new(0),
+        }
+    }
+
+    fn done(&self, r: &veille::pipeline::SourceResult) {
+        self.done.set(self.done.get() + 1);
+        let what = match &r.error {
+            Some(_) => "failed".to_string(),
+            None => format!("{}, {} new", r.outcome, r.counts.new),
+        };
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{}: {what}", r.source_id));
+            bar.inc(1);
+        } else if self.plain {
+            eprintln!(
+                "[{}/{}] {}: {what}",
+                self.done.get(),
+                self.total,
+                r.source_id
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn search(

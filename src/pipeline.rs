@@ -166,6 +166,14 @@ impl Pipeline {
                 result.outcome = "failed";
                 result.error = Some(e);
             }
+            // No request was sent: the server asked not to come back yet.
+            // Nothing is recorded on the source (its health stays as it was).
+            FetchOutcome::Deferred(until) => {
+                result.outcome = "deferred";
+                result.warnings.push(format!(
+                    "not fetched: the server asked not to come back before {until}"
+                ));
+            }
         }
         if !harvested.is_empty() {
             let (store, index) = (self.store.clone(), self.index.clone());
@@ -190,7 +198,15 @@ impl Pipeline {
             error: result.error.clone(),
         };
         let store = self.store.clone();
-        match tokio::task::spawn_blocking(move || store.record_source_outcome(&outcome)).await {
+        let deferred = result.outcome == "deferred";
+        match tokio::task::spawn_blocking(move || {
+            if deferred {
+                return Ok(());
+            }
+            store.record_source_outcome(&outcome)
+        })
+        .await
+        {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 tracing::error!(source = %result.source_id, cause = %e, "cannot record the source's outcome")
@@ -227,9 +243,20 @@ impl Pipeline {
         sources: &[Source],
         concurrency: usize,
     ) -> anyhow::Result<PassSummary> {
+        self.pass_with_progress(sources, concurrency, |_| {}).await
+    }
+
+    /// [`Pipeline::pass`], calling `on_done` as each source finishes.
+    pub async fn pass_with_progress(
+        &self,
+        sources: &[Source],
+        concurrency: usize,
+        mut on_done: impl FnMut(&SourceResult),
+    ) -> anyhow::Result<PassSummary> {
         let mut results: Vec<SourceResult> = futures_util::stream::iter(sources)
             .map(|s| self.run_source(s))
             .buffer_unordered(concurrency.max(1))
+            .inspect(|r| on_done(r))
             .collect()
             .await;
         self.commit().await?;
