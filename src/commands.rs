@@ -10,6 +10,7 @@ use anyhow::Context;
 use chrono::Utc;
 use veille::data::DataDir;
 use veille::pipeline::Pipeline;
+use veille::progress::Progress;
 use veille_crawler::config::{Config, Source};
 use veille_crawler::Crawler;
 use veille_search_api::{ApiState, Curators, SourceInfo};
@@ -35,8 +36,24 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => search(&data, query, lang, limit, json),
         Command::Sources {
-            command: SourcesCommand::Check,
-        } => sources_check(&cli.config, &data),
+            command: SourcesCommand::Check { probe },
+        } => {
+            let code = sources_check(&cli.config, &data)?;
+            if !probe || code != ExitCode::SUCCESS {
+                return Ok(code);
+            }
+            let config = load_config(&cli.config)?;
+            let enabled = config.sources.iter().filter(|s| s.enabled).count();
+            let progress = Progress::new(enabled as u64, "sources", cli.quiet);
+            let rows = runtime()?.block_on(veille::sources::probe(&config, &progress))?;
+            println!();
+            veille::sources::print_probe(&rows, std::io::stdout().lock())?;
+            Ok(if rows.iter().any(|r| r.error.is_some()) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         Command::Sources {
             command: SourcesCommand::Status,
         } => veille::sources::status(&load_config(&cli.config)?, &data),
@@ -205,9 +222,15 @@ async fn crawl_once(
         index,
         crawler,
     };
-    let progress = Progress::new(sources.len() as u64, quiet);
+    let progress = Progress::new(sources.len() as u64, "sources", quiet);
     let summary = pipeline
-        .pass_with_progress(&sources, PASS_CONCURRENCY, |r| progress.done(r))
+        .pass_with_progress(&sources, PASS_CONCURRENCY, |r| {
+            let what = match &r.error {
+                Some(_) => "failed".to_string(),
+                None => format!("{}, {} new", r.outcome, r.counts.new),
+            };
+            progress.step(&format!("{}: {what}", r.source_id));
+        })
         .await?;
     progress.finish();
     println!("{summary}");
@@ -216,63 +239,6 @@ async fn crawl_once(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Progress of a long command: a bar on a terminal, a plain line per step
-/// otherwise (both on standard error), nothing with `--quiet`.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    plain: bool,
-    total: u64,
-    done: std::cell::Cell<u64>,
-}
-
-impl Progress {
-    fn new(total: u64, quiet: bool) -> Progress {
-        use std::io::IsTerminal;
-        let terminal = std::io::stderr().is_terminal();
-        let bar = (!quiet && terminal).then(|| {
-            let bar = indicatif::ProgressBar::new(total);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} sources  {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        Progress {
-            bar,
-            plain: !quiet && !terminal,
-            total,
-            done: std::cell::Cell::new(0),
-        }
-    }
-
-    fn done(&self, r: &veille::pipeline::SourceResult) {
-        self.done.set(self.done.get() + 1);
-        let what = match &r.error {
-            Some(_) => "failed".to_string(),
-            None => format!("{}, {} new", r.outcome, r.counts.new),
-        };
-        if let Some(bar) = &self.bar {
-            bar.set_message(format!("{}: {what}", r.source_id));
-            bar.inc(1);
-        } else if self.plain {
-            eprintln!(
-                "[{}/{}] {}: {what}",
-                self.done.get(),
-                self.total,
-                r.source_id
-            );
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 fn search(

@@ -8,9 +8,11 @@
 //! - `scheduler`: every enabled source on its own cron schedule, until
 //!   shutdown.
 //! - `sources`: the operators' commands over the list of sources.
+//! - `progress`: progress bars and lines of long commands.
 //! - `data`: where things live in the data directory.
 
 pub mod data;
 pub mod pipeline;
+pub mod progress;
 pub mod scheduler;
 pub mod sources;

@@ -2,6 +2,7 @@
 //! the library (`veille::pipeline`, `veille::scheduler`) and the crates.
 
 mod commands;
+mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -109,13 +110,23 @@ pub enum Command {
         /// Files to read; `-` reads standard input.
         files: Vec<PathBuf>,
     },
+    /// Manage the accounts of the web app and the API.
+    Users {
+        #[command(subcommand)]
+        command: users::UsersCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SourcesCommand {
     /// Validate the config, print every problem, and show each source with
     /// its schedule and health.
-    Check,
+    Check {
+        /// Also fetch each enabled source once and print what it serves:
+        /// reachable, robots, kind, items, languages, last error.
+        #[arg(long)]
+        probe: bool,
+    },
     /// Per source, from the store: last success, consecutive failures and
     /// since when, items per week, candidates, approved and rejected.
     Status,

@@ -174,12 +174,32 @@ async fn source_loop(
     mut overdue: bool,
     mut stop: watch::Receiver<bool>,
 ) {
+    // A failing source is backed off: its runs are skipped until
+    // 2^failures × base (capped) after its last fetch (the crawler decides).
+    let (mut last_fetch, mut failures) = failure_record(&pipeline, &source.id).await;
+    let backoff = veille_crawler::failure_backoff(
+        failures,
+        pipeline.crawler.settings().failure_backoff_base,
+        pipeline.crawler.settings().failure_backoff_cap,
+    );
+    let backoff = chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::MAX);
+    if overdue
+        && last_fetch
+            .and_then(|at| at.checked_add_signed(backoff))
+            .is_some_and(|end| end > Utc::now())
+    {
+        tracing::info!(source = %source.id, failures, "failing: backed off");
+        overdue = false;
+    }
     loop {
         if *stop.borrow() {
             return;
         }
         if !overdue {
-            let Some(next) = next_run(&source, Utc::now()) else {
+            let Some(next) = pipeline
+                .crawler
+                .next_due(&source, last_fetch, failures, Utc::now())
+            else {
                 tracing::warn!(source = %source.id, "the schedule has no future run; not scheduled again");
                 return;
             };
@@ -192,6 +212,17 @@ async fn source_loop(
         overdue = false;
         tokio::select! {
             result = pipeline.run_source(&source) => {
+                match result.outcome {
+                    "deferred" => {}
+                    "failed" => {
+                        failures += 1;
+                        last_fetch = Some(Utc::now());
+                    }
+                    _ => {
+                        failures = 0;
+                        last_fetch = Some(Utc::now());
+                    }
+                }
                 if result.counts.new + result.counts.updated > 0 {
                     if let Err(e) = pipeline.commit().await {
                         tracing::error!(source = %source.id, cause = %e, "index commit failed");
@@ -203,5 +234,18 @@ async fn source_loop(
                 return;
             }
         }
+    }
+}
+
+/// The last fetch and consecutive failures the store records for a source.
+async fn failure_record(pipeline: &Pipeline, id: &str) -> (Option<DateTime<Utc>>, u32) {
+    let store = pipeline.store.clone();
+    let id = id.to_string();
+    match tokio::task::spawn_blocking(move || store.source_health()).await {
+        Ok(Ok(health)) => health
+            .into_iter()
+            .find(|h| h.source_id == id)
+            .map_or((None, 0), |h| (h.last_fetch, h.consecutive_failures)),
+        _ => (None, 0),
     }
 }

@@ -133,3 +133,129 @@ pub fn status(config: &Config, data: &DataDir) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// What one fetch of a source showed (`veille sources check --probe`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeRow {
+    pub id: String,
+    pub reachable: bool,
+    /// `allowed`, or what robots.txt said.
+    pub robots: String,
+    pub kind: String,
+    /// Entries or pages found.
+    pub items: usize,
+    /// Languages detected on a sample of them.
+    pub languages: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// Fetches each enabled source once, without touching the store (a fresh
+/// in-memory one, so no conditional GET hides what the source serves).
+pub async fn probe(
+    config: &Config,
+    progress: &crate::progress::Progress,
+) -> anyhow::Result<Vec<ProbeRow>> {
+    use futures_util::StreamExt;
+    let store = veille_store::Store::open_in_memory()?;
+    let crawler = veille_crawler::Crawler::new(&config.crawler, store)?;
+    let sources: Vec<_> = config.sources.iter().filter(|s| s.enabled).collect();
+    let mut rows: Vec<ProbeRow> = futures_util::stream::iter(sources)
+        .map(|source| {
+            let crawler = crawler.clone();
+            async move {
+                let report = crawler.crawl_source(source).await;
+                let error = match &report.outcome {
+                    veille_crawler::FetchOutcome::Failed(e) => Some(e.clone()),
+                    _ => None,
+                };
+                let mut languages: Vec<String> = report
+                    .harvested
+                    .iter()
+                    .take(10)
+                    .filter_map(|h| veille_indexer::ingest::prepare(h).lang)
+                    .collect();
+                languages.sort();
+                languages.dedup();
+                let robots = match &error {
+                    Some(e) if e.contains("robots.txt") => {
+                        if e.contains("disallow") {
+                            "disallowed".to_string()
+                        } else {
+                            "unreachable".to_string()
+                        }
+                    }
+                    _ => "allowed".to_string(),
+                };
+                ProbeRow {
+                    id: source.id.clone(),
+                    reachable: error.as_deref().is_none_or(|e| !unreachable(e)),
+                    robots,
+                    kind: source.kind.to_string(),
+                    items: report.harvested.len(),
+                    languages,
+                    error,
+                }
+            }
+        })
+        .buffer_unordered(8)
+        .inspect(|row| {
+            let what = match &row.error {
+                Some(_) => "failed".to_string(),
+                None => format!("{} items", row.items),
+            };
+            progress.step(&format!("{}: {what}", row.id));
+        })
+        .collect()
+        .await;
+    progress.finish();
+    let order: HashMap<&str, usize> = config
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|r| order.get(r.id.as_str()).copied());
+    Ok(rows)
+}
+
+/// Whether a crawl error means the server never answered (as opposed to an
+/// answer veille could not use).
+fn unreachable(error: &str) -> bool {
+    const NO_ANSWER: [&str; 6] = [
+        "error sending request",
+        "dns error",
+        "timed out",
+        "connection refused",
+        "refused: private address",
+        "robots.txt unreachable",
+    ];
+    let error = error.to_lowercase();
+    NO_ANSWER.iter().any(|m| error.contains(m))
+}
+
+/// Prints the probe's table.
+pub fn print_probe(rows: &[ProbeRow], mut out: impl Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<24} {:<9} {:<11} {:<5} {:>6}  {:<12} last error",
+        "source", "reachable", "robots", "kind", "items", "languages"
+    )?;
+    for r in rows {
+        writeln!(
+            out,
+            "{:<24} {:<9} {:<11} {:<5} {:>6}  {:<12} {}",
+            r.id,
+            if r.reachable { "yes" } else { "no" },
+            r.robots,
+            r.kind,
+            r.items,
+            if r.languages.is_empty() {
+                "-".to_string()
+            } else {
+                r.languages.join(",")
+            },
+            r.error.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(())
+}

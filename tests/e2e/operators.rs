@@ -184,3 +184,49 @@ async fn sources_status_shows_health_volume_and_precision() {
     let gone = row("gone");
     assert_eq!(gone[1], "(removed)");
 }
+
+/// `veille sources check --probe` fetches each source once and says what it
+/// serves, without touching the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sources_check_probe_shows_what_each_source_serves() {
+    let site = FixtureServer::start().await;
+    let home = Home::new(&world_config(&site));
+    let out = home.veille(&["sources", "check", "--probe"]).await;
+    assert_eq!(
+        out.code,
+        Some(1),
+        "a failing source gives exit 1: {}",
+        out.stdout
+    );
+    let row = |id: &str| -> Vec<String> {
+        out.stdout
+            .lines()
+            .rev()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no row for {id}: {}", out.stdout))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        row("rqes-fr")[..6],
+        ["rqes-fr", "yes", "allowed", "feed", "3", "fr"]
+    );
+    assert_eq!(
+        row("reas-es")[..6],
+        ["reas-es", "yes", "allowed", "feed", "2", "es"]
+    );
+    assert_eq!(
+        row("cwn-en")[..6],
+        ["cwn-en", "yes", "allowed", "page", "2", "en"]
+    );
+    let broken = row("broken");
+    assert_eq!(broken[1], "yes", "the server answered: {broken:?}");
+    assert!(broken.join(" ").contains("broken.xml"), "{broken:?}");
+    // Plain progress lines on standard error when it is not a terminal.
+    assert!(out.stderr.contains("[5/5]"), "{}", out.stderr);
+    assert!(
+        !home.data().join("veille.db").exists(),
+        "the probe wrote nothing"
+    );
+}
