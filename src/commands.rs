@@ -57,6 +57,39 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sources {
             command: SourcesCommand::Status,
         } => veille::sources::status(&load_config(&cli.config)?, &data),
+        Command::Sources {
+            command:
+                SourcesCommand::Add {
+                    url,
+                    id,
+                    country,
+                    city,
+                    network,
+                    schedule,
+                    yes,
+                },
+        } => {
+            let config = load_config(&cli.config)?;
+            let options = veille::sources::AddOptions {
+                id,
+                country,
+                city,
+                network,
+                schedule,
+                yes,
+            };
+            runtime()?.block_on(veille::sources::add(&cli.config, &config, &url, &options))
+        }
+        Command::Sources {
+            command: SourcesCommand::ImportOpml { file, skip_invalid },
+        } => veille::sources::import_opml(&cli.config, &load_config(&cli.config)?, &file, skip_invalid),
+        Command::Sources {
+            command: SourcesCommand::ExportOpml,
+        } => {
+            let opml = veille_crawler::opml::export(&load_config(&cli.config)?);
+            std::io::stdout().lock().write_all(opml.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Reindex => reindex(&data),
         Command::Extract {
             text,
@@ -65,6 +98,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             files,
         } => extract(text, url, manifest, files),
         Command::Users { command } => crate::users::run(&data, command),
+        Command::Eval { command } => crate::eval::run(&data, command),
     }
 }
 

@@ -2,6 +2,7 @@
 //! the library (`veille::pipeline`, `veille::scheduler`) and the crates.
 
 mod commands;
+mod eval;
 mod users;
 
 use std::net::SocketAddr;
@@ -115,6 +116,11 @@ pub enum Command {
         #[command(subcommand)]
         command: users::UsersCommand,
     },
+    /// Measure the stages against people's decisions (`eval candidates`).
+    Eval {
+        #[command(subcommand)]
+        command: eval::EvalCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +136,39 @@ pub enum SourcesCommand {
     /// Per source, from the store: last success, consecutive failures and
     /// since when, items per week, candidates, approved and rejected.
     Status,
+    /// Discover a site's feeds and add one to sources.toml (keeping its
+    /// comments and layout). On a terminal you pick the feed; otherwise, or
+    /// with --yes, the first one is added and the others listed.
+    Add {
+        /// The site's home page (or a feed).
+        url: String,
+        /// The source's id (default: derived from the host).
+        #[arg(long)]
+        id: Option<String>,
+        /// ISO 3166-1 alpha-2 country of the source.
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        network: Option<String>,
+        /// Cron expression (5 or 6 fields).
+        #[arg(long)]
+        schedule: Option<String>,
+        /// Add the first feed found without asking.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Add the feeds of an OPML 2.0 file to sources.toml: all at once, or
+    /// none if an entry is invalid; duplicates are skipped and listed.
+    ImportOpml {
+        file: PathBuf,
+        /// Import the valid entries even when some are invalid.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Print the sources as an OPML 2.0 document.
+    ExportOpml,
 }
 
 fn main() -> ExitCode {

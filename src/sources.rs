@@ -259,3 +259,184 @@ pub fn print_probe(rows: &[ProbeRow], mut out: impl Write) -> std::io::Result<()
     }
     Ok(())
 }
+
+/// Options of `veille sources add`.
+#[derive(Debug, Clone, Default)]
+pub struct AddOptions {
+    pub id: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub network: Option<String>,
+    pub schedule: Option<String>,
+    /// Take the first feed (or the page proposal) without asking.
+    pub yes: bool,
+}
+
+/// `veille sources add URL`: discovers the site's feeds, shows them with a
+/// sample and their language, and appends the chosen one to `sources.toml`
+/// (comments and layout kept). On a terminal the operator picks; otherwise,
+/// or with `--yes`, the first feed is added and the others listed. A site
+/// without feeds becomes a `page` source with proposed `follow` patterns.
+pub async fn add(
+    config_path: &std::path::Path,
+    config: &Config,
+    url: &str,
+    options: &AddOptions,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    use veille_crawler::discover::{Discoverer, RobotsStatus};
+    use veille_crawler::sources_edit::{self, NewSource};
+
+    let url = url::Url::parse(url).map_err(|e| anyhow::anyhow!("{url}: not a URL ({e})"))?;
+    if let Some(id) = sources_edit::source_with_url(config, &url) {
+        anyhow::bail!("{url} is already watched as source \"{id}\" in {}", config_path.display());
+    }
+    let discovery = Discoverer::new(&config.crawler)?.discover(&url).await?;
+    let mut out = std::io::stdout().lock();
+    if let RobotsStatus::Disallowed(why) = &discovery.robots {
+        anyhow::bail!("{why}: veille will not crawl this site");
+    }
+    writeln!(
+        out,
+        "{} ({} request(s)): {}",
+        discovery.page_url,
+        discovery.requests,
+        discovery.page_title.as_deref().unwrap_or("untitled")
+    )?;
+    let interactive = !options.yes && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let mut chosen: Option<NewSource> = None;
+    if !discovery.feeds.is_empty() {
+        writeln!(out, "feeds found:")?;
+        for (i, feed) in discovery.feeds.iter().enumerate() {
+            let declared: Vec<&str> = feed.lang.iter().map(String::as_str).collect();
+            let lang = veille_indexer::language::detect(&feed.text_sample, "", &declared).lang;
+            writeln!(
+                out,
+                "  [{}] {} {}  {} item(s), language {}{}",
+                i + 1,
+                feed.kind,
+                feed.url,
+                feed.items,
+                lang.as_deref().unwrap_or("unknown"),
+                feed.title.as_deref().map(|t| format!(", \"{t}\"")).unwrap_or_default()
+            )?;
+            for title in feed.sample.iter().take(3) {
+                writeln!(out, "        · {title}")?;
+            }
+        }
+        let pick = if interactive && discovery.feeds.len() > 1 {
+            ask(&mut out, &format!("add which feed? [1-{}, q to quit] ", discovery.feeds.len()))?
+                .and_then(|a| a.parse::<usize>().ok())
+                .filter(|n| (1..=discovery.feeds.len()).contains(n))
+        } else {
+            Some(1)
+        };
+        let Some(pick) = pick else {
+            writeln!(out, "nothing added")?;
+            return Ok(ExitCode::from(1));
+        };
+        let feed = &discovery.feeds[pick - 1];
+        let declared: Vec<&str> = feed.lang.iter().map(String::as_str).collect();
+        let lang = veille_indexer::language::detect(&feed.text_sample, "", &declared).lang;
+        let name = feed
+            .title
+            .clone()
+            .or_else(|| discovery.page_title.clone())
+            .unwrap_or_else(|| url.host_str().unwrap_or("source").to_string());
+        let mut source = NewSource::feed(name, feed.url.clone());
+        source.languages = lang.into_iter().collect();
+        source.comment = vec![format!(
+            "added by `veille sources add {url}` on {}: {} feed, {} item(s)",
+            Utc::now().format("%Y-%m-%d"),
+            feed.kind,
+            feed.items
+        )];
+        chosen = Some(source);
+    } else if let Some(proposal) = &discovery.page_proposal {
+        writeln!(out, "no feed found; proposed page source {} with follow = {:?}", proposal.url, proposal.follow)?;
+        for link in proposal.sample.iter().take(5) {
+            writeln!(out, "        · {link}")?;
+        }
+        let accept = !interactive
+            || ask(&mut out, "add it? [y/N] ")?.is_some_and(|a| a.eq_ignore_ascii_case("y"));
+        if accept {
+            let name = discovery
+                .page_title
+                .clone()
+                .unwrap_or_else(|| url.host_str().unwrap_or("source").to_string());
+            let mut source = NewSource::page(name, proposal.url.clone(), proposal.follow.clone());
+            source.languages = discovery.page_lang.iter().cloned().collect();
+            source.comment = vec![format!(
+                "added by `veille sources add {url}` on {}: no feed, page source",
+                Utc::now().format("%Y-%m-%d")
+            )];
+            chosen = Some(source);
+        }
+    }
+    let Some(mut source) = chosen else {
+        writeln!(out, "nothing added: no feed and no page to follow at {url}")?;
+        return Ok(ExitCode::from(1));
+    };
+    source.id = options.id.clone();
+    source.country = options.country.clone();
+    source.city = options.city.clone();
+    source.network = options.network.clone();
+    source.schedule = options.schedule.clone();
+    let id = sources_edit::add_source_to_file(config_path, &source)?;
+    writeln!(out, "added source \"{id}\" ({}) to {}", source.url, config_path.display())?;
+    if discovery.feeds.len() > 1 && !interactive {
+        writeln!(out, "the other feeds were not added; add one with `veille sources add URL`")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ask(out: &mut impl Write, question: &str) -> std::io::Result<Option<String>> {
+    write!(out, "{question}")?;
+    out.flush()?;
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer)? == 0 {
+        return Ok(None);
+    }
+    let answer = answer.trim().to_string();
+    Ok((!answer.is_empty() && answer != "q").then_some(answer))
+}
+
+/// `veille sources import-opml FILE`: every valid entry added at once, or
+/// none when an entry is invalid (unless `skip_invalid`); duplicates are
+/// skipped and listed.
+pub fn import_opml(
+    config_path: &std::path::Path,
+    config: &Config,
+    file: &std::path::Path,
+    skip_invalid: bool,
+) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let plan = veille_crawler::opml::import(&text, &file.display().to_string(), config)?;
+    let mut out = std::io::stdout().lock();
+    for d in &plan.duplicates {
+        writeln!(out, "{}:{}: skipped \"{}\" ({}): already watched as {}", file.display(), d.line, d.title, d.url, d.of)?;
+    }
+    for i in &plan.invalid {
+        writeln!(out, "{}:{}: invalid entry \"{}\": {}", file.display(), i.line, i.title, i.reason)?;
+    }
+    if !plan.invalid.is_empty() && !skip_invalid {
+        writeln!(
+            out,
+            "nothing imported: {} invalid entr(ies); fix them or pass --skip-invalid",
+            plan.invalid.len()
+        )?;
+        return Ok(ExitCode::from(1));
+    }
+    let added = veille_crawler::opml::apply(&plan, config_path)?;
+    writeln!(
+        out,
+        "imported {} source(s) into {} ({} duplicate(s), {} invalid skipped){}",
+        added.len(),
+        config_path.display(),
+        plan.duplicates.len(),
+        plan.invalid.len(),
+        if added.is_empty() { String::new() } else { format!(": {}", added.join(", ")) }
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -4,10 +4,15 @@
 //! in a non-public range is refused before any request ([`check_url`]), and
 //! host names are resolved by [`GuardedResolver`], which drops non-public
 //! addresses, so the connection goes only to the addresses that were
-//! checked (no second lookup to race against).
+//! checked (no second lookup to race against). Every redirect hop goes
+//! through the same two checks. `url` has already turned the non-canonical
+//! IPv4 forms (`0x7f.1`, `2130706433`, `127.1`) into the address they mean,
+//! so the check on the parsed host sees 127.0.0.1.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
@@ -119,16 +124,36 @@ impl fmt::Display for PrivateAddress {
 impl std::error::Error for PrivateAddress {}
 
 /// The DNS resolver of the crawler's client: the system resolver, minus
-/// non-public addresses unless `allow_private`.
-#[derive(Debug, Clone, Copy)]
+/// non-public addresses unless `allow_private`. Names in `overrides` are
+/// answered from it without DNS, and trusted (see
+/// `CrawlerSettings::resolve_overrides`).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct GuardedResolver {
     pub(crate) allow_private: bool,
+    pub(crate) overrides: Arc<HashMap<String, Vec<IpAddr>>>,
+}
+
+impl GuardedResolver {
+    pub(crate) fn new(allow_private: bool, overrides: &[(String, IpAddr)]) -> GuardedResolver {
+        let mut map: HashMap<String, Vec<IpAddr>> = HashMap::new();
+        for (name, ip) in overrides {
+            map.entry(name.to_ascii_lowercase()).or_default().push(*ip);
+        }
+        GuardedResolver {
+            allow_private,
+            overrides: Arc::new(map),
+        }
+    }
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let allow_private = self.allow_private;
-        let host = name.as_str().to_string();
+        let host = name.as_str().to_ascii_lowercase();
+        if let Some(ips) = self.overrides.get(&host) {
+            let addrs: Vec<SocketAddr> = ips.iter().map(|ip| SocketAddr::new(*ip, 0)).collect();
+            return Box::pin(async move { Ok(Box::new(addrs.into_iter()) as Addrs) });
+        }
         Box::pin(async move {
             let found: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();

@@ -59,10 +59,45 @@ pub struct CrawlerSettings {
     pub min_host_delay: Duration,
     /// How many sources the scheduler crawls at once.
     pub max_concurrency: NonZeroUsize,
+    /// Longest wait for the response's status and headers once connected
+    /// (and, while the body streams, for each next chunk).
+    pub first_byte_timeout: Duration,
+    /// Requests in flight at once to one host.
+    pub per_host_concurrency: NonZeroUsize,
+    /// Requests in flight at once, all hosts together.
+    pub max_in_flight: NonZeroUsize,
+    /// Largest robots.txt `Crawl-delay` honoured (a larger one is cut to
+    /// this).
+    pub max_crawl_delay: Duration,
+    /// Attempts of one request when it fails transiently (timeout, reset,
+    /// 429, 5xx), the first included.
+    pub max_attempts: u32,
+    /// Backoff before the second attempt; doubled at each next one, with
+    /// jitter.
+    pub retry_base_delay: Duration,
+    /// Longest wait for a retry within a crawl (a longer `Retry-After`
+    /// ends the crawl and defers the next one).
+    pub max_retry_wait: Duration,
+    /// A failing source skips its scheduled runs for 2^failures × this
+    /// after its last fetch …
+    pub failure_backoff_base: Duration,
+    /// … but never longer than this.
+    pub failure_backoff_cap: Duration,
+    /// How long a host's robots.txt is trusted before it is fetched again.
+    pub robots_ttl: Duration,
+    /// Host names resolved to these addresses instead of asking DNS (not
+    /// read from `sources.toml`: for tests and benchmarks that serve many
+    /// names from 127.0.0.1). Addresses given here are trusted: they skip
+    /// the private-network check, which still applies to every other name,
+    /// every IP literal and every redirect hop.
+    pub resolve_overrides: Vec<(String, std::net::IpAddr)>,
 }
 
 /// Default `max_body_bytes`: 10 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
+/// Default `max_crawl_delay_secs`: the largest robots.txt `Crawl-delay`
+/// honoured.
+pub const DEFAULT_MAX_CRAWL_DELAY_SECS: u64 = 30;
 /// Default schedule: every 6 hours, on the hour.
 pub const DEFAULT_SCHEDULE: &str = "0 0 */6 * * *";
 
@@ -78,6 +113,17 @@ impl CrawlerSettings {
             connect_timeout: Duration::from_secs(10),
             min_host_delay: Duration::from_millis(1000),
             max_concurrency: NonZeroUsize::new(4).expect("4 is not zero"),
+            first_byte_timeout: Duration::from_secs(15),
+            per_host_concurrency: NonZeroUsize::MIN,
+            max_in_flight: NonZeroUsize::new(32).expect("32 is not zero"),
+            max_crawl_delay: Duration::from_secs(DEFAULT_MAX_CRAWL_DELAY_SECS),
+            max_attempts: 3,
+            retry_base_delay: Duration::from_secs(1),
+            max_retry_wait: Duration::from_secs(60),
+            failure_backoff_base: Duration::from_secs(30 * 60),
+            failure_backoff_cap: Duration::from_secs(24 * 3600),
+            robots_ttl: Duration::from_secs(24 * 3600),
+            resolve_overrides: Vec::new(),
         }
     }
 }
@@ -416,6 +462,15 @@ struct RawCrawler {
     connect_timeout_secs: Option<Spanned<i64>>,
     min_host_delay_ms: Option<Spanned<i64>>,
     max_concurrency: Option<Spanned<i64>>,
+    first_byte_timeout_secs: Option<Spanned<i64>>,
+    per_host_concurrency: Option<Spanned<i64>>,
+    max_requests_in_flight: Option<Spanned<i64>>,
+    max_crawl_delay_secs: Option<Spanned<i64>>,
+    max_attempts: Option<Spanned<i64>>,
+    retry_base_delay_ms: Option<Spanned<i64>>,
+    max_retry_wait_secs: Option<Spanned<i64>>,
+    failure_backoff_base_secs: Option<Spanned<i64>>,
+    failure_backoff_max_secs: Option<Spanned<i64>>,
 }
 
 const CRAWLER_KEYS: &[&str] = &[
@@ -426,6 +481,15 @@ const CRAWLER_KEYS: &[&str] = &[
     "connect_timeout_secs",
     "min_host_delay_ms",
     "max_concurrency",
+    "first_byte_timeout_secs",
+    "per_host_concurrency",
+    "max_requests_in_flight",
+    "max_crawl_delay_secs",
+    "max_attempts",
+    "retry_base_delay_ms",
+    "max_retry_wait_secs",
+    "failure_backoff_base_secs",
+    "failure_backoff_max_secs",
 ];
 
 const CRAWLER: &str = "[crawler]";
@@ -447,6 +511,15 @@ impl RawCrawler {
             connect_timeout_secs: r.get("connect_timeout_secs", problems),
             min_host_delay_ms: r.get("min_host_delay_ms", problems),
             max_concurrency: r.get("max_concurrency", problems),
+            first_byte_timeout_secs: r.get("first_byte_timeout_secs", problems),
+            per_host_concurrency: r.get("per_host_concurrency", problems),
+            max_requests_in_flight: r.get("max_requests_in_flight", problems),
+            max_crawl_delay_secs: r.get("max_crawl_delay_secs", problems),
+            max_attempts: r.get("max_attempts", problems),
+            retry_base_delay_ms: r.get("retry_base_delay_ms", problems),
+            max_retry_wait_secs: r.get("max_retry_wait_secs", problems),
+            failure_backoff_base_secs: r.get("failure_backoff_base_secs", problems),
+            failure_backoff_max_secs: r.get("failure_backoff_max_secs", problems),
         }
     }
 
@@ -508,6 +581,52 @@ impl RawCrawler {
         if let Some(n) = positive(&self.max_concurrency, "max_concurrency", false) {
             settings.max_concurrency = NonZeroUsize::new(usize::try_from(n).unwrap_or(usize::MAX))
                 .unwrap_or(NonZeroUsize::MIN);
+        }
+        let non_zero = |n: u64| {
+            NonZeroUsize::new(usize::try_from(n).unwrap_or(usize::MAX)).unwrap_or(NonZeroUsize::MIN)
+        };
+        if let Some(n) = positive(
+            &self.first_byte_timeout_secs,
+            "first_byte_timeout_secs",
+            false,
+        ) {
+            settings.first_byte_timeout = Duration::from_secs(n);
+        }
+        if let Some(n) = positive(&self.per_host_concurrency, "per_host_concurrency", false) {
+            settings.per_host_concurrency = non_zero(n);
+        }
+        if let Some(n) = positive(
+            &self.max_requests_in_flight,
+            "max_requests_in_flight",
+            false,
+        ) {
+            settings.max_in_flight = non_zero(n);
+        }
+        if let Some(n) = positive(&self.max_crawl_delay_secs, "max_crawl_delay_secs", true) {
+            settings.max_crawl_delay = Duration::from_secs(n);
+        }
+        if let Some(n) = positive(&self.max_attempts, "max_attempts", false) {
+            settings.max_attempts = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        if let Some(n) = positive(&self.retry_base_delay_ms, "retry_base_delay_ms", true) {
+            settings.retry_base_delay = Duration::from_millis(n);
+        }
+        if let Some(n) = positive(&self.max_retry_wait_secs, "max_retry_wait_secs", true) {
+            settings.max_retry_wait = Duration::from_secs(n);
+        }
+        if let Some(n) = positive(
+            &self.failure_backoff_base_secs,
+            "failure_backoff_base_secs",
+            true,
+        ) {
+            settings.failure_backoff_base = Duration::from_secs(n);
+        }
+        if let Some(n) = positive(
+            &self.failure_backoff_max_secs,
+            "failure_backoff_max_secs",
+            true,
+        ) {
+            settings.failure_backoff_cap = Duration::from_secs(n);
         }
         ok.then_some(settings)
     }

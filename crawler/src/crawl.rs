@@ -14,7 +14,8 @@ use crate::config::{CrawlerSettings, Source, SourceKind};
 use crate::decode::decode_html;
 use crate::error::CrawlError;
 use crate::feed::parse_feed;
-use crate::fetch::{Body, Fetched, Fetcher, ACCEPT_FEED, ACCEPT_HTML};
+use crate::fetch::{Body, FetchLog, Fetched, Fetcher, Want};
+use crate::freshness;
 use crate::normalize::normalize_url;
 use crate::page::{article_links, MAX_FOLLOWED};
 
@@ -27,6 +28,7 @@ pub const SHORT_SUMMARY_CHARS: usize = 500;
 #[derive(Clone)]
 pub struct Crawler {
     fetcher: Arc<Fetcher>,
+    settings: Arc<CrawlerSettings>,
 }
 
 /// How the fetch of the source itself (the feed, or the listing page) went.
@@ -37,15 +39,21 @@ pub enum FetchOutcome {
     NotModified,
     /// The message names the URL and what went wrong.
     Failed(String),
+    /// Not fetched: the server asked not to come back before this time
+    /// (`Retry-After`, `Cache-Control: max-age`, RSS `ttl`). No request was
+    /// sent; nothing is recorded on the source.
+    Deferred(DateTime<Utc>),
 }
 
 impl FetchOutcome {
-    /// `ok`, `not_modified` or `failed`, as the store records it.
+    /// `ok`, `not_modified` or `failed`, as the store records it
+    /// (`deferred` is not recorded).
     pub fn as_str(&self) -> &'static str {
         match self {
             FetchOutcome::Ok => "ok",
             FetchOutcome::NotModified => "not_modified",
             FetchOutcome::Failed(_) => "failed",
+            FetchOutcome::Deferred(_) => "deferred",
         }
     }
 }
@@ -101,7 +109,41 @@ impl Crawler {
     pub fn new(settings: &CrawlerSettings, store: Store) -> Result<Crawler, CrawlError> {
         Ok(Crawler {
             fetcher: Arc::new(Fetcher::new(settings, store)?),
+            settings: Arc::new(settings.clone()),
         })
+    }
+
+    /// The settings this crawler was built with.
+    pub fn settings(&self) -> &CrawlerSettings {
+        &self.settings
+    }
+
+    /// When `source` is next due for a scheduled crawl, after `now`: its
+    /// next cron time, or, while it is backed off after
+    /// `consecutive_failures` failures in a row (its last fetch at
+    /// `last_fetch`), the first cron time after the backoff ends. See
+    /// [`crate::schedule::next_due`].
+    pub fn next_due(
+        &self,
+        source: &Source,
+        last_fetch: Option<DateTime<Utc>>,
+        consecutive_failures: u32,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        crate::schedule::next_due(
+            source,
+            last_fetch,
+            consecutive_failures,
+            self.settings.failure_backoff_base,
+            self.settings.failure_backoff_cap,
+            now,
+        )
+    }
+
+    /// The `Sitemap:` URLs of the robots.txt of `url`'s host, once the
+    /// crawler has read it (after a crawl of a source on that host).
+    pub async fn sitemaps(&self, url: &Url) -> Vec<Url> {
+        self.fetcher.sitemaps(url).await
     }
 
     /// Crawls one source. Never panics, never fails: failures are in the
@@ -131,20 +173,26 @@ impl Crawler {
         .await
     }
 
-    /// Fetches `url`, counting requests and 304s in `report`.
+    /// Fetches `url`, counting requests and 304s in `report`, and warning
+    /// when the source's own URL moved permanently.
     async fn fetch(
         &self,
         source: &Source,
         url: &Url,
-        accept: &str,
+        want: Want,
         report: &mut SourceReport,
     ) -> Result<Fetched, CrawlError> {
-        let fetched = self
-            .fetcher
-            .get(&source.id, url, accept, &mut report.requests)
-            .await;
+        let mut log = FetchLog::default();
+        let fetched = self.fetcher.get(&source.id, url, want, &mut log).await;
+        report.requests += log.requests;
         if matches!(fetched, Ok(Fetched::NotModified)) {
             report.not_modified += 1;
+        }
+        if let (Some(to), true) = (&log.moved, *url == source.url) {
+            report.errors.push(format!(
+                "{url} moved permanently to {to}: update the url of source {:?} in sources.toml",
+                source.id
+            ));
         }
         fetched
     }
@@ -154,13 +202,17 @@ impl Crawler {
     async fn fetch_source(
         &self,
         source: &Source,
-        accept: &str,
+        want: Want,
         report: &mut SourceReport,
     ) -> Option<Body> {
-        match self.fetch(source, &source.url, accept, report).await {
+        match self.fetch(source, &source.url, want, report).await {
             Ok(Fetched::Fresh(body)) => Some(body),
             Ok(Fetched::NotModified) => {
                 report.outcome = FetchOutcome::NotModified;
+                None
+            }
+            Ok(Fetched::Deferred(until)) => {
+                report.outcome = FetchOutcome::Deferred(until);
                 None
             }
             Err(e) => {
@@ -171,7 +223,7 @@ impl Crawler {
     }
 
     async fn crawl_feed(&self, source: &Source, report: &mut SourceReport) {
-        let Some(body) = self.fetch_source(source, ACCEPT_FEED, report).await else {
+        let Some(body) = self.fetch_source(source, Want::Feed, report).await else {
             return;
         };
         // Parsing is CPU work: off the async runtime, and a panic in a
@@ -197,6 +249,11 @@ impl Crawler {
                 return;
             }
         };
+        if let Some(minutes) = feed.ttl_minutes.filter(|m| *m > 0) {
+            let wait = std::time::Duration::from_secs(u64::from(minutes) * 60);
+            let until = freshness::not_before(Utc::now(), wait);
+            self.fetcher.defer_url(&source.url, until).await;
+        }
         let mut pages_fetched = 0;
         for entry in feed.entries {
             let Some(url) = entry.url else {
@@ -221,8 +278,8 @@ impl Crawler {
             };
             if entry.text_chars < SHORT_SUMMARY_CHARS && pages_fetched < MAX_FOLLOWED {
                 pages_fetched += 1;
-                match self.fetch(source, &url, ACCEPT_HTML, report).await {
-                    Ok(Fetched::NotModified) => {
+                match self.fetch(source, &url, Want::Html, report).await {
+                    Ok(Fetched::NotModified | Fetched::Deferred(_)) => {
                         report.unchanged += 1;
                         continue;
                     }
@@ -241,7 +298,7 @@ impl Crawler {
     }
 
     async fn crawl_page(&self, source: &Source, report: &mut SourceReport) {
-        let Some(body) = self.fetch_source(source, ACCEPT_HTML, report).await else {
+        let Some(body) = self.fetch_source(source, Want::Html, report).await else {
             return;
         };
         let html = match page_html(&body) {
@@ -269,8 +326,8 @@ impl Crawler {
             }
         };
         for url in links {
-            match self.fetch(source, &url, ACCEPT_HTML, report).await {
-                Ok(Fetched::NotModified) => report.unchanged += 1,
+            match self.fetch(source, &url, Want::Html, report).await {
+                Ok(Fetched::NotModified | Fetched::Deferred(_)) => report.unchanged += 1,
                 Ok(Fetched::Fresh(page)) => match page_html(&page) {
                     Ok(html) => report.harvested.push(page_item(source, &page.url, html)),
                     Err(e) => report.errors.push(e),

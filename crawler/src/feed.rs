@@ -19,6 +19,9 @@ pub struct ParsedFeed {
     /// `<language>`, `dc:language`, the root's `xml:lang` or JSON Feed's
     /// `language`.
     pub language: Option<String>,
+    /// RSS `<ttl>`: minutes the feed may be cached before it is fetched
+    /// again.
+    pub ttl_minutes: Option<u32>,
     pub entries: Vec<FeedEntry>,
 }
 
@@ -329,6 +332,7 @@ fn convert(
     ParsedFeed {
         title: non_empty(dated.feed.title.take().map(|t| t.content)),
         language,
+        ttl_minutes: dated.feed.ttl,
         entries,
     }
 }

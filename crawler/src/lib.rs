@@ -23,24 +23,30 @@ mod address;
 pub mod config;
 mod crawl;
 mod decode;
+pub mod discover;
 mod error;
 mod feed;
 mod fetch;
+mod freshness;
 mod normalize;
+pub mod opml;
 mod page;
 mod politeness;
+pub mod robots;
 pub mod schedule;
+pub mod sources_edit;
 
 pub use address::is_public;
 pub use config::{
     load, parse, Config, ConfigErrors, ConfigProblem, CrawlerSettings, Source, SourceKind,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_SCHEDULE,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CRAWL_DELAY_SECS, DEFAULT_SCHEDULE,
 };
 pub use crawl::{Crawler, FetchOutcome, SourceReport, SHORT_SUMMARY_CHARS};
 pub use decode::{decode_html, decode_xml};
 pub use error::CrawlError;
 pub use feed::{parse_feed, FeedEntry, ParsedFeed};
 pub use fetch::MAX_REDIRECTS;
+pub use freshness::MAX_NOT_BEFORE;
 pub use normalize::{normalize_url, resolve};
 pub use page::{article_links, glob_match, MAX_FOLLOWED};
-pub use schedule::next_run;
+pub use schedule::{failure_backoff, next_due, next_run};

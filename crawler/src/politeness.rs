@@ -1,62 +1,129 @@
-//! Politeness per host: one request at a time, and a minimum delay between
-//! the end of one request and the start of the next.
+//! Politeness per host: at most `per_host_concurrency` requests at a time
+//! to one host (one by default), a minimum delay between two (raised by the
+//! host's robots.txt `Crawl-delay`, and by a `Retry-After` it sent), and a
+//! global cap on the requests in flight.
 //!
-//! This is the place for robots.txt and `Crawl-delay` when they come: a
-//! host's entry can carry its rules and its own delay.
+//! With one request at a time, the delay runs from the end of a request to
+//! the start of the next; with more, starts are spaced by the delay too.
+//! The global slot is taken only once the host is free, so a source waiting
+//! for its host never holds a slot another host could use.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// Per-host politeness state, shared by every crawl of one `Crawler`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Politeness {
     min_delay: Duration,
-    hosts: Mutex<HashMap<String, Arc<AsyncMutex<HostState>>>>,
+    per_host: usize,
+    global: Arc<Semaphore>,
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
 }
 
 /// What the crawler remembers of one host.
-#[derive(Debug, Default)]
-pub(crate) struct HostState {
-    /// When the last request to this host ended.
-    last_done: Option<Instant>,
+#[derive(Debug)]
+struct Host {
+    slots: Arc<Semaphore>,
+    /// No request starts before this.
+    next_start: Mutex<Option<Instant>>,
 }
 
-/// The right to send one request to a host; the host is free again, and
-/// its delay starts, when this is dropped.
+/// The right to send one request to a host; the host's delay starts again
+/// when this is dropped.
 #[derive(Debug)]
 pub(crate) struct HostPermit {
-    state: OwnedMutexGuard<HostState>,
+    host: Arc<Host>,
+    delay: Duration,
+    _slot: OwnedSemaphorePermit,
+    _global: OwnedSemaphorePermit,
 }
 
 impl Drop for HostPermit {
     fn drop(&mut self) {
-        self.state.last_done = Some(Instant::now());
+        let after = Instant::now() + self.delay;
+        let mut next = self
+            .host
+            .next_start
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if next.is_none_or(|n| n < after) {
+            *next = Some(after);
+        }
     }
 }
 
 impl Politeness {
-    pub(crate) fn new(min_delay: Duration) -> Politeness {
+    pub(crate) fn new(min_delay: Duration, per_host: usize, global: usize) -> Politeness {
         Politeness {
             min_delay,
+            per_host: per_host.max(1),
+            global: Arc::new(Semaphore::new(global.max(1))),
             hosts: Mutex::default(),
         }
     }
 
-    /// Waits until `host` is free and its delay has passed.
-    pub(crate) async fn acquire(&self, host: &str) -> HostPermit {
-        let entry = {
-            let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-            Arc::clone(hosts.entry(host.to_ascii_lowercase()).or_default())
-        };
-        let state = entry.lock_owned().await;
-        if let Some(last) = state.last_done {
-            tokio::time::sleep_until(last + self.min_delay).await;
+    fn host(&self, host: &str) -> Arc<Host> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(hosts.entry(host.to_ascii_lowercase()).or_insert_with(|| {
+            Arc::new(Host {
+                slots: Arc::new(Semaphore::new(self.per_host)),
+                next_start: Mutex::new(None),
+            })
+        }))
+    }
+
+    /// Waits until `host` has a free slot and its delay has passed (the
+    /// larger of the minimum delay and `crawl_delay`), then for a global
+    /// slot.
+    pub(crate) async fn acquire(&self, host: &str, crawl_delay: Option<Duration>) -> HostPermit {
+        let entry = self.host(host);
+        let delay = self.min_delay.max(crawl_delay.unwrap_or_default());
+        let slot = Arc::clone(&entry.slots)
+            .acquire_owned()
+            .await
+            .expect("the host semaphore is never closed");
+        loop {
+            let wait = {
+                let mut next = entry.next_start.lock().unwrap_or_else(|p| p.into_inner());
+                let now = Instant::now();
+                match *next {
+                    Some(at) if at > now => Some(at),
+                    _ => {
+                        // Space the starts too (for more than one slot).
+                        *next = Some(now + delay);
+                        None
+                    }
+                }
+            };
+            match wait {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => break,
+            }
         }
-        HostPermit { state }
+        let global = Arc::clone(&self.global)
+            .acquire_owned()
+            .await
+            .expect("the global semaphore is never closed");
+        HostPermit {
+            host: entry,
+            delay,
+            _slot: slot,
+            _global: global,
+        }
+    }
+
+    /// No request to `host` starts before `until` (a `Retry-After`, or the
+    /// `Crawl-delay` learnt from its robots.txt).
+    pub(crate) fn defer(&self, host: &str, until: Instant) {
+        let entry = self.host(host);
+        let mut next = entry.next_start.lock().unwrap_or_else(|p| p.into_inner());
+        if next.is_none_or(|n| n < until) {
+            *next = Some(until);
+        }
     }
 }
 

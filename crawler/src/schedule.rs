@@ -6,8 +6,13 @@
 //! 1 = Sunday, or names). A 5-field expression gets a `0` seconds field and
 //! its numeric days of week are renumbered, so that `1-5` still means
 //! Monday to Friday.
+//!
+//! A source that keeps failing is backed off ([`next_due`]): its scheduled
+//! runs are skipped until 2^failures × a base delay (capped) has passed
+//! since its last fetch.
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -16,6 +21,41 @@ use crate::config::Source;
 /// The first time after `after` at which `source` is due.
 pub fn next_run(source: &Source, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
     source.schedule.after(&after).next()
+}
+
+/// How long a source that failed `failures` times in a row waits after
+/// its last fetch before its schedule applies again: 2^failures × `base`,
+/// at most `cap` (zero when it did not fail).
+pub fn failure_backoff(failures: u32, base: Duration, cap: Duration) -> Duration {
+    if failures == 0 {
+        return Duration::ZERO;
+    }
+    base.saturating_mul(1u32 << failures.min(20)).min(cap)
+}
+
+/// When `source` is next due after `now`: its next cron time, or, while a
+/// failing source is backed off ([`failure_backoff`] after `last_fetch`),
+/// the first cron time after the backoff ends. A source that comes back
+/// is on its plain schedule again after its first success.
+pub fn next_due(
+    source: &Source,
+    last_fetch: Option<DateTime<Utc>>,
+    failures: u32,
+    base: Duration,
+    cap: Duration,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let backoff = chrono::Duration::from_std(failure_backoff(failures, base, cap))
+        .unwrap_or(chrono::Duration::MAX);
+    match last_fetch {
+        Some(at) if failures > 0 => match at.checked_add_signed(backoff) {
+            // A run falling exactly when the backoff ends is kept.
+            Some(end) if end > now => next_run(source, end - chrono::Duration::seconds(1)),
+            Some(_) => next_run(source, now),
+            None => None,
+        },
+        _ => next_run(source, now),
+    }
 }
 
 /// Parses a 5- or 6-field cron expression; the error says why it is

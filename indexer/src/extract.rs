@@ -12,7 +12,14 @@
 //!   (" | Site", " - Site", " – Site") is removed;
 //! - published: JSON-LD `datePublished`, `article:published_time` and the
 //!   usual meta date tags, `itemprop="datePublished"`, `<time datetime>`, a
-//!   date in the URL (`/2024/05/12/`); a date in the future is dropped;
+//!   date in the URL (`/2024/05/12/`), then a date written in the page's
+//!   words: first one announced as the publication date ("publié le 12 mai
+//!   2024", "publicado el 12 de mayo de 2024", "veröffentlicht am 12. Mai
+//!   2024", "argitaratua: 2024ko maiatzaren 12a", "게시일 2024년 5월 12일"),
+//!   else the first in an element named like a date (`post-date`,
+//!   `entry-meta`, `fecha` …) that is not announced as an update ("mis à
+//!   jour", "updated", "actualizado" …). A date in the future is dropped,
+//!   and nothing falls back on the crawl date;
 //! - author: JSON-LD `author`, meta author tags, `rel=author`,
 //!   `itemprop=author`, byline classes;
 //! - lang: `<html lang>`, `content-language`, normalized to ISO 639-1.
@@ -26,6 +33,10 @@ mod tests;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use scraper::Html;
+
+/// At most this many bytes of a page's whole text are searched for a
+/// written publication date.
+const PAGE_TEXT_BYTES: usize = 100_000;
 
 /// An HTML page, as extraction understood it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,7 +69,8 @@ pub fn extract_at(html: &str, url: Option<&str>, now: DateTime<Utc>) -> Article 
     let mut collector = meta::Collector::default();
     let dom = content::Dom::build(&doc, Some(&mut collector));
     let text = content::main_text(&dom);
-    let meta = collector.finish(url, now);
+    let page_text = content::page_text(&dom, PAGE_TEXT_BYTES);
+    let meta = collector.finish(url, &page_text, now);
     Article {
         title: meta.title,
         text,

@@ -11,16 +11,24 @@
 //! - `schema`: fields, and how an item becomes a document.
 //! - `analyzers`: per-language text analysis (stemming, accent folding), all
 //!   registered in one place.
+//! - `cjk`: the tokenizer that cuts Korean (and other CJK) text into bigrams.
 //! - `query`: the user's query string and the filters → a tantivy query.
-//! - `facets`: facet counts over every matching document.
+//! - `expansion`: SSE concepts of the query → the same concepts in the other
+//!   languages (`indexer/data/concepts.tsv`, `themes.tsv`).
+//! - `facets`: facet counts, the month histogram and the group count over
+//!   every matching document.
 //! - `snippets`: `<mark>`ed, HTML-escaped fragments.
 //!
 //! Invariants: an item is one document, whose `id` term is deleted before it
-//! is added again; nothing is visible to searches before [`Index::commit`];
+//! is added again; a search shows one hit per near-duplicate group (its
+//! best-ranked member) and its total counts groups; nothing is visible to
+//! searches before [`Index::commit`];
 //! a changed analyzer changes the schema (its name is versioned), so an old
 //! index is reported, never silently mixed.
 
 mod analyzers;
+mod cjk;
+mod expansion;
 mod facets;
 mod query;
 mod schema;
@@ -34,10 +42,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
-use tantivy::query::{Query, QueryParser};
-use tantivy::schema::{Field, Value};
+use tantivy::query::{Query, QueryParser, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentReader,
     TantivyDocument, TantivyError, Term,
@@ -45,7 +54,8 @@ use tantivy::{
 use veille_store::{Item, Store};
 
 use crate::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
-use facets::FacetsCollector;
+pub use expansion::{Expansion, EXPANSION_BOOST};
+use facets::{FacetsCollector, GroupCounts, GroupsCollector, HistogramCollector};
 use schema::Fields;
 use snippets::Snippets;
 
@@ -345,28 +355,47 @@ impl Index {
                     req.page
                 ))
             })?;
-        let (query, has_text_query) = query::build(&self.parser, &self.fields, req)?;
+        let (query, has_text_query, expansion) = query::build(&self.parser, &self.fields, req)?;
         let searcher = self.reader.searcher();
-        let top = TopDocs::with_limit(req.per_page).and_offset(offset);
-        let (addresses, total, facets) = match (req.sort, has_text_query) {
-            (Sort::Relevance, true) => collect(&searcher, &*query, top)?,
-            (Sort::Relevance, false) | (Sort::Date, _) => {
-                collect(&searcher, &*query, top.custom_score(date_key))?
+        // One hit per duplicate group: collect more documents than the page
+        // needs, keep the first (best-ranked) of each group, and collect
+        // again, deeper, in the rare case duplicates left the page short.
+        let want = offset + req.per_page;
+        let mut limit = want.saturating_mul(2).max(want + 20);
+        let (mut top, stats) = top_docs(&searcher, &*query, req.sort, has_text_query, limit, true)?;
+        let stats = stats.unwrap_or_default();
+        let representatives = loop {
+            let representatives = one_per_group(&searcher, &top);
+            if representatives.len() >= want || top.len() < limit {
+                break representatives;
             }
-            (Sort::Score, _) => collect(&searcher, &*query, top.custom_score(score_key))?,
+            limit = limit.saturating_mul(4);
+            top = top_docs(&searcher, &*query, req.sort, has_text_query, limit, false)?.0;
         };
+        let page = representatives
+            .get(offset..want.min(representatives.len()))
+            .unwrap_or_default();
         let mut snippets = Snippets::new(&searcher, has_text_query.then_some(&*query));
-        let hits = addresses
-            .into_iter()
+        let hits = page
+            .iter()
             .map(|address| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(self.hit(&doc, &mut snippets))
+                let doc: TantivyDocument = searcher.doc(*address)?;
+                let mut hit = self.hit(&doc, &mut snippets);
+                let members = TermQuery::new(
+                    Term::from_field_text(self.fields.group_id, &hit.group_id),
+                    IndexRecordOption::Basic,
+                );
+                hit.duplicates = (searcher.search(&members, &Count)? as u64).saturating_sub(1);
+                Ok(hit)
             })
             .collect::<Result<Vec<Hit>, IndexError>>()?;
         Ok(SearchResults {
-            total: total as u64,
+            total: stats.groups.groups,
             hits,
-            facets,
+            facets: stats.facets,
+            total_items: stats.groups.items,
+            histogram: stats.histogram,
+            expansion,
         })
     }
 
@@ -395,24 +424,95 @@ impl Index {
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
             status: text_of(f.status).unwrap_or_default(),
+            group_id: text_of(f.group_id)
+                .or_else(|| text_of(f.id))
+                .unwrap_or_default(),
+            duplicates: 0,
             lang,
         }
     }
 }
 
-/// Runs a query with a top-docs collector, counting every match and its
-/// facets in the same pass.
+/// What the first pass of a search counts besides the top documents.
+#[derive(Debug, Default)]
+struct Stats {
+    groups: GroupCounts,
+    facets: Facets,
+    histogram: std::collections::BTreeMap<String, u64>,
+}
+
+/// The best `limit` matching documents in the request's order, and, when
+/// `stats`, the counts of every match in the same pass.
+fn top_docs(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    sort: Sort,
+    has_text_query: bool,
+    limit: usize,
+    stats: bool,
+) -> Result<(Vec<DocAddress>, Option<Stats>), IndexError> {
+    let top = TopDocs::with_limit(limit.max(1));
+    match (sort, has_text_query) {
+        (Sort::Relevance, true) => collect(searcher, query, top, stats),
+        (Sort::Relevance, false) | (Sort::Date, _) => {
+            collect(searcher, query, top.custom_score(date_key), stats)
+        }
+        (Sort::Score, _) => collect(searcher, query, top.custom_score(score_key), stats),
+    }
+}
+
+/// Runs a query with a top-docs collector and, when `stats`, the group,
+/// facet and histogram collectors in the same pass.
 fn collect<T>(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     top: impl Collector<Fruit = Vec<(T, DocAddress)>>,
-) -> Result<(Vec<DocAddress>, usize, Facets), IndexError> {
-    let (top, total, facets) = searcher.search(query, &(top, Count, FacetsCollector))?;
-    Ok((
-        top.into_iter().map(|(_, address)| address).collect(),
-        total,
-        facets,
-    ))
+    stats: bool,
+) -> Result<(Vec<DocAddress>, Option<Stats>), IndexError> {
+    let addresses = |top: Vec<(T, DocAddress)>| top.into_iter().map(|(_, a)| a).collect();
+    if stats {
+        let (top, groups, facets, histogram) = searcher.search(
+            query,
+            &(top, GroupsCollector, FacetsCollector, HistogramCollector),
+        )?;
+        Ok((
+            addresses(top),
+            Some(Stats {
+                groups,
+                facets,
+                histogram,
+            }),
+        ))
+    } else {
+        Ok((addresses(searcher.search(query, &top)?), None))
+    }
+}
+
+/// The first document of each group, in order.
+fn one_per_group(searcher: &tantivy::Searcher, top: &[DocAddress]) -> Vec<DocAddress> {
+    let columns: Vec<Option<Column<u64>>> = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            segment
+                .fast_fields()
+                .column_opt::<u64>(schema::GROUP_KEY)
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::with_capacity(top.len());
+    top.iter()
+        .copied()
+        .filter(|address| {
+            let key = columns
+                .get(address.segment_ord as usize)
+                .and_then(|c| c.as_ref())
+                .and_then(|c| c.first(address.doc_id));
+            // A document without a key (none are written so) stands alone.
+            key.is_none_or(|key| seen.insert(key))
+        })
+        .collect()
 }
 
 /// Sort key: publication time, newest first, items without a date last.

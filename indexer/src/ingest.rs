@@ -8,7 +8,8 @@
 //!    author and date: the feed's, else the page's;
 //! 4. language: [`language::detect`] with the declared languages in order:
 //!    the page's `<html lang>`, the feed's language, the source's hints;
-//! 5. candidate: [`practice::classify`];
+//! 5. candidate: [`practice::classify_with`], with the source's country
+//!    to resolve shared place names;
 //! 6. country: the first place the candidate names, else the source's;
 //! 7. URL: the page's canonical URL when it is on the same host as the
 //!    harvested URL (`www.` aside), else the harvested URL.
@@ -72,7 +73,14 @@ pub fn prepare(h: &Harvested) -> NewItem {
     declared.extend(h.source_languages.iter().map(String::as_str));
     let detected = language::detect(&text, &title, &declared);
 
-    let candidate = practice::classify(&title, &text, detected.lang.as_deref());
+    let candidate = practice::classify_with(
+        &title,
+        &text,
+        &practice::Context {
+            lang: detected.lang.as_deref(),
+            country: h.source_country.as_deref(),
+        },
+    );
     let country = candidate
         .places
         .first()

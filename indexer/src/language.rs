@@ -9,7 +9,14 @@
 //!   whatlang's answer is not reliable, the first declared language wins if
 //!   there is one, else whatlang's guess (with its low confidence).
 //! - If whatlang is reliable and disagrees with the declaration, whatlang
-//!   wins: declarations are often a CMS's boilerplate default.
+//!   wins: declarations are often a CMS's boilerplate default. Except
+//!   Latin: on the web it is placeholder text ("lorem ipsum"), so a Latin
+//!   answer never overrides a declaration.
+//! - With nothing declared and an unreliable (or Latin) answer on a short
+//!   or unreliable text, whatlang is asked
+//!   again among the network's languages ([`PORTAL_LANGUAGES`]), which is
+//!   what an SSE source most likely writes in; its first answer stays if
+//!   none of them fits (another script).
 //! - whatlang has no Basque. A small profile of very frequent Basque
 //!   function words and endings ([`basque`]) is consulted when whatlang is
 //!   not reliable, when the first declared language is `eu`, and when
@@ -34,6 +41,16 @@ pub const SHORT_TEXT_WORDS: usize = 20;
 /// At most this many bytes of text are read (enough to tell; keeps
 /// detection fast on long pages).
 const MAX_BYTES: usize = 4000;
+
+/// The languages of the network's portal (Basque aside, which whatlang
+/// does not know): an unreliable guess with nothing declared is taken
+/// among them.
+pub const PORTAL_LANGUAGES: &[&str] = &["en", "fr", "es", "ca", "pt", "it", "de", "ko"];
+
+fn portal_detector() -> whatlang::Detector {
+    use whatlang::Lang::*;
+    whatlang::Detector::with_allowlist(vec![Eng, Fra, Spa, Cat, Por, Ita, Deu, Kor])
+}
 
 /// A detected language.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +103,15 @@ pub fn detect(text: &str, title: &str, declared: &[&str]) -> Detected {
                 confidence,
             };
         }
+        let again = if !reliable || guess == Some("la") {
+            portal_detector().detect(&sample)
+        } else {
+            None
+        };
+        let (guess, wl_conf) = match again {
+            Some(i) => (to_iso639_1(i.lang().code()), i.confidence()),
+            None => (guess, wl_conf),
+        };
         return Detected {
             lang: guess.map(str::to_string),
             confidence: if guess.is_some() {
@@ -94,6 +120,14 @@ pub fn detect(text: &str, title: &str, declared: &[&str]) -> Detected {
                 0.0
             },
         };
+    }
+    if guess == Some("la") {
+        if let Some(d) = first_declared {
+            return Detected {
+                lang: Some(d.to_string()),
+                confidence: 0.4,
+            };
+        }
     }
     Detected {
         lang: guess.map(str::to_string),

@@ -1,9 +1,11 @@
 //! Candidate best-practice detection: is this text about a concrete SSE
 //! practice (an initiative, policy, programme, fund, organization or network
-//! that exists somewhere and does something)?
+//! that exists somewhere and does something)? And if so, filing it: themes,
+//! kinds of organization, places, organizations named, a summary, the year
+//! it started.
 //!
-//! A first, transparent detector driven by data files compiled in
-//! (`indexer/data/`, see its README):
+//! A transparent detector driven by data files compiled in (`indexer/data/`,
+//! see its README):
 //! - `lexicon/<lang>.tsv`: `phrase<TAB>kind<TAB>weight<TAB>themes`, where
 //!   kind is `sse` (an SSE term: cooperative, économie sociale …),
 //!   `practice` (a practice signal: launched, fund, ordinance, members …)
@@ -12,7 +14,17 @@
 //!   A phrase matches case- and accent-insensitively on word boundaries; a
 //!   trailing `*` on a word matches any word it begins (`cooperative*`);
 //!   Korean phrases match as substrings.
-//! - `places.tsv`: the gazetteer (`name<TAB>country<TAB>alt names`).
+//! - `lexicon/negatives.tsv`: the same, as a concept table (one row per
+//!   concept, its phrases in every language): what a text is when it is not
+//!   a practice (event, call for proposals, job offer, newsletter, opinion,
+//!   definition) and the false friends (video games, military cooperation,
+//!   corporate CSR, sharing-economy platforms).
+//! - `lexicon/kinds.tsv`: phrases naming each ESSGlobal kind of
+//!   organization (`OS60` workers cooperative …), labels in `kinds.tsv`.
+//! - `lexicon/organizations.tsv`: the words that make a name an
+//!   organization's (`organizations`), `lexicon/start.tsv` the words that
+//!   say a practice started (`summary`).
+//! - `places.tsv` and `places-geonames.tsv`: the gazetteer (`places`).
 //! - `themes.tsv`: the ESSGlobal theme labels.
 //!
 //! The lexicon of the text's language is used (all of them when the
@@ -22,42 +34,79 @@
 //! with no SSE term or no practice signal it stays at 0.18 or below, and one of
 //! each (weight 1) gives 0.62. `is_candidate` is `score >= 0.5`.
 
+pub mod eval;
+mod kinds;
 mod lexicon;
+mod organizations;
 mod places;
+mod summary;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 
-use veille_store::{Candidate, Place};
+use veille_store::{Candidate, Place, Signal};
 
 use lexicon::Kind;
 
 /// A theme needs this much weight to be named.
 const THEME_MIN_WEIGHT: f64 = 0.6;
 
+/// How much more each repeat of a phrase counts (+20%), up to this many.
+const MAX_REPEATS: u32 = 3;
+
+/// What is known of a text beside its words.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The text's language (ISO 639-1), when detected.
+    pub lang: Option<&'a str>,
+    /// The source's country (ISO 3166-1 alpha-2): resolves ambiguous place
+    /// names ("Valencia" in Spain, not Venezuela, for a Spanish source).
+    pub country: Option<&'a str>,
+}
+
 /// Classifies a text (title and body) in language `lang` (ISO 639-1).
 pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
+    classify_with(
+        title,
+        text,
+        &Context {
+            lang,
+            country: None,
+        },
+    )
+}
+
+/// Classifies a text (title and body) with what is known of it.
+pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
     let mut doc = String::with_capacity(title.len() + text.len() + 2);
     doc.push_str(title);
     doc.push_str(".\n");
+    let body_start = doc.len();
     doc.push_str(text);
     let tokens = lexicon::tokenize(&doc);
-    let matches = lexicon::find(&doc, &tokens, lang);
+    let matches = lexicon::find(&doc, &tokens, ctx.lang);
 
     let mut sse = 0.0;
     let mut practice = 0.0;
     let mut negative = 0.0;
     let mut themes: BTreeMap<u32, f64> = BTreeMap::new();
     let mut evidence = Vec::with_capacity(matches.len());
+    let mut signals = Vec::with_capacity(matches.len());
+    let mut structures = Vec::new();
     for m in &matches {
-        // Repeats count a little: +20% each, at most three.
-        let w = m.entry.weight * (1.0 + 0.2 * (m.count.saturating_sub(1).min(3)) as f64);
+        if m.entry.kind == Kind::Structure {
+            structures.push(m);
+            continue;
+        }
+        let repeats = m.count.saturating_sub(1).min(MAX_REPEATS);
+        let w = m.entry.weight * (1.0 + 0.2 * f64::from(repeats));
         match m.entry.kind {
             Kind::Sse => sse += w,
             Kind::Practice => practice += w,
             Kind::Negative => negative += w,
+            Kind::Structure => {}
         }
         if m.entry.kind != Kind::Negative {
             for t in &m.entry.themes {
@@ -65,6 +114,15 @@ pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
             }
         }
         evidence.push(m.entry.phrase.to_string());
+        signals.push(Signal {
+            phrase: m.entry.phrase.to_string(),
+            kind: m.entry.kind.as_str().to_string(),
+            weight: round3(if m.entry.kind == Kind::Negative {
+                -w
+            } else {
+                w
+            }),
+        });
     }
     let z = 2.0 * (sse.min(4.0) * practice.min(4.0_f64)).sqrt() - 1.5 - 1.5 * negative;
     let score = 1.0 / (1.0 + (-z).exp());
@@ -81,7 +139,7 @@ pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
         }
     }
 
-    let places = places::find(&tokens, &doc)
+    let places = places::find(&tokens, &doc, ctx.country)
         .into_iter()
         .map(|p| Place {
             name: p.name.to_string(),
@@ -89,14 +147,29 @@ pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
         })
         .collect();
 
+    let kinds = kinds::resolve(&structures);
+    let organizations = organizations::find(&doc, &tokens, ctx.lang, body_start);
+    let year = summary::start_year(&tokens, ctx.lang);
+    let summary = is_candidate
+        .then(|| summary::summarize(&doc, body_start, &matches))
+        .flatten();
+
     Candidate {
-        score: (score * 1000.0).round() / 1000.0,
+        score: round3(score),
         is_candidate,
         themes: theme_ids,
         places,
         evidence,
-        ..Candidate::default()
+        signals,
+        kinds,
+        organizations,
+        summary,
+        year,
     }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// The label of ESSGlobal theme `id` (`T1` … `T19`) in `lang` (`en`, `es`,
@@ -108,4 +181,16 @@ pub fn theme_label(id: &str, lang: &str) -> Option<&'static str> {
 /// The ids of all ESSGlobal themes, `T1` … `T19`.
 pub fn theme_ids() -> Vec<&'static str> {
     lexicon::theme_ids()
+}
+
+/// The label of ESSGlobal organisational-structure `id` (`OS10` …
+/// `OS240`) in `lang` (`en`, `es`, `fr`, `ko` where the vocabulary has
+/// one; English otherwise).
+pub fn kind_label(id: &str, lang: &str) -> Option<&'static str> {
+    kinds::label(id, lang)
+}
+
+/// The ids of all ESSGlobal organisational structures, in vocabulary order.
+pub fn kind_ids() -> Vec<&'static str> {
+    kinds::ids()
 }

@@ -37,6 +37,9 @@ pub struct SearchRequest {
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
+    /// Also search the SSE concepts of the query in the other languages
+    /// (default true); the added terms are in [`SearchResults::expansion`].
+    pub expand: bool,
 }
 
 impl Default for SearchRequest {
@@ -53,6 +56,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             page: 1,
             per_page: 20,
+            expand: true,
         }
     }
 }
@@ -73,9 +77,15 @@ pub struct Hit {
     pub candidate_score: f64,
     pub themes: Vec<String>,
     pub status: String,
+    /// The near-duplicate group: the id of its first item. A search shows
+    /// one hit per group, its best-ranked member.
+    pub group_id: String,
+    /// How many other items of the index are in the same group.
+    pub duplicates: u64,
 }
 
-/// Counts of the matching items per value of each facet field.
+/// Counts of the matching items per value of each facet field (items, not
+/// groups: each member of a duplicate group counts).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Facets {
     pub lang: BTreeMap<String, u64>,
@@ -88,7 +98,17 @@ pub struct Facets {
 /// The results of a search: one page of hits, the total and the facets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SearchResults {
+    /// Matching near-duplicate groups (= hits over all pages).
     pub total: u64,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// Matching items, every member of a group counted.
+    pub total_items: u64,
+    /// Matching items per month of publication (UTC), `"YYYY-MM"` → count.
+    pub histogram: BTreeMap<String, u64>,
+    /// The terms cross-language expansion added: each expanded phrase of the
+    /// query, as typed → the phrases searched for it in other languages (or
+    /// synonyms). Empty with `expand: false` or when the query names no
+    /// known concept.
+    pub expansion: BTreeMap<String, Vec<String>>,
 }

@@ -26,9 +26,22 @@ pub enum ApiError {
     /// The route exists, the method does not: 405.
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// A write based on an old version of the record: 409, with the
+    /// current record (`{"error": ..., "current": {...}}`).
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        current: serde_json::Value,
+    },
     /// The request body is over the limit: 413.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// Too many writes from one account: 429, with `Retry-After`.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// A failure of the server itself (database, index): 500, and logged.
     #[error("{0}")]
     Internal(String),
@@ -43,7 +56,9 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -56,7 +71,21 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(status = status.as_u16(), cause = %message, "request failed");
         }
-        let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
+        let body = match &self {
+            ApiError::Conflict { current, .. } => {
+                serde_json::json!({ "error": message, "current": current })
+            }
+            _ => serde_json::json!({ "error": message }),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::TooManyRequests {
+            retry_after_secs, ..
+        } = &self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
@@ -79,7 +108,15 @@ impl From<IndexError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> ApiError {
-        ApiError::Internal(format!("store: {err}"))
+        match err {
+            StoreError::Invalid(message) => ApiError::BadRequest(message),
+            StoreError::NoSuchUser(_) => ApiError::NotFound(err.to_string()),
+            StoreError::UserExists(_) => ApiError::Conflict {
+                message: err.to_string(),
+                current: serde_json::Value::Null,
+            },
+            other => ApiError::Internal(format!("store: {other}")),
+        }
     }
 }
 

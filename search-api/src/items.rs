@@ -1,38 +1,98 @@
-//! `GET /api/items/{id}` (the whole record) and
-//! `POST /api/items/{id}/review` (a curator's decision, behind a bearer
-//! token). A decision is written to the store first (the system of record),
-//! then to the index, so that search and facets show it at once.
+//! One item and the curators' writes on it:
+//! - `GET /api/items/{id}`: the whole record (corrections applied), its
+//!   `status`, `version`, `reason`, `corrections`, `crawled` values and
+//!   `history` (the audit entries);
+//! - `GET /api/items/{id}/history`: `{"history": [...]}`;
+//! - `POST /api/items/{id}/review`: `{"decision", "reason"?, "note"?,
+//!   "version"?}`, applied to the item's duplicate group;
+//! - `PATCH /api/items/{id}`: `{"version", "title"?, "summary"?, "themes"?,
+//!   "kinds"?, "places"?, "organizations"?, "year"?}`;
+//! - `POST /api/items/{id}/undo`: `{"version"?}` (or no body).
+//!
+//! A write carrying a `version` the record has moved past is a 409 with the
+//! current record. A write goes to the store first (the system of record,
+//! which appends it to the audit log), then to the index, so that search
+//! and facets show it at once.
+//!
+//! `reason` is optional for both decisions, so that the scripts written for
+//! `{"decision", "note"}` keep working; when given it must be one of
+//! not_a_practice, out_of_scope, duplicate, low_quality, other.
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use veille_store::{Decision, Item, Review, Status};
+use serde_json::Value;
+use veille_store::{
+    AuditEntry, Correction, Decision, Edit, Item, ItemRecord, Reason, Review, Status, Store,
+};
 
-use crate::auth::{Curators, NO_CURATORS_HINT};
+use crate::auth::{require, Need};
 use crate::error::ApiError;
 use crate::{blocking, ApiState};
 
-/// The largest review body accepted, in bytes (more is a 413).
+/// The largest body of a write on an item, in bytes (more is a 413).
 pub const REVIEW_BODY_LIMIT: usize = 64 * 1024;
 
-/// An item as the API shows it: every field of the stored item, plus its
-/// review `status`.
+/// An item as the API shows it: every field of the stored item (corrections
+/// applied), its review `status`, and its place in the workflow.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemView {
     #[serde(flatten)]
     pub item: Item,
     pub status: Status,
+    /// The version a write must carry (bumped on every curator change).
+    pub version: i64,
+    /// The reason given with the current decision.
+    pub reason: Option<Reason>,
+    /// The fields curators corrected, with their corrected values.
+    pub corrections: Correction,
+    /// The crawled values of the corrected fields.
+    pub crawled: Correction,
+    /// The audit entries of the item, oldest first.
+    pub history: Vec<AuditEntry>,
 }
 
 impl From<Item> for ItemView {
     fn from(item: Item) -> ItemView {
         let status = item.status();
-        ItemView { item, status }
+        ItemView {
+            item,
+            status,
+            version: 0,
+            reason: None,
+            corrections: Correction::default(),
+            crawled: Correction::default(),
+            history: Vec::new(),
+        }
     }
+}
+
+impl ItemView {
+    /// The view of a record with its history.
+    pub fn new(record: ItemRecord, history: Vec<AuditEntry>) -> ItemView {
+        let status = record.item.status();
+        ItemView {
+            item: record.item,
+            status,
+            version: record.version,
+            reason: record.reason,
+            corrections: record.corrections,
+            crawled: record.crawled,
+            history,
+        }
+    }
+}
+
+/// The whole view of an item, from the store. Blocking.
+fn view(store: &Store, id: &str) -> Result<ItemView, ApiError> {
+    let record = store.item_record(id)?.ok_or_else(|| no_such_item(id))?;
+    let history = store.history(id)?;
+    Ok(ItemView::new(record, history))
 }
 
 pub(crate) async fn get_item(
@@ -41,12 +101,26 @@ pub(crate) async fn get_item(
 ) -> Result<Json<ItemView>, ApiError> {
     let id = item_id(id)?;
     let store = state.store.clone();
-    let item = blocking(move || {
-        let item = store.get_item(&id)?;
-        item.ok_or_else(|| no_such_item(&id))
+    Ok(Json(blocking(move || view(&store, &id)).await?))
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct History {
+    history: Vec<AuditEntry>,
+}
+
+pub(crate) async fn get_history(
+    State(state): State<ApiState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<History>, ApiError> {
+    let id = item_id(id)?;
+    let store = state.store.clone();
+    let history = blocking(move || {
+        store.get_item(&id)?.ok_or_else(|| no_such_item(&id))?;
+        Ok(store.history(&id)?)
     })
     .await?;
-    Ok(Json(item.into()))
+    Ok(Json(History { history }))
 }
 
 /// The body of a review.
@@ -55,11 +129,49 @@ pub(crate) async fn get_item(
 struct ReviewBody {
     decision: String,
     #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
 }
 
-const REVIEW_BODY_SHAPE: &str =
-    r#"send {"decision": "approve" or "reject", "note": "..."} (note optional)"#;
+const REVIEW_BODY_SHAPE: &str = r#"send {"decision": "approve" or "reject", "reason": "...", "note": "...", "version": n} (reason, note and version optional)"#;
+
+const REASONS: &str = "not_a_practice, out_of_scope, duplicate, low_quality, other";
+
+/// Reads a JSON body of at most [`REVIEW_BODY_LIMIT`] bytes; `what` names
+/// it and `shape` says what to send.
+pub(crate) fn json_body<T: DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+    what: &str,
+    shape: &str,
+) -> Result<T, ApiError> {
+    let body = read_body(body, what, shape)?;
+    serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("{what} is not valid: {e}: {shape}")))
+}
+
+/// The bytes of a body, a 413 past the route's limit.
+pub(crate) fn read_body(
+    body: Result<Bytes, BytesRejection>,
+    what: &str,
+    shape: &str,
+) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!(
+                "{what} is larger than {} KiB: {shape}",
+                REVIEW_BODY_LIMIT / 1024
+            ))
+        } else {
+            ApiError::BadRequest(format!(
+                "could not read the {what}: {}",
+                rejection.body_text()
+            ))
+        }
+    })
+}
 
 pub(crate) async fn post_review(
     State(state): State<ApiState>,
@@ -67,26 +179,9 @@ pub(crate) async fn post_review(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ItemView>, ApiError> {
-    let curator = authenticate(&state.curators, &headers)?;
+    let curator = require(&state, &headers, Need::Write).await?.name;
     let id = item_id(id)?;
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(format!(
-                "review body is larger than {} KiB: {REVIEW_BODY_SHAPE}",
-                REVIEW_BODY_LIMIT / 1024
-            ))
-        } else {
-            ApiError::BadRequest(format!(
-                "could not read the review body: {}",
-                rejection.body_text()
-            ))
-        }
-    })?;
-    let body: ReviewBody = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::BadRequest(format!(
-            "review body is not valid: {e}: {REVIEW_BODY_SHAPE}"
-        ))
-    })?;
+    let body: ReviewBody = json_body(body, "review body", REVIEW_BODY_SHAPE)?;
     let decision = match body.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
@@ -97,68 +192,216 @@ pub(crate) async fn post_review(
             )))
         }
     };
+    let reason = match body.reason.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) => Some(Reason::parse(r).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "field reason is {:?}: accepted values are {REASONS}",
+                r.chars().take(60).collect::<String>()
+            ))
+        })?),
+    };
     let review = Review {
         decision,
         curator,
         note: body.note.filter(|n| !n.trim().is_empty()),
         at: Utc::now(),
     };
+    let version = body.version;
+    write(&state, id, move |store, id| {
+        let edit = store.review_item(id, &review, reason, version)?;
+        if matches!(edit, Edit::Done(_)) {
+            tracing::info!(item = %id, curator = %review.curator, decision = ?review.decision, "review recorded");
+        }
+        Ok(edit)
+    })
+    .await
+}
+
+const PATCH_SHAPE: &str = r#"send {"version": n, and any of "title": "...", "summary": "...", "themes": ["T1"], "kinds": ["..."], "places": [{"name": "...", "country": "FR"}], "organizations": ["..."], "year": 2019}"#;
+
+pub(crate) async fn patch_item(
+    State(state): State<ApiState>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ItemView>, ApiError> {
+    let curator = require(&state, &headers, Need::Write).await?.name;
+    let id = item_id(id)?;
+    let mut body: serde_json::Map<String, Value> = json_body(body, "correction body", PATCH_SHAPE)?;
+    let version = match body.remove("version") {
+        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
+        Some(_) => {
+            return Err(ApiError::BadRequest(format!(
+                "field version is not a whole number: {PATCH_SHAPE}"
+            )))
+        }
+        None => {
+            return Err(ApiError::BadRequest(format!(
+                "field version is missing: give the version you read from GET /api/items/{id}, \
+                 so that nobody's change is lost: {PATCH_SHAPE}"
+            )))
+        }
+    };
+    let correction: Correction = serde_json::from_value(Value::Object(body)).map_err(|e| {
+        ApiError::BadRequest(format!("correction body is not valid: {e}: {PATCH_SHAPE}"))
+    })?;
+    check_correction(&correction)?;
+    write(&state, id, move |store, id| {
+        let edit = store.correct_item(id, version, &correction, &curator, Utc::now())?;
+        if matches!(edit, Edit::Done(_)) {
+            tracing::info!(item = %id, curator = %curator, "correction recorded");
+        }
+        Ok(edit)
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UndoBody {
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+const UNDO_SHAPE: &str = r#"send no body, or {"version": n}"#;
+
+pub(crate) async fn post_undo(
+    State(state): State<ApiState>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ItemView>, ApiError> {
+    let curator = require(&state, &headers, Need::Write).await?.name;
+    let id = item_id(id)?;
+    let bytes = read_body(body, "undo body", UNDO_SHAPE)?;
+    let body: UndoBody = if bytes.iter().all(u8::is_ascii_whitespace) {
+        UndoBody::default()
+    } else {
+        json_body(Ok(bytes), "undo body", UNDO_SHAPE)?
+    };
+    write(&state, id, move |store, id| {
+        let edit = store.undo(id, &curator, Utc::now(), body.version)?;
+        if matches!(edit, Edit::Done(_)) {
+            tracing::info!(item = %id, curator = %curator, "undo recorded");
+        }
+        Ok(edit)
+    })
+    .await
+}
+
+/// Runs a write on the store, then reindexes the item's group; answers the
+/// new record, a 409 with the current one, or a 404.
+async fn write(
+    state: &ApiState,
+    id: String,
+    edit: impl FnOnce(&Store, &str) -> Result<Edit, ApiError> + Send + 'static,
+) -> Result<Json<ItemView>, ApiError> {
     let (store, index) = (state.store.clone(), state.index.clone());
-    let item = blocking(move || {
-        let item = store.set_review(&id, &review)?.ok_or_else(|| no_such_item(&id))?;
-        tracing::info!(item = %id, curator = %review.curator, decision = ?review.decision, "review recorded");
-        // The decision applies to the item's near-duplicates too.
+    let view = blocking(move || {
+        match edit(&store, &id)? {
+            Edit::NotFound => return Err(no_such_item(&id)),
+            Edit::Stale(current) => {
+                let current = ItemView::new(current, store.history(&id)?);
+                return Err(ApiError::Conflict {
+                    message: format!(
+                        "item {id} changed since you read it (it is now at version {}): \
+                         here is the current record; apply your change to it and send it \
+                         with this version",
+                        current.version
+                    ),
+                    current: serde_json::to_value(&current).unwrap_or_default(),
+                });
+            }
+            Edit::NothingToUndo(current) => {
+                let current = ItemView::new(current, store.history(&id)?);
+                return Err(ApiError::Conflict {
+                    message: format!("item {id} has no change left to undo"),
+                    current: serde_json::to_value(&current).unwrap_or_default(),
+                });
+            }
+            Edit::Done(_) => {}
+        }
+        // A decision applies to the item's near-duplicates too.
         let group = store.group_of(&id)?;
         index
             .upsert_many(&group)
             .and_then(|()| index.commit())
             .map_err(|e| {
                 ApiError::Internal(format!(
-                    "the review of item {id} is saved, but the search index could not be \
+                    "the change to item {id} is saved, but the search index could not be \
                      updated ({e}): run `veille reindex`"
                 ))
             })?;
-        Ok(item)
+        view(&store, &id)
     })
     .await?;
-    Ok(Json(item.into()))
+    Ok(Json(view))
 }
 
-/// The name of the curator whose bearer token the request carries.
-fn authenticate(curators: &Curators, headers: &HeaderMap) -> Result<String, ApiError> {
-    if curators.is_empty() {
-        return Err(ApiError::Forbidden(NO_CURATORS_HINT.to_string()));
+/// Sizes and shapes a correction may have.
+fn check_correction(c: &Correction) -> Result<(), ApiError> {
+    if c.is_empty() {
+        return Err(ApiError::BadRequest(format!(
+            "the correction changes no field: {PATCH_SHAPE}"
+        )));
     }
-    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
-        ApiError::Unauthorized(
-            "missing Authorization header: send `Authorization: Bearer <token>` with your \
-             curator token"
-                .to_string(),
-        )
-    })?;
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim())
-        .ok_or_else(|| {
-            ApiError::Unauthorized(
-                "the Authorization header is not a bearer token: send \
-                 `Authorization: Bearer <token>` with your curator token"
-                    .to_string(),
-            )
-        })?;
-    curators
-        .authenticate(token)
-        .map(str::to_string)
-        .ok_or_else(|| {
-            ApiError::Unauthorized(
-                "no curator has this token: check the token the server was started with \
-                 (VEILLE_CURATOR_TOKENS)"
-                    .to_string(),
-            )
-        })
+    let text = |field: &str, value: &Option<String>, max: usize| match value {
+        Some(v) if v.trim().is_empty() => Err(ApiError::BadRequest(format!(
+            "field {field} is empty: give a value, or leave the field out"
+        ))),
+        Some(v) if v.chars().count() > max => Err(ApiError::BadRequest(format!(
+            "field {field} is longer than {max} characters: shorten it"
+        ))),
+        _ => Ok(()),
+    };
+    text("title", &c.title, 500)?;
+    text("summary", &c.summary, 10_000)?;
+    let list = |field: &str, values: Option<Vec<&String>>| match values {
+        Some(v) if v.len() > 100 => Err(ApiError::BadRequest(format!(
+            "field {field} has more than 100 entries: keep the main ones"
+        ))),
+        Some(v)
+            if v.iter()
+                .any(|s| s.trim().is_empty() || s.chars().count() > 300) =>
+        {
+            Err(ApiError::BadRequest(format!(
+                "field {field} has an empty entry or one longer than 300 characters"
+            )))
+        }
+        _ => Ok(()),
+    };
+    list("themes", c.themes.as_ref().map(|v| v.iter().collect()))?;
+    list("kinds", c.kinds.as_ref().map(|v| v.iter().collect()))?;
+    list(
+        "organizations",
+        c.organizations.as_ref().map(|v| v.iter().collect()),
+    )?;
+    list(
+        "places",
+        c.places
+            .as_ref()
+            .map(|v| v.iter().map(|p| &p.name).collect()),
+    )?;
+    if let Some(places) = &c.places {
+        if let Some(bad) = places
+            .iter()
+            .filter_map(|p| p.country.as_deref())
+            .find(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
+        {
+            return Err(ApiError::BadRequest(format!(
+                "field places: country {bad:?} is not an ISO 3166-1 alpha-2 code (like FR, KR)"
+            )));
+        }
+    }
+    if let Some(year) = c.year {
+        if !(1800..=2100).contains(&year) {
+            return Err(ApiError::BadRequest(format!(
+                "field year is {year}: give a year between 1800 and 2100"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn item_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
@@ -171,3 +414,6 @@ fn no_such_item(id: &str) -> ApiError {
         "no item with id {id:?}: ids come from /api/search hits"
     ))
 }
+
+#[cfg(test)]
+mod tests;

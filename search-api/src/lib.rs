@@ -12,6 +12,15 @@
 //! - `auth`: [`Curators`] and their bearer tokens.
 //! - `error`: [`ApiError`] and the one place errors become status codes and
 //!   a JSON body `{"error": "..."}`.
+//! - `export`: `/api/export?format=csv|jsonl&…`, every result of a search,
+//!   streamed.
+//! - `feeds`: Atom feeds of a search, of the approved practices, of a saved
+//!   search.
+//! - `openapi`: the OpenAPI document at `/api/openapi.json` (utoipa).
+//! - `metrics`: Prometheus metrics at `/metrics`, and
+//!   [`metrics::record_fetch`] for the crawler.
+//! - `ui`: the web pages (`/`, `/items/{id}`, `/queue`, `/sources`,
+//!   `/login`), in English, French and Spanish.
 //! - this file: [`ApiState`], [`router`], [`serve`].
 //!
 //! # Routes
@@ -22,17 +31,29 @@
 //! | `POST /api/items/{id}/review` (bearer token) | `{"decision": "approve"\|"reject", "note": "..."}` → the item |
 //! | `GET /api/sources` | `{"sources": [...]}` |
 //! | `GET /healthz` | `{"status": "ok", "items": n}` |
+//! | `GET /api/export?format=csv\|jsonl&` + search parameters | every result, streamed |
+//! | `GET /feeds/search.atom?…`, `/feeds/approved.atom`, `/feeds/saved/{id}.atom?key=` | Atom |
+//! | `GET /api/openapi.json` | the OpenAPI 3.1 description |
+//! | `GET /metrics` | Prometheus text format |
+//! | `GET /`, `/items/{id}`, `/queue`, `/sources`, `/login` | HTML pages |
 //!
-//! Invariants: every answer, errors included, is JSON; no user input makes a
+//! Invariants: every answer of `/api`, errors included, is JSON; no user input makes a
 //! 500; the store and the index (synchronous) are only called under
 //! `spawn_blocking`.
 
 mod auth;
 mod error;
+pub mod export;
+pub mod feeds;
 mod items;
+pub mod metrics;
+pub mod openapi;
 mod params;
+mod queue;
 mod search;
 mod sources;
+pub mod ui;
+mod users;
 
 use std::future::Future;
 use std::sync::{Arc, RwLock};
@@ -41,20 +62,24 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Request, Response, Uri};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 use veille_indexer::index::Index;
 use veille_store::Store;
 
-pub use auth::{Curators, NO_CURATORS_HINT};
+pub use auth::{
+    Access, AccessConfig, Credential, Curators, Principal, NO_CURATORS_HINT, SESSION_COOKIE,
+};
 pub use error::ApiError;
 pub use items::{ItemView, REVIEW_BODY_LIMIT};
 pub use params::{
     parse_search_params, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_DEPTH, MAX_RESULT_WINDOW,
 };
 pub use search::{search, SearchResponse};
+pub use queue::{QueueItem, QueueResponse, QUEUE_MAX_PER_PAGE, QUEUE_PER_PAGE};
 pub use sources::{SourceInfo, SourceView};
+pub use users::Me;
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -65,19 +90,61 @@ pub struct ApiState {
     /// The configured sources (from `sources.toml`); the binary may replace
     /// them when the file is reloaded.
     pub sources: Arc<RwLock<Vec<SourceInfo>>>,
+    /// CORS origins, cookie and rate settings, and the write limiter
+    /// (`Default`: no CORS origin, 60 writes a minute per account).
+    pub access: Arc<Access>,
 }
 
 /// The API's routes over this state, with request logs.
 pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/search", get(search::handler))
-        .route("/api/items/{id}", get(items::get_item))
+        .route(
+            "/api/items/{id}",
+            get(items::get_item)
+                .patch(items::patch_item)
+                .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
         .route(
             "/api/items/{id}/review",
             post(items::post_review).layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
         )
+        // The review workflow and accounts (`items`, `queue`, `users`).
+        .route(
+            "/api/items/{id}/undo",
+            post(items::post_undo).layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
+        .route("/api/items/{id}/history", get(items::get_history))
+        .route("/api/queue", get(queue::handler))
+        .route(
+            "/api/login",
+            post(users::login).layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
+        .route("/api/logout", post(users::logout))
+        .route("/api/me", get(users::me))
+        .route(
+            "/api/users",
+            get(users::list_users)
+                .post(users::add_user)
+                .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
+        .route(
+            "/api/saved-searches",
+            get(users::list_saved)
+                .post(users::add_saved)
+                .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
+        .route("/api/saved-searches/{id}", delete(users::delete_saved))
         .route("/api/sources", get(sources::list))
         .route("/healthz", get(sources::healthz))
+        // Sharing, machines and the web pages.
+        .route("/api/export", get(export::handler))
+        .route("/api/openapi.json", get(openapi::handler))
+        .route("/feeds/search.atom", get(feeds::search_feed))
+        .route("/feeds/approved.atom", get(feeds::approved_feed))
+        .route("/feeds/saved/{file}", get(feeds::saved_feed))
+        .route("/metrics", get(metrics::handler))
+        .merge(ui::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // One span per request (method and path: never headers, which carry
@@ -99,6 +166,9 @@ pub fn router(state: ApiState) -> Router {
                 })
                 .on_failure(()),
         )
+        .layer(axum::middleware::from_fn(metrics::track))
+        // Outermost: CORS answers preflights and marks every answer.
+        .layer(state.access.cors())
         .with_state(state)
 }
 

@@ -9,8 +9,9 @@ use veille_store::Status;
 use crate::error::ApiError;
 
 /// The parameters `/api/search` accepts.
-pub const PARAMETERS: [&str; 11] = [
+pub const PARAMETERS: [&str; 12] = [
     "q", "lang", "country", "theme", "source", "status", "from", "to", "sort", "page", "per_page",
+    "expand",
 ];
 
 /// The largest `per_page`.
@@ -26,7 +27,8 @@ pub use veille_indexer::index::{MAX_QUERY_CHARS, MAX_QUERY_DEPTH};
 ///
 /// An empty value is the same as an absent parameter (as a form sends it).
 /// `from`/`to` accept `YYYY-MM-DD` (a day in UTC; in `to` it means the end of
-/// that day) or RFC 3339.
+/// that day) or RFC 3339. `expand` (cross-language expansion of the query's
+/// SSE concepts) is `true` by default; `false`, `0`, `no` or `off` turn it off.
 pub fn parse_search_params(query_string: &str) -> Result<SearchRequest, ApiError> {
     let mut req = SearchRequest::default();
     let mut seen: Vec<String> = Vec::new();
@@ -109,6 +111,18 @@ pub fn parse_search_params(query_string: &str) -> Result<SearchRequest, ApiError
                     _ => {
                         return Err(bad(format!(
                             "parameter per_page is {}: give an integer from 1 to {MAX_PER_PAGE}",
+                            quote(value)
+                        )))
+                    }
+                }
+            }
+            "expand" => {
+                req.expand = match value.to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" | "on" => true,
+                    "false" | "0" | "no" | "off" => false,
+                    _ => {
+                        return Err(bad(format!(
+                            "parameter expand is {}: accepted values are true, false",
                             quote(value)
                         )))
                     }

@@ -1,8 +1,11 @@
-//! `GET /api/search`: one page of hits, the total and the facets, as JSON.
-//! [`search`] is also what `veille search --json` prints.
+//! `GET /api/search`: one page of hits (one per near-duplicate group), the
+//! total, the facets, the month histogram and the cross-language expansion,
+//! as JSON. [`search`] is also what `veille search --json` prints.
 
 use axum::extract::{RawQuery, State};
 use axum::Json;
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use veille_indexer::index::Index;
 use veille_indexer::search::{Facets, Hit, SearchRequest};
@@ -14,15 +17,24 @@ use crate::{blocking, ApiState};
 /// What `/api/search` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResponse {
-    /// Number of items matching (all pages).
+    /// Number of hits over all pages: matching items, each near-duplicate
+    /// group counted once.
     pub total: u64,
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
     pub hits: Vec<Hit>,
     /// Counts per value of `lang`, `country`, `theme`, `source`, `status`
-    /// over every matching item.
+    /// over every matching item (duplicates included).
     pub facets: Facets,
+    /// Number of matching items, every member of a duplicate group counted.
+    pub total_items: u64,
+    /// Matching items per month of publication (UTC): `{"2024-05": 3, …}`.
+    pub histogram: BTreeMap<String, u64>,
+    /// The terms cross-language expansion added: `{"housing cooperative":
+    /// ["coopérative d'habitation", "cooperativa de vivienda", "주택협동조합",
+    /// …]}`; empty with `expand=false`.
+    pub expansion: BTreeMap<String, Vec<String>>,
 }
 
 /// Runs a search. Synchronous (tantivy): call it under `spawn_blocking` from
@@ -38,6 +50,9 @@ pub fn search(index: &Index, req: &SearchRequest) -> Result<SearchResponse, ApiE
         per_page: req.per_page,
         hits: results.hits,
         facets: results.facets,
+        total_items: results.total_items,
+        histogram: results.histogram,
+        expansion: results.expansion,
     })
 }
 
@@ -50,3 +65,6 @@ pub(crate) async fn handler(
     let response = blocking(move || search(&index, &req)).await?;
     Ok(Json(response))
 }
+
+#[cfg(test)]
+mod tests;

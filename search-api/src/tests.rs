@@ -130,6 +130,7 @@ fn fixture(curators: &str) -> Fixture {
         index: Arc::new(index),
         curators: Arc::new(Curators::parse(curators).unwrap()),
         sources: Arc::new(RwLock::new(sources)),
+        access: Default::default(),
     };
     Fixture {
         app: router(state.clone()),

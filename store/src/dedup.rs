@@ -76,19 +76,24 @@ pub(crate) fn assign_group(
 
 /// Gives a new member of `group` the review its group already has, if any.
 pub(crate) fn inherit_review(tx: &Transaction<'_>, id: &str, group: &str) -> Result<()> {
-    let review: Option<(String, String, Option<String>, String)> = tx
+    type Row = (String, String, Option<String>, String, Option<String>);
+    let review: Option<Row> = tx
         .prepare_cached(
-            "SELECT r.decision, r.curator, r.note, r.at FROM reviews r JOIN items i ON i.id = r.item_id
+            "SELECT r.decision, r.curator, r.note, r.at, r.reason FROM reviews r
+             JOIN items i ON i.id = r.item_id
              WHERE i.group_id = ?1 AND i.id != ?2 ORDER BY r.at DESC LIMIT 1",
         )?
-        .query_row(params![group, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row(params![group, id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .optional()?;
-    if let Some((decision, curator, note, at)) = review {
+    if let Some((decision, curator, note, at, reason)) = review {
         tx.prepare_cached(
-            "INSERT INTO reviews (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO reviews (item_id, decision, curator, note, at, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(item_id) DO NOTHING",
         )?
-        .execute(params![id, decision, curator, note, at])?;
+        .execute(params![id, decision, curator, note, at, reason])?;
     }
     Ok(())
 }

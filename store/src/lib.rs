@@ -15,6 +15,8 @@
 //! storing the same URL twice updates, never duplicates; storing an item never
 //! touches its review.
 
+mod accounts;
+mod curation;
 mod dedup;
 mod schema;
 mod types;
@@ -26,6 +28,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 
+pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
+pub use curation::{
+    AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueuePage, Reason, ReviewState,
+};
 pub use dedup::MAX_DUPLICATE_DISTANCE;
 pub use types::*;
 
@@ -45,6 +51,14 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("stored record is corrupt: {0}")]
     Corrupt(String),
+    /// A value given to the store is not acceptable (a user name, a
+    /// password, a saved search …); the message says what to give.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("there is already an account named {0:?}: choose another name")]
+    UserExists(String),
+    #[error("no account named {0:?}: create it with `veille users add {0} --role ROLE`")]
+    NoSuchUser(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -216,46 +230,16 @@ impl Store {
     }
 
     /// Records a curator's decision on an item and every near-duplicate of
-    /// it (replacing an earlier one) and appends it to the review log.
-    /// Returns the item, or `None` when there is no item with this id; its
-    /// group's members are [`Store::group_of`].
+    /// it (replacing an earlier one) and appends it to the review log and
+    /// the audit log. Returns the item, or `None` when there is no item with
+    /// this id; its group's members are [`Store::group_of`]. See
+    /// [`Store::review_item`] for a decision with a reason and a version.
     pub fn set_review(&self, id: &str, review: &Review) -> Result<Option<Item>> {
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            let group: Option<String> = tx
-                .query_row(
-                    "SELECT coalesce(group_id, id) FROM items WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let Some(group) = group else {
-                return Ok(None);
-            };
-            let members: Vec<String> = tx
-                .prepare("SELECT id FROM items WHERE group_id = ?1 OR id = ?2")?
-                .query_map(params![group, id], |r| r.get(0))?
-                .collect::<std::result::Result<_, _>>()?;
-            let decision = match review.decision {
-                Decision::Approve => "approve",
-                Decision::Reject => "reject",
-            };
-            let at = review.at.to_rfc3339();
-            for member in &members {
-                tx.execute(
-                    "INSERT INTO reviews (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT(item_id) DO UPDATE SET decision = ?2, curator = ?3, note = ?4, at = ?5",
-                    params![member, decision, review.curator, review.note, at],
-                )?;
-            }
-            tx.execute(
-                "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, decision, review.curator, review.note, at],
-            )?;
-            tx.commit()?;
+        match self.review_item(id, review, None, None)? {
+            Edit::Done(record) => Ok(Some(record.item)),
+            Edit::Stale(record) | Edit::NothingToUndo(record) => Ok(Some(record.item)),
+            Edit::NotFound => Ok(None),
         }
-        self.get_item(id)
     }
 
     /// Every item of `id`'s duplicate group, `id`'s own first (empty when
@@ -371,12 +355,37 @@ impl Store {
     }
 }
 
+/// An item as crawled, its review, and its corrections (column 19).
 const ITEM_SELECT: &str = "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
         i.lang, i.lang_confidence, i.country, i.candidate, i.first_seen, i.updated_at,
-        r.decision, r.curator, r.note, r.at, i.fingerprint, coalesce(i.group_id, i.id)
-     FROM items i LEFT JOIN reviews r ON r.item_id = i.id";
+        r.decision, r.curator, r.note, r.at, i.fingerprint, coalesce(i.group_id, i.id),
+        c.fields
+     FROM items i LEFT JOIN reviews r ON r.item_id = i.id
+     LEFT JOIN item_corrections c ON c.item_id = i.id";
 
+/// An item with its corrections applied.
 fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
+    Ok(read_raw(r)?.map(|(mut item, corrections)| {
+        if let Some(c) = corrections {
+            c.apply(&mut item);
+        }
+        item
+    }))
+}
+
+/// An item as crawled, and its corrections if any.
+fn read_raw(r: &Row<'_>) -> rusqlite::Result<Result<(Item, Option<Correction>)>> {
+    let corrections = match r.get::<_, Option<String>>(19)? {
+        None => None,
+        Some(json) => match serde_json::from_str::<Correction>(&json) {
+            Ok(c) => Some(c),
+            Err(e) => return Ok(Err(StoreError::Corrupt(format!("corrections: {e}")))),
+        },
+    };
+    Ok(read_crawled(r)?.map(|item| (item, corrections)))
+}
+
+fn read_crawled(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
     let candidate: String = r.get(10)?;
     let candidate = match serde_json::from_str(&candidate) {
         Ok(c) => c,

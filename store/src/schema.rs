@@ -6,7 +6,7 @@ use rusqlite::Connection;
 
 use crate::{Result, StoreError};
 
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: items, reviews, the review log, HTTP cache state, source health.
     "CREATE TABLE items (
         id TEXT PRIMARY KEY,
@@ -69,6 +69,77 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (band, value, item_id)
     ) WITHOUT ROWID;
     CREATE INDEX fingerprint_bands_item ON fingerprint_bands (item_id);",
+    // 3: the curators' workflow. Items get a `version` bumped on every
+    // curator change; a review gets a `reason`; corrections are kept apart
+    // from what the crawler writes and overlaid when reading; every change
+    // is appended to `audit_log`, which triggers make append-only (the old
+    // review log is copied into it); accounts, their API tokens and
+    // sessions (secrets kept only as SHA-256 digests); saved searches.
+    "ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE reviews ADD COLUMN reason TEXT;
+    CREATE TABLE item_corrections (
+        item_id TEXT PRIMARY KEY REFERENCES items (id),
+        fields TEXT NOT NULL,
+        curator TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL,
+        undoes INTEGER
+    );
+    CREATE INDEX audit_log_item ON audit_log (item_id);
+    CREATE INDEX audit_log_group ON audit_log (group_id);
+    INSERT INTO audit_log (item_id, group_id, scope, actor, at, action, before, after)
+        SELECT l.item_id, coalesce(i.group_id, l.item_id), 'group', l.curator, l.at, 'review',
+            json_object('review', CASE WHEN p.seq IS NULL THEN json('null') ELSE json_object(
+                'decision', p.decision, 'curator', p.curator, 'note', p.note, 'at', p.at,
+                'reason', NULL) END),
+            json_object('review', json_object('decision', l.decision, 'curator', l.curator,
+                'note', l.note, 'at', l.at, 'reason', NULL))
+        FROM review_log l
+        LEFT JOIN items i ON i.id = l.item_id
+        LEFT JOIN review_log p ON p.seq = (SELECT max(seq) FROM review_log q
+            WHERE q.item_id = l.item_id AND q.seq < l.seq)
+        ORDER BY l.seq;
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        digest TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES users (name),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        digest TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES users (name),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        query TEXT NOT NULL,
+        feed_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (owner, name)
+    );
+    CREATE INDEX saved_searches_owner ON saved_searches (owner);",
 ];
 
 /// The schema version this code writes.

@@ -1,5 +1,7 @@
 //! Tests of the store on a temporary database.
 
+use std::path::Path;
+
 use super::*;
 
 fn item(url: &str, title: &str) -> NewItem {
@@ -212,4 +214,450 @@ fn near_duplicates_share_a_group_and_its_review() {
         .unwrap();
     assert_eq!(d.group_id, a);
     assert_eq!(d.status(), Status::Rejected);
+}
+
+fn review_by(curator: &str, decision: Decision) -> Review {
+    Review {
+        decision,
+        curator: curator.into(),
+        note: Some(format!("{curator}'s note")),
+        at: Utc::now(),
+    }
+}
+
+/// A database as veille wrote it at schema version 2 (the shipped
+/// migrations 1 and 2, never edited), with an item reviewed twice.
+fn v2_database(path: &Path) -> String {
+    let conn = Connection::open(path).unwrap();
+    for sql in &schema::MIGRATIONS[..2] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 2).unwrap();
+    let id = item_id("https://example.org/old");
+    let candidate =
+        serde_json::to_string(&item("https://example.org/old", "Old").candidate).unwrap();
+    conn.execute(
+        "INSERT INTO items (id, url, source_id, title, text, author, published, lang,
+            lang_confidence, country, candidate, content_hash, first_seen, updated_at,
+            fingerprint, group_id)
+         VALUES (?1, 'https://example.org/old', 'ripess', 'Old', 'text', NULL, NULL, 'fr', 0.9,
+            'CA', ?2, 'h', '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00', NULL, ?1)",
+        params![id, candidate],
+    )
+    .unwrap();
+    for (decision, curator, at) in [
+        ("reject", "bob", "2024-02-01T00:00:00+00:00"),
+        ("approve", "alice", "2024-02-02T00:00:00+00:00"),
+    ] {
+        conn.execute(
+            "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, NULL, ?4)",
+            params![id, decision, curator, at],
+        )
+        .unwrap();
+    }
+    conn.execute(
+        "INSERT INTO reviews (item_id, decision, curator, note, at)
+         VALUES (?1, 'approve', 'alice', NULL, '2024-02-02T00:00:00+00:00')",
+        [&id],
+    )
+    .unwrap();
+    id
+}
+
+#[test]
+fn a_version_2_database_is_migrated_with_its_reviews_in_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("veille.db");
+    let id = v2_database(&path);
+    let store = Store::open(&path).unwrap();
+    let version: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, schema::VERSION);
+    let record = store.item_record(&id).unwrap().unwrap();
+    assert_eq!(record.item.title, "Old");
+    assert_eq!(record.item.status(), Status::Approved);
+    assert_eq!(record.version, 0);
+    assert_eq!(record.reason, None);
+    let history = store.history(&id).unwrap();
+    let who: Vec<(&str, &str)> = history
+        .iter()
+        .map(|e| {
+            (
+                e.actor.as_str(),
+                e.after["review"]["decision"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(who, [("bob", "reject"), ("alice", "approve")]);
+    assert_eq!(history[0].before["review"], serde_json::Value::Null);
+    assert_eq!(history[1].before["review"]["decision"], "reject");
+    // The migrated history can be undone like a new one.
+    let Edit::Done(undone) = store.undo(&id, "carol", Utc::now(), Some(0)).unwrap() else {
+        panic!("undo refused");
+    };
+    assert_eq!(undone.item.status(), Status::Rejected);
+    assert_eq!(undone.item.review.unwrap().curator, "bob");
+    // Opening again migrates nothing more.
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.history(&id).unwrap().len(), 3);
+}
+
+#[test]
+fn corrections_overlay_the_crawl_and_survive_a_recrawl() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    let id = item_id("https://example.org/a");
+    let fix = Correction {
+        title: Some("Housing cooperative fund, Montréal".into()),
+        themes: Some(vec!["T3".into(), "T7".into()]),
+        year: Some(2019),
+        ..Default::default()
+    };
+    let Edit::Done(record) = store
+        .correct_item(&id, 0, &fix, "alice", Utc::now())
+        .unwrap()
+    else {
+        panic!("correction refused");
+    };
+    assert_eq!(record.version, 1);
+    assert_eq!(record.item.title, "Housing cooperative fund, Montréal");
+    assert_eq!(record.item.candidate.themes, ["T3", "T7"]);
+    assert_eq!(record.item.candidate.year, Some(2019));
+    assert_eq!(record.crawled.title.as_deref(), Some("A"));
+    assert_eq!(record.crawled.themes, Some(vec!["T1".to_string()]));
+    // The crawler edits the page: the crawled values change, the
+    // corrections stand, and every reader sees them.
+    store
+        .upsert_item(&item("https://example.org/a", "A, edited"))
+        .unwrap();
+    let item_now = store.get_item(&id).unwrap().unwrap();
+    assert_eq!(item_now.title, "Housing cooperative fund, Montréal");
+    let mut seen = Vec::new();
+    store.for_each_item(|i| seen.push(i.title)).unwrap();
+    assert_eq!(seen, ["Housing cooperative fund, Montréal"]);
+    let record = store.item_record(&id).unwrap().unwrap();
+    assert_eq!(record.crawled.title.as_deref(), Some("A, edited"));
+    assert_eq!(record.version, 1);
+}
+
+#[test]
+fn a_write_on_an_old_version_is_refused_with_the_current_record() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    let id = item_id("https://example.org/a");
+    let first = Correction {
+        summary: Some("A fund for housing cooperatives.".into()),
+        ..Default::default()
+    };
+    let second = Correction {
+        summary: Some("Something else.".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        store
+            .correct_item(&id, 0, &first, "alice", Utc::now())
+            .unwrap(),
+        Edit::Done(_)
+    ));
+    let Edit::Stale(current) = store
+        .correct_item(&id, 0, &second, "bob", Utc::now())
+        .unwrap()
+    else {
+        panic!("a stale write went through");
+    };
+    assert_eq!(current.version, 1);
+    assert_eq!(
+        current.item.candidate.summary.as_deref(),
+        Some("A fund for housing cooperatives.")
+    );
+    let review = review_by("bob", Decision::Approve);
+    assert!(matches!(
+        store.review_item(&id, &review, None, Some(0)).unwrap(),
+        Edit::Stale(_)
+    ));
+    assert_eq!(
+        store.get_item(&id).unwrap().unwrap().status(),
+        Status::Unreviewed
+    );
+    assert!(matches!(
+        store
+            .correct_item("nope", 0, &second, "bob", Utc::now())
+            .unwrap(),
+        Edit::NotFound
+    ));
+}
+
+#[test]
+fn undo_walks_back_through_reviews_and_corrections() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    let id = item_id("https://example.org/a");
+    assert!(matches!(
+        store.undo(&id, "alice", Utc::now(), None).unwrap(),
+        Edit::NothingToUndo(_)
+    ));
+    store
+        .review_item(
+            &id,
+            &review_by("alice", Decision::Reject),
+            Some(Reason::OutOfScope),
+            Some(0),
+        )
+        .unwrap();
+    let fix = Correction {
+        title: Some("Corrected".into()),
+        ..Default::default()
+    };
+    store
+        .correct_item(&id, 1, &fix, "alice", Utc::now())
+        .unwrap();
+    store
+        .review_item(&id, &review_by("bob", Decision::Approve), None, Some(2))
+        .unwrap();
+
+    let step = |expected: i64| match store
+        .undo(&id, "carol", Utc::now(), Some(expected))
+        .unwrap()
+    {
+        Edit::Done(r) => r,
+        other => panic!("undo at version {expected}: {other:?}"),
+    };
+    // Undo bob's approval: alice's rejection, with its reason, is back.
+    let r = step(3);
+    assert_eq!(r.item.status(), Status::Rejected);
+    assert_eq!(r.reason, Some(Reason::OutOfScope));
+    assert_eq!(r.item.title, "Corrected");
+    // Undo the correction: the crawled title is back.
+    let r = step(4);
+    assert_eq!(r.item.title, "A");
+    assert!(r.corrections.is_empty());
+    // Undo the rejection: unreviewed again.
+    let r = step(5);
+    assert_eq!(r.item.status(), Status::Unreviewed);
+    assert_eq!(r.version, 6);
+    assert!(matches!(
+        store.undo(&id, "carol", Utc::now(), None).unwrap(),
+        Edit::NothingToUndo(_)
+    ));
+    let history = store.history(&id).unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["review", "correct", "review", "undo", "undo", "undo"]
+    );
+    assert_eq!(history[3].undoes, Some(history[2].seq));
+    assert_eq!(history[3].actor, "carol");
+    assert_eq!(history[3].before["review"]["curator"], "bob");
+    assert_eq!(history[3].after["review"]["curator"], "alice");
+}
+
+#[test]
+fn the_audit_log_only_grows() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    let id = item_id("https://example.org/a");
+    let mut seen: Vec<AuditEntry> = Vec::new();
+    for n in 0..4 {
+        match n % 2 {
+            0 => {
+                store
+                    .set_review(&id, &review_by("alice", Decision::Approve))
+                    .unwrap();
+            }
+            _ => {
+                store.undo(&id, "bob", Utc::now(), None).unwrap();
+            }
+        }
+        let log = store.audit_log(0, 100).unwrap();
+        assert_eq!(log.len(), seen.len() + 1);
+        assert_eq!(log[..seen.len()], seen[..], "an earlier entry changed");
+        seen = log;
+    }
+    // The database itself refuses to rewrite or delete an entry.
+    let conn = store.conn();
+    let update = conn.execute("UPDATE audit_log SET actor = 'mallory'", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = conn.execute("DELETE FROM audit_log", []);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    drop(conn);
+    assert_eq!(store.audit_log(0, 100).unwrap(), seen);
+    assert_eq!(store.audit_log(seen[1].seq, 100).unwrap(), seen[2..]);
+}
+
+#[test]
+fn the_queue_holds_unreviewed_candidates_best_first_one_per_group() {
+    let store = Store::open_in_memory().unwrap();
+    let scored = |url: &str, score: f64, fp: Option<u64>| {
+        let mut new = item(url, url);
+        new.candidate.score = score;
+        new.candidate.is_candidate = score >= 0.5;
+        new.fingerprint = fp;
+        new
+    };
+    let base = 0x0123_4567_89ab_cdefu64;
+    store
+        .upsert_item(&scored("https://a.example/1", 0.6, Some(base)))
+        .unwrap();
+    store
+        .upsert_item(&scored("https://b.example/1", 0.9, Some(base ^ 1)))
+        .unwrap();
+    store
+        .upsert_item(&scored("https://c.example/2", 0.7, None))
+        .unwrap();
+    store
+        .upsert_item(&scored("https://d.example/3", 0.2, None))
+        .unwrap();
+    store
+        .upsert_item(&scored("https://e.example/4", 0.8, None))
+        .unwrap();
+    store
+        .set_review(
+            &item_id("https://e.example/4"),
+            &review_by("alice", Decision::Approve),
+        )
+        .unwrap();
+    let page = store.queue(0, 10).unwrap();
+    assert_eq!(page.total, 2);
+    let got: Vec<(&str, u64)> = page
+        .entries
+        .iter()
+        .map(|e| (e.item.url.as_str(), e.duplicates))
+        .collect();
+    assert_eq!(
+        got,
+        [("https://b.example/1", 1), ("https://c.example/2", 0)]
+    );
+    let second = store.queue(1, 1).unwrap();
+    assert_eq!(second.total, 2);
+    assert_eq!(second.entries[0].item.url, "https://c.example/2");
+    // A decision on one copy takes the whole group out of the queue.
+    store
+        .set_review(
+            &item_id("https://a.example/1"),
+            &review_by("bob", Decision::Reject),
+        )
+        .unwrap();
+    let page = store.queue(0, 10).unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.entries[0].item.url, "https://c.example/2");
+}
+
+#[test]
+fn accounts_passwords_tokens_and_sessions() {
+    let store = Store::open_in_memory().unwrap();
+    assert!(!store.has_writers().unwrap());
+    let user = store
+        .add_user("ana", Role::Analyst, "correct horse battery")
+        .unwrap();
+    assert_eq!(user.role, Role::Analyst);
+    assert!(!store.has_writers().unwrap());
+    assert!(matches!(
+        store.add_user("ana", Role::Admin, "another password"),
+        Err(StoreError::UserExists(_))
+    ));
+    assert!(matches!(
+        store.add_user("bad name", Role::Admin, "another password"),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.add_user("bea", Role::Curator, "short"),
+        Err(StoreError::Invalid(_))
+    ));
+    store
+        .add_user("cid", Role::Curator, "curator's password")
+        .unwrap();
+    assert!(store.has_writers().unwrap());
+    let names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(names, ["ana", "cid"]);
+
+    let ok = store
+        .check_password("ana", "correct horse battery")
+        .unwrap();
+    assert_eq!(ok.map(|u| u.name).as_deref(), Some("ana"));
+    assert!(store
+        .check_password("ana", "correct horse batter")
+        .unwrap()
+        .is_none());
+    assert!(store
+        .check_password("nobody", "correct horse battery")
+        .unwrap()
+        .is_none());
+    // The hash, never the password, is stored.
+    let stored: String = store
+        .conn()
+        .query_row(
+            "SELECT password_hash FROM users WHERE name = 'ana'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        stored.starts_with("$argon2id$") && !stored.contains("horse"),
+        "{stored}"
+    );
+
+    let token = store.new_token("cid").unwrap();
+    assert_eq!(token.len(), 64);
+    assert_eq!(
+        store.user_by_token(&token).unwrap().unwrap().role,
+        Role::Curator
+    );
+    assert!(store.user_by_token(&token[1..]).unwrap().is_none());
+    assert!(matches!(
+        store.new_token("nobody"),
+        Err(StoreError::NoSuchUser(_))
+    ));
+    assert_eq!(store.revoke_tokens("cid").unwrap(), 1);
+    assert!(store.user_by_token(&token).unwrap().is_none());
+
+    let session = store
+        .new_session("ana", chrono::Duration::hours(1))
+        .unwrap();
+    assert_eq!(store.session_user(&session).unwrap().unwrap().name, "ana");
+    store.end_session(&session).unwrap();
+    assert!(store.session_user(&session).unwrap().is_none());
+    let expired = store
+        .new_session("ana", chrono::Duration::seconds(-1))
+        .unwrap();
+    assert!(store.session_user(&expired).unwrap().is_none());
+}
+
+#[test]
+fn saved_searches_belong_to_their_owner() {
+    let store = Store::open_in_memory().unwrap();
+    let saved = store
+        .add_saved_search("ana", "housing", "?q=housing+cooperative&lang=fr")
+        .unwrap();
+    assert_eq!(saved.query, "q=housing+cooperative&lang=fr");
+    assert_eq!(saved.feed_key.len(), 64);
+    assert!(matches!(
+        store.add_saved_search("ana", "housing", "q=x"),
+        Err(StoreError::Invalid(_))
+    ));
+    let other = store
+        .add_saved_search("bob", "housing", "q=vivienda")
+        .unwrap();
+    assert_eq!(store.saved_search(saved.id).unwrap().unwrap(), saved);
+    assert_eq!(
+        store.saved_searches("ana").unwrap(),
+        std::slice::from_ref(&saved)
+    );
+    assert_eq!(
+        store.all_saved_searches().unwrap(),
+        [saved.clone(), other.clone()]
+    );
+    assert!(!store.delete_saved_search("ana", other.id).unwrap());
+    assert!(store.delete_saved_search("bob", other.id).unwrap());
+    assert!(store.saved_search(other.id).unwrap().is_none());
 }

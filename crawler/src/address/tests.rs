@@ -81,12 +81,7 @@ fn url_check_refuses_private_literals_and_other_schemes() {
 #[tokio::test]
 async fn resolver_drops_loopback_unless_allowed() {
     let name: Name = "localhost".parse().unwrap();
-    let err = match (GuardedResolver {
-        allow_private: false,
-    })
-    .resolve(name)
-    .await
-    {
+    let err = match GuardedResolver::new(false, &[]).resolve(name).await {
         Ok(addrs) => panic!("localhost resolved to {:?}", addrs.collect::<Vec<_>>()),
         Err(e) => e,
     };
@@ -96,15 +91,57 @@ async fn resolver_drops_loopback_unless_allowed() {
     );
 
     let name: Name = "localhost".parse().unwrap();
-    let addrs: Vec<SocketAddr> = (GuardedResolver {
-        allow_private: true,
-    })
-    .resolve(name)
-    .await
-    .expect("localhost resolves")
-    .collect();
+    let addrs: Vec<SocketAddr> = GuardedResolver::new(true, &[])
+        .resolve(name)
+        .await
+        .expect("localhost resolves")
+        .collect();
     assert!(
         addrs.iter().all(|a| a.ip().is_loopback()) && !addrs.is_empty(),
         "{addrs:?}"
+    );
+}
+
+#[test]
+fn non_canonical_ipv4_forms_are_parsed_to_loopback_and_refused() {
+    for url in [
+        "http://0x7f.1/feed",
+        "http://2130706433/feed",
+        "http://127.1/feed",
+        "http://0177.0.0.1/feed",
+        "http://[::ffff:127.0.0.1]/feed",
+        "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
+    ] {
+        let parsed = Url::parse(url).unwrap();
+        assert!(
+            matches!(parsed.host(), Some(Host::Ipv4(_) | Host::Ipv6(_))),
+            "{url} parses to an IP literal: {:?}",
+            parsed.host()
+        );
+        let err = check_url(&parsed, false).unwrap_err().to_string();
+        assert!(err.contains("refused: private address"), "{url}: {err}");
+    }
+    assert_eq!(
+        Url::parse("http://0x7f.1/").unwrap().host_str(),
+        Some("127.0.0.1")
+    );
+}
+
+#[tokio::test]
+async fn overrides_answer_without_dns_and_other_names_stay_guarded() {
+    let resolver = GuardedResolver::new(
+        false,
+        &[("Feeds.Example-Network.org".to_string(), ip("127.0.0.1"))],
+    );
+    let addrs: Vec<SocketAddr> = resolver
+        .resolve("feeds.example-network.org".parse().unwrap())
+        .await
+        .expect("overridden")
+        .collect();
+    assert_eq!(addrs, [SocketAddr::new(ip("127.0.0.1"), 0)]);
+    let refused = resolver.resolve("localhost".parse().unwrap()).await;
+    assert!(
+        refused.is_err(),
+        "localhost is not overridden: still refused"
     );
 }

@@ -305,3 +305,39 @@ fn five_field_days_of_week_keep_their_crontab_meaning() {
         "1 is Monday"
     );
 }
+
+#[test]
+fn politeness_and_retry_settings_are_read_and_checked() {
+    let config = parse(
+        "[crawler]\nuser_agent = \"veille (+http://localhost/contact)\"\n\
+         per_host_concurrency = 2\nmax_requests_in_flight = 8\nmax_crawl_delay_secs = 10\n\
+         first_byte_timeout_secs = 5\nmax_attempts = 4\nretry_base_delay_ms = 250\n\
+         max_retry_wait_secs = 30\nfailure_backoff_base_secs = 600\nfailure_backoff_max_secs = 7200\n",
+        "sources.toml",
+    )
+    .expect("valid");
+    let c = &config.crawler;
+    assert_eq!(c.per_host_concurrency.get(), 2);
+    assert_eq!(c.max_in_flight.get(), 8);
+    assert_eq!(c.max_crawl_delay, Duration::from_secs(10));
+    assert_eq!(c.first_byte_timeout, Duration::from_secs(5));
+    assert_eq!(c.max_attempts, 4);
+    assert_eq!(c.retry_base_delay, Duration::from_millis(250));
+    assert_eq!(c.max_retry_wait, Duration::from_secs(30));
+    assert_eq!(c.failure_backoff_base, Duration::from_secs(600));
+    assert_eq!(c.failure_backoff_cap, Duration::from_secs(7200));
+
+    let defaults = CrawlerSettings::new("x");
+    assert_eq!(defaults.per_host_concurrency.get(), 1);
+    assert_eq!(defaults.max_crawl_delay, Duration::from_secs(30));
+    assert_eq!(defaults.min_host_delay, Duration::from_secs(1));
+
+    let errors = parse(
+        "[crawler]\nuser_agent = \"veille (+http://localhost/contact)\"\n\
+         per_host_concurrency = 0\nmax_attempts = -1\n",
+        "sources.toml",
+    )
+    .expect_err("zero and negative values");
+    let fields: Vec<Option<&str>> = errors.0.iter().map(|p| p.field.as_deref()).collect();
+    assert_eq!(fields, [Some("per_host_concurrency"), Some("max_attempts")]);
+}

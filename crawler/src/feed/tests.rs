@@ -385,3 +385,41 @@ fn feedparser_language_feeds_parse_with_their_language() {
     }
     assert_eq!(checked, 10);
 }
+
+#[test]
+fn an_entity_expansion_bomb_does_not_blow_up() {
+    // Internal entities are never expanded: the feed is read with the
+    // references escaped as text, not a billion "lol"s.
+    let feed = parse("entity-bomb.rss", None).unwrap();
+    let e = &feed.entries[0];
+    assert_eq!(e.title.as_deref(), Some("Item &lol9;"));
+    assert_eq!(e.summary.as_deref(), Some("&lol9;"));
+    assert_eq!(
+        e.url.as_ref().map(Url::as_str),
+        Some("http://veille.test/laughs")
+    );
+}
+
+#[test]
+fn a_feed_of_fifty_thousand_entries_is_read_whole() {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Big</title>",
+    );
+    for i in 0..50_000 {
+        xml.push_str(&format!(
+            "<item><title>Entry {i}</title><link>http://veille.test/e/{i}</link>\
+             <description>Coopérative numéro {i} &amp; partenaires</description>\
+             <pubDate>Tue, 04 Mar 2025 10:15:00 +0100</pubDate></item>"
+        ));
+    }
+    xml.push_str("</channel></rss>");
+    let url = Url::parse("http://veille.test/feed/").unwrap();
+    let feed = parse_feed(xml.as_bytes(), Some("application/rss+xml"), None, &url).unwrap();
+    assert_eq!(feed.entries.len(), 50_000);
+    let last = &feed.entries[49_999];
+    assert_eq!(last.title.as_deref(), Some("Entry 49999"));
+    assert_eq!(
+        last.url.as_ref().map(Url::as_str),
+        Some("http://veille.test/e/49999")
+    );
+}

@@ -45,3 +45,29 @@ fn relative_links_resolve_against_the_base() {
     assert_eq!(resolve(&base, "mailto:info@example.org"), None);
     assert_eq!(resolve(&base, "javascript:void(0)"), None);
 }
+
+#[test]
+fn scheme_host_case_default_ports_fragments_and_trackers_are_normalized() {
+    for (raw, expected) in [
+        (
+            "HTTP://Example.ORG:80/News?id=1#top",
+            "http://example.org/News?id=1",
+        ),
+        ("https://EXAMPLE.org:443/a", "https://example.org/a"),
+        ("https://example.org:8443/a", "https://example.org:8443/a"),
+        (
+            "https://example.org/a?utm_source=x&UTM_Medium=y&fbclid=1&gclid=2&p=3",
+            "https://example.org/a?p=3",
+        ),
+        (
+            "https://example.org/a?utm_campaign=z",
+            "https://example.org/a",
+        ),
+    ] {
+        assert_eq!(
+            normalize_url(&Url::parse(raw).unwrap()).as_str(),
+            expected,
+            "{raw}"
+        );
+    }
+}

@@ -9,15 +9,15 @@ use super::*;
 
 #[tokio::test(start_paused = true)]
 async fn second_request_to_a_host_waits_the_delay() {
-    let p = Politeness::new(Duration::from_millis(1500));
+    let p = Politeness::new(Duration::from_millis(1500), 1, 32);
     let start = Instant::now();
-    drop(p.acquire("example.org").await);
+    drop(p.acquire("example.org", None).await);
     assert_eq!(
         start.elapsed(),
         Duration::ZERO,
         "the first request does not wait"
     );
-    drop(p.acquire("Example.ORG").await);
+    drop(p.acquire("Example.ORG", None).await);
     assert!(
         start.elapsed() >= Duration::from_millis(1500),
         "same host, any case"
@@ -26,23 +26,23 @@ async fn second_request_to_a_host_waits_the_delay() {
 
 #[tokio::test(start_paused = true)]
 async fn other_hosts_do_not_wait() {
-    let p = Politeness::new(Duration::from_secs(10));
+    let p = Politeness::new(Duration::from_secs(10), 1, 32);
     let start = Instant::now();
-    drop(p.acquire("a.example.org").await);
-    drop(p.acquire("b.example.org").await);
+    drop(p.acquire("a.example.org", None).await);
+    drop(p.acquire("b.example.org", None).await);
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
 
 #[tokio::test(start_paused = true)]
 async fn one_request_at_a_time_per_host() {
-    let p = Arc::new(Politeness::new(Duration::from_millis(100)));
+    let p = Arc::new(Politeness::new(Duration::from_millis(100), 1, 32));
     let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for _ in 0..4 {
         let (p, in_flight, most) = (Arc::clone(&p), Arc::clone(&in_flight), Arc::clone(&most));
         tasks.push(tokio::spawn(async move {
-            let _permit = p.acquire("example.org").await;
+            let _permit = p.acquire("example.org", None).await;
             let now = in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
             tokio::time::sleep(Duration::from_millis(50)).await; // the request
@@ -59,5 +59,68 @@ async fn one_request_at_a_time_per_host() {
         start.elapsed() >= Duration::from_millis(4 * 50 + 3 * 100),
         "{:?}",
         start.elapsed()
+    );
+}
+
+/// Runs `n` requests of 50 ms at once, each to `host(i)`, and gives the most
+/// in flight at once (all hosts, and per host).
+async fn most_in_flight(p: Arc<Politeness>, n: usize, host: fn(usize) -> String) -> usize {
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let (p, in_flight, most) = (Arc::clone(&p), Arc::clone(&in_flight), Arc::clone(&most));
+        tasks.push(tokio::spawn(async move {
+            let _permit = p.acquire(&host(i), None).await;
+            let now = in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    most.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[tokio::test(start_paused = true)]
+async fn per_host_concurrency_and_the_global_cap_hold() {
+    let two_per_host = Arc::new(Politeness::new(Duration::ZERO, 2, 32));
+    assert_eq!(
+        most_in_flight(two_per_host, 6, |_| "example.org".into()).await,
+        2
+    );
+    let global_three = Arc::new(Politeness::new(Duration::ZERO, 1, 3));
+    assert_eq!(
+        most_in_flight(global_three, 10, |i| format!("h{i}.example.org")).await,
+        3,
+        "ten hosts, three slots"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn crawl_delay_raises_the_delay_and_defer_pushes_the_next_start() {
+    let p = Politeness::new(Duration::from_secs(1), 1, 32);
+    let start = Instant::now();
+    drop(p.acquire("example.org", Some(Duration::from_secs(5))).await);
+    drop(p.acquire("example.org", Some(Duration::from_secs(5))).await);
+    assert!(
+        start.elapsed() >= Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        start.elapsed()
+    );
+
+    let start = Instant::now();
+    p.defer("other.example.org", start + Duration::from_secs(30));
+    drop(p.acquire("other.example.org", None).await);
+    assert!(
+        start.elapsed() >= Duration::from_secs(30),
+        "Retry-After is honoured"
     );
 }

@@ -110,3 +110,44 @@ fn next_run_uses_the_source_schedule() {
         Some(at(2025, 1, 1, 12, 0, 0))
     );
 }
+
+#[test]
+fn failing_sources_are_backed_off_up_to_the_cap_and_recover() {
+    use std::time::Duration;
+    let base = Duration::from_secs(30 * 60);
+    let cap = Duration::from_secs(24 * 3600);
+    assert_eq!(crate::failure_backoff(0, base, cap), Duration::ZERO);
+    assert_eq!(
+        crate::failure_backoff(1, base, cap),
+        Duration::from_secs(3600)
+    );
+    assert_eq!(
+        crate::failure_backoff(3, base, cap),
+        Duration::from_secs(4 * 3600)
+    );
+    assert_eq!(crate::failure_backoff(12, base, cap), cap);
+
+    let text = "[crawler]\nuser_agent = \"v (+https://example.org)\"\n\
+        [[source]]\nid = \"a\"\nname = \"A\"\nurl = \"https://example.org/\"\nkind = \"feed\"\n\
+        schedule = \"0 * * * *\"\n";
+    let config = crate::parse(text, "sources.toml").expect("valid");
+    let source = &config.sources[0];
+    let last = Utc.with_ymd_and_hms(2025, 3, 7, 10, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2025, 3, 7, 10, 5, 0).unwrap();
+    let due = |failures| crate::next_due(source, Some(last), failures, base, cap, now).unwrap();
+    assert_eq!(
+        due(0),
+        Utc.with_ymd_and_hms(2025, 3, 7, 11, 0, 0).unwrap(),
+        "hourly"
+    );
+    assert_eq!(
+        due(3),
+        Utc.with_ymd_and_hms(2025, 3, 7, 14, 0, 0).unwrap(),
+        "4 h of backoff: the runs of 11:00 to 13:00 are skipped"
+    );
+    assert_eq!(
+        due(20),
+        Utc.with_ymd_and_hms(2025, 3, 8, 10, 0, 0).unwrap(),
+        "never more than the cap"
+    );
+}

@@ -931,3 +931,19 @@ pub(super) fn collapse_blocks(text: &str) -> String {
     }
     blocks.join("\n\n")
 }
+
+/// The text of every text node of the page in order (boilerplate
+/// included), separated by newlines, up to about `cap` bytes.
+pub(super) fn page_text(dom: &Dom<'_>, cap: usize) -> String {
+    let mut out = String::new();
+    for node in &dom.nodes {
+        if node.tag.is_empty() && !node.text.trim().is_empty() {
+            out.push_str(node.text.trim());
+            out.push('\n');
+            if out.len() >= cap {
+                break;
+            }
+        }
+    }
+    out
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use scraper::ElementRef;
 use serde_json::Value;
 
-use super::date::{not_future, parse_date, url_date};
+use super::date::{at_midnight, not_future, parse_date, text_dates, url_date, TextDate};
 use crate::language::normalize_code;
 
 /// What the page says about itself, before choosing.
@@ -25,6 +25,9 @@ pub(super) struct Collector {
     rel_author: Option<String>,
     itemprop_author: Option<String>,
     byline: Option<String>,
+    /// Dates written in elements named like dates ("post-date",
+    /// "entry-meta", "fecha" …), in page order.
+    named_dates: Vec<TextDate>,
 }
 
 #[derive(Debug, Default)]
@@ -67,6 +70,37 @@ fn element_text(e: ElementRef<'_>) -> String {
         s.push(' ');
     }
     collapse(&s)
+}
+
+/// At most about `cap` characters of an element's text, collapsed.
+fn element_text_capped(e: ElementRef<'_>, cap: usize) -> String {
+    let mut s = String::new();
+    for t in e.text() {
+        s.push_str(t);
+        s.push(' ');
+        if s.len() > cap * 4 {
+            break;
+        }
+    }
+    collapse(&s)
+}
+
+/// Whether the element's class or id names a date ("date", "time",
+/// "published", "posted", "entry-meta", "byline", "fecha", "data",
+/// "datum", "data-publicacao" …).
+fn is_date_named(el: &scraper::node::Element) -> bool {
+    [el.attr("class"), el.attr("id")]
+        .into_iter()
+        .flatten()
+        .any(|name| {
+            let n = name.to_ascii_lowercase();
+            [
+                "date", "time", "publi", "posted", "meta", "byline", "fecha", "data", "datum",
+                "dateline",
+            ]
+            .iter()
+            .any(|k| n.contains(k))
+        })
 }
 
 fn nonempty(s: String) -> Option<String> {
@@ -162,6 +196,12 @@ impl Collector {
                     .or_else(|| nonempty(element_text(e)));
             }
         }
+        if self.named_dates.len() < 8 && is_date_named(el) {
+            let t = element_text_capped(e, 200);
+            if t.chars().count() < 200 {
+                self.named_dates.extend(text_dates(&t, 2, true));
+            }
+        }
         if self.byline.is_none() {
             if let Some(class) = el.attr("class") {
                 let c = class.to_ascii_lowercase();
@@ -184,8 +224,10 @@ impl Collector {
         })
     }
 
-    /// Chooses the metadata; `url` is the page's URL.
-    pub(super) fn finish(self, url: Option<&str>, now: DateTime<Utc>) -> Meta {
+    /// Chooses the metadata; `url` is the page's URL, `page_text` the text
+    /// of the whole body (boilerplate included) where a publication date
+    /// may be written.
+    pub(super) fn finish(self, url: Option<&str>, page_text: &str, now: DateTime<Utc>) -> Meta {
         let site_name = self
             .meta(&["og:site_name"])
             .map(str::to_string)
@@ -236,6 +278,17 @@ impl Collector {
         }
         if published.is_none() {
             published = not_future(url.and_then(url_date), now);
+        }
+        // Dates written in words: one announced as the publication date
+        // anywhere in the page, else the first one in an element named
+        // like a date that is not announced as an update.
+        if published.is_none() {
+            let in_text = text_dates(page_text, 64, false);
+            let cued = in_text.iter().filter(|d| d.cued && !d.updated);
+            let named = self.named_dates.iter().filter(|d| !d.updated);
+            published = cued
+                .chain(named)
+                .find_map(|d| not_future(at_midnight(d.date), now));
         }
 
         let author = [

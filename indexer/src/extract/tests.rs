@@ -441,3 +441,92 @@ fn html_fragments_to_text() {
     assert_eq!(html_to_text("Fish &amp; chips"), "Fish & chips");
     assert_eq!(html_to_text(""), "");
 }
+
+#[test]
+fn dates_written_in_the_text_of_each_language() {
+    let now = at(2024, 6, 1);
+    let published = |body: &str| {
+        let html = format!("<html><body><article><h1>Titre</h1>{body}<p>Le texte de l'article, assez long pour être un paragraphe.</p></article></body></html>");
+        extract_at(&html, None, now)
+            .published
+            .map(|d| d.date_naive().to_string())
+    };
+    for (body, want) in [
+        (
+            "<p>Publié le 12 mai 2024 par la rédaction</p>",
+            "2024-05-12",
+        ),
+        ("<p>Mis en ligne le 1er mars 2024</p>", "2024-03-01"),
+        ("<p>Publicado el 12 de mayo de 2024</p>", "2024-05-12"),
+        ("<p>Publicat el 3 d'abril de 2024</p>", "2024-04-03"),
+        ("<p>Publicado em 7 de março de 2024</p>", "2024-03-07"),
+        ("<p>Pubblicato il 9 gennaio 2024</p>", "2024-01-09"),
+        ("<p>Veröffentlicht am 12. Mai 2024</p>", "2024-05-12"),
+        ("<p>Posted on May 12th, 2024 by Jane</p>", "2024-05-12"),
+        ("<p>Published 2 February 2024</p>", "2024-02-02"),
+        ("<p>Argitaratua: 2024ko maiatzaren 12a</p>", "2024-05-12"),
+        ("<p>게시일 2024년 5월 12일</p>", "2024-05-12"),
+        ("<p>입력 2024.05.12 10:30</p>", "2024-05-12"),
+        // A date-named element, without a cue.
+        (
+            r#"<span class="post-date">12 de mayo de 2024</span>"#,
+            "2024-05-12",
+        ),
+        (
+            r#"<div class="entry-meta"><span>Jane</span> · 03/15/2024</div>"#,
+            "2024-03-15",
+        ),
+        // Spread over several elements.
+        (
+            "<p>Publié le <span>12</span> <b>mai</b> 2024</p>",
+            "2024-05-12",
+        ),
+        // The publication date, not the update that comes first.
+        (
+            "<p>Mis à jour le 20 mai 2024</p><p>Publié le 12 mai 2024</p>",
+            "2024-05-12",
+        ),
+    ] {
+        assert_eq!(published(body).as_deref(), Some(want), "{body}");
+    }
+    for body in [
+        // An event date in the article is not a publication date.
+        "<p>The assembly will meet on 12 May 2024 in Lyon.</p>",
+        // An update alone is not a publication date.
+        r#"<p class="date">Updated May 12, 2024</p>"#,
+        // In the future.
+        "<p>Publié le 12 mai 2025</p>",
+        // Not dates.
+        "<p>Published 2024 reports, 12 may 2,500 people.</p>",
+        r#"<p class="date">04/05/2024</p>"#,
+        "<p>Publié le 31 février 2024</p>",
+    ] {
+        assert_eq!(published(body), None, "{body}");
+    }
+}
+
+#[test]
+fn structured_dates_come_before_written_ones() {
+    let html = r#"<html><head><meta property="article:published_time" content="2024-01-02T08:00:00+01:00"></head>
+        <body><p>Publié le 12 mai 2024</p></body></html>"#;
+    let a = extract_at(
+        html,
+        Some("https://example.org/2023/03/04/x"),
+        at(2024, 6, 1),
+    );
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2024-01-02T08:00:00+01:00")
+    );
+    // The URL's date before a written one.
+    let html = "<html><body><p>Publié le 12 mai 2024</p></body></html>";
+    let a = extract_at(
+        html,
+        Some("https://example.org/2023/03/04/x"),
+        at(2024, 6, 1),
+    );
+    assert_eq!(
+        a.published.map(|d| d.date_naive().to_string()).as_deref(),
+        Some("2023-03-04")
+    );
+}

@@ -6,9 +6,18 @@
 //! `text_fr` …) analyzed with `SimpleTokenizer` → `RemoveLongFilter` →
 //! `LowerCaser` → `AsciiFoldingFilter` → `Stemmer`. Folding comes before
 //! stemming, so that "economia" and "economía" reach the stemmer as the same
-//! word. Every other language (and an unknown one) goes to `title_other` /
-//! `text_other`, analyzed the same way without the stemmer; Korean is split on
-//! spaces for now, so an exact eojeol is findable.
+//! word. Korean gets its own pair (`title_ko`, `text_ko`) without a stemmer;
+//! every other language (and an unknown one) goes to `title_other` /
+//! `text_other`, analyzed the same way without the stemmer.
+//!
+//! Every analyzer starts with the [`CjkBigramTokenizer`]: words as
+//! `SimpleTokenizer` cuts them, except that a run of Hangul (or Han, Hiragana,
+//! Katakana) becomes its overlapping bigrams, as Lucene's CJK analyzer does
+//! ("주택협동조합은" → 주택 택협 협동 동조 조합 합은), so that a Korean word
+//! inside a longer eojeol is found: the query "협동조합" is the phrase
+//! 협동 동조 조합. No Korean morphological analyzer builds from crates alone
+//! (lindera's ko-dic downloads its dictionary at build time); BENCHMARKS.md
+//! has the figures on Korean SSE sentences that chose bigrams.
 //!
 //! The analyzer names carry [`ANALYZER_VERSION`] and are stored in the
 //! schema: changing an analyzer means bumping it, which makes an existing
@@ -16,12 +25,14 @@
 //! mixing two analyses.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer,
+    TokenizerManager,
 };
 
-/// Bump when any analyzer below changes.
-pub(crate) const ANALYZER_VERSION: u32 = 1;
+pub(crate) use super::cjk::CjkBigramTokenizer;
+
+/// Bump when any analyzer below changes. 2: CJK bigrams, a Korean pair.
+pub(crate) const ANALYZER_VERSION: u32 = 2;
 
 /// Tokens longer than this many bytes (base64 blobs, glued URLs) are dropped.
 const MAX_TOKEN_BYTES: usize = 64;
@@ -49,23 +60,33 @@ pub(crate) const STEMMED: &[(&str, Language)] = &[
     ("tr", Language::Turkish),
 ];
 
-/// The suffix of the field pair for text in no stemmed language.
+/// The languages with a field pair of their own but no stemmer.
+pub(crate) const UNSTEMMED: &[&str] = &["ko"];
+
+/// The suffix of the field pair for text in no language above.
 pub(crate) const OTHER: &str = "other";
 
-/// Every field-pair suffix: the stemmed languages, then [`OTHER`].
+/// Every field-pair suffix: the stemmed languages, the unstemmed ones, then
+/// [`OTHER`].
 pub(crate) fn suffixes() -> impl Iterator<Item = &'static str> {
-    STEMMED.iter().map(|(code, _)| *code).chain([OTHER])
+    STEMMED
+        .iter()
+        .map(|(code, _)| *code)
+        .chain(UNSTEMMED.iter().copied())
+        .chain([OTHER])
 }
 
 /// The field-pair suffix for an item's language (`Some("fr-CA")` → `fr`,
-/// `Some("ko")` or `None` → `other`).
+/// `Some("ko")` → `ko`, `Some("eu")` or `None` → `other`).
 pub(crate) fn suffix_for(lang: Option<&str>) -> &'static str {
     let Some(lang) = lang else { return OTHER };
     let primary = lang.split(['-', '_']).next().unwrap_or("");
     STEMMED
         .iter()
-        .find(|(code, _)| code.eq_ignore_ascii_case(primary))
-        .map_or(OTHER, |(code, _)| *code)
+        .map(|(code, _)| *code)
+        .chain(UNSTEMMED.iter().copied())
+        .find(|code| code.eq_ignore_ascii_case(primary))
+        .unwrap_or(OTHER)
 }
 
 /// The name of the analyzer of a field pair, as stored in the schema.
@@ -75,7 +96,7 @@ pub(crate) fn analyzer_name(suffix: &str) -> String {
 
 /// The analyzer of a field pair.
 fn analyzer(suffix: &str) -> TextAnalyzer {
-    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+    let base = TextAnalyzer::builder(CjkBigramTokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter);

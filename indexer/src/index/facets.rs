@@ -1,9 +1,16 @@
 //! Facet counts over every matching document (not just the page): a
 //! collector that reads the term ordinals of the `lang`, `country`, `theme`,
 //! `source` and `status` fast fields of each match, counts them per segment,
-//! and turns ordinals into values once per segment at the end.
+//! and turns ordinals into values once per segment at the end. Beside it,
+//! [`HistogramCollector`] (matches per month of publication) and
+//! [`GroupsCollector`] (matches and distinct near-duplicate groups). Facets
+//! and the histogram count items, every member of a duplicate group
+//! included; the total of a search counts groups.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, TimeZone, Utc};
+use tantivy::columnar::Column;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -109,5 +116,145 @@ impl SegmentCollector for FacetsSegmentCollector {
             }
         }
         out
+    }
+}
+
+/// Counts the matching documents per month of publication (UTC), as
+/// `"YYYY-MM"`; undated documents are not counted.
+pub(crate) struct HistogramCollector;
+
+pub(crate) struct HistogramSegmentCollector {
+    published: Option<Column<tantivy::DateTime>>,
+    /// Per day since 1970-01-01.
+    days: HashMap<i64, u64>,
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+impl Collector for HistogramCollector {
+    type Fruit = BTreeMap<String, u64>;
+    type Child = HistogramSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<HistogramSegmentCollector> {
+        Ok(HistogramSegmentCollector {
+            published: reader.fast_fields().column_opt(schema::PUBLISHED)?,
+            days: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<HashMap<i64, u64>>,
+    ) -> tantivy::Result<BTreeMap<String, u64>> {
+        let mut months: BTreeMap<String, u64> = BTreeMap::new();
+        let mut per_month: HashMap<(i32, u32), u64> = HashMap::new();
+        for segment in segments {
+            for (day, n) in segment {
+                if let Some(date) = Utc.timestamp_opt(day * SECONDS_PER_DAY, 0).single() {
+                    *per_month.entry((date.year(), date.month())).or_insert(0) += n;
+                }
+            }
+        }
+        for ((year, month), n) in per_month {
+            months.insert(format!("{year:04}-{month:02}"), n);
+        }
+        Ok(months)
+    }
+}
+
+impl SegmentCollector for HistogramSegmentCollector {
+    type Fruit = HashMap<i64, u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(date) = self.published.as_ref().and_then(|c| c.first(doc)) {
+            let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
+            *self.days.entry(day).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<i64, u64> {
+        self.days
+    }
+}
+
+/// Counts the matching documents and their distinct near-duplicate groups
+/// (by `group_key`).
+pub(crate) struct GroupsCollector;
+
+/// What [`GroupsCollector`] counts.
+#[derive(Debug, Default)]
+pub(crate) struct GroupCounts {
+    pub(crate) items: u64,
+    pub(crate) groups: u64,
+}
+
+pub(crate) struct GroupsSegmentCollector {
+    keys: Option<Column<u64>>,
+    items: u64,
+    groups: HashSet<u64>,
+}
+
+impl Collector for GroupsCollector {
+    type Fruit = GroupCounts;
+    type Child = GroupsSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<GroupsSegmentCollector> {
+        Ok(GroupsSegmentCollector {
+            keys: reader.fast_fields().column_opt(schema::GROUP_KEY)?,
+            items: 0,
+            groups: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<(u64, HashSet<u64>)>) -> tantivy::Result<GroupCounts> {
+        let mut items = 0;
+        let mut all: HashSet<u64> = HashSet::new();
+        for (n, groups) in segments {
+            items += n;
+            if all.is_empty() {
+                all = groups;
+            } else {
+                all.extend(groups);
+            }
+        }
+        Ok(GroupCounts {
+            items,
+            groups: all.len() as u64,
+        })
+    }
+}
+
+impl SegmentCollector for GroupsSegmentCollector {
+    type Fruit = (u64, HashSet<u64>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.items += 1;
+        // A document without a key (none are written so) is its own group.
+        let key = self
+            .keys
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .unwrap_or(u64::MAX - u64::from(doc));
+        self.groups.insert(key);
+    }
+
+    fn harvest(self) -> (u64, HashSet<u64>) {
+        (self.items, self.groups)
     }
 }

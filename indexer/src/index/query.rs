@@ -1,6 +1,7 @@
 //! From a search request to a tantivy query: the user's query string (parsed
-//! leniently, with `title:` / `text:` expanded to every language's field) and
-//! the filters.
+//! leniently, with `title:` / `text:` expanded to every language's field, and
+//! SSE concepts expanded to the other languages unless the request says
+//! `expand: false`, see `expansion`) and the filters.
 //!
 //! A query string that cannot be understood is the user's error, reported as
 //! [`IndexError::BadQuery`] with what is wrong; it never panics.
@@ -17,6 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyzers;
+use super::expansion::{self, Expansion};
 use super::schema::{self, Fields};
 use super::IndexError;
 use crate::search::SearchRequest;
@@ -39,14 +41,16 @@ pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> QueryParser {
 }
 
 /// The whole query of a request: the user's query (or every document) and
-/// every filter, all required; and whether the user typed a query (which
-/// decides the relevance sort and the snippets).
+/// every filter, all required; whether the user typed a query (which
+/// decides the relevance sort and the snippets); and the terms expansion
+/// added.
 pub(crate) fn build(
     parser: &QueryParser,
     fields: &Fields,
     req: &SearchRequest,
-) -> Result<(Box<dyn Query>, bool), IndexError> {
-    let user = parse_user_query(parser, &req.q)?;
+) -> Result<(Box<dyn Query>, bool, Expansion), IndexError> {
+    let mut expansion = Expansion::new();
+    let user = parse_query(parser, &req.q, req.expand.then_some(&mut expansion))?;
     let has_text_query = user.is_some();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(user) = user {
@@ -104,23 +108,28 @@ pub(crate) fn build(
         1 if has_text_query => clauses.pop().map(|(_, q)| q).unwrap_or(Box::new(AllQuery)),
         _ => Box::new(BooleanQuery::new(clauses)),
     };
-    Ok((query, has_text_query))
+    Ok((query, has_text_query, expansion))
 }
 
 fn non_blank(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.trim().is_empty())
 }
 
-/// Parses the user's query string; `None` when it is blank.
-pub(crate) fn parse_user_query(
+/// Parses the user's query string, expanding SSE concepts to the other
+/// languages when given where to record the expansion; `None` when blank.
+fn parse_query(
     parser: &QueryParser,
     q: &str,
+    expansion: Option<&mut Expansion>,
 ) -> Result<Option<Box<dyn Query>>, IndexError> {
     if q.trim().is_empty() {
         return Ok(None);
     }
     let ast = query_grammar::parse_query(&escape_natural_text(q)).map_err(|_| syntax_error(q))?;
-    let ast = allow_only_exclusions(expand_aliases(ast));
+    let mut ast = allow_only_exclusions(expand_aliases(ast));
+    if let Some(expansion) = expansion {
+        ast = expansion::concepts().expand(ast, expansion);
+    }
     parser
         .build_query_from_user_input_ast(ast)
         .map(Some)

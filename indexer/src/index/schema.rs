@@ -11,6 +11,9 @@
 //!   indexed, fast, stored): filters and facets.
 //! - `published` (date, indexed, fast): date filter and date sort.
 //! - `score` (f64, fast, stored): the candidate score, for sort.
+//! - `group_id` (raw, indexed, fast, stored): the item's near-duplicate group
+//!   (the store's `group_id`, the id of its first item); `group_key` (u64,
+//!   fast): a 64-bit FNV-1a hash of it, what search collapses hits on.
 //!
 //! Normalization, applied alike to documents and to filters: `lang` is the
 //! lowercase primary subtag (`fr-CA` → `fr`), `country` is uppercase.
@@ -41,6 +44,9 @@ pub(crate) const STATUS: &str = "status";
 /// Sort fields.
 pub(crate) const PUBLISHED: &str = "published";
 pub(crate) const SCORE: &str = "score";
+/// Near-duplicate group fields.
+pub(crate) const GROUP_ID: &str = "group_id";
+pub(crate) const GROUP_KEY: &str = "group_key";
 
 /// A title/text field pair of one language.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +70,8 @@ pub(crate) struct Fields {
     pub(crate) status: Field,
     pub(crate) published: Field,
     pub(crate) score: Field,
+    pub(crate) group_id: Field,
+    pub(crate) group_key: Field,
     /// Per field-pair suffix (`en`, `fr` … `other`).
     pub(crate) pairs: HashMap<&'static str, TextPair>,
 }
@@ -95,6 +103,8 @@ impl Fields {
             status: schema.get_field(STATUS)?,
             published: schema.get_field(PUBLISHED)?,
             score: schema.get_field(SCORE)?,
+            group_id: schema.get_field(GROUP_ID)?,
+            group_key: schema.get_field(GROUP_KEY)?,
             pairs,
         })
     }
@@ -131,6 +141,8 @@ pub(crate) fn build_schema() -> Schema {
         DateOptions::from(INDEXED | FAST).set_precision(DateTimePrecision::Seconds),
     );
     builder.add_f64_field(SCORE, FAST | STORED);
+    builder.add_text_field(GROUP_ID, STRING | FAST | STORED);
+    builder.add_u64_field(GROUP_KEY, FAST);
     for suffix in analyzers::suffixes() {
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(&analyzers::analyzer_name(suffix))
@@ -154,6 +166,22 @@ pub(crate) fn normalize_lang(lang: &str) -> String {
 /// The normalized country of an item or a filter: uppercase.
 pub(crate) fn normalize_country(country: &str) -> String {
     country.trim().to_ascii_uppercase()
+}
+
+/// The group of an item: its store group, or itself when it has none.
+pub(crate) fn group_of(item: &Item) -> &str {
+    if item.group_id.is_empty() {
+        &item.id
+    } else {
+        &item.group_id
+    }
+}
+
+/// The collapse key of a group id: 64-bit FNV-1a, stable across builds.
+pub(crate) fn group_key(group_id: &str) -> u64 {
+    group_id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// The document of an item.
@@ -194,6 +222,9 @@ pub(crate) fn to_document(fields: &Fields, item: &Item) -> TantivyDocument {
         0.0
     };
     doc.add_f64(fields.score, score);
+    let group = group_of(item);
+    doc.add_text(fields.group_id, group);
+    doc.add_u64(fields.group_key, group_key(group));
     let pair = fields.pair_for(lang.as_deref());
     doc.add_text(pair.title, &item.title);
     doc.add_text(pair.text, &item.text);

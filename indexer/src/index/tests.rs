@@ -1,5 +1,7 @@
 //! Tests of the index: analysis per language, query syntax and its errors,
-//! filters, facets, sorts, paging, snippets, upserts, reopening and rebuilding.
+//! filters, facets, sorts, paging, snippets, upserts, reopening and
+//! rebuilding; cross-language expansion, Korean bigrams, the month
+//! histogram and one hit per duplicate group.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -213,8 +215,17 @@ fn accents_and_case_do_not_matter() {
 #[test]
 fn a_korean_word_is_found_whole() {
     let index = index_of(&corpus());
-    assert_eq!(ids(&search(&index, &query("사회적경제"))), ["ko-seoul"]);
-    assert_eq!(ids(&search(&index, &query("지원합니다"))), ["ko-seoul"]);
+    let exact = |q: &str| SearchRequest {
+        expand: false,
+        ..query(q)
+    };
+    assert_eq!(ids(&search(&index, &exact("사회적경제"))), ["ko-seoul"]);
+    assert_eq!(ids(&search(&index, &exact("지원합니다"))), ["ko-seoul"]);
+    // Expanded, the Korean concept also finds its Spanish name, below.
+    assert_eq!(
+        ids(&search(&index, &query("사회적경제"))),
+        ["ko-seoul", "es-bogota"]
+    );
 }
 
 #[test]
@@ -637,6 +648,7 @@ fn the_index_is_shared_between_threads() {
                             ..Spec::default()
                         });
                         it.id = format!("t{t}-{i}");
+                        it.group_id = it.id.clone();
                         it
                     })
                     .collect();
@@ -861,4 +873,360 @@ fn a_read_only_index_searches_beside_the_writer_and_refuses_writes() {
         Err(IndexError::ReadOnly)
     ));
     assert!(matches!(reader.commit(), Err(IndexError::ReadOnly)));
+}
+
+/// The same practice, a housing cooperative, told in four languages, and an
+/// unrelated item.
+fn housing_corpus() -> Vec<Item> {
+    vec![
+        item(Spec {
+            id: "en",
+            title: "Housing cooperative opens in Leeds",
+            text: "Forty families founded a housing cooperative that owns its building.",
+            lang: Some("en"),
+            ..Spec::default()
+        }),
+        item(Spec {
+            id: "fr",
+            title: "Une coopérative d'habitation à Montréal",
+            text: "La coopérative d'habitation loge trente ménages à loyer abordable.",
+            lang: Some("fr"),
+            ..Spec::default()
+        }),
+        item(Spec {
+            id: "es",
+            title: "Cooperativa de vivienda en Montevideo",
+            text: "Las cooperativas de vivienda por ayuda mutua construyen barrios enteros.",
+            lang: Some("es"),
+            ..Spec::default()
+        }),
+        item(Spec {
+            id: "ko",
+            title: "서울시 주택협동조합 지원",
+            text: "서울시는 주택협동조합에 공공부지를 장기 임대한다.",
+            lang: Some("ko"),
+            ..Spec::default()
+        }),
+        item(Spec {
+            id: "other",
+            title: "Football club signs a striker",
+            text: "The club signed a striker for the coming season.",
+            lang: Some("en"),
+            ..Spec::default()
+        }),
+    ]
+}
+
+#[test]
+fn a_concept_in_each_language_finds_the_items_in_the_others() {
+    let index = index_of(&housing_corpus());
+    let cases = [
+        ("housing cooperative", "en", "cooperativa de vivienda"),
+        ("coopérative d'habitation", "fr", "주택협동조합"),
+        ("cooperativas de vivienda", "es", "housing cooperative"),
+        ("주택협동조합", "ko", "coopérative d'habitation"),
+    ];
+    for (q, own, added) in cases {
+        let results = search(&index, &query(q));
+        assert_eq!(
+            sorted_ids(&results),
+            ["en", "es", "fr", "ko"],
+            "query {q:?}: {results:?}"
+        );
+        // What was typed ranks above what expansion added.
+        assert_eq!(ids(&results)[0], own, "query {q:?}: {results:?}");
+        let expansion = &results.expansion[q];
+        assert!(
+            expansion.iter().any(|p| p == added),
+            "query {q:?}: {expansion:?}"
+        );
+        assert!(!expansion.iter().any(|p| p == q), "{expansion:?}");
+        // Turned off, only the query's own language is found.
+        let exact = search(
+            &index,
+            &SearchRequest {
+                expand: false,
+                ..query(q)
+            },
+        );
+        assert_eq!(ids(&exact), [own], "query {q:?} with expand=false");
+        assert!(exact.expansion.is_empty());
+    }
+}
+
+#[test]
+fn expansion_keeps_the_other_words_and_what_the_user_excluded() {
+    let index = index_of(&housing_corpus());
+    // The other words of the query stay required.
+    let results = search(&index, &query("housing cooperative montevideo"));
+    assert_eq!(ids(&results), ["es"]);
+    assert!(results.expansion.contains_key("housing cooperative"));
+    // An exclusion is not expanded.
+    let results = search(&index, &query("club -\"housing cooperative\""));
+    assert_eq!(ids(&results), ["other"]);
+    assert!(results.expansion.is_empty(), "{:?}", results.expansion);
+    // A query naming no concept adds nothing.
+    let results = search(&index, &query("striker"));
+    assert!(results.expansion.is_empty());
+    assert_eq!(ids(&results), ["other"]);
+    // Korean: a particle after the noun, and the noun inside a longer word.
+    let results = search(&index, &query("주택협동조합에"));
+    assert!(
+        results.expansion.contains_key("주택협동조합에"),
+        "{results:?}"
+    );
+    assert_eq!(sorted_ids(&results), ["en", "es", "fr", "ko"]);
+}
+
+#[test]
+fn snippets_mark_expanded_terms_in_the_items_language() {
+    let index = index_of(&housing_corpus());
+    let results = search(&index, &query("housing cooperative"));
+    let snippet = |id: &str| {
+        results
+            .hits
+            .iter()
+            .find(|h| h.id == id)
+            .map(|h| h.snippet.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        snippet("fr").contains("<mark>coopérative</mark>"),
+        "{}",
+        snippet("fr")
+    );
+    assert!(
+        snippet("es").contains("<mark>cooperativas</mark>"),
+        "{}",
+        snippet("es")
+    );
+    assert!(
+        snippet("ko").contains("<mark>주택협동조합"),
+        "{}",
+        snippet("ko")
+    );
+    assert!(
+        snippet("en").contains("<mark>housing</mark> <mark>cooperative</mark>"),
+        "{}",
+        snippet("en")
+    );
+}
+
+#[test]
+fn the_concept_table_parses_and_covers_the_portals_languages() {
+    let concepts = super::expansion::parse_concepts(include_str!("../../data/concepts.tsv"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(concepts.len() >= 30, "{} concepts", concepts.len());
+    for concept in &concepts {
+        for lang in ["en", "fr", "es", "ko"] {
+            assert!(
+                concept.phrases.iter().any(|p| p.lang == lang),
+                "a concept has no {lang} phrase: {:?}",
+                concept.phrases.first()
+            );
+        }
+    }
+    let themes = super::expansion::parse_themes(include_str!("../../data/themes.tsv"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(themes.len() >= 19);
+    assert!(super::expansion::parse_concepts("id\ten\tfr\nx\tonly english\n").is_err());
+}
+
+#[test]
+fn a_theme_label_expands_to_its_labels_in_the_other_languages() {
+    let index = index_of(&[item(Spec {
+        id: "fr",
+        title: "Politiques publiques de l'ESS",
+        text: "Le conseil adopte des politiques publiques pour l'économie sociale.",
+        lang: Some("fr"),
+        ..Spec::default()
+    })]);
+    let results = search(&index, &query("public policies"));
+    assert_eq!(ids(&results), ["fr"]);
+    assert!(results.expansion["public policies"]
+        .iter()
+        .any(|p| p == "Politiques Publiques"));
+}
+
+#[test]
+fn korean_is_cut_into_overlapping_bigrams() {
+    let text = "ESS협동조합은 2024년 설립, 집";
+    let tokens: Vec<&str> = super::cjk::token_ranges(text)
+        .into_iter()
+        .map(|(from, to)| &text[from..to])
+        .collect();
+    assert_eq!(
+        tokens,
+        ["ESS", "협동", "동조", "조합", "합은", "2024", "년", "설립", "집"]
+    );
+}
+
+/// Korean SSE sentences, each with the words (nouns inside longer eojeols)
+/// a search must find in it.
+const KOREAN_SENTENCES: &str = include_str!("testdata/ko_sse.tsv");
+
+#[test]
+fn a_korean_word_inside_a_longer_eojeol_is_found() {
+    let mut items = Vec::new();
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for (n, line) in KOREAN_SENTENCES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .enumerate()
+    {
+        let (sentence, words) = line.split_once('\t').expect("sentence<TAB>words");
+        let id: &'static str = Box::leak(format!("ko-{n}").into_boxed_str());
+        let text: &'static str = Box::leak(sentence.to_string().into_boxed_str());
+        items.push(item(Spec {
+            id,
+            text,
+            lang: Some("ko"),
+            ..Spec::default()
+        }));
+        for word in words.split(',') {
+            assert!(
+                !sentence.split_whitespace().any(|eojeol| eojeol == word),
+                "{word} stands alone in {sentence}: test a word inside an eojeol"
+            );
+            expected.push((word.to_string(), id.to_string()));
+        }
+    }
+    assert!(items.len() >= 10);
+    let index = index_of(&items);
+    for (word, id) in expected {
+        let results = search(
+            &index,
+            &SearchRequest {
+                expand: false,
+                per_page: 100,
+                ..query(&word)
+            },
+        );
+        assert!(
+            ids(&results).contains(&id.as_str()),
+            "{word} in {id}: {results:?}"
+        );
+        let hit = results.hits.iter().find(|h| h.id == id).unwrap();
+        assert!(hit.snippet.contains("<mark>"), "{word}: {}", hit.snippet);
+    }
+}
+
+#[test]
+fn the_histogram_counts_every_match_by_month() {
+    let index = index_of(&corpus());
+    let results = search(
+        &index,
+        &SearchRequest {
+            per_page: 1,
+            ..SearchRequest::default()
+        },
+    );
+    assert_eq!(
+        results.histogram,
+        counts(&[
+            ("2023-11", 1),
+            ("2024-01", 1),
+            ("2024-03", 1),
+            ("2024-05", 1)
+        ])
+    );
+    let french = search(
+        &index,
+        &SearchRequest {
+            lang: Some("fr".into()),
+            ..SearchRequest::default()
+        },
+    );
+    assert_eq!(french.histogram, counts(&[("2024-03", 1)]));
+    // The month is UTC's: 2024-01-15T10:00+09:00 is 01:00 UTC, same month;
+    // 2024-06-01T01:00+02:00 is still May in UTC.
+    let index = index_of(&[
+        item(Spec {
+            id: "a",
+            published: Some("2024-06-01T01:00:00+02:00"),
+            ..Spec::default()
+        }),
+        item(Spec {
+            id: "b",
+            published: Some("2024-05-31T12:00:00+00:00"),
+            ..Spec::default()
+        }),
+        item(Spec {
+            id: "c",
+            published: Some("2024-06-02T12:00:00+00:00"),
+            ..Spec::default()
+        }),
+    ]);
+    let all = search(&index, &SearchRequest::default());
+    assert_eq!(all.histogram, counts(&[("2024-05", 2), ("2024-06", 1)]));
+}
+
+#[test]
+fn a_duplicate_group_is_one_hit_its_best_ranked_member() {
+    let member = |id: &'static str, group: &str, title: &'static str, source: &'static str| {
+        let mut it = item(Spec {
+            id,
+            title,
+            text: "The solidarity fund lends to worker cooperatives in the region.",
+            lang: Some("en"),
+            source,
+            published: Some("2024-05-02T12:00:00+00:00"),
+            ..Spec::default()
+        });
+        it.group_id = group.to_string();
+        it
+    };
+    let index = index_of(&[
+        member("orig", "orig", "A fund for cooperatives", "ripess"),
+        member(
+            "copy-1",
+            "orig",
+            "Solidarity fund: a fund for cooperatives",
+            "gsef",
+        ),
+        member(
+            "copy-2",
+            "orig",
+            "A fund for cooperatives (repost)",
+            "coopuk",
+        ),
+        member("alone", "alone", "Another fund", "ripess"),
+    ]);
+    let results = search(&index, &query("solidarity fund"));
+    assert_eq!(results.total, 2, "{results:?}");
+    assert_eq!(results.total_items, 4);
+    // copy-1 has "solidarity" in its title too: it is the best of its group.
+    assert_eq!(ids(&results), ["copy-1", "alone"]);
+    assert_eq!(results.hits[0].group_id, "orig");
+    assert_eq!(results.hits[0].duplicates, 2);
+    assert_eq!(results.hits[1].duplicates, 0);
+    // Facets count items, every member of a group included.
+    assert_eq!(
+        results.facets.source,
+        counts(&[("coopuk", 1), ("gsef", 1), ("ripess", 2)])
+    );
+    // Paging goes group by group.
+    let page = |page| {
+        search(
+            &index,
+            &SearchRequest {
+                page,
+                per_page: 1,
+                ..query("fund")
+            },
+        )
+    };
+    let (first, second, third) = (page(1), page(2), page(3));
+    assert_eq!(first.hits.len() + second.hits.len(), 2);
+    assert_ne!(first.hits[0].group_id, second.hits[0].group_id);
+    assert!(third.hits.is_empty());
+    // A filter that leaves one member shows that member.
+    let gsef = search(
+        &index,
+        &SearchRequest {
+            source: Some("gsef".into()),
+            ..query("fund")
+        },
+    );
+    assert_eq!(ids(&gsef), ["copy-1"]);
 }

@@ -146,3 +146,179 @@ fn declared_tags_are_normalized() {
         assert!(code.is_some_and(|c| c.len() == 2), "{}", l.code());
     }
 }
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+
+/// `(lang, sentence)` of a TSV file of `tests/fixtures/language/`.
+fn sentence_set(file: &str) -> Vec<(String, String)> {
+    let path = format!("{FIXTURES}/language/{file}");
+    let tsv = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (lang, s) = l
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("no tab in {l:?}"));
+            (lang.to_string(), s.to_string())
+        })
+        .collect()
+}
+
+/// whatlang alone, mapped to ISO 639-1.
+fn whatlang_alone(text: &str) -> Option<&'static str> {
+    whatlang::detect(text).and_then(|i| to_iso639_1(i.lang().code()))
+}
+
+#[test]
+fn single_sentences_at_least_as_well_as_whatlang_alone() {
+    let set = sentence_set("sentences.tsv");
+    let langs = ["en", "fr", "es", "ca", "eu", "pt", "it", "de", "ko"];
+    let mut rows = Vec::new();
+    let mut failures = Vec::new();
+    for lang in langs {
+        let mine: Vec<&(String, String)> = set.iter().filter(|(l, _)| l == lang).collect();
+        assert!(
+            mine.len() >= 20,
+            "{lang}: {} sentences, want 20",
+            mine.len()
+        );
+        let mut ours = 0;
+        let mut theirs = 0;
+        for (_, s) in &mine {
+            let got = detect(s, "", &[]).lang;
+            if got.as_deref() == Some(lang) {
+                ours += 1;
+            } else {
+                eprintln!("{lang} → {got:?}: {s}");
+            }
+            if whatlang_alone(s) == Some(lang) {
+                theirs += 1;
+            }
+        }
+        rows.push((lang, mine.len(), ours, theirs));
+    }
+    eprintln!("| language | sentences | veille | whatlang alone |");
+    eprintln!("| --- | --- | --- | --- |");
+    for (lang, n, ours, theirs) in &rows {
+        let pct = |k: &usize| 100.0 * *k as f64 / *n as f64;
+        eprintln!("| {lang} | {n} | {:.0}% | {:.0}% |", pct(ours), pct(theirs));
+    }
+    // Each language at least as well as whatlang alone does it; Basque,
+    // which whatlang does not know, at least as well as whatlang does the
+    // languages it knows (its worst of them).
+    let worst_whatlang = rows
+        .iter()
+        .filter(|r| r.0 != "eu")
+        .map(|&(_, n, _, t)| t as f64 / n as f64)
+        .fold(1.0, f64::min);
+    for &(lang, n, ours, theirs) in &rows {
+        let ours = ours as f64 / n as f64;
+        let want = if lang == "eu" {
+            worst_whatlang
+        } else {
+            theirs as f64 / n as f64
+        };
+        if ours < want {
+            failures.push(format!("{lang}: {ours:.2} < {want:.2}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn article_bodies_of_the_fixture_pages() {
+    // Every page of tests/fixtures/pages whose expected-metadata.json
+    // declares a language: its article (expected.html) with its title,
+    // detected as ingestion does (with the page's declaration, which a
+    // reliable detection overrides) and without it.
+    let mut total = 0;
+    let mut right = 0;
+    let mut right_undeclared = 0;
+    let mut wrong = Vec::new();
+    let dir = format!("{FIXTURES}/pages");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected-metadata.json").is_file())
+        .collect();
+    names.sort();
+    for page in names {
+        let meta: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(page.join("expected-metadata.json")).unwrap(),
+        )
+        .unwrap();
+        let Some(want) = meta["lang"].as_str().and_then(normalize_code) else {
+            continue;
+        };
+        let html = std::fs::read_to_string(page.join("expected.html")).unwrap();
+        let text = crate::extract::html_to_text(&html);
+        let title = meta["title"].as_str().unwrap_or("");
+        total += 1;
+        let got = detect(&text, title, &[want.as_str()]).lang;
+        if got.as_deref() == Some(want.as_str()) {
+            right += 1;
+        } else {
+            wrong.push(format!("{}: {got:?}, declared {want}", page.display()));
+        }
+        let undeclared = detect(&text, title, &[]).lang;
+        if undeclared.as_deref() == Some(want.as_str()) {
+            right_undeclared += 1;
+        } else {
+            eprintln!(
+                "without the declaration, {}: {undeclared:?}",
+                page.display()
+            );
+        }
+    }
+    let share = right as f64 / total as f64;
+    eprintln!(
+        "{right}/{total} article bodies right ({:.1}%); {right_undeclared}/{total} without the declaration",
+        100.0 * share
+    );
+    assert!(total >= 70, "only {total} pages declare a language");
+    assert!(share >= 0.99, "{right}/{total}:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn basque_on_sentences_the_word_list_was_not_fitted_to() {
+    let set = sentence_set("heldout.tsv");
+    let basque = set.iter().filter(|(l, _)| l == "eu").count();
+    assert!(basque >= 20, "{basque} Basque sentences");
+    let mut right = 0;
+    let mut wrong = Vec::new();
+    for (lang, s) in &set {
+        let got = detect(s, "", &[]).lang;
+        if got.as_deref() == Some(lang.as_str()) {
+            if lang == "eu" {
+                right += 1;
+            }
+        } else {
+            wrong.push(format!("{lang} → {got:?}: {s}"));
+        }
+        // Never Basque where it is not.
+        if lang != "eu" {
+            assert_ne!(got.as_deref(), Some("eu"), "{s}");
+        }
+    }
+    eprintln!("held-out Basque: {right}/{basque}\n{}", wrong.join("\n"));
+    // At least as well as whatlang alone recognises the languages it knows
+    // on sentences.tsv (its worst of them).
+    let all = sentence_set("sentences.tsv");
+    let worst = ["en", "fr", "es", "ca", "pt", "it", "de", "ko"]
+        .iter()
+        .map(|lang| {
+            let mine: Vec<_> = all.iter().filter(|(l, _)| l == lang).collect();
+            let ok = mine
+                .iter()
+                .filter(|(_, s)| whatlang_alone(s) == Some(lang))
+                .count();
+            ok as f64 / mine.len() as f64
+        })
+        .fold(1.0, f64::min);
+    let share = right as f64 / basque as f64;
+    assert!(
+        share >= worst,
+        "{share:.2} < {worst:.2}\n{}",
+        wrong.join("\n")
+    );
+}

@@ -13,6 +13,21 @@ pub enum Kind {
     Practice,
     /// A sign of something else (event, job offer, opinion, false friend).
     Negative,
+    /// A kind of organization (ESSGlobal organisational structure, in
+    /// [`Entry::concept`]): files the practice, does not score it.
+    Structure,
+}
+
+impl Kind {
+    /// As the data files and the candidate's signals write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Sse => "sse",
+            Kind::Practice => "practice",
+            Kind::Negative => "negative",
+            Kind::Structure => "structure",
+        }
+    }
 }
 
 /// One word of a phrase: folded text, and whether it matches any word it
@@ -32,6 +47,8 @@ pub(super) struct Entry {
     pub weight: f64,
     /// ESSGlobal theme numbers (`T5` → 5).
     pub themes: Vec<u32>,
+    /// The concept of a concept-table row (`event`, `job`, `OS60` …).
+    pub concept: Option<&'static str>,
     /// Words to match; empty for a substring phrase.
     pats: Vec<Pat>,
     /// Folded phrase matched as a substring (Korean).
@@ -49,6 +66,13 @@ const FILES: &[(&str, &str)] = &[
     ("eu", include_str!("../../data/lexicon/eu.tsv")),
     ("de", include_str!("../../data/lexicon/de.tsv")),
 ];
+
+/// Concept tables: one row per concept, its phrases in each language.
+const CONCEPTS: &str = include_str!("../../data/lexicon/negatives.tsv");
+const KINDS: &str = include_str!("../../data/lexicon/kinds.tsv");
+
+/// The language columns of the concept tables, in order.
+pub(super) const CONCEPT_LANGS: &[&str] = &["en", "fr", "es", "ca", "eu", "pt", "it", "de", "ko"];
 
 const THEMES: &str = include_str!("../../data/themes.tsv");
 
@@ -89,8 +113,19 @@ struct Lexicon {
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut entries = Vec::new();
     let mut langs: Vec<(&'static str, Vec<usize>)> = Vec::new();
+    let mut seen: std::collections::HashSet<(&'static str, String, bool)> =
+        std::collections::HashSet::new();
+    let mut push = |lang: &'static str, e: Entry, entries: &mut Vec<Entry>| {
+        // A phrase counts once per language, whichever file says it first.
+        let key = (lang, fold_word(e.phrase), e.kind == Kind::Structure);
+        if !seen.insert(key) {
+            return None;
+        }
+        entries.push(e);
+        Some(entries.len() - 1)
+    };
+    let mut by_lang_idx: HashMap<&'static str, Vec<usize>> = HashMap::new();
     for (lang, file) in FILES {
-        let mut idx = Vec::new();
         for line in file.lines() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
@@ -99,11 +134,23 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
             // A bad line is skipped, not fatal: `bad_lines` is checked by
             // a test.
             if let Some(e) = parse_line(line) {
-                idx.push(entries.len());
-                entries.push(e);
+                if let Some(i) = push(lang, e, &mut entries) {
+                    by_lang_idx.entry(lang).or_default().push(i);
+                }
             }
         }
-        langs.push((lang, idx));
+    }
+    for (lang, e) in concept_entries(CONCEPTS, false)
+        .into_iter()
+        .chain(concept_entries(KINDS, true))
+        .filter_map(Result::ok)
+    {
+        if let Some(i) = push(lang, e, &mut entries) {
+            by_lang_idx.entry(lang).or_default().push(i);
+        }
+    }
+    for (lang, _) in FILES {
+        langs.push((lang, by_lang_idx.remove(lang).unwrap_or_default()));
     }
     let mut by_lang = HashMap::new();
     let mut all = Matcher::default();
@@ -122,21 +169,63 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     }
 });
 
-fn parse_line(line: &'static str) -> Option<Entry> {
-    let mut cols = line.split('\t');
-    let phrase = cols.next()?.trim();
-    let kind = match cols.next()?.trim() {
-        "sse" => Kind::Sse,
-        "practice" => Kind::Practice,
-        "negative" => Kind::Negative,
-        _ => return None,
-    };
-    let weight: f64 = cols.next()?.trim().parse().ok()?;
-    if phrase.is_empty() || !(0.0..=5.0).contains(&weight) {
-        return None;
+/// The entries of a concept table, with their language; a bad row is an
+/// `Err` naming its line (see `bad_lines`).
+///
+/// `negatives.tsv`: `concept<TAB>kind<TAB>weight<TAB>themes<TAB>en<TAB>fr…`;
+/// `kinds.tsv`: `id<TAB>en<TAB>fr…`. A cell holds `|`-separated phrases.
+fn concept_entries(table: &'static str, kinds: bool) -> Vec<Result<(&'static str, Entry), usize>> {
+    let mut out = Vec::new();
+    for (n, line) in table.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&'static str> = line.split('\t').collect();
+        let head = if kinds { 1 } else { 4 };
+        if cols.len() < head + 1 || cols.len() > head + CONCEPT_LANGS.len() {
+            out.push(Err(n + 1));
+            continue;
+        }
+        let concept = cols[0].trim();
+        let (kind, weight, themes) = if kinds {
+            (Kind::Structure, 0.0, Some(Vec::new()))
+        } else {
+            let kind = match cols[1].trim() {
+                "sse" => Some(Kind::Sse),
+                "practice" => Some(Kind::Practice),
+                "negative" => Some(Kind::Negative),
+                _ => None,
+            };
+            let weight = cols[2].trim().parse::<f64>().ok().filter(|w| (0.0..=5.0).contains(w));
+            match (kind, weight, parse_themes(cols[3])) {
+                (Some(k), Some(w), Some(t)) => (k, w, Some(t)),
+                _ => {
+                    out.push(Err(n + 1));
+                    continue;
+                }
+            }
+        };
+        let themes = themes.unwrap_or_default();
+        if concept.is_empty() || (kinds && !concept.starts_with("OS")) {
+            out.push(Err(n + 1));
+            continue;
+        }
+        for (cell, lang) in cols[head..].iter().zip(CONCEPT_LANGS) {
+            for phrase in cell.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+                match make_entry(phrase, kind, weight, themes.clone(), Some(concept)) {
+                    Some(e) => out.push(Ok((*lang, e))),
+                    None => out.push(Err(n + 1)),
+                }
+            }
+        }
     }
+    out
+}
+
+fn parse_themes(cell: &str) -> Option<Vec<u32>> {
     let mut themes = Vec::new();
-    for t in cols.next().unwrap_or("").split(',') {
+    for t in cell.split(',') {
         let t = t.trim();
         if t.is_empty() {
             continue;
@@ -147,12 +236,43 @@ fn parse_line(line: &'static str) -> Option<Entry> {
         }
         themes.push(n);
     }
+    Some(themes)
+}
+
+fn parse_line(line: &'static str) -> Option<Entry> {
+    let mut cols = line.split('\t');
+    let phrase = cols.next()?.trim();
+    let kind = match cols.next()?.trim() {
+        "sse" => Kind::Sse,
+        "practice" => Kind::Practice,
+        "negative" => Kind::Negative,
+        _ => return None,
+    };
+    let weight: f64 = cols.next()?.trim().parse().ok()?;
+    if !(0.0..=5.0).contains(&weight) {
+        return None;
+    }
+    let themes = parse_themes(cols.next().unwrap_or(""))?;
+    make_entry(phrase, kind, weight, themes, None)
+}
+
+fn make_entry(
+    phrase: &'static str,
+    kind: Kind,
+    weight: f64,
+    themes: Vec<u32>,
+    concept: Option<&'static str>,
+) -> Option<Entry> {
+    if phrase.is_empty() {
+        return None;
+    }
     if phrase.chars().any(is_hangul) {
         return Some(Entry {
             phrase,
             kind,
             weight,
             themes,
+            concept,
             pats: Vec::new(),
             substring: Some(phrase),
         });
@@ -178,6 +298,7 @@ fn parse_line(line: &'static str) -> Option<Entry> {
         kind,
         weight,
         themes,
+        concept,
         pats,
         substring: None,
     })
@@ -187,12 +308,18 @@ pub(super) fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
-/// A word of the text: folded (lowercase, no accents), and whether it
-/// began with a capital.
+/// A word of the text: folded (lowercase, no accents), whether it began
+/// with a capital, whether it opens a sentence, and where it is.
 #[derive(Debug)]
 pub(super) struct Token {
     pub folded: String,
     pub capital: bool,
+    /// First word of the text or of a sentence (after `.`, `!`, `?`, `:`,
+    /// a line break, or an opening quote or bracket there).
+    pub start: bool,
+    /// Byte range in the text.
+    pub begin: usize,
+    pub end: usize,
 }
 
 /// Lowercase without accents: "Économie" → "economie".
@@ -250,23 +377,40 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut cur = String::new();
     let mut capital = false;
-    for c in text.chars() {
+    let mut begin = 0;
+    let mut start = true;
+    let mut next_start = true;
+    for (at, c) in text.char_indices() {
         if c.is_alphanumeric() {
             if cur.is_empty() {
                 capital = c.is_uppercase();
+                begin = at;
+                start = next_start;
+                next_start = false;
             }
             push_folded(&mut cur, c);
-        } else if !cur.is_empty() {
-            tokens.push(Token {
-                folded: std::mem::take(&mut cur),
-                capital,
-            });
+        } else {
+            if !cur.is_empty() {
+                tokens.push(Token {
+                    folded: std::mem::take(&mut cur),
+                    capital,
+                    start,
+                    begin,
+                    end: at,
+                });
+            }
+            if matches!(c, '.' | '!' | '?' | ':' | '\n' | '•' | '|' | '¿' | '¡') {
+                next_start = true;
+            }
         }
     }
     if !cur.is_empty() {
         tokens.push(Token {
             folded: cur,
             capital,
+            start,
+            begin,
+            end: text.len(),
         });
     }
     tokens
@@ -280,6 +424,8 @@ pub(super) struct Match {
     pub count: u32,
     /// Position of its first occurrence (for ordering the evidence).
     first: usize,
+    /// Byte offsets in the text of its occurrences.
+    pub offsets: Vec<usize>,
 }
 
 fn pat_matches(p: &Pat, word: &str) -> bool {
@@ -303,25 +449,27 @@ fn matches_at(e: &Entry, tokens: &[Token], i: usize) -> bool {
 pub(super) fn find(text: &str, tokens: &[Token], lang: Option<&str>) -> Vec<Match> {
     let lex: &'static Lexicon = &LEXICON;
     let matcher = lang.and_then(|l| lex.by_lang.get(l)).unwrap_or(&lex.all);
-    let mut found: HashMap<usize, (u32, usize)> = HashMap::new();
-    let mut hit = |i: usize, pos: usize| {
-        let e = found.entry(i).or_insert((0, pos));
-        e.0 += 1;
+    // entry → (first token position, byte offsets)
+    let mut found: HashMap<usize, (usize, Vec<usize>)> = HashMap::new();
+    let mut hit = |i: usize, pos: usize, offset: usize| {
+        found.entry(i).or_insert((pos, Vec::new())).1.push(offset);
     };
+    let mut key = String::with_capacity(12);
     for (pos, tok) in tokens.iter().enumerate() {
         if let Some(list) = matcher.by_first.get(tok.folded.as_str()) {
             for &i in list {
                 if matches_at(&lex.entries[i], tokens, pos) {
-                    hit(i, pos);
+                    hit(i, pos, tok.begin);
                 }
             }
         }
         if tok.folded.len() >= 3 {
-            let key: String = tok.folded.chars().take(3).collect();
-            if let Some(list) = matcher.by_prefix3.get(&key) {
+            key.clear();
+            key.extend(tok.folded.chars().take(3));
+            if let Some(list) = matcher.by_prefix3.get(key.as_str()) {
                 for &i in list {
                     if matches_at(&lex.entries[i], tokens, pos) {
-                        hit(i, pos);
+                        hit(i, pos, tok.begin);
                     }
                 }
             }
@@ -330,26 +478,22 @@ pub(super) fn find(text: &str, tokens: &[Token], lang: Option<&str>) -> Vec<Matc
     if !matcher.substrings.is_empty() && text.chars().any(is_hangul) {
         for &i in &matcher.substrings {
             if let Some(s) = lex.entries[i].substring {
-                let mut first = None;
-                let mut count = 0;
-                for (at, _) in text.match_indices(s) {
-                    first.get_or_insert(at);
-                    count += 1;
-                }
-                if let Some(at) = first {
+                let offsets: Vec<usize> = text.match_indices(s).map(|(at, _)| at).collect();
+                if let Some(&at) = offsets.first() {
                     // Byte offsets, scaled to sit among token positions.
                     let pos = at * tokens.len() / text.len().max(1);
-                    found.insert(i, (count, pos));
+                    found.insert(i, (pos, offsets));
                 }
             }
         }
     }
     let mut out: Vec<Match> = found
         .into_iter()
-        .map(|(i, (count, first))| Match {
+        .map(|(i, (first, offsets))| Match {
             entry: &lex.entries[i],
-            count,
+            count: offsets.len() as u32,
             first,
+            offsets,
         })
         .collect();
     out.sort_by_key(|m| (m.first, m.entry.phrase));
@@ -394,6 +538,13 @@ pub(super) fn bad_lines() -> Vec<String> {
             }
             if parse_line(line).is_none() {
                 bad.push(format!("data/lexicon/{lang}.tsv:{}: {line}", n + 1));
+            }
+        }
+    }
+    for (name, table, kinds) in [("negatives", CONCEPTS, false), ("kinds", KINDS, true)] {
+        for r in concept_entries(table, kinds) {
+            if let Err(n) = r {
+                bad.push(format!("data/lexicon/{name}.tsv:{n}"));
             }
         }
     }

@@ -1,5 +1,7 @@
 //! Candidate detection tests: a practice and non-practices in each language
-//! of the lexicon, themes, places, the data files.
+//! of the lexicon, the labelled cases of `tests/fixtures/candidates/`,
+//! themes, kinds, places, organizations, summary and year, signals, the
+//! evaluation against curator decisions, the data files.
 
 use super::*;
 
@@ -257,4 +259,352 @@ fn themes_are_sorted_and_labelled() {
 fn every_data_line_parses() {
     let bad = lexicon::bad_lines();
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+const CASES: &str = include_str!("../../../tests/fixtures/candidates/cases.tsv");
+
+/// Every language of the cases file, each kind of text: the detector
+/// decides as the labels say on nearly all of them.
+#[test]
+fn labelled_cases_per_language() {
+    let cases = eval::parse_cases(CASES, "cases.tsv").expect("cases.tsv parses");
+    let report = eval::evaluate_cases(&cases);
+    for (lang, c) in &report.by_lang {
+        eprintln!(
+            "{lang}: accuracy {:.3} ({} cases) precision {:?} recall {:?}",
+            c.accuracy().unwrap_or(0.0),
+            c.total(),
+            c.precision(),
+            c.recall()
+        );
+    }
+    for m in &report.misses {
+        eprintln!("MISS {} {:?} {} {:?}", m.id, m.label, m.score, m.evidence);
+    }
+    for lang in ["en", "fr", "es", "ca", "eu", "pt", "it", "de", "ko"] {
+        let c = report.by_lang.get(lang).expect("every language has cases");
+        assert!(c.total() >= 13, "{lang}: {c:?}");
+        assert!(
+            c.accuracy().unwrap() >= 0.9,
+            "{lang}: accuracy {:?}, misses: {:#?}",
+            c.accuracy(),
+            report.misses
+        );
+    }
+}
+
+
+/// Each kind of non-practice and false friend is told apart in every
+/// language (the cases file has one of each per language).
+#[test]
+fn every_kind_of_non_practice_is_recognised() {
+    let cases = eval::parse_cases(CASES, "cases.tsv").unwrap();
+    let report = eval::evaluate_cases(&cases);
+    for label in [
+        "event",
+        "call",
+        "job",
+        "newsletter",
+        "opinion",
+        "definition",
+        "videogame",
+        "military",
+        "csr",
+        "sharing",
+    ] {
+        let c = report.by_label.get(label).expect("label present");
+        assert_eq!(c.total(), 9, "{label}: one case per language");
+        assert!(
+            c.true_negatives >= 8,
+            "{label}: {c:?}, misses: {:#?}",
+            report.misses
+        );
+    }
+    let practices = &report.by_label["practice"];
+    assert!(practices.recall().unwrap() >= 0.9, "{practices:?}");
+}
+
+fn place_names(c: &Candidate) -> Vec<String> {
+    c.places
+        .iter()
+        .map(|p| format!("{}/{}", p.name, p.country.as_deref().unwrap_or("")))
+        .collect()
+}
+
+#[test]
+fn places_from_the_geonames_gazetteer() {
+    // Cities outside the project's own list, found through GeoNames.
+    let c = classify(
+        "",
+        "Cooperatives in Porto Alegre, Cochabamba and Kraków opened shared workshops.",
+        Some("en"),
+    );
+    assert_eq!(
+        place_names(&c),
+        ["Porto Alegre/BR", "Cochabamba/BO", "Kraków/PL"]
+    );
+    // Alternative names in the portal's languages.
+    let c = classify(
+        "",
+        "Des coopératives de Varsovie et de Cracovie, des cooperativas de Bruxelas.",
+        Some("fr"),
+    );
+    assert_eq!(
+        place_names(&c),
+        ["Warsaw/PL", "Kraków/PL", "Brussels/BE"]
+    );
+}
+
+#[test]
+fn shared_place_names_follow_the_source_and_the_text() {
+    let text = "La cooperativa de Valencia abrió un comedor.";
+    // The project's own list knows Valencia, Spain.
+    let c = classify_with(text, "", &Context::default());
+    assert_eq!(place_names(&c), ["Valencia/ES"]);
+    // A Venezuelan source: Valencia, Venezuela.
+    let c = classify_with(
+        "",
+        text,
+        &Context {
+            lang: Some("es"),
+            country: Some("VE"),
+        },
+    );
+    assert_eq!(place_names(&c), ["Valencia/VE"]);
+    // A country named in the text decides too.
+    let c = classify(
+        "",
+        "En Venezuela, la cooperativa de Valencia abrió un comedor.",
+        Some("es"),
+    );
+    assert_eq!(place_names(&c), ["Venezuela/VE", "Valencia/VE"]);
+}
+
+#[test]
+fn place_names_inside_person_or_organization_names_are_not_places() {
+    // Jackson (US) and Palmas (BR) are GeoNames cities; here they are part
+    // of a person's and a bank's names. Lowercase words are never places.
+    let c = classify(
+        "",
+        "Sarah Jackson founded Banco Palmas with residents. A nice reading of the mobile split.",
+        Some("en"),
+    );
+    assert!(c.places.is_empty(), "{:?}", place_names(&c));
+    // Korean names before their particles.
+    let c = classify("", "부산시와 광주에서 협동조합이 늘었다.", Some("ko"));
+    assert_eq!(place_names(&c), ["Busan/KR", "Gwangju/KR"]);
+}
+
+#[test]
+fn organizations_named_in_each_language() {
+    let cases = [
+        (
+            "en",
+            "The Clydeside Tenants Credit Union was set up in 2019 by residents. It works with the Cooperative Development Agency (CDA) of the city.",
+            &["Clydeside Tenants Credit Union", "Cooperative Development Agency (CDA)"][..],
+        ),
+        (
+            "fr",
+            "La coopérative Les Récoltes a reçu l'appui de la Ville de Lyon et du Réseau des collectivités territoriales pour une économie solidaire (RTES).",
+            &["Les Récoltes", "Ville de Lyon", "RTES"][..],
+        ),
+        (
+            "es",
+            "La cooperativa Entrepatios, creada en 2010, trabaja con la Red de Economía Alternativa y Solidaria.",
+            &["Entrepatios", "Red de Economía Alternativa y Solidaria"][..],
+        ),
+        (
+            "ca",
+            "Coòpolis, l'ateneu cooperatiu de Barcelona, treballa amb la Xarxa d'Economia Solidària.",
+            &["Coòpolis", "Xarxa d'Economia Solidària"][..],
+        ),
+        (
+            "pt",
+            "A prefeitura de Maricá financia o Banco Comunitário Mumbuca.",
+            &["Banco Comunitário Mumbuca"][..],
+        ),
+        (
+            "de",
+            "Die Wohnungsbaugenossenschaft Möckernkiez wurde 2009 gegründet. Die Stadt Berlin unterstützt sie.",
+            &["Wohnungsbaugenossenschaft Möckernkiez", "Stadt Berlin"][..],
+        ),
+        (
+            "ko",
+            "성북구의 주택협동조합 '함께주택'은 2016년 설립되었다.",
+            &["함께주택"][..],
+        ),
+    ];
+    for (lang, text, expected) in cases {
+        let c = classify("", text, Some(lang));
+        assert_eq!(c.organizations, expected, "{lang}: {text}");
+    }
+    // Title Case titles name no organization; a place is not one.
+    let c = classify(
+        "Montreal Launches New Fund For Housing Cooperatives",
+        "The city launched a fund.",
+        Some("en"),
+    );
+    assert!(c.organizations.is_empty(), "{:?}", c.organizations);
+}
+
+#[test]
+fn kinds_of_organization_are_essglobal_ids() {
+    let c = classify(
+        "",
+        "The worker cooperative, founded in 2012, joined the housing cooperative federation.",
+        Some("en"),
+    );
+    assert_eq!(c.kinds, ["OS60", "OS70"], "generic OS115 left out");
+    let c = classify("", "서울시는 사회적기업과 협동조합을 지원한다.", Some("ko"));
+    assert!(c.kinds.contains(&"OS30".to_string()), "{:?}", c.kinds);
+    assert!(c.kinds.contains(&"OS115".to_string()), "{:?}", c.kinds);
+    assert_eq!(kind_label("OS60", "fr"), Some("Coopératives de travail associé"));
+    assert_eq!(kind_label("OS70", "fr"), Some("Housing cooperative"));
+    assert_eq!(kind_label("OS999", "en"), None);
+    assert_eq!(kind_ids().len(), 25);
+    assert!(kind_ids().iter().all(|id| kind_label(id, "en").is_some()));
+}
+
+#[test]
+fn start_year_is_the_year_said_near_a_start_word() {
+    let year = |text: &str, lang: &str| classify("", text, Some(lang)).year;
+    assert_eq!(year("The trust, founded in 2007, built 40 homes in 2023.", "en"), Some(2007));
+    assert_eq!(year("Lancée en 2017, l'entreprise emploie 90 personnes.", "fr"), Some(2017));
+    assert_eq!(year("La cooperativa, creada en 2010, tiene 17 viviendas.", "es"), Some(2010));
+    assert_eq!(year("Olatukoop 2015ean sortu zen.", "eu"), Some(2015));
+    assert_eq!(year("Die Genossenschaft wurde 2009 gegründet.", "de"), Some(2009));
+    assert_eq!(year("서울시는 2013년 사회투자기금을 설립했다.", "ko"), Some(2013));
+    // A year with no start word near it is not a start year.
+    assert_eq!(year("In 2024 the cooperative sold 300 tonnes.", "en"), None);
+    assert_eq!(year("Since 1492 BC.", "en"), None);
+}
+
+#[test]
+fn summary_keeps_the_sentences_that_say_what_the_practice_is() {
+    let c = classify(
+        "Preston",
+        "It was a rainy day. Since 2013 Preston City Council has redirected its public \
+         procurement to local cooperatives and social enterprises. The weather stayed grey. \
+         A new worker cooperative network supports start-ups with a fund of £1 million.",
+        Some("en"),
+    );
+    assert!(c.is_candidate, "{c:?}");
+    let summary = c.summary.expect("a candidate has a summary");
+    assert!(summary.starts_with("Since 2013 Preston City Council"), "{summary}");
+    assert!(summary.contains("worker cooperative network"), "{summary}");
+    assert!(!summary.contains("weather"), "{summary}");
+    // Not a candidate: no summary.
+    let c = classify("Stock markets fall", "Markets fell on Monday.", Some("en"));
+    assert_eq!(c.summary, None);
+}
+
+#[test]
+fn every_decision_carries_its_signals() {
+    let c = classify(
+        "Webinar: housing cooperatives",
+        "Register now for our webinar on housing cooperatives; the city launched a fund.",
+        Some("en"),
+    );
+    assert!(!c.is_candidate, "{c:?}");
+    // Every evidence phrase has its signal, with its kind and signed weight.
+    assert_eq!(
+        c.evidence,
+        c.signals.iter().map(|s| s.phrase.clone()).collect::<Vec<_>>()
+    );
+    let webinar = c.signals.iter().find(|s| s.phrase == "webinar*").unwrap();
+    assert_eq!(webinar.kind, "negative");
+    assert!(webinar.weight < 0.0);
+    let coop = c
+        .signals
+        .iter()
+        .find(|s| s.phrase == "housing cooperative*")
+        .unwrap();
+    assert_eq!(coop.kind, "sse");
+    assert!(coop.weight > 1.0, "repeated: counts more than once: {coop:?}");
+    assert!(c.signals.iter().any(|s| s.kind == "practice"));
+}
+
+fn store_item(title: &str, text: &str, lang: &str, n: usize) -> veille_store::NewItem {
+    veille_store::NewItem {
+        url: format!("https://example.org/item/{n}"),
+        source_id: "test".into(),
+        title: title.into(),
+        text: text.into(),
+        author: None,
+        published: None,
+        lang: Some(lang.into()),
+        lang_confidence: 1.0,
+        country: None,
+        // Whatever was stored: the evaluation re-runs the detector.
+        candidate: Candidate::default(),
+        fingerprint: None,
+    }
+}
+
+#[test]
+fn evaluation_against_curator_decisions_in_the_store() {
+    use veille_store::{Decision, Review, Store};
+    let store = Store::open_in_memory().unwrap();
+    let cases = eval::parse_cases(CASES, "cases.tsv").unwrap();
+    let pick = |lang: &str, label: &str| {
+        cases
+            .iter()
+            .find(|c| c.lang.as_deref() == Some(lang) && c.label.as_deref() == Some(label))
+            .unwrap()
+    };
+    // (case, curator decision): three approved practices, two rejected
+    // non-practices, one practice the curator rejected anyway (a false
+    // positive for the detector), one job offer the curator approved (a
+    // false negative), one item left unreviewed.
+    let plan = [
+        (pick("en", "practice"), Some(Decision::Approve)),
+        (pick("fr", "practice"), Some(Decision::Approve)),
+        (pick("ko", "practice"), Some(Decision::Approve)),
+        (pick("es", "event"), Some(Decision::Reject)),
+        (pick("de", "videogame"), Some(Decision::Reject)),
+        (pick("it", "practice"), Some(Decision::Reject)),
+        (pick("pt", "job"), Some(Decision::Approve)),
+        (pick("ca", "practice"), None),
+    ];
+    for (n, (case, decision)) in plan.iter().enumerate() {
+        let item = store_item(&case.title, &case.text, case.lang.as_deref().unwrap(), n);
+        store.upsert_item(&item).unwrap();
+        if let Some(decision) = decision {
+            let review = Review {
+                decision: *decision,
+                curator: "alice".into(),
+                note: None,
+                at: chrono::Utc::now(),
+            };
+            store
+                .set_review(&veille_store::item_id(&item.url), &review)
+                .unwrap()
+                .expect("the item exists");
+        }
+    }
+    let report = eval::evaluate_store(&store).unwrap();
+    let o = report.overall;
+    assert_eq!(o.total(), 7, "unreviewed items are left out: {o:?}");
+    assert_eq!(
+        (o.true_positives, o.false_positives, o.true_negatives, o.false_negatives),
+        (3, 1, 2, 1)
+    );
+    assert_eq!(o.precision(), Some(0.75));
+    assert_eq!(o.recall(), Some(0.75));
+    assert_eq!(o.f1(), Some(0.75));
+    assert_eq!(report.by_lang["it"].false_positives, 1);
+    assert_eq!(report.by_lang["pt"].false_negatives, 1);
+    assert_eq!(report.misses.len(), 2);
+}
+
+#[test]
+fn bad_case_lines_are_all_reported() {
+    let tsv = "# comment\nen\tpractice\tpractice\tT\tText\nen\tmaybe\tx\tT\tText\nfr\tnot\n";
+    let problems = eval::parse_cases(tsv, "cases.tsv").unwrap_err();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("line 3:"), "{problems:?}");
+    assert!(problems[1].starts_with("line 4:"), "{problems:?}");
+    let ok = eval::parse_cases("-\tnot\t\tTitle\tText\n", "x").unwrap();
+    assert_eq!(ok[0].lang, None);
+    assert!(!ok[0].expected);
 }

@@ -18,7 +18,7 @@ fn empty_query_string_is_the_default_request() {
 fn every_parameter_is_read() {
     let req = parse_search_params(
         "q=coop%C3%A9rative+%22circuit+court%22&lang=FR&country=fr&theme=T3&source=ripess-eu\
-         &status=approved&from=2024-01-01&to=2024-03-31&sort=date&page=3&per_page=50",
+         &status=approved&from=2024-01-01&to=2024-03-31&sort=date&page=3&per_page=50&expand=false",
     )
     .unwrap();
     assert_eq!(
@@ -35,8 +35,31 @@ fn every_parameter_is_read() {
             sort: Sort::Date,
             page: 3,
             per_page: 50,
+            expand: false,
         }
     );
+}
+
+#[test]
+fn expand_is_on_unless_turned_off() {
+    assert!(parse_search_params("q=coop").unwrap().expand);
+    for on in ["true", "1", "yes", "on", "TRUE"] {
+        assert!(parse_search_params(&format!("expand={on}")).unwrap().expand);
+    }
+    for off in ["false", "0", "no", "off", "False"] {
+        assert!(
+            !parse_search_params(&format!("expand={off}"))
+                .unwrap()
+                .expand
+        );
+    }
+    match parse_search_params("expand=maybe") {
+        Err(ApiError::BadRequest(message)) => {
+            assert!(message.contains("parameter expand"), "{message}");
+            assert!(message.contains("true, false"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -34,7 +34,10 @@ async fn french_rss_feed_is_harvested_and_teasers_are_fetched() {
     assert_eq!(report.source_id, "test");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.harvested.len(), 3);
-    assert_eq!(report.requests, 3, "the feed and the two teasers' pages");
+    assert_eq!(
+        report.requests, 4,
+        "robots.txt, the feed and the two teasers' pages"
+    );
 
     let forum = item(&report, &server.url("/actualites/2025/forum-bordeaux/"));
     assert_eq!(forum.source_id, "test");
@@ -110,7 +113,10 @@ async fn atom_feed_entries_keep_their_language() {
     let bilbao = item(&report, &server.url("/es/news/bilbao"));
     assert_eq!(bilbao.declared_lang.as_deref(), Some("es"));
     assert_eq!(bilbao.html, None);
-    assert_eq!(server.paths(), ["/en/news.atom", "/en/news/seoul-centre"]);
+    assert_eq!(
+        server.paths(),
+        ["/robots.txt", "/en/news.atom", "/en/news/seoul-centre"]
+    );
 }
 
 #[tokio::test]
@@ -296,8 +302,16 @@ async fn redirects_are_followed_and_the_final_url_kept() {
 
     assert_eq!(report.outcome, FetchOutcome::Ok, "{:?}", report.outcome);
     assert_eq!(
-        report.requests, 2,
-        "a request per URL asked, redirects included in it"
+        report.requests, 5,
+        "robots.txt, then a request per hop: two redirects and their targets"
+    );
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.contains("moved permanently to") && e.contains("/feed.json")),
+        "the 301 of the source's url is reported: {:?}",
+        report.errors
     );
     let energy = &report.harvested[0];
     assert_eq!(
@@ -333,8 +347,84 @@ async fn a_linked_page_that_is_not_html_keeps_the_summary() {
         report
             .errors
             .iter()
-            .any(|e| e.contains("not an HTML page (application/pdf)")),
+            .any(|e| e.contains("not an HTML page (content type application/pdf)")),
         "{:?}",
         report.errors
     );
+}
+
+#[tokio::test]
+async fn feeds_in_legacy_charsets_are_decoded_right() {
+    let server = Server::start().await;
+    let cases = [
+        (
+            "/sjis.rss",
+            "feeds/shift_jis.rss",
+            "協同組合による地域の居場所づくり",
+            "東京都の生活協同組合",
+        ),
+        (
+            "/euckr.rss",
+            "feeds/euc-kr.rss",
+            "사회적경제 기업 지원센터 개소",
+            "서울시는 사회적경제",
+        ),
+        (
+            "/latin1.rss",
+            "feeds/iso-8859-1.rss",
+            "Coopérative d'habitation: « Habiter ensemble »",
+            "La coopérative réunit déjà",
+        ),
+        (
+            "/cp1252.rss",
+            "feeds/windows-1252.rss",
+            "Une coopérative d’habitants à Nantes : 2 000 € par foyer",
+            "« Habiter autrement »",
+        ),
+    ];
+    for (path, file, _, _) in cases {
+        // No charset in the header: the XML declaration says it.
+        server.route(path, Route::file(file, "application/rss+xml"));
+    }
+    let (crawler, _) = crawler();
+    for (path, _, title, summary) in cases {
+        let report = crawler
+            .crawl_source(&source("feed", &server.url(path), ""))
+            .await;
+        assert_eq!(
+            report.outcome,
+            FetchOutcome::Ok,
+            "{path}: {:?}",
+            report.outcome
+        );
+        let entry = &report.harvested[0];
+        assert_eq!(entry.title.as_deref(), Some(title), "{path}");
+        assert!(
+            entry.summary.as_deref().unwrap_or("").starts_with(summary),
+            "{path}: {:?}",
+            entry.summary
+        );
+    }
+}
+
+#[tokio::test]
+async fn undeclared_entities_and_stray_ampersands_keep_the_feed() {
+    let server = Server::start().await;
+    server.route(
+        "/feed.rss",
+        Route::file("feeds/undeclared-entities.rss", "application/rss+xml"),
+    );
+    server.route("/cafe", Route::html("<p>café</p>"));
+    let (crawler, _) = crawler();
+    let report = crawler
+        .crawl_source(&source("feed", &server.url("/feed.rss"), ""))
+        .await;
+    assert_eq!(report.outcome, FetchOutcome::Ok, "{:?}", report.outcome);
+    let e = &report.harvested[0];
+    assert_eq!(
+        e.title.as_deref(),
+        Some("Café coopératif – ouverture\u{a0}le 3 mai")
+    );
+    assert_eq!(e.url, server.url("/cafe?id=3&lang=fr"));
+    assert_eq!(e.summary.as_deref(), Some("Le café © &unknownentity; R&D"));
 }

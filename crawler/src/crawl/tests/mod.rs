@@ -3,7 +3,9 @@
 
 mod failures;
 mod feeds;
+mod hostile;
 mod pages;
+mod polite;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,6 +38,8 @@ pub(super) struct Route {
     pub(super) stream: Option<u64>,
     /// Wait this long before answering.
     pub(super) delay: Option<Duration>,
+    /// Send the body one byte per this interval, endlessly.
+    pub(super) drip: Option<Duration>,
 }
 
 impl Route {
@@ -88,12 +92,20 @@ pub(super) struct Hit {
     pub(super) path: String,
     pub(super) conditional: bool,
     pub(super) user_agent: String,
+    /// When the server saw it.
+    pub(super) at: std::time::Instant,
+    /// The `Host` header.
+    pub(super) host: String,
 }
 
 #[derive(Default)]
 struct ServerState {
     base: String,
     routes: Mutex<HashMap<String, Route>>,
+    /// Answers given once each, in order, before `routes`.
+    queued: Mutex<HashMap<String, std::collections::VecDeque<Route>>>,
+    in_flight: AtomicU64,
+    most_in_flight: AtomicU64,
     hits: Mutex<Vec<Hit>>,
     streamed: Arc<AtomicU64>,
 }
@@ -106,7 +118,11 @@ pub(super) struct Server {
 
 impl Server {
     pub(super) async fn start() -> Server {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Server::start_on("127.0.0.1:0").await
+    }
+
+    pub(super) async fn start_on(addr: &str) -> Server {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(ServerState {
             base: base.clone(),
@@ -146,6 +162,26 @@ impl Server {
             .insert(path.to_string(), route);
     }
 
+    /// Answers `path` with each of `routes` once, in order, then as
+    /// [`Server::route`] says.
+    pub(super) fn queue(&self, path: &str, routes: Vec<Route>) {
+        self.state
+            .queued
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), routes.into());
+    }
+
+    /// The most requests the server was answering at once.
+    pub(super) fn most_in_flight(&self) -> u64 {
+        self.state.most_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The port the server listens on.
+    pub(super) fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
     pub(super) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -181,14 +217,40 @@ async fn serve(State(state): State<Arc<ServerState>>, request: Request<AxumBody>
         path: path.clone(),
         conditional: if_none_match.is_some() || if_modified_since.is_some(),
         user_agent: header("user-agent").unwrap_or_default(),
+        at: std::time::Instant::now(),
+        host: header("host").unwrap_or_default(),
     });
-    let route = {
+    let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    state.most_in_flight.fetch_max(now, Ordering::SeqCst);
+    let response = answer(
+        &state,
+        &path,
+        request.uri().path(),
+        if_none_match,
+        if_modified_since,
+    )
+    .await;
+    state.in_flight.fetch_sub(1, Ordering::SeqCst);
+    response
+}
+
+async fn answer(
+    state: &Arc<ServerState>,
+    path: &str,
+    bare_path: &str,
+    if_none_match: Option<String>,
+    if_modified_since: Option<String>,
+) -> Response {
+    let queued = state
+        .queued
+        .lock()
+        .unwrap()
+        .get_mut(path)
+        .and_then(|q| q.pop_front());
+    let route = queued.or_else(|| {
         let routes = state.routes.lock().unwrap();
-        routes
-            .get(&path)
-            .or_else(|| routes.get(request.uri().path()))
-            .cloned()
-    };
+        routes.get(path).or_else(|| routes.get(bare_path)).cloned()
+    });
     let Some(route) = route else {
         return Response::builder()
             .status(404)
@@ -219,6 +281,16 @@ async fn serve(State(state): State<Arc<ServerState>>, request: Request<AxumBody>
     }
     if !route.content_type.is_empty() {
         response = response.header("content-type", &route.content_type);
+    }
+    if let Some(every) = route.drip {
+        let stream = futures_util::stream::unfold((), move |()| async move {
+            tokio::time::sleep(every).await;
+            Some((Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"<")), ()))
+        });
+        return response
+            .status(route.status)
+            .body(AxumBody::from_stream(stream))
+            .unwrap();
     }
     let body = match route.stream {
         Some(total) => {

@@ -54,14 +54,15 @@ async fn page_source_harvests_only_the_pages_its_globs_match() {
     assert_eq!(
         server.paths(),
         [
+            "/robots.txt",
             "/actualites/",
             "/actualites/2025/lemonde-1.html",
             "/actualites/2025/title-en-dash.html",
             "/actualites/2025/disparu.html",
         ],
-        "no request outside the globs, none to the other host"
+        "robots.txt first; no request outside the globs, none to the other host"
     );
-    assert_eq!(report.requests, 4);
+    assert_eq!(report.requests, 5);
 
     // The listing did not change: nothing more is fetched.
     let again = crawler.crawl_source(&page).await;

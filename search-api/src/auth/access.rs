@@ -1,0 +1,205 @@
+//! How the server guards itself: [`AccessConfig`] (CORS origins, secure
+//! cookies, the write rate, session length), read from the environment by
+//! the binary, and [`Access`], the config with the per-account write
+//! limiter.
+//!
+//! - `VEILLE_CORS_ORIGINS`: comma-separated origins (`https://portal.example`)
+//!   allowed to call the API from a browser, with credentials. Unset or
+//!   empty: no CORS headers at all, so browsers only let the server's own
+//!   pages call it.
+//! - `VEILLE_SECURE_COOKIES`: `true` (or `1`) adds `Secure` to the session
+//!   cookie; set it whenever the server is reached over HTTPS (behind a TLS
+//!   proxy). Off by default because the server itself speaks plain HTTP on
+//!   127.0.0.1, where a `Secure` cookie would never be sent back.
+//! - `VEILLE_WRITES_PER_MINUTE`: writes allowed per account per minute
+//!   (default 60; sign-in attempts per name count the same way).
+//! - `VEILLE_SESSION_HOURS`: how long a session lasts (default 12).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderValue, Method};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// The server's guard settings. `Default` is what an unset environment gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessConfig {
+    /// Origins allowed by CORS (`scheme://host[:port]`), exactly.
+    pub cors_origins: Vec<String>,
+    /// Whether the session cookie carries `Secure`.
+    pub secure_cookies: bool,
+    /// Writes allowed per account per minute.
+    pub writes_per_minute: u32,
+    /// How long a session lasts, in hours.
+    pub session_hours: u32,
+}
+
+impl Default for AccessConfig {
+    fn default() -> AccessConfig {
+        AccessConfig {
+            cors_origins: Vec::new(),
+            secure_cookies: false,
+            writes_per_minute: 60,
+            session_hours: 12,
+        }
+    }
+}
+
+impl AccessConfig {
+    /// Reads `VEILLE_CORS_ORIGINS`, `VEILLE_SECURE_COOKIES`,
+    /// `VEILLE_WRITES_PER_MINUTE` and `VEILLE_SESSION_HOURS`; every bad value
+    /// is reported at once.
+    pub fn from_env() -> Result<AccessConfig, String> {
+        AccessConfig::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// As [`AccessConfig::from_env`], over any source of variables.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<AccessConfig, String> {
+        let mut config = AccessConfig::default();
+        let mut problems = Vec::new();
+        if let Some(origins) = var("VEILLE_CORS_ORIGINS") {
+            for origin in origins.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+                match check_origin(origin) {
+                    Ok(origin) => config.cors_origins.push(origin),
+                    Err(e) => problems.push(e),
+                }
+            }
+        }
+        if let Some(secure) = var("VEILLE_SECURE_COOKIES") {
+            match secure.trim().to_ascii_lowercase().as_str() {
+                "" | "0" | "false" | "no" => config.secure_cookies = false,
+                "1" | "true" | "yes" => config.secure_cookies = true,
+                other => problems.push(format!(
+                    "VEILLE_SECURE_COOKIES is {other:?}: write true or false"
+                )),
+            }
+        }
+        for (name, slot) in [
+            ("VEILLE_WRITES_PER_MINUTE", &mut config.writes_per_minute),
+            ("VEILLE_SESSION_HOURS", &mut config.session_hours),
+        ] {
+            if let Some(value) = var(name).filter(|v| !v.trim().is_empty()) {
+                match value.trim().parse::<u32>() {
+                    Ok(n) if n > 0 => *slot = n,
+                    _ => {
+                        problems.push(format!("{name} is {value:?}: write a whole number above 0"))
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+fn check_origin(origin: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(origin).map_err(|e| {
+        format!(
+            "VEILLE_CORS_ORIGINS: {origin:?} is not an origin ({e}): write scheme://host[:port]"
+        )
+    })?;
+    let bare = parsed.origin().ascii_serialization();
+    let given = origin.trim_end_matches('/');
+    if !matches!(parsed.scheme(), "http" | "https") || bare != given {
+        return Err(format!(
+            "VEILLE_CORS_ORIGINS: {origin:?} is not an origin: write scheme://host[:port], \
+             without a path (here {bare})"
+        ));
+    }
+    Ok(bare)
+}
+
+/// The guard settings and the write limiter. Cheap to share in an `Arc`.
+#[derive(Debug, Default)]
+pub struct Access {
+    pub config: AccessConfig,
+    limiter: Mutex<HashMap<String, Window>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: Instant,
+    count: u32,
+}
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+impl Access {
+    pub fn new(config: AccessConfig) -> Access {
+        Access {
+            config,
+            limiter: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one write by `key`; `Err(seconds to wait)` when the key has
+    /// had its `writes_per_minute` in the current minute.
+    pub(crate) fn count_write(&self, key: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut windows = self.limiter.lock().unwrap_or_else(|p| p.into_inner());
+        if windows.len() > 10_000 {
+            windows.retain(|_, w| now.duration_since(w.start) < WINDOW);
+        }
+        let window = windows.entry(key.to_string()).or_insert(Window {
+            start: now,
+            count: 0,
+        });
+        if now.duration_since(window.start) >= WINDOW {
+            *window = Window {
+                start: now,
+                count: 0,
+            };
+        }
+        if window.count >= self.config.writes_per_minute {
+            let wait = WINDOW.saturating_sub(now.duration_since(window.start));
+            return Err(wait.as_secs().max(1));
+        }
+        window.count += 1;
+        Ok(())
+    }
+
+    /// The CORS layer for the configured origins; when there are none, a
+    /// layer that allows no origin (no `Access-Control-Allow-*` header is
+    /// ever sent, so browsers keep other sites out).
+    pub(crate) fn cors(&self) -> CorsLayer {
+        if self.config.cors_origins.is_empty() {
+            return CorsLayer::new();
+        }
+        let origins: Vec<HeaderValue> = self
+            .config
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .allow_credentials(true)
+            .max_age(Duration::from_secs(3600))
+    }
+
+    /// Whether a browser request from `origin` may use the session cookie to
+    /// write: the server's own origin (same host) or a configured one.
+    pub(crate) fn origin_allowed(&self, origin: &str, host: Option<&str>) -> bool {
+        let origin = origin.trim_end_matches('/');
+        if self.config.cors_origins.iter().any(|o| o == origin) {
+            return true;
+        }
+        let Some(host) = host else { return false };
+        url::Url::parse(origin)
+            .ok()
+            .and_then(|u| {
+                let h = u.host_str()?.to_string();
+                Some(match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h,
+                })
+            })
+            .is_some_and(|o| o.eq_ignore_ascii_case(host))
+    }
+}

@@ -1,0 +1,177 @@
+//! `veille eval`: how well the stages agree with people. `veille eval
+//! candidates` re-runs the candidate detector on the stored text of every
+//! item a curator approved or rejected (or on a file of labelled cases) and
+//! prints precision, recall, F1 and accuracy, overall and per language.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Subcommand;
+use serde_json::{json, Value};
+use veille::data::DataDir;
+use veille_indexer::practice::eval::{self, Counts, EvalReport};
+
+/// Misclassified items printed, at most.
+const MISSES_SHOWN: usize = 20;
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Precision and recall of the candidate detector against curator
+    /// decisions (approved = a practice, rejected = not one), re-running the
+    /// current detector on the stored text, overall and per language.
+    Candidates {
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Evaluate on a file of labelled cases instead of the store (lines
+        /// `lang<TAB>practice|not<TAB>label<TAB>title<TAB>text`, as
+        /// tests/fixtures/candidates/cases.tsv).
+        #[arg(long, value_name = "TSV")]
+        cases: Option<PathBuf>,
+    },
+}
+
+pub fn run(data: &DataDir, command: EvalCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        EvalCommand::Candidates { json, cases } => candidates(data, json, cases),
+    }
+}
+
+fn candidates(data: &DataDir, as_json: bool, cases: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (what, report) = match &cases {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read cases file {}", path.display()))?;
+            let name = path.display().to_string();
+            let cases = eval::parse_cases(&text, &name).map_err(|problems| {
+                anyhow::anyhow!(
+                    "{name} has {} bad line(s):\n{}",
+                    problems.len(),
+                    problems.join("\n")
+                )
+            })?;
+            (
+                format!("labelled cases in {name}"),
+                eval::evaluate_cases(&cases),
+            )
+        }
+        None => {
+            let db = data.db_path();
+            if !db.exists() {
+                anyhow::bail!(
+                    "no store at {}: crawl first (`veille crawl --once`) or give --data DIR",
+                    db.display()
+                );
+            }
+            let store = data.open_store()?;
+            let report = eval::evaluate_store(&store)
+                .with_context(|| format!("cannot read the items of {}", db.display()))?;
+            (
+                format!("curator decisions in {}", db.display()),
+                report,
+            )
+        }
+    };
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&to_json(&what, &report))?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if report.overall.total() == 0 {
+        println!(
+            "no {what} to evaluate against: curators approve or reject items in the review queue \
+             (POST /api/items/ID/review), then run this again"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "candidate detection against {what} ({} case(s); a duplicate group counts once)\n",
+        report.overall.total()
+    );
+    println!(
+        "{:<10} {:>6} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>8}",
+        "lang", "cases", "practice", "not", "tp", "fp", "tn", "fn", "precision", "recall", "f1",
+        "accuracy"
+    );
+    print_row("all", &report.overall);
+    for (lang, counts) in &report.by_lang {
+        print_row(lang, counts);
+    }
+    if !report.by_label.is_empty() {
+        println!();
+        for (label, counts) in &report.by_label {
+            print_row(label, counts);
+        }
+    }
+    if !report.misses.is_empty() {
+        println!("\nmisclassified (first {MISSES_SHOWN}):");
+        for m in report.misses.iter().take(MISSES_SHOWN) {
+            println!(
+                "  {} [{}] {} score {:.3}: {} — {}",
+                m.id,
+                m.lang.as_deref().unwrap_or("?"),
+                if m.expected {
+                    "practice missed"
+                } else {
+                    "not a practice, flagged"
+                },
+                m.score,
+                m.title,
+                m.evidence.join(", ")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fmt(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"))
+}
+
+fn print_row(name: &str, c: &Counts) {
+    println!(
+        "{:<10} {:>6} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>8}",
+        name,
+        c.total(),
+        c.true_positives + c.false_negatives,
+        c.true_negatives + c.false_positives,
+        c.true_positives,
+        c.false_positives,
+        c.true_negatives,
+        c.false_negatives,
+        fmt(c.precision()),
+        fmt(c.recall()),
+        fmt(c.f1()),
+        fmt(c.accuracy())
+    );
+}
+
+fn counts_json(c: &Counts) -> Value {
+    json!({
+        "cases": c.total(),
+        "true_positives": c.true_positives,
+        "false_positives": c.false_positives,
+        "true_negatives": c.true_negatives,
+        "false_negatives": c.false_negatives,
+        "precision": c.precision(),
+        "recall": c.recall(),
+        "f1": c.f1(),
+        "accuracy": c.accuracy(),
+    })
+}
+
+fn to_json(what: &str, report: &EvalReport) -> Value {
+    let by = |m: &std::collections::BTreeMap<String, Counts>| -> Value {
+        m.iter()
+            .map(|(k, c)| (k.clone(), counts_json(c)))
+            .collect::<serde_json::Map<String, Value>>()
+            .into()
+    };
+    json!({
+        "against": what,
+        "overall": counts_json(&report.overall),
+        "by_lang": by(&report.by_lang),
+        "by_label": by(&report.by_label),
+        "misses": report.misses,
+    })
+}

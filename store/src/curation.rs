@@ -1,0 +1,677 @@
+//! The curators' workflow in the store: decisions with a reason, corrections
+//! of the practice record, versions, undo, the append-only audit log and the
+//! review queue.
+//!
+//! What the crawler writes (`items`) and what curators decide
+//! (`reviews`, `item_corrections`) live in separate tables, so a re-crawl
+//! never erases a decision or a correction: corrections are overlaid on the
+//! crawled record when it is read ([`Correction::apply`]), and the crawled
+//! values stay available ([`ItemRecord::crawled`]).
+//!
+//! Every change appends one row to `audit_log` with the state it replaced
+//! (`before`) and the state it made (`after`), as JSON objects whose keys are
+//! the parts of the curation state that changed: `review` (a
+//! [`ReviewState`] or `null`) and `corrections` (a [`Correction`]). Undo
+//! restores the `before` of the latest change not yet undone, as a new
+//! entry; nothing in the log is ever updated or deleted (triggers refuse it).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::{parse_utc, read_raw, Decision, Item, Place, Result, Review, Store, StoreError};
+
+/// Why a curator decided as they did: a short fixed list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    NotAPractice,
+    OutOfScope,
+    Duplicate,
+    LowQuality,
+    Other,
+}
+
+impl Reason {
+    /// Every reason, in the order a form shows them.
+    pub const ALL: [Reason; 5] = [
+        Reason::NotAPractice,
+        Reason::OutOfScope,
+        Reason::Duplicate,
+        Reason::LowQuality,
+        Reason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NotAPractice => "not_a_practice",
+            Reason::OutOfScope => "out_of_scope",
+            Reason::Duplicate => "duplicate",
+            Reason::LowQuality => "low_quality",
+            Reason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A decision as the workflow records it: the review and its reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewState {
+    pub decision: Decision,
+    #[serde(default)]
+    pub reason: Option<Reason>,
+    pub note: Option<String>,
+    pub curator: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A correction of the practice record: each field given replaces what the
+/// crawler found (absent fields keep the crawled value).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// ESSGlobal theme ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub themes: Option<Vec<String>>,
+    /// Kinds of organization (ESSGlobal organisational-structure ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<Vec<Place>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizations: Option<Vec<String>>,
+    /// The year the practice started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+impl Correction {
+    /// Whether no field is corrected.
+    pub fn is_empty(&self) -> bool {
+        *self == Correction::default()
+    }
+
+    /// `self` with the fields `newer` gives replaced.
+    pub fn merged(&self, newer: &Correction) -> Correction {
+        Correction {
+            title: newer.title.clone().or_else(|| self.title.clone()),
+            summary: newer.summary.clone().or_else(|| self.summary.clone()),
+            themes: newer.themes.clone().or_else(|| self.themes.clone()),
+            kinds: newer.kinds.clone().or_else(|| self.kinds.clone()),
+            places: newer.places.clone().or_else(|| self.places.clone()),
+            organizations: newer
+                .organizations
+                .clone()
+                .or_else(|| self.organizations.clone()),
+            year: newer.year.or(self.year),
+        }
+    }
+
+    /// Overlays the corrected fields on a crawled item.
+    pub fn apply(&self, item: &mut Item) {
+        let c = &mut item.candidate;
+        if let Some(title) = &self.title {
+            item.title = title.clone();
+        }
+        if let Some(summary) = &self.summary {
+            c.summary = Some(summary.clone());
+        }
+        if let Some(themes) = &self.themes {
+            c.themes = themes.clone();
+        }
+        if let Some(kinds) = &self.kinds {
+            c.kinds = kinds.clone();
+        }
+        if let Some(places) = &self.places {
+            c.places = places.clone();
+        }
+        if let Some(organizations) = &self.organizations {
+            c.organizations = organizations.clone();
+        }
+        if let Some(year) = self.year {
+            c.year = Some(year);
+        }
+    }
+
+    /// The crawled values of the fields this corrects (a crawled `summary`
+    /// or `year` that is missing stays absent).
+    pub fn crawled_values(&self, crawled: &Item) -> Correction {
+        let c = &crawled.candidate;
+        Correction {
+            title: self.title.as_ref().map(|_| crawled.title.clone()),
+            summary: self.summary.as_ref().and(c.summary.clone()),
+            themes: self.themes.as_ref().map(|_| c.themes.clone()),
+            kinds: self.kinds.as_ref().map(|_| c.kinds.clone()),
+            places: self.places.as_ref().map(|_| c.places.clone()),
+            organizations: self.organizations.as_ref().map(|_| c.organizations.clone()),
+            year: self.year.and(c.year),
+        }
+    }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Position in the log (increasing, never reused).
+    pub seq: i64,
+    /// The item acted on.
+    pub item_id: String,
+    /// Who: an account or curator name.
+    pub actor: String,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// `review`, `correct` or `undo`.
+    pub action: String,
+    /// The state replaced: `{"review": …}` and/or `{"corrections": …}`.
+    pub before: Value,
+    /// The state made, with the same keys as `before`.
+    pub after: Value,
+    /// For an undo, the entry it reverted.
+    pub undoes: Option<i64>,
+}
+
+/// An item with its place in the workflow: what `GET /api/items/{id}` shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    /// The item, corrections applied.
+    pub item: Item,
+    /// Bumped on every curator change; a write must carry the version it
+    /// was based on.
+    pub version: i64,
+    /// The reason of the current decision, if any.
+    pub reason: Option<Reason>,
+    /// The corrected fields (empty when none).
+    pub corrections: Correction,
+    /// The crawled values of the corrected fields.
+    pub crawled: Correction,
+}
+
+/// What a curator's write did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Written; the record as it now stands.
+    Done(ItemRecord),
+    /// Refused: the write was based on an older version. The current record.
+    Stale(ItemRecord),
+    /// Undo found no change left to revert. The current record.
+    NothingToUndo(ItemRecord),
+    /// No item with this id.
+    NotFound,
+}
+
+/// One entry of the review queue: an item and how many near-duplicates it
+/// stands for (itself excluded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub item: Item,
+    /// The item's version (see [`ItemRecord::version`]).
+    pub version: i64,
+    pub duplicates: u64,
+}
+
+/// A page of the review queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    /// Duplicate groups waiting for a decision.
+    pub total: u64,
+    pub entries: Vec<QueueEntry>,
+}
+
+impl Store {
+    /// The item with its version, reason, corrections and crawled values.
+    pub fn item_record(&self, id: &str) -> Result<Option<ItemRecord>> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        record(&tx, id)
+    }
+
+    /// Records a decision (with its reason) on an item and its
+    /// near-duplicates, bumps their versions and appends it to the audit
+    /// log. With `expected_version`, a record that moved on is refused
+    /// ([`Edit::Stale`]).
+    pub fn review_item(
+        &self,
+        id: &str,
+        review: &Review,
+        reason: Option<Reason>,
+        expected_version: Option<i64>,
+    ) -> Result<Edit> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let Some(current) = record(&tx, id)? else {
+            return Ok(Edit::NotFound);
+        };
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Ok(Edit::Stale(current));
+        }
+        let members = group_members(&tx, &current.item.group_id, id)?;
+        let before = review_state(&tx, id)?;
+        let after = ReviewState {
+            decision: review.decision,
+            reason,
+            note: review.note.clone(),
+            curator: review.curator.clone(),
+            at: review.at,
+        };
+        put_review(&tx, &members, Some(&after))?;
+        tx.execute(
+            "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, decision_str(review.decision), review.curator, review.note, review.at.to_rfc3339()],
+        )?;
+        bump(&tx, &members)?;
+        append(
+            &tx,
+            &NewEntry {
+                item_id: id,
+                group_id: &current.item.group_id,
+                scope: "group",
+                actor: &review.curator,
+                at: review.at,
+                action: "review",
+                before: json!({ "review": before }),
+                after: json!({ "review": after }),
+                undoes: None,
+            },
+        )?;
+        let done = record(&tx, id)?.ok_or_else(|| gone(id))?;
+        tx.commit()?;
+        Ok(Edit::Done(done))
+    }
+
+    /// Corrects fields of an item's practice record, if `expected_version`
+    /// is the item's current version; appends the change to the audit log.
+    pub fn correct_item(
+        &self,
+        id: &str,
+        expected_version: i64,
+        correction: &Correction,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Edit> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let Some(current) = record(&tx, id)? else {
+            return Ok(Edit::NotFound);
+        };
+        if expected_version != current.version {
+            return Ok(Edit::Stale(current));
+        }
+        let after = current.corrections.merged(correction);
+        put_corrections(&tx, id, &after, actor, at)?;
+        bump(&tx, &[id.to_string()])?;
+        append(
+            &tx,
+            &NewEntry {
+                item_id: id,
+                group_id: &current.item.group_id,
+                scope: "item",
+                actor,
+                at,
+                action: "correct",
+                before: json!({ "corrections": current.corrections }),
+                after: json!({ "corrections": after }),
+                undoes: None,
+            },
+        )?;
+        let done = record(&tx, id)?.ok_or_else(|| gone(id))?;
+        tx.commit()?;
+        Ok(Edit::Done(done))
+    }
+
+    /// Reverts the latest change of this item (or of its duplicate group's
+    /// decision) not yet undone, by appending an `undo` entry that restores
+    /// the state before it. With `expected_version`, a record that moved on
+    /// is refused.
+    pub fn undo(
+        &self,
+        id: &str,
+        actor: &str,
+        at: DateTime<Utc>,
+        expected_version: Option<i64>,
+    ) -> Result<Edit> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let Some(current) = record(&tx, id)? else {
+            return Ok(Edit::NotFound);
+        };
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Ok(Edit::Stale(current));
+        }
+        let last: Option<(i64, String, String, String)> = tx
+            .prepare_cached(
+                "SELECT a.seq, a.item_id, a.scope, a.before FROM audit_log a
+                 WHERE (a.item_id = ?1 OR (a.scope = 'group' AND a.group_id = ?2))
+                   AND a.action != 'undo'
+                   AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.undoes = a.seq)
+                 ORDER BY a.seq DESC LIMIT 1",
+            )?
+            .query_row(params![id, current.item.group_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let Some((seq, target, scope, before)) = last else {
+            return Ok(Edit::NothingToUndo(current));
+        };
+        let restore: Value = serde_json::from_str(&before)
+            .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))?;
+        let mut now_state = serde_json::Map::new();
+        let mut touched = vec![target.clone()];
+        if let Some(review) = restore.get("review") {
+            now_state.insert("review".into(), json!(review_state(&tx, &target)?));
+            let review: Option<ReviewState> = serde_json::from_value(review.clone())
+                .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))?;
+            touched = group_members(&tx, &current.item.group_id, &target)?;
+            put_review(&tx, &touched, review.as_ref())?;
+        }
+        if let Some(corrections) = restore.get("corrections") {
+            let crawled = record(&tx, &target)?.ok_or_else(|| gone(&target))?;
+            now_state.insert("corrections".into(), json!(crawled.corrections));
+            let corrections: Correction = serde_json::from_value(corrections.clone())
+                .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))?;
+            put_corrections(&tx, &target, &corrections, actor, at)?;
+        }
+        bump(&tx, &touched)?;
+        append(
+            &tx,
+            &NewEntry {
+                item_id: &target,
+                group_id: &current.item.group_id,
+                scope: &scope,
+                actor,
+                at,
+                action: "undo",
+                before: Value::Object(now_state),
+                after: restore,
+                undoes: Some(seq),
+            },
+        )?;
+        let done = record(&tx, id)?.ok_or_else(|| gone(id))?;
+        tx.commit()?;
+        Ok(Edit::Done(done))
+    }
+
+    /// The audit entries that concern an item (its own changes and its
+    /// duplicate group's decisions), oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<AuditEntry>> {
+        let conn = self.conn();
+        let group: Option<String> = conn
+            .query_row(
+                "SELECT coalesce(group_id, id) FROM items WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let group = group.unwrap_or_else(|| id.to_string());
+        let mut stmt = conn.prepare_cached(&format!(
+            "{AUDIT_SELECT} WHERE item_id = ?1 OR (scope = 'group' AND group_id = ?2) ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map(params![id, group], read_entry)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// The audit log after entry `after_seq` (0: from the start), at most
+    /// `limit` entries, oldest first.
+    pub fn audit_log(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![after_seq, limit as i64], read_entry)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// The review queue: unreviewed candidates, best score first, one per
+    /// duplicate group (its best-scored member), `limit` from `offset`.
+    pub fn queue(&self, offset: u64, limit: u64) -> Result<QueuePage> {
+        let ids: Vec<(String, i64, i64)>;
+        let total: i64;
+        {
+            let conn = self.conn();
+            let tx = conn.unchecked_transaction()?;
+            total = tx.query_row(&format!("{QUEUE_CTE} SELECT count(*) FROM best"), [], |r| {
+                r.get(0)
+            })?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "{QUEUE_CTE} SELECT id, size, version FROM best ORDER BY score DESC, first_seen, id
+                 LIMIT ?1 OFFSET ?2"
+            ))?;
+            let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            ids = rows.collect::<std::result::Result<_, _>>()?;
+        }
+        let mut entries = Vec::with_capacity(ids.len());
+        for (id, size, version) in ids {
+            if let Some(item) = self.get_item(&id)? {
+                entries.push(QueueEntry {
+                    item,
+                    version,
+                    duplicates: (size.max(1) - 1) as u64,
+                });
+            }
+        }
+        Ok(QueuePage {
+            total: total as u64,
+            entries,
+        })
+    }
+}
+
+/// Unreviewed candidates ranked within their duplicate group; `best` keeps
+/// each group's first, with the group's size.
+const QUEUE_CTE: &str = "WITH waiting AS (
+        SELECT i.id, coalesce(i.group_id, i.id) AS grp, i.first_seen, i.version,
+               coalesce(json_extract(i.candidate, '$.score'), 0) AS score
+        FROM items i LEFT JOIN reviews r ON r.item_id = i.id
+        WHERE r.item_id IS NULL AND json_extract(i.candidate, '$.is_candidate') = 1
+    ), ranked AS (
+        SELECT id, grp, first_seen, score, version,
+               row_number() OVER (PARTITION BY grp ORDER BY score DESC, first_seen, id) AS rn,
+               count(*) OVER (PARTITION BY grp) AS size
+        FROM waiting
+    ), best AS (SELECT id, first_seen, score, size, version FROM ranked WHERE rn = 1)";
+
+const AUDIT_SELECT: &str =
+    "SELECT seq, item_id, actor, at, action, before, after, undoes FROM audit_log";
+
+fn read_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
+    let seq: i64 = r.get(0)?;
+    let json = |s: String| {
+        serde_json::from_str::<Value>(&s)
+            .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))
+    };
+    let before = json(r.get(5)?);
+    let after = json(r.get(6)?);
+    Ok((|| {
+        Ok(AuditEntry {
+            seq,
+            item_id: r.get(1)?,
+            actor: r.get(2)?,
+            at: parse_utc(r.get(3)?).unwrap_or_default(),
+            action: r.get(4)?,
+            before: before?,
+            after: after?,
+            undoes: r.get(7)?,
+        })
+    })())
+}
+
+fn gone(id: &str) -> StoreError {
+    StoreError::Corrupt(format!("item {id} vanished during a write"))
+}
+
+fn decision_str(d: Decision) -> &'static str {
+    match d {
+        Decision::Approve => "approve",
+        Decision::Reject => "reject",
+    }
+}
+
+/// The item (corrected) with its workflow state, read inside `tx`.
+pub(crate) fn record(tx: &Transaction<'_>, id: &str) -> Result<Option<ItemRecord>> {
+    let mut stmt = tx.prepare_cached(&format!("{} WHERE i.id = ?1", crate::ITEM_SELECT))?;
+    let raw = stmt.query_row([id], read_raw).optional()?;
+    let Some(raw) = raw else { return Ok(None) };
+    let (mut item, corrections) = raw?;
+    let (version, reason): (i64, Option<String>) = tx
+        .prepare_cached(
+            "SELECT i.version, r.reason FROM items i LEFT JOIN reviews r ON r.item_id = i.id
+             WHERE i.id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let corrections = corrections.unwrap_or_default();
+    let crawled = corrections.crawled_values(&item);
+    corrections.apply(&mut item);
+    Ok(Some(ItemRecord {
+        item,
+        version,
+        reason: reason.as_deref().and_then(Reason::parse),
+        corrections,
+        crawled,
+    }))
+}
+
+/// The ids of `id`'s duplicate group (`id` included).
+fn group_members(tx: &Transaction<'_>, group: &str, id: &str) -> Result<Vec<String>> {
+    let rows: Vec<String> = tx
+        .prepare_cached("SELECT id FROM items WHERE group_id = ?1 OR id = ?2")?
+        .query_map(params![group, id], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// A `reviews` row: decision, reason, note, curator, at.
+type ReviewRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+fn review_state(tx: &Transaction<'_>, id: &str) -> Result<Option<ReviewState>> {
+    let row: Option<ReviewRow> = tx
+        .prepare_cached(
+            "SELECT decision, reason, note, curator, at FROM reviews WHERE item_id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let Some((decision, reason, note, curator, at)) = row else {
+        return Ok(None);
+    };
+    let decision = match decision.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        other => return Err(StoreError::Corrupt(format!("decision {other:?}"))),
+    };
+    Ok(Some(ReviewState {
+        decision,
+        reason: reason.as_deref().and_then(Reason::parse),
+        note,
+        curator,
+        at: parse_utc(at).unwrap_or_default(),
+    }))
+}
+
+fn put_review(
+    tx: &Transaction<'_>,
+    members: &[String],
+    review: Option<&ReviewState>,
+) -> Result<()> {
+    for member in members {
+        match review {
+            Some(r) => {
+                tx.prepare_cached(
+                    "INSERT INTO reviews (item_id, decision, curator, note, at, reason)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(item_id) DO UPDATE SET decision = ?2, curator = ?3, note = ?4,
+                        at = ?5, reason = ?6",
+                )?
+                .execute(params![
+                    member,
+                    decision_str(r.decision),
+                    r.curator,
+                    r.note,
+                    r.at.to_rfc3339(),
+                    r.reason.map(Reason::as_str),
+                ])?;
+            }
+            None => {
+                tx.prepare_cached("DELETE FROM reviews WHERE item_id = ?1")?
+                    .execute([member])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn put_corrections(
+    tx: &Transaction<'_>,
+    id: &str,
+    corrections: &Correction,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    if corrections.is_empty() {
+        tx.prepare_cached("DELETE FROM item_corrections WHERE item_id = ?1")?
+            .execute([id])?;
+        return Ok(());
+    }
+    let fields =
+        serde_json::to_string(corrections).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO item_corrections (item_id, fields, curator, at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(item_id) DO UPDATE SET fields = ?2, curator = ?3, at = ?4",
+    )?
+    .execute(params![id, fields, actor, at.to_rfc3339()])?;
+    Ok(())
+}
+
+fn bump(tx: &Transaction<'_>, ids: &[String]) -> Result<()> {
+    let mut stmt = tx.prepare_cached("UPDATE items SET version = version + 1 WHERE id = ?1")?;
+    for id in ids {
+        stmt.execute([id])?;
+    }
+    Ok(())
+}
+
+struct NewEntry<'a> {
+    item_id: &'a str,
+    group_id: &'a str,
+    scope: &'a str,
+    actor: &'a str,
+    at: DateTime<Utc>,
+    action: &'a str,
+    before: Value,
+    after: Value,
+    undoes: Option<i64>,
+}
+
+fn append(tx: &Transaction<'_>, e: &NewEntry<'_>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_log (item_id, group_id, scope, actor, at, action, before, after, undoes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        e.item_id,
+        e.group_id,
+        e.scope,
+        e.actor,
+        e.at.to_rfc3339(),
+        e.action,
+        e.before.to_string(),
+        e.after.to_string(),
+        e.undoes,
+    ])?;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+// End-to-end test of veille's web pages in headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core; no browser is downloaded).
+//
+// The world: the fixture site of the end-to-end tests
+// (tests/fixtures/e2e/site) served on 127.0.0.1, crawled by the real
+// `veille crawl --once` into a temporary data directory, a curator and an
+// analyst made with `veille users add`, then `veille serve`. A curator signs
+// in, searches, opens an item, approves one with the keyboard on the queue
+// page, reloads and sees it approved; an analyst signs in and cannot approve.
+//
+// Run with `node --test browser.test.mjs` after `cargo build --bin veille`
+// (or `tests/browser/run.sh`, which installs what is missing). VEILLE_BIN
+// and CHROMIUM override the binary and the browser; BROWSER_SCREENSHOTS=DIR
+// keeps a screenshot of each step.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve, extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..", "..");
+const SITE = join(root, "tests", "fixtures", "e2e", "site");
+const BIN = process.env.VEILLE_BIN || join(root, "target", "debug", "veille");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const SHOTS = process.env.BROWSER_SCREENSHOTS || "";
+
+const CURATOR = { name: "carol", password: "carol-long-password-2024", role: "curator" };
+const ANALYST = { name: "anna", password: "anna-long-password-2024", role: "analyst" };
+
+let site; // the fixture server
+let siteBase;
+let home; // temp dir: sources.toml, data/, browser profile
+let server; // veille serve
+let base; // http://127.0.0.1:PORT
+let context; // the browser
+
+/** Serves the fixture site, `http://fixture.local` rewritten to its address. */
+function startSite() {
+  return new Promise((ok) => {
+    const srv = createServer((req, res) => {
+      const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      let file = join(SITE, path);
+      if (path.endsWith("/")) file = join(file, "index.html");
+      if (path.includes("..") || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end("not found");
+        return;
+      }
+      const types = {
+        ".rss": "application/rss+xml; charset=utf-8",
+        ".atom": "application/atom+xml; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".json": "application/feed+json",
+      };
+      const body = readFileSync(file, "utf8").replaceAll("http://fixture.local", siteBase);
+      res.writeHead(200, { "Content-Type": types[extname(file)] || "text/html; charset=utf-8" });
+      res.end(body);
+    });
+    srv.listen(0, "127.0.0.1", () => ok(srv));
+  });
+}
+
+function sourcesToml() {
+  return `
+[crawler]
+user_agent = "veille-test/0.1 (+http://127.0.0.1/contact)"
+allow_private_networks = true
+min_host_delay_ms = 0
+
+[[source]]
+id = "rqes-fr"
+name = "Réseau québécois (RSS, fr)"
+url = "${siteBase}/fr.rss"
+kind = "feed"
+country = "CA"
+languages = ["fr"]
+
+[[source]]
+id = "reas-es"
+name = "Red de Economía Solidaria (Atom, es)"
+url = "${siteBase}/es.atom"
+kind = "feed"
+country = "ES"
+languages = ["es"]
+
+[[source]]
+id = "cwn-en"
+name = "Community Wealth Network (pages, en)"
+url = "${siteBase}/en/news/"
+kind = "page"
+country = "GB"
+languages = ["en"]
+follow = ["/en/news/*.html"]
+`;
+}
+
+/**
+ * Runs the veille binary to completion (asynchronously: the fixture site
+ * is served from this process); throws with its output on failure.
+ */
+function veille(args, input) {
+  return new Promise((ok, fail) => {
+    const child = spawn(
+      BIN,
+      ["--config", join(home, "sources.toml"), "--data", join(home, "data"), ...args],
+      { env: { ...process.env, VEILLE_LOG: "warn" }, stdio: ["pipe", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) ok(stdout);
+      else fail(new Error(`veille ${args.join(" ")} exited ${code}\n${stdout}\n${stderr}`));
+    });
+    child.stdin.end(input ?? "");
+  });
+}
+
+async function waitForServer(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch (_) {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`veille serve did not answer at ${url}`);
+}
+
+async function shot(page, name) {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function itemStatus(id) {
+  const res = await fetch(`${base}/api/items/${id}`);
+  assert.equal(res.status, 200);
+  return (await res.json()).status;
+}
+
+async function signIn(page, who) {
+  await page.goto(`${base}/login?next=/`);
+  await page.fill("input[name=name]", who.name);
+  await page.fill("input[name=password]", who.password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click("form#login-form button[type=submit]")]);
+  const user = await page.textContent("header .user");
+  assert.match(user, new RegExp(`${who.name}.*${who.role}`));
+}
+
+before(async () => {
+  assert.ok(existsSync(BIN), `no veille binary at ${BIN}: run cargo build --bin veille first`);
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium`);
+  site = await startSite();
+  siteBase = `http://127.0.0.1:${site.address().port}`;
+  home = mkdtempSync(join(tmpdir(), "veille-browser-"));
+  writeFileSync(join(home, "sources.toml"), sourcesToml());
+  const crawl = await veille(["crawl", "--once"]);
+  assert.match(crawl, /sources: 3 ok, 0 failed/, crawl);
+  await veille(["users", "add", CURATOR.name, "--role", CURATOR.role], `${CURATOR.password}\n`);
+  await veille(["users", "add", ANALYST.name, "--role", ANALYST.role], `${ANALYST.password}\n`);
+
+  const port = await new Promise((ok) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const p = probe.address().port;
+      probe.close(() => ok(p));
+    });
+  });
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(
+    BIN,
+    ["--config", join(home, "sources.toml"), "--data", join(home, "data"), "serve", "--listen", `127.0.0.1:${port}`],
+    { env: { ...process.env, VEILLE_LOG: "warn", VEILLE_CURATOR_TOKENS: "" }, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  await waitForServer(`${base}/healthz`);
+
+  context = await chromium.launchPersistentContext(join(home, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
+    viewport: { width: 1200, height: 900 },
+    locale: "en-GB",
+  });
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (server) server.kill("SIGINT");
+  if (site) site.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+test("a curator signs in, searches, opens an item, approves with the keyboard and sees it approved", async () => {
+  const page = await context.newPage();
+  await signIn(page, CURATOR);
+  await shot(page, "1-signed-in");
+
+  // Search: results with marked matches, facets as links.
+  await page.fill("form.search input[name=q]", "cooperative");
+  await Promise.all([page.waitForURL(/\?q=cooperative/), page.press("form.search input[name=q]", "Enter")]);
+  const total = Number(await page.textContent("strong.total"));
+  assert.ok(total >= 1, `search found ${total}`);
+  assert.ok((await page.locator("li.hit").count()) >= 1);
+  assert.ok((await page.locator(".snippet mark").count()) >= 1, "matches are marked");
+  await shot(page, "2-search");
+
+  // A facet link adds its filter to the URL.
+  const facet = page.locator("section.facet[data-facet=lang] li a").first();
+  const lang = await facet.getAttribute("data-value");
+  await Promise.all([page.waitForURL(new RegExp(`lang=${lang}`)), facet.click()]);
+  assert.ok(page.url().includes("q=cooperative"), "the query is kept");
+
+  // Open the first item.
+  const first = page.locator("li.hit h3 a").first();
+  const title = (await first.textContent()).trim();
+  await Promise.all([page.waitForURL(/\/items\//), first.click()]);
+  assert.equal((await page.textContent("article.item h1")).trim(), title);
+  assert.ok((await page.locator("a.original").count()) === 1);
+  await shot(page, "3-item");
+
+  // The queue: one card shown; j/k move; a approves.
+  await page.goto(`${base}/queue`);
+  const cards = page.locator("section.card");
+  const n = await cards.count();
+  assert.ok(n >= 2, `the queue has ${n} cards`);
+  const visibleId = () => page.locator("section.card:not([hidden])").getAttribute("data-id");
+  const firstId = await visibleId();
+  await page.keyboard.press("j");
+  const secondId = await visibleId();
+  assert.notEqual(secondId, firstId, "j shows the next item");
+  await page.keyboard.press("k");
+  assert.equal(await visibleId(), firstId, "k goes back");
+  assert.equal(await itemStatus(firstId), "unreviewed");
+  await page.keyboard.press("a");
+  await page.locator(`section.card[data-id="${firstId}"][data-status=approved]`).waitFor({ state: "attached" });
+  await shot(page, "4-approved");
+
+  // Reload: it left the queue, and its page says approved.
+  await page.reload();
+  assert.equal(await page.locator(`section.card[data-id="${firstId}"]`).count(), 0);
+  await page.goto(`${base}/items/${firstId}`);
+  assert.equal(await page.getAttribute("article.item", "data-status"), "approved");
+  assert.equal((await page.textContent("article.item [data-role=status]")).trim(), "approved");
+  assert.match(await page.textContent("section.history"), new RegExp(CURATOR.name));
+  assert.equal(await itemStatus(firstId), "approved");
+
+  // Sign out.
+  await Promise.all([page.waitForLoadState("load"), page.click("#logout")]);
+  await page.waitForSelector("header a[href^='/login']");
+  await page.close();
+});
+
+test("an analyst signs in and cannot approve", async () => {
+  const page = await context.newPage();
+  await signIn(page, ANALYST);
+  await page.goto(`${base}/queue`);
+  const id = await page.locator("section.card:not([hidden])").getAttribute("data-id");
+  await page.keyboard.press("a");
+  const message = page.locator(`section.card[data-id="${id}"] .message.error`);
+  await message.waitFor();
+  assert.match(await message.textContent(), /not allowed/);
+  await shot(page, "5-analyst");
+  await page.reload();
+  assert.equal(await page.getAttribute(`section.card[data-id="${id}"]`, "data-status"), "unreviewed");
+  assert.equal(await itemStatus(id), "unreviewed");
+  await page.close();
+});
+
+test("the pages follow the chosen language", async () => {
+  const page = await context.newPage();
+  await page.goto(`${base}/sources?ui=fr`);
+  assert.equal(await page.getAttribute("html", "lang"), "fr");
+  assert.match(await page.textContent("table.sources thead"), /Dernier succès/);
+  // The choice is kept in a cookie.
+  await page.goto(`${base}/`);
+  assert.equal(await page.getAttribute("html", "lang"), "fr");
+  await page.goto(`${base}/?ui=es`);
+  assert.equal(await page.getAttribute("html", "lang"), "es");
+  await page.close();
+});
