@@ -136,13 +136,14 @@ fn source_infos(config: &Config) -> Vec<SourceInfo> {
         .collect()
 }
 
-fn curators() -> anyhow::Result<Curators> {
+fn curators(store: &veille_store::Store) -> anyhow::Result<Curators> {
     let spec = std::env::var("VEILLE_CURATOR_TOKENS").unwrap_or_default();
     let curators =
         Curators::parse(&spec).map_err(|e| anyhow::anyhow!("VEILLE_CURATOR_TOKENS: {e}"))?;
-    if curators.is_empty() {
+    if curators.is_empty() && !store.has_writers()? {
         tracing::warn!(
-            "no curator tokens: reviews are refused; set VEILLE_CURATOR_TOKENS=\"name=token,...\""
+            "no curator account and no curator token: reviews are refused; add one with \
+             `veille users add NAME --role curator` or set VEILLE_CURATOR_TOKENS=\"name=token,...\""
         );
     }
     Ok(curators)
@@ -169,7 +170,7 @@ async fn run(
     let state = ApiState {
         store: store.clone(),
         index: index.clone(),
-        curators: Arc::new(curators()?),
+        curators: Arc::new(curators(&store)?),
         sources: Arc::new(RwLock::new(source_infos(&config))),
         access: Arc::new(veille_search_api::Access::new(
             veille_search_api::AccessConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?,
