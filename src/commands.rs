@@ -82,7 +82,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sources {
             command: SourcesCommand::ImportOpml { file, skip_invalid },
-        } => veille::sources::import_opml(&cli.config, &load_config(&cli.config)?, &file, skip_invalid),
+        } => veille::sources::import_opml(
+            &cli.config,
+            &load_config(&cli.config)?,
+            &file,
+            skip_invalid,
+        ),
         Command::Sources {
             command: SourcesCommand::ExportOpml,
         } => {

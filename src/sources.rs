@@ -289,7 +289,10 @@ pub async fn add(
 
     let url = url::Url::parse(url).map_err(|e| anyhow::anyhow!("{url}: not a URL ({e})"))?;
     if let Some(id) = sources_edit::source_with_url(config, &url) {
-        anyhow::bail!("{url} is already watched as source \"{id}\" in {}", config_path.display());
+        anyhow::bail!(
+            "{url} is already watched as source \"{id}\" in {}",
+            config_path.display()
+        );
     }
     let discovery = Discoverer::new(&config.crawler)?.discover(&url).await?;
     let mut out = std::io::stdout().lock();
@@ -303,7 +306,8 @@ pub async fn add(
         discovery.requests,
         discovery.page_title.as_deref().unwrap_or("untitled")
     )?;
-    let interactive = !options.yes && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let interactive =
+        !options.yes && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let mut chosen: Option<NewSource> = None;
     if !discovery.feeds.is_empty() {
         writeln!(out, "feeds found:")?;
@@ -318,16 +322,22 @@ pub async fn add(
                 feed.url,
                 feed.items,
                 lang.as_deref().unwrap_or("unknown"),
-                feed.title.as_deref().map(|t| format!(", \"{t}\"")).unwrap_or_default()
+                feed.title
+                    .as_deref()
+                    .map(|t| format!(", \"{t}\""))
+                    .unwrap_or_default()
             )?;
             for title in feed.sample.iter().take(3) {
                 writeln!(out, "        · {title}")?;
             }
         }
         let pick = if interactive && discovery.feeds.len() > 1 {
-            ask(&mut out, &format!("add which feed? [1-{}, q to quit] ", discovery.feeds.len()))?
-                .and_then(|a| a.parse::<usize>().ok())
-                .filter(|n| (1..=discovery.feeds.len()).contains(n))
+            ask(
+                &mut out,
+                &format!("add which feed? [1-{}, q to quit] ", discovery.feeds.len()),
+            )?
+            .and_then(|a| a.parse::<usize>().ok())
+            .filter(|n| (1..=discovery.feeds.len()).contains(n))
         } else {
             Some(1)
         };
@@ -353,7 +363,11 @@ pub async fn add(
         )];
         chosen = Some(source);
     } else if let Some(proposal) = &discovery.page_proposal {
-        writeln!(out, "no feed found; proposed page source {} with follow = {:?}", proposal.url, proposal.follow)?;
+        writeln!(
+            out,
+            "no feed found; proposed page source {} with follow = {:?}",
+            proposal.url, proposal.follow
+        )?;
         for link in proposal.sample.iter().take(5) {
             writeln!(out, "        · {link}")?;
         }
@@ -383,9 +397,17 @@ pub async fn add(
     source.network = options.network.clone();
     source.schedule = options.schedule.clone();
     let id = sources_edit::add_source_to_file(config_path, &source)?;
-    writeln!(out, "added source \"{id}\" ({}) to {}", source.url, config_path.display())?;
+    writeln!(
+        out,
+        "added source \"{id}\" ({}) to {}",
+        source.url,
+        config_path.display()
+    )?;
     if discovery.feeds.len() > 1 && !interactive {
-        writeln!(out, "the other feeds were not added; add one with `veille sources add URL`")?;
+        writeln!(
+            out,
+            "the other feeds were not added; add one with `veille sources add URL`"
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -415,10 +437,25 @@ pub fn import_opml(
     let plan = veille_crawler::opml::import(&text, &file.display().to_string(), config)?;
     let mut out = std::io::stdout().lock();
     for d in &plan.duplicates {
-        writeln!(out, "{}:{}: skipped \"{}\" ({}): already watched as {}", file.display(), d.line, d.title, d.url, d.of)?;
+        writeln!(
+            out,
+            "{}:{}: skipped \"{}\" ({}): already watched as {}",
+            file.display(),
+            d.line,
+            d.title,
+            d.url,
+            d.of
+        )?;
     }
     for i in &plan.invalid {
-        writeln!(out, "{}:{}: invalid entry \"{}\": {}", file.display(), i.line, i.title, i.reason)?;
+        writeln!(
+            out,
+            "{}:{}: invalid entry \"{}\": {}",
+            file.display(),
+            i.line,
+            i.title,
+            i.reason
+        )?;
     }
     if !plan.invalid.is_empty() && !skip_invalid {
         writeln!(
@@ -436,7 +473,11 @@ pub fn import_opml(
         config_path.display(),
         plan.duplicates.len(),
         plan.invalid.len(),
-        if added.is_empty() { String::new() } else { format!(": {}", added.join(", ")) }
+        if added.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", added.join(", "))
+        }
     )?;
     Ok(ExitCode::SUCCESS)
 }

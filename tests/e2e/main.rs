@@ -3,6 +3,7 @@
 //! (`tests/fixtures/e2e/`), run the real binary against it, and check the
 //! result through the API. Nothing here reaches beyond 127.0.0.1.
 
+mod accounts;
 mod cli;
 mod operators;
 mod support;

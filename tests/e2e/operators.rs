@@ -240,22 +240,43 @@ async fn sources_add_discovers_and_appends_the_first_feed() {
     let original = format!("# our sources\n{HEADER}");
     let home = Home::new(&original);
     let out = home
-        .veille(&["sources", "add", &site.url("/"), "--yes", "--country", "CA", "--id", "rqes"])
+        .veille(&[
+            "sources",
+            "add",
+            &site.url("/"),
+            "--yes",
+            "--country",
+            "CA",
+            "--id",
+            "rqes",
+        ])
         .await;
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains(&site.url("/fr.rss")), "{}", out.stdout);
-    assert!(out.stdout.contains(&site.url("/es.atom")), "both feeds listed: {}", out.stdout);
+    assert!(
+        out.stdout.contains(&site.url("/es.atom")),
+        "both feeds listed: {}",
+        out.stdout
+    );
     assert!(out.stdout.contains("language fr"), "{}", out.stdout);
     assert!(out.stdout.contains("language es"), "{}", out.stdout);
     let written = std::fs::read_to_string(home.config()).unwrap();
-    assert!(written.starts_with(&original), "the file's text is kept: {written}");
+    assert!(
+        written.starts_with(&original),
+        "the file's text is kept: {written}"
+    );
     assert!(written.contains("id = \"rqes\""), "{written}");
-    assert!(written.contains(&format!("url = \"{}\"", site.url("/fr.rss"))), "{written}");
+    assert!(
+        written.contains(&format!("url = \"{}\"", site.url("/fr.rss"))),
+        "{written}"
+    );
     assert!(written.contains("country = \"CA\""), "{written}");
     let check = home.veille(&["sources", "check"]).await;
     assert_eq!(check.code, Some(0), "{}{}", check.stdout, check.stderr);
 
-    let again = home.veille(&["sources", "add", &site.url("/fr.rss"), "--yes"]).await;
+    let again = home
+        .veille(&["sources", "add", &site.url("/fr.rss"), "--yes"])
+        .await;
     assert_ne!(again.code, Some(0));
     assert!(again.stderr.contains("already watched"), "{}", again.stderr);
 }
@@ -268,20 +289,42 @@ async fn opml_export_then_import_gives_the_same_sources() {
     let home = Home::new(&world_config(&site));
     let exported = home.veille(&["sources", "export-opml"]).await;
     assert_eq!(exported.code, Some(0), "{}", exported.stderr);
-    assert!(exported.stdout.contains("<opml version=\"2.0\""), "{}", exported.stdout);
+    assert!(
+        exported.stdout.contains("<opml version=\"2.0\""),
+        "{}",
+        exported.stdout
+    );
 
     let other = Home::new(HEADER);
     let file = other.dir.path().join("sources.opml");
     std::fs::write(&file, &exported.stdout).unwrap();
-    let imported = other.veille(&["sources", "import-opml", file.to_str().unwrap()]).await;
-    assert_eq!(imported.code, Some(0), "{}{}", imported.stdout, imported.stderr);
-    assert!(imported.stdout.contains("imported 5 source(s)"), "{}", imported.stdout);
+    let imported = other
+        .veille(&["sources", "import-opml", file.to_str().unwrap()])
+        .await;
+    assert_eq!(
+        imported.code,
+        Some(0),
+        "{}{}",
+        imported.stdout,
+        imported.stderr
+    );
+    assert!(
+        imported.stdout.contains("imported 5 source(s)"),
+        "{}",
+        imported.stdout
+    );
     let again = other.veille(&["sources", "export-opml"]).await;
     assert_eq!(again.stdout, exported.stdout);
 
     // Importing the same file again: all duplicates, nothing written.
     let before = std::fs::read_to_string(other.config()).unwrap();
-    let twice = other.veille(&["sources", "import-opml", file.to_str().unwrap()]).await;
-    assert!(twice.stdout.contains("imported 0 source(s)") && twice.stdout.contains("5 duplicate(s)"), "{}", twice.stdout);
+    let twice = other
+        .veille(&["sources", "import-opml", file.to_str().unwrap()])
+        .await;
+    assert!(
+        twice.stdout.contains("imported 0 source(s)") && twice.stdout.contains("5 duplicate(s)"),
+        "{}",
+        twice.stdout
+    );
     assert_eq!(std::fs::read_to_string(other.config()).unwrap(), before);
 }
