@@ -14,6 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 pub const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e2e/site");
+pub const PAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pages");
 pub const BIN: &str = env!("CARGO_BIN_EXE_veille");
 
 /// What the fixture server saw.
@@ -96,6 +97,13 @@ async fn serve_file(
     let mut file = PathBuf::from(SITE).join(path.trim_start_matches('/'));
     if path.ends_with('/') {
         file = file.join("index.html");
+    }
+    // `/pages/NAME.html` serves a real page of `tests/fixtures/pages/NAME/`.
+    if let Some(name) = path
+        .strip_prefix("/pages/")
+        .and_then(|p| p.strip_suffix(".html"))
+    {
+        file = PathBuf::from(PAGES).join(name).join("source.html");
     }
     if path.contains("..") || !file.is_file() {
         return (StatusCode::NOT_FOUND, "not found").into_response();

@@ -50,7 +50,7 @@ async fn crawl_search_review_restart_reindex() {
             s.requests
         );
         assert_eq!(s.requests.get("/en/news/land-trust.html"), Some(&1));
-        assert_eq!(s.requests.get("/articles/lemonde-1.html"), Some(&1));
+        assert_eq!(s.requests.get("/pages/lemonde-1.html"), Some(&1));
     });
 
     let api = home.start("serve", &[]).await;
