@@ -137,7 +137,12 @@ impl Pipeline {
     /// Crawls one source and ingests what it brought, recording the outcome
     /// on the source. Does not commit the index.
     pub async fn run_source(&self, source: &Source) -> SourceResult {
+        let started = std::time::Instant::now();
         let report = self.crawler.crawl_source(source).await;
+        veille_search_api::metrics::record_fetch(
+            report.outcome.as_str(),
+            started.elapsed().as_secs_f64(),
+        );
         let SourceReport {
             source_id,
             outcome,
