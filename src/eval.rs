@@ -67,14 +67,14 @@ fn candidates(data: &DataDir, as_json: bool, cases: Option<PathBuf>) -> anyhow::
             let store = data.open_store()?;
             let report = eval::evaluate_store(&store)
                 .with_context(|| format!("cannot read the items of {}", db.display()))?;
-            (
-                format!("curator decisions in {}", db.display()),
-                report,
-            )
+            (format!("curator decisions in {}", db.display()), report)
         }
     };
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&what, &report))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&to_json(&what, &report))?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if report.overall.total() == 0 {
@@ -90,7 +90,17 @@ fn candidates(data: &DataDir, as_json: bool, cases: Option<PathBuf>) -> anyhow::
     );
     println!(
         "{:<10} {:>6} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>8}",
-        "lang", "cases", "practice", "not", "tp", "fp", "tn", "fn", "precision", "recall", "f1",
+        "lang",
+        "cases",
+        "practice",
+        "not",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "precision",
+        "recall",
+        "f1",
         "accuracy"
     );
     print_row("all", &report.overall);

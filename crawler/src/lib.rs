@@ -5,19 +5,33 @@
 //! # Layout
 //! - `config`: `sources.toml` → [`Config`] (raw → validated → built; every
 //!   problem reported at once, with file, line and field).
-//! - `schedule`: [`next_run`] of a source, from its cron expression.
+//! - `schedule`: [`next_run`] of a source, from its cron expression, and
+//!   [`next_due`], which backs off a failing source (2^failures × a base,
+//!   capped).
 //! - `crawl`: [`Crawler::crawl_source`] → [`SourceReport`]; the pipeline of
 //!   one crawl, short enough to read in one screen.
-//! - `fetch`: one conditional GET with a size cap (the only place that
-//!   talks HTTP).
-//! - `address`: the SSRF baseline (which addresses may be connected to).
-//! - `politeness`: one request at a time per host, and a delay between two.
+//! - `fetch`: one polite, conditional GET (the only place that talks
+//!   HTTP): robots.txt first, redirects followed by hand (each hop
+//!   checked), retries with backoff and jitter, body cap after
+//!   decompression, first-byte and whole-response deadlines.
+//! - `robots`: robots.txt rules for our user-agent token (texting_robots,
+//!   wrapped to agree with Google's reference parser), `Crawl-delay`,
+//!   `Sitemap:`.
+//! - `freshness`: `Retry-After`, `Cache-Control: max-age`, RSS `ttl` → the
+//!   earliest next fetch of a URL (`FetchState::not_before`).
+//! - `address`: the SSRF check (which addresses may be connected to), and
+//!   the resolver (with its overrides for tests and benchmarks).
+//! - `politeness`: per-host slots and delays (raised by `Crawl-delay` and
+//!   `Retry-After`), and the global cap on requests in flight.
 //! - `feed`: feed bodies → entries (feed-rs); `page`: listing pages → article
 //!   links; `decode`: bytes → UTF-8; `normalize`: URL normalization.
 //!
 //! Invariants: the crawler never touches the index; it reads and writes only
 //! the fetch state of URLs in the store; without `allow_private_networks` it
-//! sends no request to a loopback, private or link-local address.
+//! sends no request to a loopback, private or link-local address (checked
+//! on IP literals and on every resolved address, for every redirect hop);
+//! no request goes to a host before its robots.txt was read, nor to a URL
+//! it disallows; no URL is fetched before its `not_before`.
 
 mod address;
 pub mod config;

@@ -26,7 +26,7 @@
 //! # Routes
 //! | route | answer |
 //! | --- | --- |
-//! | `GET /api/search?q=&lang=&country=&theme=&source=&status=&from=&to=&sort=&page=&per_page=` | [`SearchResponse`] |
+//! | `GET /api/search?q=&lang=&country=&theme=&source=&status=&from=&to=&sort=&page=&per_page=&expand=` | [`SearchResponse`] |
 //! | `GET /api/items/{id}` | the whole item, plus `status` |
 //! | `POST /api/items/{id}/review` (bearer token) | `{"decision": "approve"\|"reject", "note": "..."}` → the item |
 //! | `GET /api/sources` | `{"sources": [...]}` |

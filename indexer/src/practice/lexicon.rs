@@ -83,15 +83,15 @@ struct Matcher {
     by_first: HashMap<String, Vec<usize>>,
     /// Entries whose first word is a prefix, by its first three characters.
     by_prefix3: HashMap<String, Vec<usize>>,
-    /// Substring entries.
-    substrings: Vec<usize>,
+    /// Substring entries, by their first character.
+    substrings: HashMap<char, Vec<usize>>,
 }
 
 impl Matcher {
     fn add(&mut self, entries: &[Entry], i: usize) {
         let e = &entries[i];
-        if e.substring.is_some() {
-            self.substrings.push(i);
+        if let Some(first) = e.substring.and_then(|s| s.chars().next()) {
+            self.substrings.entry(first).or_default().push(i);
         } else if let Some(first) = e.pats.first() {
             if first.prefix {
                 let key: String = first.text.chars().take(3).collect();
@@ -476,13 +476,19 @@ pub(super) fn find(text: &str, tokens: &[Token], lang: Option<&str>) -> Vec<Matc
         }
     }
     if !matcher.substrings.is_empty() && text.chars().any(is_hangul) {
-        for &i in &matcher.substrings {
-            if let Some(s) = lex.entries[i].substring {
-                let offsets: Vec<usize> = text.match_indices(s).map(|(at, _)| at).collect();
-                if let Some(&at) = offsets.first() {
-                    // Byte offsets, scaled to sit among token positions.
-                    let pos = at * tokens.len() / text.len().max(1);
-                    found.insert(i, (pos, offsets));
+        // One pass over the text: at each character, the phrases that
+        // begin with it.
+        for (at, c) in text.char_indices() {
+            let Some(list) = matcher.substrings.get(&c) else {
+                continue;
+            };
+            for &i in list {
+                if let Some(s) = lex.entries[i].substring {
+                    if text[at..].starts_with(s) {
+                        // Byte offsets, scaled to sit among token positions.
+                        let pos = at * tokens.len() / text.len().max(1);
+                        found.entry(i).or_insert((pos, Vec::new())).1.push(at);
+                    }
                 }
             }
         }

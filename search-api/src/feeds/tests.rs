@@ -132,3 +132,36 @@ fn escape_drops_characters_xml_forbids() {
     );
     assert_eq!(escape("bell\u{7}tab\t"), "belltab\t");
 }
+
+#[tokio::test]
+async fn a_saved_search_has_its_feed_behind_its_key() {
+    let w = world();
+    let saved = w
+        .state
+        .store
+        .add_saved_search("alice", "Spanish cooperatives", "lang=es&q=cooperativa")
+        .unwrap();
+    let uri = format!("/feeds/saved/{}.atom?key={}", saved.id, saved.feed_key);
+    let (status, headers, body) = fetch(&w.app, &uri, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[header::CONTENT_TYPE], CONTENT_TYPE);
+    let feed = parse(&body);
+    assert!(feed.title.unwrap().content.contains("Spanish cooperatives"));
+    let spanish = (0..ITEMS).filter(|i| lang_of(*i) == "es").count();
+    assert_eq!(feed.entries.len(), spanish.min(FEED_ENTRIES));
+    assert!(feed.entries.iter().all(
+        |e| e.content.is_none() && e.summary.as_ref().unwrap().content.contains("cooperativa")
+    ));
+
+    // A wrong key, no key, or no such search: the same 404.
+    for uri in [
+        format!("/feeds/saved/{}.atom?key=0123", saved.id),
+        format!("/feeds/saved/{}.atom", saved.id),
+        format!("/feeds/saved/{}.atom?key={}", saved.id + 1, saved.feed_key),
+        "/feeds/saved/latest.atom".to_string(),
+    ] {
+        let (status, _, body) = fetch(&w.app, &uri, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}");
+        assert!(!body.contains(&saved.feed_key));
+    }
+}
