@@ -35,6 +35,7 @@ pub(crate) fn assign_group(
     tx: &Transaction<'_>,
     id: &str,
     fingerprint: Option<u64>,
+    first_seen: &str,
 ) -> Result<String> {
     tx.prepare_cached("DELETE FROM fingerprint_bands WHERE item_id = ?1")?
         .execute([id])?;
@@ -44,34 +45,33 @@ pub(crate) fn assign_group(
     let mut best: Option<(String, String)> = None; // (first_seen, group)
     {
         let mut near = tx.prepare_cached(
-            "SELECT i.id, i.fingerprint, i.group_id, i.first_seen FROM fingerprint_bands b
-             JOIN items i ON i.id = b.item_id
-             WHERE b.band = ?1 AND b.value = ?2 AND b.item_id != ?3",
+            "SELECT fingerprint, group_id, first_seen FROM fingerprint_bands
+             WHERE band = ?1 AND value = ?2",
         )?;
         for (band, value) in bands(fp) {
-            let mut rows = near.query(params![band, value, id])?;
+            let mut rows = near.query(params![band, value])?;
             while let Some(row) = rows.next()? {
-                let other: Option<i64> = row.get(1)?;
-                let Some(other) = other else { continue };
+                let other: i64 = row.get(0)?;
                 if (other as u64 ^ fp).count_ones() > MAX_DUPLICATE_DISTANCE {
                     continue;
                 }
-                let group: Option<String> = row.get(2)?;
-                let group = group.unwrap_or_else(|| row.get(0).unwrap_or_default());
-                let first_seen: String = row.get(3)?;
-                if best.as_ref().is_none_or(|(seen, _)| first_seen < *seen) {
-                    best = Some((first_seen, group));
+                let first: String = row.get(2)?;
+                if best.as_ref().is_none_or(|(seen, _)| first < *seen) {
+                    best = Some((first, row.get(1)?));
                 }
             }
         }
     }
+    let group = best.map_or_else(|| id.to_string(), |(_, group)| group);
     let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO fingerprint_bands (band, value, item_id) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO fingerprint_bands
+            (band, value, item_id, fingerprint, group_id, first_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (band, value) in bands(fp) {
-        insert.execute(params![band, value, id])?;
+        insert.execute(params![band, value, id, fp as i64, group, first_seen])?;
     }
-    Ok(best.map_or_else(|| id.to_string(), |(_, group)| group))
+    Ok(group)
 }
 
 /// Gives a new member of `group` the review its group already has, if any.

@@ -105,6 +105,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 32 MiB of page cache: the duplicate lookups and upserts of a large
+        // batch stay in memory instead of re-reading pages.
+        conn.pragma_update(None, "cache_size", -32_768)?;
         schema::migrate(&mut conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
@@ -170,7 +173,7 @@ impl Store {
                 match existing {
                     None => {
                         insert.execute(args)?;
-                        let group = dedup::assign_group(&tx, &id, item.fingerprint)?;
+                        let group = dedup::assign_group(&tx, &id, item.fingerprint, &now)?;
                         if group != id {
                             set_group.execute(params![id, group])?;
                             dedup::inherit_review(&tx, &id, &group)?;

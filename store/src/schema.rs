@@ -140,6 +140,28 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         UNIQUE (owner, name)
     );
     CREATE INDEX saved_searches_owner ON saved_searches (owner);",
+    // 4: the duplicate lookup reads one contiguous range per band: each band
+    // row carries the fingerprint, group and first-seen time of its item, so
+    // finding a new item's near-duplicates never joins `items`.
+    "DROP TABLE fingerprint_bands;
+    CREATE TABLE fingerprint_bands (
+        band INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        item_id TEXT NOT NULL,
+        fingerprint INTEGER NOT NULL,
+        group_id TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (band, value, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX fingerprint_bands_item ON fingerprint_bands (item_id);
+    INSERT INTO fingerprint_bands (band, value, item_id, fingerprint, group_id, first_seen)
+        SELECT b.band, (i.fingerprint >> b.shift) & b.mask, i.id, i.fingerprint,
+               coalesce(i.group_id, i.id), i.first_seen
+        FROM items i,
+             (SELECT 0 AS band, 0 AS shift, 1023 AS mask UNION ALL SELECT 1, 10, 511
+              UNION ALL SELECT 2, 19, 511 UNION ALL SELECT 3, 28, 511 UNION ALL SELECT 4, 37, 511
+              UNION ALL SELECT 5, 46, 511 UNION ALL SELECT 6, 55, 511) b
+        WHERE i.fingerprint IS NOT NULL;",
 ];
 
 /// The schema version this code writes.

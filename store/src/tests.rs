@@ -661,3 +661,59 @@ fn saved_searches_belong_to_their_owner() {
     assert!(store.delete_saved_search("bob", other.id).unwrap());
     assert!(store.saved_search(other.id).unwrap().is_none());
 }
+
+#[test]
+fn fingerprints_stored_before_version_4_still_find_their_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("veille.db");
+    let fp: u64 = 0x0123_4567_89ab_cdef;
+    let old = item_id("https://a.example.org/release");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for sql in &schema::MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        let candidate = serde_json::to_string(&Candidate::default()).unwrap();
+        conn.execute(
+            "INSERT INTO items (id, url, source_id, title, text, author, published, lang,
+                lang_confidence, country, candidate, content_hash, first_seen, updated_at,
+                fingerprint, group_id)
+             VALUES (?1, 'https://a.example.org/release', 's', 'Release', 'text', NULL, NULL,
+                'en', 0.9, NULL, ?2, 'h', '2024-01-01T00:00:00+00:00',
+                '2024-01-01T00:00:00+00:00', ?3, ?1)",
+            params![old, candidate, fp as i64],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let copy = NewItem {
+        fingerprint: Some(fp ^ 0b1001),
+        ..item("https://b.example.org/release", "Release, syndicated")
+    };
+    store.upsert_item(&copy).unwrap();
+    let got = store
+        .get_item(&item_id("https://b.example.org/release"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.group_id, old);
+    // A high-bit fingerprint (negative as SQLite's signed integer) too.
+    let high: u64 = 0xfedc_ba98_7654_3210;
+    store
+        .upsert_item(&NewItem {
+            fingerprint: Some(high),
+            ..item("https://c.example.org/x", "X")
+        })
+        .unwrap();
+    store
+        .upsert_item(&NewItem {
+            fingerprint: Some(high ^ (1 << 63)),
+            ..item("https://d.example.org/x", "X again")
+        })
+        .unwrap();
+    let d = store
+        .get_item(&item_id("https://d.example.org/x"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.group_id, item_id("https://c.example.org/x"));
+}
