@@ -3,6 +3,7 @@
 //! item a curator approved or rejected (or on a file of labelled cases) and
 //! prints precision, recall, F1 and accuracy, overall and per language.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -70,25 +71,30 @@ fn candidates(data: &DataDir, as_json: bool, cases: Option<PathBuf>) -> anyhow::
             (format!("curator decisions in {}", db.display()), report)
         }
     };
+    let mut out = std::io::stdout().lock();
     if as_json {
-        println!(
+        writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&to_json(&what, &report))?
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     if report.overall.total() == 0 {
-        println!(
+        writeln!(
+            out,
             "no {what} to evaluate against: curators approve or reject items in the review queue \
              (POST /api/items/ID/review), then run this again"
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    writeln!(
+        out,
         "candidate detection against {what} ({} case(s); a duplicate group counts once)\n",
         report.overall.total()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<10} {:>6} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>8}",
         "lang",
         "cases",
@@ -102,21 +108,22 @@ fn candidates(data: &DataDir, as_json: bool, cases: Option<PathBuf>) -> anyhow::
         "recall",
         "f1",
         "accuracy"
-    );
-    print_row("all", &report.overall);
+    )?;
+    print_row(&mut out, "all", &report.overall)?;
     for (lang, counts) in &report.by_lang {
-        print_row(lang, counts);
+        print_row(&mut out, lang, counts)?;
     }
     if !report.by_label.is_empty() {
-        println!();
+        writeln!(out)?;
         for (label, counts) in &report.by_label {
-            print_row(label, counts);
+            print_row(&mut out, label, counts)?;
         }
     }
     if !report.misses.is_empty() {
-        println!("\nmisclassified (first {MISSES_SHOWN}):");
+        writeln!(out, "\nmisclassified (first {MISSES_SHOWN}):")?;
         for m in report.misses.iter().take(MISSES_SHOWN) {
-            println!(
+            writeln!(
+                out,
                 "  {} [{}] {} score {:.3}: {} — {}",
                 m.id,
                 m.lang.as_deref().unwrap_or("?"),
@@ -128,7 +135,7 @@ fn candidates(data: &DataDir, as_json: bool, cases: Option<PathBuf>) -> anyhow::
                 m.score,
                 m.title,
                 m.evidence.join(", ")
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -138,8 +145,9 @@ fn fmt(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"))
 }
 
-fn print_row(name: &str, c: &Counts) {
-    println!(
+fn print_row(out: &mut impl Write, name: &str, c: &Counts) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{:<10} {:>6} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>8}",
         name,
         c.total(),
@@ -153,7 +161,7 @@ fn print_row(name: &str, c: &Counts) {
         fmt(c.recall()),
         fmt(c.f1()),
         fmt(c.accuracy())
-    );
+    )
 }
 
 fn counts_json(c: &Counts) -> Value {

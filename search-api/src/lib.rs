@@ -76,8 +76,8 @@ pub use items::{ItemView, REVIEW_BODY_LIMIT};
 pub use params::{
     parse_search_params, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_DEPTH, MAX_RESULT_WINDOW,
 };
-pub use search::{search, SearchResponse};
 pub use queue::{QueueItem, QueueResponse, QUEUE_MAX_PER_PAGE, QUEUE_PER_PAGE};
+pub use search::{search, SearchResponse};
 pub use sources::{SourceInfo, SourceView};
 pub use users::Me;
 

@@ -46,7 +46,10 @@ pub(super) fn resolve(structures: &[&Match]) -> Vec<String> {
             }
         }
     }
-    if out.iter().any(|k| PRECISE_COOPERATIVES.contains(&k.as_str())) {
+    if out
+        .iter()
+        .any(|k| PRECISE_COOPERATIVES.contains(&k.as_str()))
+    {
         out.retain(|k| k != GENERIC_COOPERATIVE);
     }
     out

@@ -197,7 +197,11 @@ fn concept_entries(table: &'static str, kinds: bool) -> Vec<Result<(&'static str
                 "negative" => Some(Kind::Negative),
                 _ => None,
             };
-            let weight = cols[2].trim().parse::<f64>().ok().filter(|w| (0.0..=5.0).contains(w));
+            let weight = cols[2]
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|w| (0.0..=5.0).contains(w));
             match (kind, weight, parse_themes(cols[3])) {
                 (Some(k), Some(w), Some(t)) => (k, w, Some(t)),
                 _ => {

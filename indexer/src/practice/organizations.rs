@@ -326,7 +326,13 @@ fn korean_quoted(doc: &str, body: usize, words: &Words, found: &mut Vec<(usize, 
     for sentence in text.split_inclusive(['.', '\n']) {
         let has_keyword = words.hangul.iter().any(|k| sentence.contains(k));
         if has_keyword {
-            for (open, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”'), ('「', '」')] {
+            for (open, close) in [
+                ('\'', '\''),
+                ('‘', '’'),
+                ('"', '"'),
+                ('“', '”'),
+                ('「', '」'),
+            ] {
                 let mut rest = sentence;
                 let mut consumed = 0;
                 while let Some(a) = rest.find(open) {

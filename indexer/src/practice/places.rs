@@ -45,9 +45,9 @@ const SMALL_CITY: u64 = 100_000;
 /// articles of the portal's languages.
 const OPENERS: &[&str] = &[
     "in", "at", "on", "from", "since", "for", "to", "near", "across", "the", "en", "a", "au",
-    "aux", "dans", "de", "depuis", "pour", "le", "la", "les", "l", "desde", "el", "na", "no",
-    "em", "o", "nel", "nella", "il", "da", "dal", "per", "bei", "im", "aus", "die", "der", "das",
-    "fur", "von", "nach", "i", "a", "al", "als",
+    "aux", "dans", "de", "depuis", "pour", "le", "la", "les", "l", "desde", "el", "na", "no", "em",
+    "o", "nel", "nella", "il", "da", "dal", "per", "bei", "im", "aus", "die", "der", "das", "fur",
+    "von", "nach", "i", "a", "al", "als",
 ];
 
 /// Longest Korean name looked up, in syllables.
@@ -184,8 +184,7 @@ struct Found {
 fn name_at(names: &'static [Name], tokens: &[Token], pos: usize) -> Option<&'static Name> {
     names.iter().find(|n| {
         pos + n.words <= tokens.len()
-            && n
-                .folded
+            && n.folded
                 .split(' ')
                 .zip(&tokens[pos..pos + n.words])
                 .all(|(w, t)| w == t.folded)

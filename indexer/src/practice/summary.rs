@@ -99,7 +99,11 @@ pub(super) fn start_year(tokens: &[Token], lang: Option<&str>) -> Option<i32> {
         let from = i.saturating_sub(YEAR_WINDOW);
         let to = (i + YEAR_WINDOW + 1).min(tokens.len());
         // The window stays within the year's sentence.
-        let from = (from..=i).rev().find(|&k| tokens[k].start).unwrap_or(from).max(from);
+        let from = (from..=i)
+            .rev()
+            .find(|&k| tokens[k].start)
+            .unwrap_or(from)
+            .max(from);
         let to = (i + 1..to).find(|&k| tokens[k].start).unwrap_or(to);
         let near = (from..to).filter(|&k| k != i).any(|k| {
             lists

@@ -293,7 +293,6 @@ fn labelled_cases_per_language() {
     }
 }
 
-
 /// Each kind of non-practice and false friend is told apart in every
 /// language (the cases file has one of each per language).
 #[test]
@@ -349,10 +348,7 @@ fn places_from_the_geonames_gazetteer() {
         "Des coopératives de Varsovie et de Cracovie, des cooperativas de Bruxelas.",
         Some("fr"),
     );
-    assert_eq!(
-        place_names(&c),
-        ["Warsaw/PL", "Kraków/PL", "Brussels/BE"]
-    );
+    assert_eq!(place_names(&c), ["Warsaw/PL", "Kraków/PL", "Brussels/BE"]);
 }
 
 #[test]
@@ -458,7 +454,10 @@ fn kinds_of_organization_are_essglobal_ids() {
     let c = classify("", "서울시는 사회적기업과 협동조합을 지원한다.", Some("ko"));
     assert!(c.kinds.contains(&"OS30".to_string()), "{:?}", c.kinds);
     assert!(c.kinds.contains(&"OS115".to_string()), "{:?}", c.kinds);
-    assert_eq!(kind_label("OS60", "fr"), Some("Coopératives de travail associé"));
+    assert_eq!(
+        kind_label("OS60", "fr"),
+        Some("Coopératives de travail associé")
+    );
     assert_eq!(kind_label("OS70", "fr"), Some("Housing cooperative"));
     assert_eq!(kind_label("OS999", "en"), None);
     assert_eq!(kind_ids().len(), 25);
@@ -468,12 +467,27 @@ fn kinds_of_organization_are_essglobal_ids() {
 #[test]
 fn start_year_is_the_year_said_near_a_start_word() {
     let year = |text: &str, lang: &str| classify("", text, Some(lang)).year;
-    assert_eq!(year("The trust, founded in 2007, built 40 homes in 2023.", "en"), Some(2007));
-    assert_eq!(year("Lancée en 2017, l'entreprise emploie 90 personnes.", "fr"), Some(2017));
-    assert_eq!(year("La cooperativa, creada en 2010, tiene 17 viviendas.", "es"), Some(2010));
+    assert_eq!(
+        year("The trust, founded in 2007, built 40 homes in 2023.", "en"),
+        Some(2007)
+    );
+    assert_eq!(
+        year("Lancée en 2017, l'entreprise emploie 90 personnes.", "fr"),
+        Some(2017)
+    );
+    assert_eq!(
+        year("La cooperativa, creada en 2010, tiene 17 viviendas.", "es"),
+        Some(2010)
+    );
     assert_eq!(year("Olatukoop 2015ean sortu zen.", "eu"), Some(2015));
-    assert_eq!(year("Die Genossenschaft wurde 2009 gegründet.", "de"), Some(2009));
-    assert_eq!(year("서울시는 2013년 사회투자기금을 설립했다.", "ko"), Some(2013));
+    assert_eq!(
+        year("Die Genossenschaft wurde 2009 gegründet.", "de"),
+        Some(2009)
+    );
+    assert_eq!(
+        year("서울시는 2013년 사회투자기금을 설립했다.", "ko"),
+        Some(2013)
+    );
     // A year with no start word near it is not a start year.
     assert_eq!(year("In 2024 the cooperative sold 300 tonnes.", "en"), None);
     assert_eq!(year("Since 1492 BC.", "en"), None);
@@ -490,7 +504,10 @@ fn summary_keeps_the_sentences_that_say_what_the_practice_is() {
     );
     assert!(c.is_candidate, "{c:?}");
     let summary = c.summary.expect("a candidate has a summary");
-    assert!(summary.starts_with("Since 2013 Preston City Council"), "{summary}");
+    assert!(
+        summary.starts_with("Since 2013 Preston City Council"),
+        "{summary}"
+    );
     assert!(summary.contains("worker cooperative network"), "{summary}");
     assert!(!summary.contains("weather"), "{summary}");
     // Not a candidate: no summary.
@@ -509,7 +526,10 @@ fn every_decision_carries_its_signals() {
     // Every evidence phrase has its signal, with its kind and signed weight.
     assert_eq!(
         c.evidence,
-        c.signals.iter().map(|s| s.phrase.clone()).collect::<Vec<_>>()
+        c.signals
+            .iter()
+            .map(|s| s.phrase.clone())
+            .collect::<Vec<_>>()
     );
     let webinar = c.signals.iter().find(|s| s.phrase == "webinar*").unwrap();
     assert_eq!(webinar.kind, "negative");
@@ -520,7 +540,10 @@ fn every_decision_carries_its_signals() {
         .find(|s| s.phrase == "housing cooperative*")
         .unwrap();
     assert_eq!(coop.kind, "sse");
-    assert!(coop.weight > 1.0, "repeated: counts more than once: {coop:?}");
+    assert!(
+        coop.weight > 1.0,
+        "repeated: counts more than once: {coop:?}"
+    );
     assert!(c.signals.iter().any(|s| s.kind == "practice"));
 }
 
@@ -586,7 +609,12 @@ fn evaluation_against_curator_decisions_in_the_store() {
     let o = report.overall;
     assert_eq!(o.total(), 7, "unreviewed items are left out: {o:?}");
     assert_eq!(
-        (o.true_positives, o.false_positives, o.true_negatives, o.false_negatives),
+        (
+            o.true_positives,
+            o.false_positives,
+            o.true_negatives,
+            o.false_negatives
+        ),
         (3, 1, 2, 1)
     );
     assert_eq!(o.precision(), Some(0.75));
