@@ -39,5 +39,6 @@ fi
 
 npm ci --no-audit --no-fund --loglevel=error
 (cd ../.. && cargo build --locked --bin veille)
-export VEILLE_BIN="${VEILLE_BIN:-$(cd ../.. && pwd)/target/debug/veille}"
+target_dir="${CARGO_TARGET_DIR:-$(cd ../.. && pwd)/target}"
+export VEILLE_BIN="${VEILLE_BIN:-$target_dir/debug/veille}"
 node --test --test-reporter=spec browser.test.mjs
