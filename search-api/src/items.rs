@@ -55,6 +55,29 @@ pub struct ItemView {
     pub crawled: Correction,
     /// The audit entries of the item, oldest first.
     pub history: Vec<AuditEntry>,
+    /// Where else the same text appeared: the other items of its
+    /// near-duplicate group, first seen first.
+    pub duplicates: Vec<DuplicateRef>,
+}
+
+/// Another item of an item's near-duplicate group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DuplicateRef {
+    pub id: String,
+    pub url: String,
+    pub source_id: String,
+    pub title: String,
+}
+
+impl From<&Item> for DuplicateRef {
+    fn from(item: &Item) -> DuplicateRef {
+        DuplicateRef {
+            id: item.id.clone(),
+            url: item.url.clone(),
+            source_id: item.source_id.clone(),
+            title: item.title.clone(),
+        }
+    }
 }
 
 impl From<Item> for ItemView {
@@ -68,6 +91,7 @@ impl From<Item> for ItemView {
             corrections: Correction::default(),
             crawled: Correction::default(),
             history: Vec::new(),
+            duplicates: Vec::new(),
         }
     }
 }
@@ -84,6 +108,7 @@ impl ItemView {
             corrections: record.corrections,
             crawled: record.crawled,
             history,
+            duplicates: Vec::new(),
         }
     }
 }
@@ -92,7 +117,14 @@ impl ItemView {
 fn view(store: &Store, id: &str) -> Result<ItemView, ApiError> {
     let record = store.item_record(id)?.ok_or_else(|| no_such_item(id))?;
     let history = store.history(id)?;
-    Ok(ItemView::new(record, history))
+    let mut view = ItemView::new(record, history);
+    view.duplicates = store
+        .group_of(id)?
+        .iter()
+        .skip(1)
+        .map(DuplicateRef::from)
+        .collect();
+    Ok(view)
 }
 
 pub(crate) async fn get_item(

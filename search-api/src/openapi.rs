@@ -147,6 +147,17 @@ pub struct ItemDoc {
     pub crawled: CorrectionDoc,
     /// The item's audit log, oldest first.
     pub history: Vec<AuditEntryDoc>,
+    /// The other items of its near-duplicate group (where else it appeared).
+    pub duplicates: Vec<DuplicateRefDoc>,
+}
+
+/// Another item of an item's near-duplicate group.
+#[derive(Serialize, ToSchema)]
+pub struct DuplicateRefDoc {
+    pub id: String,
+    pub url: String,
+    pub source_id: String,
+    pub title: String,
 }
 
 /// Corrected fields of a practice record (absent: not corrected).

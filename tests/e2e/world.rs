@@ -327,3 +327,67 @@ async fn run_schedules_serves_and_stops_on_ctrl_c() {
     // Each source was fetched once: the next runs are hours away.
     assert_eq!(site.seen(|s| s.requests.get("/fr.rss").copied()), Some(1));
 }
+
+/// The same press release on three sources: grouped, one hit in search
+/// saying where else it appeared, and one decision for the whole group.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_press_release_on_three_sources_is_one_practice() {
+    let site = FixtureServer::start().await;
+    let mut config = String::from(
+        "[crawler]\nuser_agent = \"veille-test (+http://127.0.0.1/contact)\"\nallow_private_networks = true\nmin_host_delay_ms = 0\n",
+    );
+    for key in ["a", "b", "c"] {
+        config.push_str(&format!(
+            "\n[[source]]\nid = \"source-{key}\"\nname = \"{key}\"\nurl = \"{}\"\nkind = \"feed\"\n",
+            site.url(&format!("/syndicated/{key}.rss"))
+        ));
+    }
+    let home = Home::new(&config);
+    let out = home.veille(&["crawl", "--once"]).await;
+    assert!(out.stdout.contains("items: 6 new"), "{}", out.stdout);
+
+    let tokens = [("VEILLE_CURATOR_TOKENS", "alice=s3cret-a")];
+    let api = home.start("serve", &tokens).await;
+    let (_, found) = api
+        .get("/api/search?q=Bilbao%20worker%20cooperatives")
+        .await;
+    let found_hits = hits(&found);
+    assert_eq!(found_hits.len(), 1, "one hit for the group: {found:#}");
+    assert_eq!(found_hits[0]["duplicates"], 2, "{found:#}");
+    let id = found_hits[0]["id"].as_str().unwrap().to_string();
+
+    let (_, item) = api.get(&format!("/api/items/{id}")).await;
+    let elsewhere: Vec<&str> = item["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["source_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(elsewhere.len(), 2, "{item:#}");
+    assert!(!elsewhere.contains(&item["source_id"].as_str().unwrap()));
+
+    // The other items of each source stand alone.
+    let (_, all) = api.get("/api/search?per_page=100").await;
+    assert_eq!(all["total"], 4, "three singles and one group: {all:#}");
+
+    let (status, body) = api
+        .post(
+            &format!("/api/items/{id}/review"),
+            Some("s3cret-a"),
+            &json!({"decision": "approve", "note": "worker buyout fund"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, approved) = api.get("/api/search?status=approved").await;
+    assert_eq!(approved["total"], 1, "{approved:#}");
+    for dup in item["duplicates"].as_array().unwrap() {
+        let (_, other) = api
+            .get(&format!("/api/items/{}", dup["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(
+            other["status"], "approved",
+            "the decision applies to the group: {other:#}"
+        );
+    }
+    api.stop().await;
+}
