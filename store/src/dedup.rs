@@ -1,8 +1,8 @@
 //! Near-duplicate groups. Each item's simhash is split into seven bands (of
 //! 10 and 9 bits); two fingerprints within [`MAX_DUPLICATE_DISTANCE`] (6)
 //! bits share at least one band (pigeonhole), so the candidates for a new item are the items sharing a
-//! band, and the group is the earliest one's whose fingerprint is within the
-//! distance. A review made on a group applies to every member, including
+//! band, and its group is the group of the first of them within the
+//! distance (every member carries its group's id). A review made on a group applies to every member, including
 //! members that join later.
 
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -15,6 +15,9 @@ use crate::Result;
 /// typo fixed; two unrelated texts differ in about 32 bits, and 6 or fewer
 /// happens to fewer than one pair in 10^10.
 pub const MAX_DUPLICATE_DISTANCE: u32 = 6;
+
+/// The most rows read per band when looking for a new item's duplicates.
+const MAX_BAND_SCAN: i64 = 256;
 
 /// Bit widths of the bands: `MAX_DUPLICATE_DISTANCE + 1` of them, covering 64 bits.
 const BAND_BITS: [u32; 7] = [10, 9, 9, 9, 9, 9, 9];
@@ -42,27 +45,27 @@ pub(crate) fn assign_group(
     let Some(fp) = fingerprint else {
         return Ok(id.to_string());
     };
-    let mut best: Option<(String, String)> = None; // (first_seen, group)
+    // Every member of a group carries the group's id, so the first
+    // near-duplicate found names the group; each band's scan is capped, so a
+    // cluster of look-alike texts (templated pages) costs a bounded amount.
+    let mut found: Option<String> = None;
     {
         let mut near = tx.prepare_cached(
-            "SELECT fingerprint, group_id, first_seen FROM fingerprint_bands
-             WHERE band = ?1 AND value = ?2",
+            "SELECT fingerprint, group_id FROM fingerprint_bands
+             WHERE band = ?1 AND value = ?2 LIMIT ?3",
         )?;
-        for (band, value) in bands(fp) {
-            let mut rows = near.query(params![band, value])?;
+        'bands: for (band, value) in bands(fp) {
+            let mut rows = near.query(params![band, value, MAX_BAND_SCAN])?;
             while let Some(row) = rows.next()? {
                 let other: i64 = row.get(0)?;
-                if (other as u64 ^ fp).count_ones() > MAX_DUPLICATE_DISTANCE {
-                    continue;
-                }
-                let first: String = row.get(2)?;
-                if best.as_ref().is_none_or(|(seen, _)| first < *seen) {
-                    best = Some((first, row.get(1)?));
+                if (other as u64 ^ fp).count_ones() <= MAX_DUPLICATE_DISTANCE {
+                    found = Some(row.get(1)?);
+                    break 'bands;
                 }
             }
         }
     }
-    let group = best.map_or_else(|| id.to_string(), |(_, group)| group);
+    let group = found.unwrap_or_else(|| id.to_string());
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO fingerprint_bands
             (band, value, item_id, fingerprint, group_id, first_seen)
