@@ -631,6 +631,7 @@ fn render_item(page: &Page, data: &ItemPageData) -> Markup {
                         h2 { (t.summary) }
                         p.summary-text { (summary) }
                     }
+                    (edit_form(page, item))
                     h2 { (t.text) }
                     div.text lang=[item.lang.as_deref()] {
                         @for paragraph in highlight(&item.text, &c.evidence).split("\n\n") {
@@ -676,6 +677,29 @@ fn render_item(page: &Page, data: &ItemPageData) -> Markup {
         }
     };
     page.layout(&item.title, "item-page", main)
+}
+
+/// The form that corrects the practice record (`PATCH /api/items/{id}` with
+/// the version shown, sent by app.js; `e` on the queue opens it).
+fn edit_form(page: &Page, item: &Item) -> Markup {
+    let t = page.t;
+    let c = &item.candidate;
+    html! {
+        details.edit id="edit" {
+            summary { (t.edit_record) }
+            form.edit-form data-id=(item.id) {
+                label { (t.title_field) input type="text" name="title" value=(item.title); }
+                label { (t.summary) textarea name="summary" rows="4" { (c.summary.as_deref().unwrap_or("")) } }
+                label { (t.themes) input type="text" name="themes" value=(c.themes.join(", ")); }
+                label { (t.kinds) input type="text" name="kinds" value=(c.kinds.join(", ")); }
+                label { (t.organizations) input type="text" name="organizations" value=(c.organizations.join(", ")); }
+                label { (t.year) input type="number" name="year" value=[c.year]; }
+                p.help { (t.edit_help) }
+                button type="submit" { (t.save) }
+                span.message data-conflict=(t.edit_conflict) {}
+            }
+        }
+    }
 }
 
 /// What an audit entry changed, in a line: the decision, the fields.

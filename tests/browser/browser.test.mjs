@@ -259,6 +259,16 @@ test("a curator signs in, searches, opens an item, approves with the keyboard an
   assert.match(await page.textContent("section.history"), new RegExp(CURATOR.name));
   assert.equal(await itemStatus(firstId), "approved");
 
+  // Correct the record with the form `e` opens: the new title is kept.
+  await page.goto(`${base}/items/${firstId}#edit`);
+  await page.fill("form.edit-form input[name=title]", "Corrected title of the practice");
+  await Promise.all([
+    page.waitForEvent("load"),
+    page.click("form.edit-form button[type=submit]"),
+  ]);
+  assert.equal((await page.textContent("article.item h1")).trim(), "Corrected title of the practice");
+  assert.match(await page.textContent("section.history"), /correct/i);
+
   // Sign out.
   await Promise.all([page.waitForLoadState("load"), page.click("#logout")]);
   await page.waitForSelector("header a[href^='/login']");

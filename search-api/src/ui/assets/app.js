@@ -170,3 +170,44 @@ document.addEventListener("DOMContentLoaded", () => {
     location.reload();
   });
 });
+
+// The item page's correction form: PATCH with the version shown, so that a
+// change made meanwhile by someone else is a 409, never overwritten.
+document.querySelectorAll("form.edit-form").forEach((form) => {
+  const openOnHash = () => { if (location.hash === "#edit") form.closest("details").open = true; };
+  openOnHash();
+  window.addEventListener("hashchange", openOnHash);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const article = form.closest("article.item");
+    const message = form.querySelector(".message");
+    const list = (name) => form.elements[name].value.split(",").map((s) => s.trim()).filter(Boolean);
+    const body = {
+      version: Number(article.dataset.version),
+      title: form.elements.title.value.trim(),
+      summary: form.elements.summary.value.trim(),
+      themes: list("themes"),
+      kinds: list("kinds"),
+      organizations: list("organizations"),
+    };
+    const year = form.elements.year.value.trim();
+    if (year) body.year = Number(year);
+    message.classList.remove("error");
+    message.textContent = "…";
+    const res = await fetch("/api/items/" + encodeURIComponent(form.dataset.id), {
+      method: "PATCH",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (res.ok) {
+      location.hash = "";
+      location.reload();
+      return;
+    }
+    let json = null;
+    try { json = await res.json(); } catch (_) { /* not JSON */ }
+    message.classList.add("error");
+    message.textContent = res.status === 409 ? message.dataset.conflict : (json && json.error) || String(res.status);
+  });
+});
