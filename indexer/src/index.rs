@@ -399,6 +399,40 @@ impl Index {
         })
     }
 
+    /// The ids of every hit of `req`'s search, one per duplicate group, in
+    /// the search's order, at most `max` of them; `page` and `per_page` are
+    /// ignored. What an export streams, past the deepest page a search can
+    /// reach.
+    pub fn search_ids(&self, req: &SearchRequest, max: usize) -> Result<Vec<String>, IndexError> {
+        if req.q.chars().count() > MAX_QUERY_CHARS || query_nesting_depth(&req.q) > MAX_QUERY_DEPTH
+        {
+            // The same refusal, with the same message, as a search.
+            return self
+                .search(&SearchRequest {
+                    page: 1,
+                    per_page: 1,
+                    ..req.clone()
+                })
+                .map(|_| Vec::new());
+        }
+        let (query, has_text_query, _) = query::build(&self.parser, &self.fields, req)?;
+        let searcher = self.reader.searcher();
+        let matching = searcher.search(&*query, &Count)?;
+        let limit = matching.min(max.saturating_mul(2)).max(1);
+        let (top, _) = top_docs(&searcher, &*query, req.sort, has_text_query, limit, false)?;
+        one_per_group(&searcher, &top)
+            .into_iter()
+            .take(max)
+            .map(|address| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(doc
+                    .get_first(self.fields.id)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default())
+            })
+            .collect()
+    }
+
     fn hit(&self, doc: &TantivyDocument, snippets: &mut Snippets<'_>) -> Hit {
         let f = &self.fields;
         let text_of = |field: Field| {

@@ -1,16 +1,17 @@
 //! `GET /api/export?format=csv|jsonl&` + the parameters of `/api/search`:
 //! every result of a search, streamed as CSV or JSON Lines.
 //!
-//! The body is a stream that pages through the index [`BATCH`] hits at a
-//! time and reads their records from the store, so memory stays bounded by
-//! one batch whatever the number of results. The first batch is read before
-//! the answer starts, so that a bad parameter is still a 400 with a JSON
-//! body; a failure later cuts the stream short (and is logged).
+//! The index gives the ids of every hit in the search's order (one per
+//! duplicate group, past the deepest page a search can reach); the body is a
+//! stream that reads their records from the store [`BATCH`] at a time, so
+//! memory holds the ids and one batch of records whatever the number of
+//! results. The first batch is read before the answer starts, so that a bad
+//! parameter is still a 400 with a JSON body; a failure later cuts the
+//! stream short (and is logged).
 //!
-//! The index pages at most [`veille_indexer::index::MAX_OFFSET`] deep, so an
-//! export holds at most [`MAX_EXPORT_ROWS`] rows; the `X-Total-Count` header
-//! gives the number of matches, and `X-Export-Truncated: true` says when the
-//! export holds fewer (narrow the search with filters, e.g. by date).
+//! An export holds at most [`MAX_EXPORT_ROWS`] rows; the `X-Total-Count`
+//! header gives the number of rows, and `X-Export-Truncated: true` says when
+//! the search matched more (narrow it with filters, e.g. by date).
 
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -19,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use futures_util::{stream, StreamExt};
 use serde::Serialize;
-use veille_indexer::index::{MAX_OFFSET, MAX_PER_PAGE};
+use veille_indexer::index::MAX_PER_PAGE;
 use veille_indexer::search::SearchRequest;
 use veille_store::{Item, Status, Store};
 
@@ -30,8 +31,9 @@ use crate::{blocking, ApiState};
 /// Hits read from the index at a time.
 pub const BATCH: usize = MAX_PER_PAGE;
 
-/// The most rows one export holds (the index's deepest page, plus one).
-pub const MAX_EXPORT_ROWS: usize = MAX_OFFSET + BATCH;
+/// The most rows one export holds (the ids of that many hits stay in
+/// memory while it streams: a few tens of megabytes).
+pub const MAX_EXPORT_ROWS: usize = 500_000;
 
 /// The columns of a CSV export, in order.
 pub const CSV_COLUMNS: [&str; 16] = [
@@ -216,19 +218,6 @@ pub(crate) fn records(store: &Store, ids: &[String]) -> Result<Vec<Item>, ApiErr
     Ok(items)
 }
 
-/// One batch: the records of the hits of page `page`, in the order of the
-/// hits, and the total number of matches.
-fn batch(state: &ApiState, req: &SearchRequest, page: usize) -> Result<(Vec<Item>, u64), ApiError> {
-    let req = SearchRequest {
-        page,
-        per_page: BATCH,
-        ..req.clone()
-    };
-    let results = state.index.search(&req)?;
-    let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
-    Ok((records(&state.store, &ids)?, results.total))
-}
-
 fn encode(format: ExportFormat, items: Vec<Item>) -> Bytes {
     let mut out = String::new();
     for item in items {
@@ -240,52 +229,39 @@ fn encode(format: ExportFormat, items: Vec<Item>) -> Bytes {
     Bytes::from(out)
 }
 
-/// Where the stream is.
-struct Cursor {
-    state: ApiState,
-    req: SearchRequest,
-    format: ExportFormat,
-    /// The next page to read; `None` when done.
-    next: Option<usize>,
-}
-
 /// The whole export as a streamed body, once the first batch is read.
 pub(crate) async fn export(
     state: ApiState,
     format: ExportFormat,
     req: SearchRequest,
 ) -> Result<Response, ApiError> {
-    let (first, total) = {
-        let (state, req) = (state.clone(), req.clone());
-        blocking(move || batch(&state, &req, 1)).await?
+    let (mut ids, first) = {
+        let state = state.clone();
+        blocking(move || {
+            let ids = state.index.search_ids(&req, MAX_EXPORT_ROWS + 1)?;
+            let first = records(&state.store, &ids[..ids.len().min(BATCH)])?;
+            Ok((ids, first))
+        })
+        .await?
     };
-    let last_page = (total as usize).min(MAX_EXPORT_ROWS).div_ceil(BATCH).max(1);
+    let truncated = ids.len() > MAX_EXPORT_ROWS;
+    ids.truncate(MAX_EXPORT_ROWS);
+    let total = ids.len();
     let mut head = match format {
         ExportFormat::Csv => csv_header().into_bytes(),
         ExportFormat::JsonLines => Vec::new(),
     };
     head.extend_from_slice(&encode(format, first));
-    let cursor = Cursor {
-        state,
-        req,
-        format,
-        next: (last_page > 1).then_some(2),
-    };
-    let rest = stream::unfold(cursor, move |mut cursor| async move {
-        let page = cursor.next?;
-        let (state, req) = (cursor.state.clone(), cursor.req.clone());
-        match blocking(move || batch(&state, &req, page)).await {
-            Ok((items, _)) => {
-                cursor.next = (page < last_page && items.len() == BATCH).then_some(page + 1);
-                Some((
-                    Ok::<Bytes, std::io::Error>(encode(cursor.format, items)),
-                    cursor,
-                ))
-            }
-            Err(e) => {
-                tracing::error!(page, cause = %e, "export stopped before its end");
-                cursor.next = None;
-                Some((Err(std::io::Error::other(e.to_string())), cursor))
+    let rest: Vec<Vec<String>> = ids.chunks(BATCH).skip(1).map(<[String]>::to_vec).collect();
+    let rest = stream::iter(rest).then(move |chunk| {
+        let store = state.store.clone();
+        async move {
+            match blocking(move || records(&store, &chunk)).await {
+                Ok(items) => Ok::<Bytes, std::io::Error>(encode(format, items)),
+                Err(e) => {
+                    tracing::error!(cause = %e, "export stopped before its end");
+                    Err(std::io::Error::other(e.to_string()))
+                }
             }
         }
     });
@@ -307,7 +283,7 @@ pub(crate) async fn export(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert("x-total-count", HeaderValue::from(total));
-    if total as usize > MAX_EXPORT_ROWS {
+    if truncated {
         headers.insert("x-export-truncated", HeaderValue::from_static("true"));
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

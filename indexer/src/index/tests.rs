@@ -1230,3 +1230,44 @@ fn a_duplicate_group_is_one_hit_its_best_ranked_member() {
     );
     assert_eq!(ids(&gsef), ["copy-1"]);
 }
+
+#[test]
+fn search_ids_reaches_past_the_deepest_page_in_the_search_order() {
+    let index = Index::open_in_ram().unwrap();
+    let n = super::MAX_OFFSET + 250;
+    let items: Vec<Item> = (0..n)
+        .map(|i| {
+            let mut it = item(Spec {
+                id: "x",
+                title: "Worker cooperative",
+                text: "A worker cooperative runs the bakery.",
+                ..Spec::default()
+            });
+            it.id = format!("item-{i:05}");
+            it.group_id = it.id.clone();
+            it.candidate.score = (i % 100) as f64 / 100.0;
+            it
+        })
+        .collect();
+    index.upsert_many(&items).unwrap();
+    index.commit().unwrap();
+    let req = SearchRequest {
+        sort: Sort::Score,
+        ..query("")
+    };
+    let ids = index.search_ids(&req, usize::MAX).unwrap();
+    assert_eq!(ids.len(), n, "every hit, past page {}", super::MAX_OFFSET);
+    let first_page = search(
+        &index,
+        &SearchRequest {
+            per_page: 100,
+            ..req.clone()
+        },
+    );
+    let page_ids: Vec<&str> = first_page.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids[..100].iter().map(String::as_str).collect::<Vec<_>>(),
+        page_ids
+    );
+    assert_eq!(index.search_ids(&req, 10).unwrap().len(), 10);
+}

@@ -325,3 +325,55 @@ fn csv_field_quotes_only_when_needed() {
     assert_eq!(csv_field("-1"), "'-1");
     assert_eq!(csv_field("@cmd"), "'@cmd");
 }
+
+/// An export reaches past the deepest page a search can page to.
+#[tokio::test]
+async fn jsonl_export_reaches_past_the_deepest_search_page() {
+    let n = veille_indexer::index::MAX_OFFSET + 2 * BATCH + 7;
+    let store = Store::open_in_memory().unwrap();
+    let index = Index::open_in_ram().unwrap();
+    let items: Vec<NewItem> = (0..n)
+        .map(|i| NewItem {
+            url: format!("https://bulk.example/news/{i}"),
+            source_id: "bulk".to_string(),
+            title: format!("Practice {i}"),
+            text: format!("A housing cooperative, number {i}."),
+            author: None,
+            published: None,
+            lang: Some("en".to_string()),
+            lang_confidence: 0.9,
+            country: None,
+            candidate: Candidate::default(),
+            fingerprint: None,
+        })
+        .collect();
+    store.upsert_items(&items).unwrap();
+    let ids: Vec<String> = items
+        .iter()
+        .map(|i| veille_store::item_id(&i.url))
+        .collect();
+    index.upsert_many(&store.get_items(&ids).unwrap()).unwrap();
+    index.commit().unwrap();
+    let state = ApiState {
+        store,
+        index: Arc::new(index),
+        curators: Arc::new(Curators::parse("").unwrap()),
+        sources: Arc::new(RwLock::new(Vec::new())),
+        access: Arc::new(crate::Access::default()),
+    };
+    let app = router(state);
+    let (status, headers, body) = fetch(&app, "/api/export?format=jsonl&sort=date", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers["x-total-count"], n.to_string().as_str());
+    assert!(headers.get("x-export-truncated").is_none());
+    let exported: BTreeSet<String> = body
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(exported.len(), n, "every item exactly once");
+}
