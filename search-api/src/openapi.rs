@@ -355,7 +355,7 @@ fn search() {}
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/export", tag = "sharing",
     summary = "Export every result of a search",
-    description = "Streams every result (up to 10,100) as CSV or JSON Lines, with the parameters of /api/search. `X-Total-Count` gives the number of matches; `X-Export-Truncated: true` says the export holds fewer.",
+    description = "Streams every result (one per duplicate group, up to 500,000) as CSV or JSON Lines, with the parameters of /api/search. `X-Total-Count` gives the number of rows; `X-Export-Truncated: true` says the search matched more.",
     params(
         ("format" = String, Query, description = "csv or jsonl"),
         ("q" = Option<String>, Query, description = "As in /api/search, like every other parameter of /api/search"),
