@@ -127,6 +127,40 @@ async fn a_gzip_bomb_is_capped_after_decompression() {
 }
 
 #[tokio::test]
+async fn a_brotli_bomb_is_capped_after_decompression() {
+    // 64 MiB of zeros in a brotli body of a few hundred bytes.
+    let mut bomb = Vec::new();
+    {
+        let mut encoder = brotli::CompressorWriter::new(&mut bomb, 4096, 1, 22);
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..64 {
+            encoder.write_all(&zeros).unwrap();
+        }
+    }
+    assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+    let server = Server::start().await;
+    server.route(
+        "/bomb.rss",
+        Route {
+            headers: vec![("content-encoding", "br".to_string())],
+            ..Route::bytes(bomb, "application/rss+xml")
+        },
+    );
+    let mut settings = settings();
+    settings.max_body_bytes = 1024 * 1024;
+    let (crawler, _) = crawler_with(&settings);
+    let report = crawler
+        .crawl_source(&source("feed", &server.url("/bomb.rss"), ""))
+        .await;
+    let e = failed(&report);
+    assert!(
+        e.contains("body larger than the 1048576-byte cap"),
+        "decompressed bytes are counted: {e}"
+    );
+    assert_eq!(count(&server, "/bomb.rss"), 1, "not retried");
+}
+
+#[tokio::test]
 async fn a_redirect_loop_is_detected_at_its_first_repeat() {
     let server = Server::start().await;
     server.route("/a", Route::redirect("/b"));
