@@ -82,11 +82,12 @@ pub(crate) fn inherit_review(tx: &Transaction<'_>, id: &str, group: &str) -> Res
     type Row = (String, String, Option<String>, String, Option<String>);
     let review: Option<Row> = tx
         .prepare_cached(
-            "SELECT r.decision, r.curator, r.note, r.at, r.reason FROM reviews r
-             JOIN items i ON i.id = r.item_id
-             WHERE i.group_id = ?1 AND i.id != ?2 ORDER BY r.at DESC LIMIT 1",
+            // A decision is written to every member at once, so the group's
+            // first item (whose id is the group's) carries it: one lookup,
+            // whatever the size of the group.
+            "SELECT decision, curator, note, at, reason FROM reviews WHERE item_id = ?1",
         )?
-        .query_row(params![group, id], |r| {
+        .query_row(params![group], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
