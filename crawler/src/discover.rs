@@ -436,14 +436,8 @@ fn read_page(html: &str, page_url: &Url) -> PageInfo {
 /// in page order, each url once.
 pub fn feed_links(html: &str, page_url: &Url) -> Vec<FeedLink> {
     let doc = Html::parse_document(html);
-    let base_sel = Selector::parse("base[href]").expect("valid selector");
     let link_sel = Selector::parse("link[rel][href]").expect("valid selector");
-    let base = doc
-        .select(&base_sel)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page_url.join(h.trim()).ok())
-        .unwrap_or_else(|| page_url.clone());
+    let base = crate::page::base_url(&doc, page_url);
     let mut out: Vec<FeedLink> = Vec::new();
     for link in doc.select(&link_sel) {
         let el = link.value();
@@ -684,13 +678,7 @@ const NOT_PAGES: &[&str] = &[
 pub fn propose_follow(html: &str, page_url: &Url) -> Vec<String> {
     let doc = Html::parse_document(html);
     let link_sel = Selector::parse("a[href]").expect("valid selector");
-    let base_sel = Selector::parse("base[href]").expect("valid selector");
-    let base = doc
-        .select(&base_sel)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page_url.join(h.trim()).ok())
-        .unwrap_or_else(|| page_url.clone());
+    let base = crate::page::base_url(&doc, page_url);
     let itself = page_url.path().trim_end_matches('/').to_string();
     let mut seen: Vec<String> = Vec::new();
     // (pattern, links)

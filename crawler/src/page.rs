@@ -29,20 +29,25 @@ pub fn glob_match(pattern: &str, path: &str) -> bool {
     left.len() >= last.len() && left.ends_with(last)
 }
 
+/// The address relative links of a parsed page resolve against: its
+/// `<base href>` (itself resolved against the page), else the page's own.
+pub(crate) fn base_url(doc: &Html, page_url: &Url) -> Url {
+    let base_sel = Selector::parse("base[href]").expect("valid selector");
+    doc.select(&base_sel)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| page_url.join(h.trim()).ok())
+        .unwrap_or_else(|| page_url.clone())
+}
+
 /// The links of `html` (a page at `page_url`) to pages of the same host
 /// whose path matches one of `follow`: resolved (honouring `<base href>`),
 /// normalized, deduplicated, in page order, at most `cap`. The page itself
 /// is left out.
 pub fn article_links(html: &str, page_url: &Url, follow: &[String], cap: usize) -> Vec<Url> {
     let doc = Html::parse_document(html);
-    let base_sel = Selector::parse("base[href]").expect("valid selector");
     let link_sel = Selector::parse("a[href]").expect("valid selector");
-    let base = doc
-        .select(&base_sel)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page_url.join(h.trim()).ok())
-        .unwrap_or_else(|| page_url.clone());
+    let base = base_url(&doc, page_url);
     let itself = normalize_url(page_url);
     let mut out: Vec<Url> = Vec::new();
     for a in doc.select(&link_sel) {
