@@ -22,7 +22,7 @@ async fn french_rss_feed_is_harvested_and_teasers_are_fetched() {
     );
     server.route(
         "/actualites/2025/rencontres-mont-blanc/",
-        Route::file("pages/lemonde-1.html", "text/html; charset=utf-8"),
+        Route::file("../pages/lemonde-1/source.html", "text/html; charset=utf-8"),
     );
     let (crawler, _) = crawler();
 
@@ -128,7 +128,7 @@ async fn summaries_only_feed_fetches_pages_and_keeps_going_past_errors() {
     );
     server.route(
         "/articles/lemonde-1.html",
-        Route::file("pages/lemonde-1.html", "text/html"),
+        Route::file("../pages/lemonde-1/source.html", "text/html"),
     );
     server.route(
         "/articles/title-en-dash.html",
@@ -185,7 +185,7 @@ async fn second_crawl_is_conditional_and_gets_304() {
     );
     server.route(
         "/articles/lemonde-1.html",
-        Route::file("pages/lemonde-1.html", "text/html").etag("\"a1\""),
+        Route::file("../pages/lemonde-1/source.html", "text/html").etag("\"a1\""),
     );
     let mut dash = Route::file("pages/title-en-dash.html", "text/html");
     dash.last_modified = Some("Tue, 04 Mar 2025 10:00:00 GMT".into());

@@ -12,7 +12,7 @@ async fn page_source_harvests_only_the_pages_its_globs_match() {
     );
     server.route(
         "/actualites/2025/lemonde-1.html",
-        Route::file("pages/lemonde-1.html", "text/html"),
+        Route::file("../pages/lemonde-1/source.html", "text/html"),
     );
     server.route(
         "/actualites/2025/title-en-dash.html",
@@ -80,7 +80,7 @@ async fn article_pages_that_did_not_change_are_counted_unchanged() {
     );
     server.route(
         "/actualites/2025/lemonde-1.html",
-        Route::file("pages/lemonde-1.html", "text/html").etag("\"x\""),
+        Route::file("../pages/lemonde-1/source.html", "text/html").etag("\"x\""),
     );
     server.route(
         "/actualites/2025/title-en-dash.html",
