@@ -303,6 +303,7 @@ fn search(
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     writeln!(out, "{} hit(s)", response.total)?;
     for hit in &response.hits {
         writeln!(
@@ -316,10 +317,13 @@ fn search(
             hit.status
         )?;
         writeln!(out, "  {}", hit.url)?;
-        let snippet = hit
-            .snippet
-            .replace("<mark>", "\x1b[1m")
-            .replace("</mark>", "\x1b[0m");
+        // Matched words in bold on a terminal, between *stars* otherwise.
+        let (on, off) = if terminal {
+            ("\x1b[1m", "\x1b[0m")
+        } else {
+            ("*", "*")
+        };
+        let snippet = hit.snippet.replace("<mark>", on).replace("</mark>", off);
         writeln!(out, "  {}", html_unescape(&snippet))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -318,6 +318,12 @@ async fn run_schedules_serves_and_stops_on_ctrl_c() {
         out.stderr
     );
     assert!(
+        out.stdout.contains("*coopératives*") || out.stdout.contains("*coopérative*"),
+        "matched words marked, without terminal escapes: {}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\x1b'), "{}", out.stdout);
+    assert!(
         out.stdout.contains("Montréal lance un fonds"),
         "{}",
         out.stdout
