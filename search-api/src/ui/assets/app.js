@@ -81,9 +81,40 @@ function setUpQueue(queue) {
   const cards = Array.from(queue.querySelectorAll("section.card"));
   if (cards.length === 0) return;
   let current = 0;
-  const deciders = cards.map((card) =>
-    wireControls(card.querySelector(".review-controls"), () => setTimeout(() => show(current + 1), 400)));
+  const wire = (card) =>
+    wireControls(card.querySelector(".review-controls"), () => setTimeout(() => show(current + 1), 400));
+  const deciders = cards.map(wire);
+  // Near the end of the cards the page came with, the next unreviewed ones
+  // are fetched (the queue page again: decided items have left it) and
+  // appended, so the curator never waits for a reload.
+  let loading = false;
+  let exhausted = false;
+  async function loadMore() {
+    if (loading || exhausted) return;
+    loading = true;
+    try {
+      const res = await fetch("/queue", { credentials: "same-origin" });
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const known = new Set(cards.map((c) => c.dataset.id));
+      const fresh = Array.from(doc.querySelectorAll("#queue section.card")).filter((c) => !known.has(c.dataset.id));
+      if (fresh.length === 0) exhausted = true;
+      for (const card of fresh) {
+        const adopted = document.importNode(card, true);
+        adopted.hidden = true;
+        const n = adopted.querySelector(".position .n");
+        if (n) n.textContent = String(cards.length + 1);
+        queue.appendChild(adopted);
+        cards.push(adopted);
+        deciders.push(wire(adopted));
+      }
+    } catch (_) {
+      // Offline or signed out: the cards already here still work.
+    } finally {
+      loading = false;
+    }
+  }
   function show(i) {
+    if (i >= cards.length - 3) loadMore();
     if (i < 0 || i >= cards.length) return;
     cards[current].hidden = true;
     current = i;
