@@ -761,9 +761,17 @@ async fn queue_page(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let query = PageQuery::parse(raw.as_deref(), true);
+    // `offset`: where in the queue the cards start (the page fetches the
+    // next ones as the curator goes; a bad value is the start).
+    let offset = query
+        .pairs
+        .iter()
+        .find(|(k, _)| k == "offset")
+        .and_then(|(_, v)| v.parse::<u64>().ok())
+        .unwrap_or(0);
     let page = Page::for_request(&state, &query, &headers, "/queue").await;
     let store = state.store.clone();
-    match blocking(move || Ok(store.queue(0, QUEUE_BATCH)?)).await {
+    match blocking(move || Ok(store.queue(offset, QUEUE_BATCH)?)).await {
         Ok(queue) => page.respond(
             StatusCode::OK,
             render_queue(&page, queue.total, &queue.entries),

@@ -96,6 +96,14 @@ kind = "page"
 country = "GB"
 languages = ["en"]
 follow = ["/en/news/*.html"]
+
+[[source]]
+id = "practices"
+name = "Observatoire des pratiques (RSS, fr)"
+url = "${siteBase}/practices.rss"
+kind = "feed"
+country = "FR"
+languages = ["fr"]
 `;
 }
 
@@ -164,7 +172,7 @@ before(async () => {
   home = mkdtempSync(join(tmpdir(), "veille-browser-"));
   writeFileSync(join(home, "sources.toml"), sourcesToml());
   const crawl = await veille(["crawl", "--once"]);
-  assert.match(crawl, /sources: 3 ok, 0 failed/, crawl);
+  assert.match(crawl, /sources: 4 ok, 0 failed/, crawl);
   await veille(["users", "add", CURATOR.name, "--role", CURATOR.role], `${CURATOR.password}\n`);
   await veille(["users", "add", ANALYST.name, "--role", ANALYST.role], `${ANALYST.password}\n`);
 
@@ -272,6 +280,25 @@ test("a curator signs in, searches, opens an item, approves with the keyboard an
   // Sign out.
   await Promise.all([page.waitForLoadState("load"), page.click("#logout")]);
   await page.waitForSelector("header a[href^='/login']");
+  await page.close();
+});
+
+test("the review queue goes on past the 20 cards its page comes with", async () => {
+  const page = await context.newPage();
+  await signIn(page, CURATOR);
+  await page.goto(`${base}/queue`);
+  const total = Number(await page.getAttribute("#queue", "data-total"));
+  assert.ok(total > 21, `a queue longer than one page: ${total}`);
+  for (let i = 0; i < 21; i++) {
+    await page.keyboard.press("j");
+    // The cards past the first 20 arrive in the background.
+    await page.waitForFunction((n) => document.querySelectorAll("#queue section.card").length > n, Math.min(i + 1, 20));
+  }
+  const visible = page.locator("#queue section.card:not([hidden])");
+  assert.equal(await visible.count(), 1);
+  assert.equal((await visible.locator(".position .n").textContent()).trim(), "22");
+  const ids = await page.$$eval("#queue section.card", (cards) => cards.map((c) => c.dataset.id));
+  assert.equal(new Set(ids).size, ids.length, "no card twice");
   await page.close();
 });
 

@@ -81,19 +81,25 @@ function setUpQueue(queue) {
   const cards = Array.from(queue.querySelectorAll("section.card"));
   if (cards.length === 0) return;
   let current = 0;
+  let decided = 0;
   const wire = (card) =>
-    wireControls(card.querySelector(".review-controls"), () => setTimeout(() => show(current + 1), 400));
+    wireControls(card.querySelector(".review-controls"), () => {
+      decided += 1;
+      setTimeout(() => show(current + 1), 400);
+    });
   const deciders = cards.map(wire);
   // Near the end of the cards the page came with, the next unreviewed ones
-  // are fetched (the queue page again: decided items have left it) and
-  // appended, so the curator never waits for a reload.
+  // are fetched (the queue page from where these cards end: decided items
+  // have left the queue, so it starts that many earlier) and appended, so
+  // the curator never waits for a reload.
   let loading = false;
   let exhausted = false;
   async function loadMore() {
     if (loading || exhausted) return;
     loading = true;
     try {
-      const res = await fetch("/queue", { credentials: "same-origin" });
+      const offset = Math.max(0, cards.length - decided);
+      const res = await fetch("/queue?offset=" + offset, { credentials: "same-origin" });
       const doc = new DOMParser().parseFromString(await res.text(), "text/html");
       const known = new Set(cards.map((c) => c.dataset.id));
       const fresh = Array.from(doc.querySelectorAll("#queue section.card")).filter((c) => !known.has(c.dataset.id));
