@@ -115,13 +115,19 @@ function setUpQueue(queue) {
       }
     } catch (_) {
       // Offline or signed out: the cards already here still work.
+      exhausted = true;
     } finally {
       loading = false;
     }
+    if (pending !== null && pending < cards.length) show(pending);
   }
+  // A move past the cards loaded so far waits for the next ones.
+  let pending = null;
   function show(i) {
     if (i >= cards.length - 3) loadMore();
+    if (i >= cards.length && !exhausted) pending = i;
     if (i < 0 || i >= cards.length) return;
+    pending = null;
     cards[current].hidden = true;
     current = i;
     cards[current].hidden = false;
