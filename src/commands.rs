@@ -171,10 +171,11 @@ async fn run(
 ) -> anyhow::Result<ExitCode> {
     let config = load_config(config_path)?;
     let store = data.open_store()?;
-    let index = data.open_index()?;
+    let index = data.open_index(&store)?;
     let state = ApiState {
         store: store.clone(),
-        index: index.clone(),
+        index: index.index().clone(),
+        writer: index.clone(),
         curators: Arc::new(curators(&store)?),
         sources: Arc::new(RwLock::new(source_infos(&config))),
         access: Arc::new(veille_search_api::Access::new(
@@ -196,7 +197,7 @@ async fn run(
         let crawler = Crawler::new(&config.crawler, store.clone())?;
         let pipeline = Pipeline {
             store,
-            index,
+            index: index.clone(),
             crawler,
         };
         let api_sources = state.sources.clone();
@@ -220,6 +221,7 @@ async fn run(
         scheduler.await??;
     }
     api.await??;
+    tokio::task::spawn_blocking(move || index.close()).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -255,11 +257,11 @@ async fn crawl_once(
             .collect()
     };
     let store = data.open_store()?;
-    let index = data.open_index()?;
+    let index = data.open_index(&store)?;
     let crawler = Crawler::new(&config.crawler, store.clone())?;
     let pipeline = Pipeline {
         store,
-        index,
+        index: index.clone(),
         crawler,
     };
     let progress = Progress::new(sources.len() as u64, "sources", quiet);
@@ -273,6 +275,7 @@ async fn crawl_once(
         })
         .await?;
     progress.finish();
+    tokio::task::spawn_blocking(move || index.close()).await?;
     println!("{summary}");
     Ok(if summary.sources_failed > 0 {
         ExitCode::from(1)
@@ -288,7 +291,8 @@ fn search(
     limit: usize,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let index = data.open_index_read_only()?;
+    let store = data.open_store()?;
+    let index = data.open_index_for_search(&store)?;
     let request = veille_indexer::search::SearchRequest {
         q: query,
         lang,

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
-use veille_indexer::index::Index;
+use veille_indexer::index::{Index, IndexError};
+use veille_indexer::sync::{self, IndexSync};
 use veille_store::Store;
 
 /// Paths inside the data directory.
@@ -37,18 +38,26 @@ impl DataDir {
             .with_context(|| format!("cannot open the store in {}", self.root.display()))
     }
 
-    /// Opens (creating if needed) the index.
-    pub fn open_index(&self) -> anyhow::Result<Arc<Index>> {
+    /// Opens (creating, or rebuilding when unusable, if needed) the index,
+    /// caught up with `store`, and starts its one writer: the owner that
+    /// follows the store's changes from then on.
+    pub fn open_index(&self, store: &Store) -> anyhow::Result<IndexSync> {
         let path = self.index_path();
-        let index = Index::open(&path)
+        let index = sync::open_synced(&path, store)
             .with_context(|| format!("cannot open the index in {}", path.display()))?;
-        Ok(Arc::new(index))
+        IndexSync::spawn(Arc::new(index), store.clone(), sync::DEFAULT_DEBOUNCE)
+            .context("cannot start the index's writer")
     }
 
-    /// Opens the existing index for searching only (no writer lock).
-    pub fn open_index_read_only(&self) -> anyhow::Result<Index> {
+    /// Opens the index for searching: caught up with `store` when no other
+    /// process holds it, else as that process (`veille run`, which keeps it
+    /// caught up) last committed it.
+    pub fn open_index_for_search(&self, store: &Store) -> anyhow::Result<Index> {
         let path = self.index_path();
-        Index::open_read_only(&path)
-            .with_context(|| format!("cannot open the index in {}", path.display()))
+        match sync::open_synced(&path, store) {
+            Err(IndexError::Locked { .. }) => Index::open_read_only(&path),
+            other => other,
+        }
+        .with_context(|| format!("cannot open the index in {}", path.display()))
     }
 }

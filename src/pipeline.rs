@@ -1,16 +1,15 @@
 //! The pipeline: crawl a source, prepare what it harvested (extract,
-//! language, candidate), store it, index it. A pass runs it over many sources
-//! at once (the crawler keeps each host polite) and commits the index once.
+//! language, candidate), store it, and tell the index's owner that the store
+//! changed. A pass runs it over many sources at once (the crawler keeps each
+//! host polite) and ends when the index shows all it stored.
 //!
 //! A failure is recorded on its source and never stops the others.
-
-use std::sync::Arc;
 
 use chrono::Utc;
 use futures_util::StreamExt;
 use veille_crawler::config::Source;
 use veille_crawler::{Crawler, FetchOutcome, SourceReport};
-use veille_indexer::index::Index;
+use veille_indexer::sync::IndexSync;
 use veille_store::{Harvested, SourceOutcome, Store, Upsert};
 
 /// What ingesting a batch of harvested entries did.
@@ -93,20 +92,16 @@ impl std::fmt::Display for PassSummary {
     }
 }
 
-/// Prepares, stores and indexes harvested entries (without committing the
-/// index). Synchronous: CPU and disk work, to run under `spawn_blocking`.
-pub fn ingest(
-    store: &Store,
-    index: &Index,
-    harvested: &[Harvested],
-) -> anyhow::Result<IngestCounts> {
+/// Prepares and stores harvested entries. The index follows from the
+/// store's change feed. Synchronous: CPU and disk work, to run under
+/// `spawn_blocking`.
+pub fn ingest(store: &Store, harvested: &[Harvested]) -> anyhow::Result<IngestCounts> {
     let items: Vec<_> = harvested
         .iter()
         .map(veille_indexer::ingest::prepare)
         .collect();
     let outcomes = store.upsert_items(&items)?;
     let mut counts = IngestCounts::default();
-    let mut changed = Vec::new();
     for (item, outcome) in items.iter().zip(&outcomes) {
         match outcome {
             Upsert::New => counts.new += 1,
@@ -116,12 +111,7 @@ pub fn ingest(
         if item.candidate.is_candidate {
             counts.candidates += 1;
         }
-        if *outcome != Upsert::Unchanged {
-            changed.push(veille_store::item_id(&item.url));
-        }
     }
-    let stored = store.get_items(&changed)?;
-    index.upsert_many(&stored)?;
     Ok(counts)
 }
 
@@ -129,13 +119,14 @@ pub fn ingest(
 #[derive(Clone)]
 pub struct Pipeline {
     pub store: Store,
-    pub index: Arc<Index>,
+    /// The index's owner, told when the store changed.
+    pub index: IndexSync,
     pub crawler: Crawler,
 }
 
 impl Pipeline {
     /// Crawls one source and ingests what it brought, recording the outcome
-    /// on the source. Does not commit the index.
+    /// on the source. The index shows it after the owner's debounce.
     pub async fn run_source(&self, source: &Source) -> SourceResult {
         let started = std::time::Instant::now();
         let report = self.crawler.crawl_source(source).await;
@@ -181,11 +172,15 @@ impl Pipeline {
             }
         }
         if !harvested.is_empty() {
-            let (store, index) = (self.store.clone(), self.index.clone());
-            let ingested =
-                tokio::task::spawn_blocking(move || ingest(&store, &index, &harvested)).await;
+            let store = self.store.clone();
+            let ingested = tokio::task::spawn_blocking(move || ingest(&store, &harvested)).await;
             match ingested {
-                Ok(Ok(counts)) => result.counts.add(counts),
+                Ok(Ok(counts)) => {
+                    if counts.new + counts.updated > 0 {
+                        self.index.changed();
+                    }
+                    result.counts.add(counts);
+                }
                 Ok(Err(e)) => {
                     result.outcome = "failed";
                     result.error = Some(format!("ingestion failed: {e:#}"));
@@ -234,15 +229,14 @@ impl Pipeline {
         result
     }
 
-    /// Commits the index so that searchers see what was ingested.
+    /// Returns once searches see everything stored so far.
     pub async fn commit(&self) -> anyhow::Result<()> {
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.commit()).await??;
+        self.index.flush().await.map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
     /// One pass over `sources`, `concurrency` at a time (the crawler still
-    /// fetches one request at a time per host), then an index commit.
+    /// fetches one request at a time per host), then an index flush.
     pub async fn pass(
         &self,
         sources: &[Source],

@@ -5,8 +5,8 @@
 //! that was never fetched) is overdue and crawled at once, so a restart
 //! never skips a run. A crawl in flight when shutdown comes is dropped: every
 //! store write is a transaction, so nothing is half-written, and the next run
-//! fetches it again. The index is committed after each source that changed
-//! something, and once more on the way out.
+//! fetches it again. The index's owner commits what the sources stored on
+//! its debounce, and once more on the way out.
 //!
 //! `sources.toml` is watched (its modification time, every
 //! [`RELOAD_INTERVAL`]): an edit that validates is applied without restart
@@ -221,11 +221,6 @@ async fn source_loop(
                     _ => {
                         failures = 0;
                         last_fetch = Some(Utc::now());
-                    }
-                }
-                if result.counts.new + result.counts.updated > 0 {
-                    if let Err(e) = pipeline.commit().await {
-                        tracing::error!(source = %source.id, cause = %e, "index commit failed");
                     }
                 }
             }

@@ -39,6 +39,7 @@ mod tests;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use tantivy::collector::{Collector, Count, TopDocs};
@@ -51,7 +52,7 @@ use tantivy::{
     DocAddress, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentReader,
     TantivyDocument, TantivyError, Term,
 };
-use veille_store::{Item, Store};
+use veille_store::{Item, ItemChange, Status, Store};
 
 use crate::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
 pub use expansion::{Expansion, EXPANSION_BOOST};
@@ -138,6 +139,28 @@ pub struct Index {
     reader: IndexReader,
     /// `None` for an index opened read-only.
     writer: Option<Mutex<IndexWriter<TantivyDocument>>>,
+    /// The store's change sequence the last commit covers (its payload).
+    watermark: AtomicI64,
+}
+
+/// What a commit records beside the documents (tantivy's commit payload):
+/// the store's change sequence it covers.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct CommitPayload {
+    change_seq: i64,
+}
+
+/// The change sequence recorded by the last commit of `index` (0 when none
+/// was recorded: every change of the store is then still to apply).
+fn committed_watermark(index: &tantivy::Index) -> Result<i64, TantivyError> {
+    let payload = index.load_metas()?.payload;
+    Ok(payload
+        .and_then(|p| serde_json::from_str::<CommitPayload>(&p).ok())
+        .map_or(0, |p| p.change_seq))
+}
+
+fn payload_of(change_seq: i64) -> String {
+    serde_json::to_string(&CommitPayload { change_seq }).unwrap_or_default()
 }
 
 impl Index {
@@ -219,11 +242,13 @@ impl Index {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let parser = query::parser(&index, &fields);
+        let watermark = AtomicI64::new(committed_watermark(&index)?);
         Ok(Index {
             fields,
             parser,
             reader,
             writer,
+            watermark,
         })
     }
 
@@ -243,12 +268,25 @@ impl Index {
     /// Adds items, replacing the documents with the same ids. Visible to
     /// searches after the next [`Index::commit`].
     pub fn upsert_many(&self, items: &[Item]) -> Result<(), IndexError> {
+        self.write_documents(items.iter().map(|item| (item, 0)))
+    }
+
+    /// Applies changes from the store's change feed (each item as it now
+    /// stands, with its version). Visible to searches after the next
+    /// [`Index::commit_through`].
+    pub fn apply(&self, changes: &[ItemChange]) -> Result<(), IndexError> {
+        self.write_documents(changes.iter().map(|c| (&c.item, c.version)))
+    }
+
+    fn write_documents<'a>(
+        &self,
+        items: impl Iterator<Item = (&'a Item, i64)>,
+    ) -> Result<(), IndexError> {
         let docs: Vec<(Term, TantivyDocument)> = items
-            .iter()
-            .map(|item| {
+            .map(|(item, version)| {
                 (
                     Term::from_field_text(self.fields.id, &item.id),
-                    schema::to_document(&self.fields, item),
+                    schema::to_document(&self.fields, item, version),
                 )
             })
             .collect();
@@ -261,10 +299,55 @@ impl Index {
     }
 
     /// Commits what was upserted and makes it visible to searches at once.
+    /// The commit keeps the change sequence of the last one.
     pub fn commit(&self) -> Result<(), IndexError> {
-        self.writer()?.commit()?;
+        self.commit_through(self.watermark())
+    }
+
+    /// Commits what was applied, recording that it covers every change of
+    /// the store up to `change_seq`, and makes it visible to searches.
+    pub fn commit_through(&self, change_seq: i64) -> Result<(), IndexError> {
+        let mut writer = self.writer()?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload_of(change_seq));
+        prepared.commit()?;
+        self.watermark.store(change_seq, Ordering::SeqCst);
+        drop(writer);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The store's change sequence that the last commit covers: changes
+    /// after it are still to apply (see `sync::catch_up`).
+    pub fn watermark(&self) -> i64 {
+        self.watermark.load(Ordering::SeqCst)
+    }
+
+    /// Every document's id, status and version, in id order: what a
+    /// consistency check compares with the store.
+    pub fn documents(&self) -> Result<Vec<(String, Status, i64)>, IndexError> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(64).map_err(TantivyError::from)?;
+            for doc_id in segment.doc_ids_alive() {
+                let doc: TantivyDocument = store.get(doc_id)?;
+                let text = |f: Field| {
+                    doc.get_first(f)
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                };
+                // Documents are only written with `Status::as_str`.
+                let status = Status::parse(&text(self.fields.status)).unwrap_or(Status::Unreviewed);
+                let version = doc
+                    .get_first(self.fields.version)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(-1);
+                out.push((text(self.fields.id), status, version));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 
     /// Number of documents visible to searches.
@@ -581,7 +664,8 @@ fn score_key(segment: &SegmentReader) -> impl FnMut(tantivy::DocId) -> (f64, i64
     }
 }
 
-/// Indexes every item of the store into a new index in `dir`.
+/// Indexes every item of the store into a new index in `dir`, recording the
+/// store's change sequence it covers.
 fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
     let index = tantivy::Index::create_in_dir(dir, schema::build_schema()).map_err(|source| {
         IndexError::Open {
@@ -595,12 +679,12 @@ fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
     let mut failed: Option<TantivyError> = None;
     let mut count = 0u64;
     let mut since_commit = 0u64;
-    store.for_each_item(|item| {
+    let change_seq = store.snapshot_changes(|change| {
         if failed.is_some() {
             return;
         }
         let added = writer
-            .add_document(schema::to_document(&fields, &item))
+            .add_document(schema::to_document(&fields, &change.item, change.version))
             .and_then(|_| {
                 count += 1;
                 since_commit += 1;
@@ -618,7 +702,9 @@ fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
     if let Some(e) = failed {
         return Err(e.into());
     }
-    writer.commit()?;
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&payload_of(change_seq));
+    prepared.commit()?;
     writer.wait_merging_threads()?;
     Ok(count)
 }

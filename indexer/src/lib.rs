@@ -11,6 +11,8 @@
 //!   → [`NewItem`](veille_store::NewItem).
 //! - `search`: the search request and result types (plain data).
 //! - `index`: the tantivy index derived from the store, and search over it.
+//! - `sync`: the index kept derived: catch-up from the store's change feed
+//!   after the index's watermark, and the writer's one owner.
 //!
 //! Every stage but `index` is a plain function over plain types, testable on
 //! a string.
@@ -22,3 +24,4 @@ pub mod ingest;
 pub mod language;
 pub mod practice;
 pub mod search;
+pub mod sync;

@@ -322,14 +322,15 @@ pub(crate) async fn post_undo(
     .await
 }
 
-/// Runs a write on the store, then reindexes the item's group; answers the
-/// new record, a 409 with the current one, or a 404.
+/// Runs a write on the store, then waits until the index shows it (the
+/// item's whole group, which a decision changes); answers the new record, a
+/// 409 with the current one, or a 404.
 async fn write(
     state: &ApiState,
     id: String,
     edit: impl FnOnce(&Store, &str) -> Result<Edit, ApiError> + Send + 'static,
 ) -> Result<Json<ItemView>, ApiError> {
-    let (store, index) = (state.store.clone(), state.index.clone());
+    let store = state.store.clone();
     let view = blocking(move || {
         match edit(&store, &id)? {
             Edit::NotFound => return Err(no_such_item(&id)),
@@ -354,20 +355,16 @@ async fn write(
             }
             Edit::Done(_) => {}
         }
-        // A decision applies to the item's near-duplicates too.
-        let group = store.group_of(&id)?;
-        index
-            .upsert_many(&group)
-            .and_then(|()| index.commit())
-            .map_err(|e| {
-                ApiError::Internal(format!(
-                    "the change to item {id} is saved, but the search index could not be \
-                     updated ({e}): run `veille reindex`"
-                ))
-            })?;
         view(&store, &id)
     })
     .await?;
+    state.writer.flush().await.map_err(|e| {
+        ApiError::Internal(format!(
+            "the change to item {} is saved, but the search index could not be updated \
+             ({e}): it will catch up at the next change or restart",
+            view.item.id
+        ))
+    })?;
     Ok(Json(view))
 }
 

@@ -66,6 +66,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 use veille_indexer::index::Index;
+use veille_indexer::sync::IndexSync;
 use veille_store::Store;
 
 pub use auth::{
@@ -85,7 +86,11 @@ pub use users::Me;
 #[derive(Clone)]
 pub struct ApiState {
     pub store: Store,
+    /// The index, for searching.
     pub index: Arc<Index>,
+    /// The index's one writer: a curator's write to the store waits for its
+    /// flush, so that search shows the change at once.
+    pub writer: IndexSync,
     pub curators: Arc<Curators>,
     /// The configured sources (from `sources.toml`); the binary may replace
     /// them when the file is reloaded.
@@ -182,6 +187,15 @@ pub async fn serve(
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// The index of a test's state and its writer, which follows `store` at
+/// once (no debounce).
+#[cfg(test)]
+pub(crate) fn test_index(store: &Store, index: Index) -> (Arc<Index>, IndexSync) {
+    let index = Arc::new(index);
+    let writer = IndexSync::spawn(index.clone(), store.clone(), Duration::ZERO).unwrap();
+    (index, writer)
 }
 
 /// Runs synchronous work (the store, the index) off the async runtime.

@@ -125,9 +125,11 @@ fn fixture(curators: &str) -> Fixture {
         source_info("reas", "REAS Red de Redes"),
         source_info("new-source", "A source not fetched yet"),
     ];
+    let (index, writer) = crate::test_index(&store, index);
     let state = ApiState {
         store,
-        index: Arc::new(index),
+        index,
+        writer,
         curators: Arc::new(Curators::parse(curators).unwrap()),
         sources: Arc::new(RwLock::new(sources)),
         access: Default::default(),

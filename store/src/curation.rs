@@ -569,11 +569,7 @@ fn review_state(tx: &Transaction<'_>, id: &str) -> Result<Option<ReviewState>> {
     let Some((decision, reason, note, curator, at)) = row else {
         return Ok(None);
     };
-    let decision = match decision.as_str() {
-        "approve" => Decision::Approve,
-        "reject" => Decision::Reject,
-        other => return Err(StoreError::Corrupt(format!("decision {other:?}"))),
-    };
+    let decision = crate::parse_decision(&decision)?;
     Ok(Some(ReviewState {
         decision,
         reason: reason.as_deref().and_then(Reason::parse),

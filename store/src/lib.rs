@@ -214,6 +214,88 @@ impl Store {
         Ok(n)
     }
 
+    /// The highest change sequence: every change to an item (ingest,
+    /// update, group, review, correction, undo) takes the next one, in the
+    /// same transaction as the change.
+    pub fn change_seq(&self) -> Result<i64> {
+        let conn = self.conn();
+        Ok(conn.query_row("SELECT seq FROM change_counter", [], |r| r.get(0))?)
+    }
+
+    /// The items changed after sequence `after`, as they now stand, in
+    /// change order, at most `limit` of them: what the index applies to
+    /// catch up with the store. An item changed twice appears once, at its
+    /// last change.
+    pub fn changes_after(&self, after: i64, limit: usize) -> Result<Vec<ItemChange>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "{ITEM_SELECT} WHERE i.change_seq > ?1 ORDER BY i.change_seq LIMIT ?2"
+        ))?;
+        let mut rows = stmt.query(params![after, limit as i64])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(read_change(row)??);
+        }
+        Ok(out)
+    }
+
+    /// Calls `f` on every item with its version and change sequence, in id
+    /// order, from one consistent snapshot, without holding them all in
+    /// memory; returns the snapshot's change sequence (every change up to it
+    /// was seen). Used to rebuild the index.
+    pub fn snapshot_changes(&self, mut f: impl FnMut(ItemChange)) -> Result<i64> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let seq: i64 = tx.query_row("SELECT seq FROM change_counter", [], |r| r.get(0))?;
+        {
+            let mut stmt = tx.prepare(&format!("{ITEM_SELECT} ORDER BY i.id"))?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                f(read_change(row)??);
+            }
+        }
+        tx.finish()?;
+        Ok(seq)
+    }
+
+    /// The id, version and change sequence of every item, in id order: what
+    /// a consistency check compares the index with.
+    pub fn item_versions(&self) -> Result<Vec<(String, Status, i64, i64)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT i.id, r.decision, i.version, i.change_seq FROM items i
+             LEFT JOIN reviews r ON r.item_id = i.id ORDER BY i.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, decision, version, seq) = row?;
+            let status = match decision.as_deref() {
+                None => Status::Unreviewed,
+                Some(d) => parse_decision(d)?.into(),
+            };
+            out.push((id, status, version, seq));
+        }
+        Ok(out)
+    }
+
+    /// SQLite's own check of the database file: `ok`, or what is damaged.
+    pub fn integrity_check(&self) -> Result<String> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(lines.join("\n"))
+    }
+
     /// The items with these ids (those that exist), in no particular order.
     pub fn get_items(&self, ids: &[String]) -> Result<Vec<Item>> {
         let mut out = Vec::with_capacity(ids.len());
@@ -358,11 +440,12 @@ impl Store {
     }
 }
 
-/// An item as crawled, its review, and its corrections (column 19).
+/// An item as crawled, its review, its corrections (column 19), its
+/// version (20) and the sequence of its last change (21).
 const ITEM_SELECT: &str = "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
         i.lang, i.lang_confidence, i.country, i.candidate, i.first_seen, i.updated_at,
         r.decision, r.curator, r.note, r.at, i.fingerprint, coalesce(i.group_id, i.id),
-        c.fields
+        c.fields, i.version, i.change_seq
      FROM items i LEFT JOIN reviews r ON r.item_id = i.id
      LEFT JOIN item_corrections c ON c.item_id = i.id";
 
@@ -374,6 +457,12 @@ fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
         }
         item
     }))
+}
+
+/// An item with its corrections applied, its version and change sequence.
+fn read_change(r: &Row<'_>) -> rusqlite::Result<Result<ItemChange>> {
+    let (version, seq): (i64, i64) = (r.get(20)?, r.get(21)?);
+    Ok(read_item(r)?.map(|item| ItemChange { item, version, seq }))
 }
 
 /// An item as crawled, and its corrections if any.
@@ -398,10 +487,9 @@ fn read_crawled(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
     let review = match decision.as_deref() {
         None => None,
         Some(d) => Some(Review {
-            decision: match d {
-                "approve" => Decision::Approve,
-                "reject" => Decision::Reject,
-                other => return Ok(Err(StoreError::Corrupt(format!("decision {other:?}")))),
+            decision: match parse_decision(d) {
+                Ok(d) => d,
+                Err(e) => return Ok(Err(e)),
             },
             curator: r.get(14)?,
             note: r.get(15)?,
@@ -428,6 +516,15 @@ fn read_crawled(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
         updated_at: parse_utc(r.get(12)?).unwrap_or_default(),
         review,
     }))
+}
+
+/// A stored decision (`approve` or `reject`).
+pub(crate) fn parse_decision(d: &str) -> Result<Decision> {
+    match d {
+        "approve" => Ok(Decision::Approve),
+        "reject" => Ok(Decision::Reject),
+        other => Err(StoreError::Corrupt(format!("decision {other:?}"))),
+    }
 }
 
 fn parse_utc(s: Option<String>) -> Option<DateTime<Utc>> {

@@ -162,6 +162,49 @@ pub(crate) const MIGRATIONS: &[&str] = &[
               UNION ALL SELECT 2, 19, 511 UNION ALL SELECT 3, 28, 511 UNION ALL SELECT 4, 37, 511
               UNION ALL SELECT 5, 46, 511 UNION ALL SELECT 6, 55, 511) b
         WHERE i.fingerprint IS NOT NULL;",
+    // 5: the change feed that keeps the index derived. Every change to an
+    // item (ingest, update, group, review, correction, undo) gives it the
+    // next `change_seq`, in the same transaction as the change itself: the
+    // triggers below see every write, whichever code path makes it. The
+    // index records the last sequence it committed and catches up from the
+    // store's changes after it. Existing items get sequences in rowid order.
+    "ALTER TABLE items ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE items SET change_seq = rowid;
+    CREATE INDEX items_change_seq ON items (change_seq);
+    CREATE TABLE change_counter (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL
+    );
+    INSERT INTO change_counter (id, seq) SELECT 1, coalesce(max(change_seq), 0) FROM items;
+    CREATE TRIGGER items_change_on_insert AFTER INSERT ON items BEGIN
+        UPDATE change_counter SET seq = seq + 1;
+        UPDATE items SET change_seq = (SELECT seq FROM change_counter) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER items_change_on_update AFTER UPDATE ON items
+        WHEN NEW.change_seq = OLD.change_seq BEGIN
+        UPDATE change_counter SET seq = seq + 1;
+        UPDATE items SET change_seq = (SELECT seq FROM change_counter) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER items_no_delete BEFORE DELETE ON items
+        BEGIN SELECT RAISE(ABORT, 'items are never deleted: the index could not follow'); END;
+    CREATE TRIGGER reviews_change_on_insert AFTER INSERT ON reviews BEGIN
+        UPDATE items SET change_seq = change_seq WHERE id = NEW.item_id;
+    END;
+    CREATE TRIGGER reviews_change_on_update AFTER UPDATE ON reviews BEGIN
+        UPDATE items SET change_seq = change_seq WHERE id = NEW.item_id;
+    END;
+    CREATE TRIGGER reviews_change_on_delete AFTER DELETE ON reviews BEGIN
+        UPDATE items SET change_seq = change_seq WHERE id = OLD.item_id;
+    END;
+    CREATE TRIGGER corrections_change_on_insert AFTER INSERT ON item_corrections BEGIN
+        UPDATE items SET change_seq = change_seq WHERE id = NEW.item_id;
+    END;
+    CREATE TRIGGER corrections_change_on_update AFTER UPDATE ON item_corrections BEGIN
+        UPDATE items SET change_seq = change_seq WHERE id = NEW.item_id;
+    END;
+    CREATE TRIGGER corrections_change_on_delete AFTER DELETE ON item_corrections BEGIN
+        UPDATE items SET change_seq = change_seq WHERE id = OLD.item_id;
+    END;",
 ];
 
 /// The schema version this code writes.

@@ -185,6 +185,18 @@ impl Item {
     }
 }
 
+/// An item as it stands after its last change: one entry of the store's
+/// change feed ([`crate::Store::changes_after`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemChange {
+    /// The item, corrections applied.
+    pub item: Item,
+    /// Its version (bumped by every curator change).
+    pub version: i64,
+    /// The sequence of its last change.
+    pub seq: i64,
+}
+
 /// What storing an item did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {

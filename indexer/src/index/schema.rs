@@ -11,6 +11,8 @@
 //!   indexed, fast, stored): filters and facets.
 //! - `published` (date, indexed, fast): date filter and date sort.
 //! - `score` (f64, fast, stored): the candidate score, for sort.
+//! - `version` (i64, stored): the item's version in the store, what a
+//!   consistency check compares.
 //! - `group_id` (raw, indexed, fast, stored): the item's near-duplicate group
 //!   (the store's `group_id`, the id of its first item); `group_key` (u64,
 //!   fast): a 64-bit FNV-1a hash of it, what search collapses hits on.
@@ -47,6 +49,8 @@ pub(crate) const SCORE: &str = "score";
 /// Near-duplicate group fields.
 pub(crate) const GROUP_ID: &str = "group_id";
 pub(crate) const GROUP_KEY: &str = "group_key";
+/// The store's version of the item.
+pub(crate) const VERSION: &str = "version";
 
 /// A title/text field pair of one language.
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +76,7 @@ pub(crate) struct Fields {
     pub(crate) score: Field,
     pub(crate) group_id: Field,
     pub(crate) group_key: Field,
+    pub(crate) version: Field,
     /// Per field-pair suffix (`en`, `fr` … `other`).
     pub(crate) pairs: HashMap<&'static str, TextPair>,
 }
@@ -105,6 +110,7 @@ impl Fields {
             score: schema.get_field(SCORE)?,
             group_id: schema.get_field(GROUP_ID)?,
             group_key: schema.get_field(GROUP_KEY)?,
+            version: schema.get_field(VERSION)?,
             pairs,
         })
     }
@@ -143,6 +149,7 @@ pub(crate) fn build_schema() -> Schema {
     builder.add_f64_field(SCORE, FAST | STORED);
     builder.add_text_field(GROUP_ID, STRING | FAST | STORED);
     builder.add_u64_field(GROUP_KEY, FAST);
+    builder.add_i64_field(VERSION, STORED);
     for suffix in analyzers::suffixes() {
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(&analyzers::analyzer_name(suffix))
@@ -184,10 +191,11 @@ pub(crate) fn group_key(group_id: &str) -> u64 {
     })
 }
 
-/// The document of an item.
-pub(crate) fn to_document(fields: &Fields, item: &Item) -> TantivyDocument {
+/// The document of an item at a version.
+pub(crate) fn to_document(fields: &Fields, item: &Item, version: i64) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &item.id);
+    doc.add_i64(fields.version, version);
     doc.add_text(fields.url, &item.url);
     doc.add_text(fields.title, &item.title);
     doc.add_text(fields.text, &item.text);

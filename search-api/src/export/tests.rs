@@ -138,9 +138,11 @@ pub(crate) fn world() -> World {
             network: None,
         })
         .collect();
+    let (index, writer) = crate::test_index(&store, index);
     let state = ApiState {
         store,
-        index: Arc::new(index),
+        index,
+        writer,
         curators: Arc::new(Curators::parse(&format!("alice={TOKEN}")).unwrap()),
         sources: Arc::new(RwLock::new(sources)),
         access: Arc::new(crate::Access::default()),
@@ -354,9 +356,11 @@ async fn jsonl_export_reaches_past_the_deepest_search_page() {
         .collect();
     index.upsert_many(&store.get_items(&ids).unwrap()).unwrap();
     index.commit().unwrap();
+    let (index, writer) = crate::test_index(&store, index);
     let state = ApiState {
         store,
-        index: Arc::new(index),
+        index,
+        writer,
         curators: Arc::new(Curators::parse("").unwrap()),
         sources: Arc::new(RwLock::new(Vec::new())),
         access: Arc::new(crate::Access::default()),

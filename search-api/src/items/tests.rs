@@ -85,9 +85,11 @@ fn world(accounts: &[(&str, Role)], config: AccessConfig) -> World {
     for (name, role) in accounts {
         store.add_user(name, *role, PASSWORD).unwrap();
     }
+    let (index, writer) = crate::test_index(&store, index);
     let state = ApiState {
         store: store.clone(),
-        index: Arc::new(index),
+        index,
+        writer,
         curators: Arc::new(Curators::parse(&format!("alice={ALICE}")).unwrap()),
         sources: Arc::new(RwLock::new(Vec::new())),
         access: Arc::new(Access::new(config)),
