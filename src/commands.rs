@@ -96,6 +96,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Reindex => reindex(&data),
+        Command::Backup { path } => veille::maintenance::backup(&data, &path),
+        Command::Restore { path } => veille::maintenance::restore(&data, &path),
+        Command::Verify { json } => veille::maintenance::verify(&data, json),
         Command::Extract {
             text,
             url,

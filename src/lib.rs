@@ -10,8 +10,10 @@
 //! - `sources`: the operators' commands over the list of sources.
 //! - `progress`: progress bars and lines of long commands.
 //! - `data`: where things live in the data directory.
+//! - `maintenance`: `backup`, `restore` and `verify` (store ↔ index).
 
 pub mod data;
+pub mod maintenance;
 pub mod pipeline;
 pub mod progress;
 pub mod scheduler;

@@ -95,6 +95,26 @@ pub enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Copy the store to a new file, consistently, even while `veille run`
+    /// writes (the index is derived: a restore rebuilds it).
+    Backup {
+        /// The backup file to write (must not exist).
+        path: PathBuf,
+    },
+    /// Replace the store with a backup (the current one is kept beside it
+    /// as veille.db.before-restore-TIME) and rebuild the index. Stop veille
+    /// first.
+    Restore {
+        /// The backup file to restore.
+        path: PathBuf,
+    },
+    /// Check the store's integrity and that the index holds exactly the
+    /// store's items, statuses and versions; exits with 1 if not.
+    Verify {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run extraction, language and candidate detection on saved files and
     /// print one JSON object per input, one per line, in input order. Exits
     /// with status 1 if any input failed (its object carries an "error").

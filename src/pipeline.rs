@@ -129,7 +129,7 @@ impl Pipeline {
     /// on the source. The index shows it after the owner's debounce.
     pub async fn run_source(&self, source: &Source) -> SourceResult {
         let started = std::time::Instant::now();
-        let report = self.crawler.crawl_source(source).await;
+        let report = self.crawler.harvest(source).await;
         veille_search_api::metrics::record_fetch(
             report.outcome.as_str(),
             started.elapsed().as_secs_f64(),
@@ -142,6 +142,7 @@ impl Pipeline {
             not_modified,
             requests,
             errors,
+            fetch_states,
         } = report;
         let mut result = SourceResult {
             source_id,
@@ -171,9 +172,11 @@ impl Pipeline {
                 ));
             }
         }
+        let mut stored = true;
         if !harvested.is_empty() {
             let store = self.store.clone();
             let ingested = tokio::task::spawn_blocking(move || ingest(&store, &harvested)).await;
+            stored = matches!(ingested, Ok(Ok(_)));
             match ingested {
                 Ok(Ok(counts)) => {
                     if counts.new + counts.updated > 0 {
@@ -190,6 +193,12 @@ impl Pipeline {
                     result.error = Some(format!("ingestion panicked: {e}"));
                 }
             }
+        }
+        // Only now that what they brought is stored: remembered earlier, a
+        // crash in between would make the next pass get 304s for content
+        // that was never stored.
+        if stored {
+            self.crawler.remember(&fetch_states).await;
         }
         let outcome = SourceOutcome {
             source_id: result.source_id.clone(),

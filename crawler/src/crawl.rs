@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tracing::Instrument;
 use url::Url;
-use veille_store::{Harvested, SourceOutcome, Store};
+use veille_store::{FetchState, Harvested, SourceOutcome, Store};
 
 use crate::config::{CrawlerSettings, Source, SourceKind};
 use crate::decode::decode_html;
@@ -74,6 +74,10 @@ pub struct SourceReport {
     /// Non-fatal problems: an article page that failed, an entry without a
     /// link …
     pub errors: Vec<String>,
+    /// The HTTP cache state of every 200 answer, to remember once what they
+    /// brought is stored ([`Crawler::harvest`]); already remembered by
+    /// [`Crawler::crawl_source`].
+    pub fetch_states: Vec<FetchState>,
 }
 
 impl SourceReport {
@@ -86,6 +90,7 @@ impl SourceReport {
             not_modified: 0,
             requests: 0,
             errors: Vec::new(),
+            fetch_states: Vec::new(),
         }
     }
 
@@ -146,9 +151,26 @@ impl Crawler {
         self.fetcher.sitemaps(url).await
     }
 
-    /// Crawls one source. Never panics, never fails: failures are in the
-    /// report.
+    /// Crawls one source and remembers the cache state of what it fetched.
+    /// Never panics, never fails: failures are in the report.
     pub async fn crawl_source(&self, source: &Source) -> SourceReport {
+        let report = self.harvest(source).await;
+        self.remember(&report.fetch_states).await;
+        report
+    }
+
+    /// Remembers fetch states (a store error is logged: the next fetch is
+    /// then unconditional).
+    pub async fn remember(&self, states: &[FetchState]) {
+        self.fetcher.save_states(states.to_vec()).await;
+    }
+
+    /// Crawls one source without remembering the cache state of what it
+    /// fetched: the caller stores what the report brought, then
+    /// [`Crawler::remember`]s `report.fetch_states`. A crash in between
+    /// costs a refetch, never an item. Never panics, never fails: failures
+    /// are in the report.
+    pub async fn harvest(&self, source: &Source) -> SourceReport {
         let span = tracing::info_span!("crawl", source = %source.id, url = %source.url);
         async {
             let mut report = SourceReport::new(&source.id);
@@ -185,8 +207,10 @@ impl Crawler {
         let mut log = FetchLog::default();
         let fetched = self.fetcher.get(&source.id, url, want, &mut log).await;
         report.requests += log.requests;
-        if matches!(fetched, Ok(Fetched::NotModified)) {
-            report.not_modified += 1;
+        match &fetched {
+            Ok(Fetched::NotModified) => report.not_modified += 1,
+            Ok(Fetched::Fresh(body)) => report.fetch_states.push(body.state.clone()),
+            _ => {}
         }
         if let (Some(to), true) = (&log.moved, *url == source.url) {
             report.errors.push(format!(
@@ -252,7 +276,15 @@ impl Crawler {
         if let Some(minutes) = feed.ttl_minutes.filter(|m| *m > 0) {
             let wait = std::time::Duration::from_secs(u64::from(minutes) * 60);
             let until = freshness::not_before(Utc::now(), wait);
-            self.fetcher.defer_url(&source.url, until).await;
+            // The feed's state is still to remember: the deferral goes with it.
+            match report
+                .fetch_states
+                .iter_mut()
+                .find(|s| s.url == source.url.as_str())
+            {
+                Some(state) => state.not_before = state.not_before.max(Some(until)),
+                None => self.fetcher.defer_url(&source.url, until).await,
+            }
         }
         let mut pages_fetched = 0;
         for entry in feed.entries {

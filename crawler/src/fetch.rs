@@ -116,6 +116,11 @@ pub(crate) struct Body {
     pub(crate) content_type: Option<String>,
     pub(crate) content_language: Option<String>,
     pub(crate) bytes: Vec<u8>,
+    /// The validators this answer gave, not yet remembered: they are
+    /// remembered only once what the body brought is stored, so that a
+    /// crash in between costs a fetch, never an item (a 304 for content
+    /// that was never stored).
+    pub(crate) state: FetchState,
 }
 
 /// What a conditional GET gives.
@@ -443,19 +448,19 @@ impl Fetcher {
                 .map_err(|_| Failure::permanent(too_large()))?;
             drop(permit);
             tracing::trace!(status = status.as_u16(), bytes = bytes.len(), "fetched");
-            self.save_state(FetchState {
+            let state = FetchState {
                 url: url.to_string(),
                 etag: header(&headers, ETAG),
                 last_modified: header(&headers, LAST_MODIFIED),
                 fetched_at: Some(now),
                 not_before: freshness::fresh_for(&headers).map(|d| freshness::not_before(now, d)),
-            })
-            .await;
+            };
             return Ok(Fetched::Fresh(Body {
                 url: current,
                 content_type,
                 content_language: header(&headers, CONTENT_LANGUAGE),
                 bytes,
+                state,
             }));
         }
         Err(Failure::permanent(CrawlError::Network {
@@ -709,8 +714,17 @@ impl Fetcher {
     /// Remembers a fetch state; a store error is logged (the next fetch is
     /// then unconditional), never fatal.
     async fn save_state(&self, state: FetchState) {
+        self.save_states(vec![state]).await;
+    }
+
+    /// Remembers fetch states in one transaction; a store error is logged
+    /// (the next fetches are then unconditional), never fatal.
+    pub(crate) async fn save_states(&self, states: Vec<FetchState>) {
+        if states.is_empty() {
+            return;
+        }
         let store = self.store.clone();
-        let result = tokio::task::spawn_blocking(move || store.put_fetch_state(&state)).await;
+        let result = tokio::task::spawn_blocking(move || store.put_fetch_states(&states)).await;
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(cause = %e, "cannot save the fetch state"),

@@ -7,7 +7,9 @@
 //! # Layout
 //! - `types`: the record types ([`Harvested`], [`NewItem`], [`Item`],
 //!   [`Review`], [`FetchState`], [`SourceHealth`] …), shared by every crate.
-//! - `schema`: the versioned schema and its migrations.
+//! - `schema`: the versioned schema and its migrations, and the change feed
+//!   (every change to an item takes the next `change_seq`).
+//! - `backup`: online backups and restores (SQLite's backup API).
 //! - this file: [`Store`], the narrow interface the other crates use, kept
 //!   small so that another engine could take SQLite's place.
 //!
@@ -16,6 +18,7 @@
 //! touches its review.
 
 mod accounts;
+mod backup;
 mod curation;
 mod dedup;
 mod schema;
@@ -29,6 +32,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 
 pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
+pub use backup::BackupInfo;
 pub use curation::{
     AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueuePage, Reason, ReviewState,
 };
@@ -286,6 +290,16 @@ impl Store {
         Ok(out)
     }
 
+    /// URLs stored under more than one item (there must be none: an item's
+    /// id is a hash of its URL).
+    pub fn duplicate_urls(&self) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT url FROM items GROUP BY url HAVING count(*) > 1 ORDER BY url")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// SQLite's own check of the database file: `ok`, or what is damaged.
     pub fn integrity_check(&self) -> Result<String> {
         let conn = self.conn();
@@ -368,19 +382,31 @@ impl Store {
 
     /// Remembers the HTTP cache state of a URL.
     pub fn put_fetch_state(&self, state: &FetchState) -> Result<()> {
-        let conn = self.conn();
-        conn.prepare_cached(
-            "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, not_before)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, fetched_at = ?4, not_before = ?5",
-        )?
-        .execute(params![
-            state.url,
-            state.etag,
-            state.last_modified,
-            state.fetched_at.map(|d| d.to_rfc3339()),
-            state.not_before.map(|d| d.to_rfc3339()),
-        ])?;
+        self.put_fetch_states(std::slice::from_ref(state))
+    }
+
+    /// Remembers the HTTP cache states of many URLs, in one transaction.
+    pub fn put_fetch_states(&self, states: &[FetchState]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, not_before)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, fetched_at = ?4,
+                    not_before = ?5",
+            )?;
+            for state in states {
+                put.execute(params![
+                    state.url,
+                    state.etag,
+                    state.last_modified,
+                    state.fetched_at.map(|d| d.to_rfc3339()),
+                    state.not_before.map(|d| d.to_rfc3339()),
+                ])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -206,3 +206,30 @@ async fn max_age_and_rss_ttl_defer_the_next_fetch() {
         .count();
     assert_eq!(feeds, 2, "each feed fetched once");
 }
+
+#[tokio::test]
+async fn harvest_remembers_validators_only_when_told_that_what_they_brought_is_stored() {
+    let server = Server::start().await;
+    server.route("/feed.atom", atom().etag("\"v1\""));
+    let (crawler, store) = crawler();
+    let feed = source("feed", &server.url("/feed.atom"), "");
+
+    // Harvested but (as if) never stored: nothing remembered, so the next
+    // crawl fetches the feed again instead of getting a 304.
+    let report = crawler.harvest(&feed).await;
+    assert_eq!(report.outcome, FetchOutcome::Ok);
+    assert!(!report.fetch_states.is_empty());
+    assert_eq!(store.fetch_state(&server.url("/feed.atom")).unwrap(), None);
+    let again = crawler.harvest(&feed).await;
+    assert_eq!(again.outcome, FetchOutcome::Ok, "fetched again, not a 304");
+
+    crawler.remember(&again.fetch_states).await;
+    assert!(store
+        .fetch_state(&server.url("/feed.atom"))
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        crawler.harvest(&feed).await.outcome,
+        FetchOutcome::NotModified
+    );
+}
