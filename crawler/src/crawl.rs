@@ -209,7 +209,7 @@ impl Crawler {
         report.requests += log.requests;
         match &fetched {
             Ok(Fetched::NotModified) => report.not_modified += 1,
-            Ok(Fetched::Fresh(body)) => report.fetch_states.push(body.state.clone()),
+            Ok(Fetched::Fresh(body)) => report.fetch_states.push((*body.state).clone()),
             _ => {}
         }
         if let (Some(to), true) = (&log.moved, *url == source.url) {

@@ -120,7 +120,7 @@ pub(crate) struct Body {
     /// remembered only once what the body brought is stored, so that a
     /// crash in between costs a fetch, never an item (a 304 for content
     /// that was never stored).
-    pub(crate) state: FetchState,
+    pub(crate) state: Box<FetchState>,
 }
 
 /// What a conditional GET gives.
@@ -460,7 +460,7 @@ impl Fetcher {
                 content_type,
                 content_language: header(&headers, CONTENT_LANGUAGE),
                 bytes,
-                state,
+                state: Box::new(state),
             }));
         }
         Err(Failure::permanent(CrawlError::Network {
