@@ -46,15 +46,14 @@ pub fn restore(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no backup file at {}", path.display());
     }
     let index_path = data.index_path();
-    // Holding the index's writer lock tells whether another veille runs.
-    match Index::open(&index_path) {
-        Err(IndexError::Locked { .. }) => anyhow::bail!(
+    // Whether another veille runs: it holds the index's writer lock. (An
+    // unusable index does not matter: it is rebuilt below.)
+    if let Err(IndexError::Locked { .. }) = Index::open(&index_path) {
+        anyhow::bail!(
             "the data directory {} is in use by another veille (run, serve or crawl): \
              stop it, then restore",
             data.root.display()
-        ),
-        // An unusable index does not matter: it is rebuilt below.
-        _ => {}
+        );
     }
     let store = data.open_store()?;
     let saved = data.root.join(format!(
