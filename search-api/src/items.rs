@@ -116,6 +116,13 @@ impl ItemView {
 /// The whole view of an item, from the store. Blocking.
 fn view(store: &Store, id: &str) -> Result<ItemView, ApiError> {
     let record = store.item_record(id)?.ok_or_else(|| no_such_item(id))?;
+    view_of(store, record)
+}
+
+/// The whole view of a record: its history and its duplicates added.
+fn view_of(store: &Store, record: ItemRecord) -> Result<ItemView, ApiError> {
+    let id = record.item.id.clone();
+    let id = id.as_str();
     let history = store.history(id)?;
     let mut view = ItemView::new(record, history);
     view.duplicates = store
@@ -353,9 +360,10 @@ async fn write(
                     current: serde_json::to_value(&current).unwrap_or_default(),
                 });
             }
-            Edit::Done(_) => {}
+            // The record as this write left it (a concurrent write may
+            // already have moved it on).
+            Edit::Done(record) => view_of(&store, record),
         }
-        view(&store, &id)
     })
     .await?;
     state.writer.flush().await.map_err(|e| {

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod cli;
+mod crash;
 mod operators;
 mod support;
 mod tidy;

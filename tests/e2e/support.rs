@@ -189,6 +189,16 @@ impl Home {
         }
     }
 
+    /// Starts `veille ARGS` in the background (standard output and error
+    /// discarded), to be waited for or killed.
+    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        self.command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     /// Starts `veille serve` (or `run`) on a free port and waits until it answers.
     pub async fn start(&self, command: &str, env: &[(&str, &str)]) -> Server {
         let port = free_port();
@@ -266,6 +276,11 @@ impl Server {
         let status = resp.status().as_u16();
         let body = resp.json().await.unwrap_or(serde_json::Value::Null);
         (status, body)
+    }
+
+    /// Kills the server with SIGKILL, as a crash or a power cut would.
+    pub async fn kill(mut self) {
+        self.child.kill().await.unwrap();
     }
 
     /// Stops the server with Ctrl-C (SIGINT) and waits for a clean exit.
