@@ -338,32 +338,30 @@ async fn write(
     edit: impl FnOnce(&Store, &str) -> Result<Edit, ApiError> + Send + 'static,
 ) -> Result<Json<ItemView>, ApiError> {
     let store = state.store.clone();
-    let view = blocking(move || {
-        match edit(&store, &id)? {
-            Edit::NotFound => return Err(no_such_item(&id)),
-            Edit::Stale(current) => {
-                let current = ItemView::new(current, store.history(&id)?);
-                return Err(ApiError::Conflict {
-                    message: format!(
-                        "item {id} changed since you read it (it is now at version {}): \
+    let view = blocking(move || match edit(&store, &id)? {
+        Edit::NotFound => Err(no_such_item(&id)),
+        Edit::Stale(current) => {
+            let current = ItemView::new(current, store.history(&id)?);
+            Err(ApiError::Conflict {
+                message: format!(
+                    "item {id} changed since you read it (it is now at version {}): \
                          here is the current record; apply your change to it and send it \
                          with this version",
-                        current.version
-                    ),
-                    current: serde_json::to_value(&current).unwrap_or_default(),
-                });
-            }
-            Edit::NothingToUndo(current) => {
-                let current = ItemView::new(current, store.history(&id)?);
-                return Err(ApiError::Conflict {
-                    message: format!("item {id} has no change left to undo"),
-                    current: serde_json::to_value(&current).unwrap_or_default(),
-                });
-            }
-            // The record as this write left it (a concurrent write may
-            // already have moved it on).
-            Edit::Done(record) => view_of(&store, record),
+                    current.version
+                ),
+                current: serde_json::to_value(&current).unwrap_or_default(),
+            })
         }
+        Edit::NothingToUndo(current) => {
+            let current = ItemView::new(current, store.history(&id)?);
+            Err(ApiError::Conflict {
+                message: format!("item {id} has no change left to undo"),
+                current: serde_json::to_value(&current).unwrap_or_default(),
+            })
+        }
+        // The record as this write left it (a concurrent write may
+        // already have moved it on).
+        Edit::Done(record) => view_of(&store, record),
     })
     .await?;
     state.writer.flush().await.map_err(|e| {
