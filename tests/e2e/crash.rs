@@ -298,7 +298,7 @@ async fn kills_at_random_moments_lose_nothing() {
                     while Instant::now() < deadline {
                         let id = &ids[rng.below(ids.len())];
                         let note = format!("kill-round-{round}-client-{client}-review-{n}");
-                        let approve = rng.next() % 3 != 0;
+                        let approve = !rng.next().is_multiple_of(3);
                         let mut body = json!({"decision": "approve", "note": note});
                         if !approve {
                             body = json!({"decision": "reject", "reason": "not_a_practice", "note": note});
