@@ -399,8 +399,8 @@ fn export() {}
 fn item() {}
 
 /// What a curator's write on an item (review, correction, undo) may answer
-/// besides the item.
-#[allow(dead_code)]
+/// besides the item. Never built: it only describes.
+#[allow(dead_code, clippy::large_enum_variant)]
 #[derive(IntoResponses)]
 enum ItemWriteFailures {
     #[response(status = 400, description = "A bad body")]
