@@ -191,6 +191,38 @@ pub(crate) fn json_body<T: DeserializeOwned>(
         .map_err(|e| ApiError::BadRequest(format!("{what} is not valid: {e}: {shape}")))
 }
 
+/// As [`json_body`], for a body whose `whole` fields are whole numbers:
+/// JSON means `5.0` and `5` alike, so a whole number written with a
+/// fraction is read as the integer it is.
+fn json_body_with_whole<T: DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+    what: &str,
+    shape: &str,
+    whole: &[&str],
+) -> Result<T, ApiError> {
+    let mut value: Value = json_body(body, what, shape)?;
+    if let Some(object) = value.as_object_mut() {
+        for field in whole {
+            if let Some(n) = object.get(*field).and_then(whole_number) {
+                object.insert((*field).to_string(), Value::from(n));
+            }
+        }
+    }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::BadRequest(format!("{what} is not valid: {e}: {shape}")))
+}
+
+/// The whole number a JSON number stands for, if it is one an `i64` holds.
+fn whole_number(value: &Value) -> Option<i64> {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && (-LIMIT..LIMIT).contains(f))
+            .map(|f| f as i64)
+    })
+}
+
 /// The bytes of a body, a 413 past the route's limit.
 pub(crate) fn read_body(
     body: Result<Bytes, BytesRejection>,
@@ -220,7 +252,8 @@ pub(crate) async fn post_review(
 ) -> Result<Json<ItemView>, ApiError> {
     let curator = require(&state, &headers, Need::Write).await?.name;
     let id = item_id(id)?;
-    let body: ReviewBody = json_body(body, "review body", REVIEW_BODY_SHAPE)?;
+    let body: ReviewBody =
+        json_body_with_whole(body, "review body", REVIEW_BODY_SHAPE, &["version"])?;
     let decision = match body.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
@@ -267,7 +300,8 @@ pub(crate) async fn patch_item(
 ) -> Result<Json<ItemView>, ApiError> {
     let curator = require(&state, &headers, Need::Write).await?.name;
     let id = item_id(id)?;
-    let mut body: serde_json::Map<String, Value> = json_body(body, "correction body", PATCH_SHAPE)?;
+    let mut body: serde_json::Map<String, Value> =
+        json_body_with_whole(body, "correction body", PATCH_SHAPE, &["version", "year"])?;
     let version = match body.remove("version") {
         Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
         Some(_) => {
@@ -317,7 +351,7 @@ pub(crate) async fn post_undo(
     let body: UndoBody = if bytes.iter().all(u8::is_ascii_whitespace) {
         UndoBody::default()
     } else {
-        json_body(Ok(bytes), "undo body", UNDO_SHAPE)?
+        json_body_with_whole(Ok(bytes), "undo body", UNDO_SHAPE, &["version"])?
     };
     write(&state, id, move |store, id| {
         let edit = store.undo(id, &curator, Utc::now(), body.version)?;

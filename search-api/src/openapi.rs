@@ -1,12 +1,24 @@
-//! The OpenAPI 3.1 description of the API, generated with utoipa and served
-//! at `GET /api/openapi.json`.
+//! The OpenAPI 3.1 description of the API, served at
+//! `GET /api/openapi.json`: what each route takes and answers, every status
+//! code and every rule a request must follow, so that clients (and the
+//! contract test, `tests/api/run.sh`) can rely on it.
 //!
-//! The response types live in other crates (the index's `Hit`, the store's
-//! `Item`) that know nothing of OpenAPI, so this module holds their schema
-//! twins (`…Doc`, derived with `ToSchema`) and one documented stub per
-//! route; the tests serialize the real types and check that their fields are
-//! exactly the twins' properties, and that every `/api` route of the router
-//! is described, so that the document cannot silently drift from the code.
+//! - The answers: the response types live in other crates (the index's
+//!   `Hit`, the store's `Item`) that know nothing of OpenAPI, so this module
+//!   holds their schema twins (`…Doc`, derived with utoipa's `ToSchema`) and
+//!   one documented stub per route with its status codes; the tests
+//!   serialize the real answers and check that their fields are exactly the
+//!   twins' properties, and that every `/api` route of the router is
+//!   described.
+//! - The requests (`requests.rs`): the query parameters of the searches and
+//!   the bodies of the writes, hand-written as JSON Schema, because their
+//!   rules (white space trimmed, at least one field of a correction) are
+//!   more than derive attributes say; built from the same constants as the
+//!   code that checks them.
+//! - Rules OpenAPI cannot state (`page` × `per_page` at most 10,000, `from`
+//!   not after `to`, the query language of `q`) are in the descriptions, and
+//!   named formats (`search-query`, `search-parameters`) mark the strings
+//!   that follow a grammar.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -14,8 +26,9 @@ use std::sync::OnceLock;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::{json, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
 /// The body of every error: what is wrong and what to do.
 #[derive(Serialize, ToSchema)]
@@ -117,29 +130,48 @@ pub struct ReviewDoc {
     pub at: String,
 }
 
-/// An item: the stored record and its review status.
+/// An item as stored (curators' corrections applied) with its review
+/// status: what every item answer holds, and one line of a JSON Lines
+/// export.
 #[derive(Serialize, ToSchema)]
-pub struct ItemDoc {
+pub struct StoredItemDoc {
+    /// 32 hexadecimal digits (a digest of the item's normalized URL).
     pub id: String,
     pub url: String,
     pub source_id: String,
     pub title: String,
     pub text: String,
     pub author: Option<String>,
+    /// RFC 3339, with the offset the page gave.
     pub published: Option<String>,
+    /// ISO 639-1.
     pub lang: Option<String>,
     pub lang_confidence: f64,
+    /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
     pub candidate: CandidateDoc,
+    /// The simhash of the text.
     pub fingerprint: Option<u64>,
     pub group_id: String,
+    /// RFC 3339, UTC.
     pub first_seen: String,
+    /// RFC 3339, UTC.
     pub updated_at: String,
     pub review: Option<ReviewDoc>,
+    /// `unreviewed`, `approved` or `rejected`.
     pub status: String,
+}
+
+/// An item, whole: the stored record, its review status and its place in
+/// the curators' workflow.
+#[derive(Serialize, ToSchema)]
+pub struct ItemDoc {
+    #[serde(flatten)]
+    pub item: StoredItemDoc,
     /// The version a write must carry.
     pub version: i64,
-    /// The reason of the current decision.
+    /// The reason of the current decision: `not_a_practice`,
+    /// `out_of_scope`, `duplicate`, `low_quality` or `other`.
     pub reason: Option<String>,
     /// The fields curators corrected.
     pub corrections: CorrectionDoc,
@@ -149,6 +181,14 @@ pub struct ItemDoc {
     pub history: Vec<AuditEntryDoc>,
     /// The other items of its near-duplicate group (where else it appeared).
     pub duplicates: Vec<DuplicateRefDoc>,
+}
+
+/// A write refused because the record changed since it was read (or has
+/// no change left to undo): the message and the current record.
+#[derive(Serialize, ToSchema)]
+pub struct ConflictDoc {
+    pub error: String,
+    pub current: ItemDoc,
 }
 
 /// Another item of an item's near-duplicate group.
@@ -170,14 +210,6 @@ pub struct CorrectionDoc {
     pub places: Option<Vec<PlaceDoc>>,
     pub organizations: Option<Vec<String>>,
     pub year: Option<i32>,
-}
-
-/// A correction: the version read, and any corrected field.
-#[derive(Serialize, ToSchema)]
-pub struct PatchBodyDoc {
-    pub version: i64,
-    #[serde(flatten)]
-    pub fields: CorrectionDoc,
 }
 
 /// One entry of the audit log (never rewritten).
@@ -202,23 +234,26 @@ pub struct HistoryDoc {
     pub history: Vec<AuditEntryDoc>,
 }
 
+/// An entry of the review queue: the stored item (corrections applied),
+/// its version, and how many near-duplicates it stands for.
+#[derive(Serialize, ToSchema)]
+pub struct QueueItemDoc {
+    #[serde(flatten)]
+    pub item: StoredItemDoc,
+    /// The version a write must carry.
+    pub version: i64,
+    /// Other members of its near-duplicate group.
+    pub duplicates: u64,
+}
+
 /// A page of the review queue (one item per duplicate group, best first).
 #[derive(Serialize, ToSchema)]
 pub struct QueueDoc {
+    /// Duplicate groups waiting for a decision.
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
-    /// Items as `/api/items/{id}` (without `history`), with `duplicates`.
-    pub items: Vec<ItemDoc>,
-}
-
-/// Sign-in.
-#[derive(Serialize, ToSchema)]
-pub struct LoginDoc {
-    pub name: String,
-    pub password: String,
-    /// Where a form post goes next.
-    pub next: Option<String>,
+    pub items: Vec<QueueItemDoc>,
 }
 
 /// Who is signed in.
@@ -243,15 +278,6 @@ pub struct UsersDoc {
     pub users: Vec<UserDoc>,
 }
 
-/// A new account.
-#[derive(Serialize, ToSchema)]
-pub struct NewUserDoc {
-    pub name: String,
-    /// `curator`, `analyst` or `admin`.
-    pub role: String,
-    pub password: String,
-}
-
 /// A saved search, with the key of its feed.
 #[derive(Serialize, ToSchema)]
 pub struct SavedSearchDoc {
@@ -271,23 +297,25 @@ pub struct SavedSearchesDoc {
     pub saved_searches: Vec<SavedSearchDoc>,
 }
 
-/// A search to save.
+/// A saved search refused because its owner has one of the same name.
 #[derive(Serialize, ToSchema)]
-pub struct NewSavedSearchDoc {
-    pub name: String,
-    pub query: String,
+pub struct SavedConflictDoc {
+    pub error: String,
+    pub current: SavedSearchDoc,
 }
 
-/// The body of a review.
+/// What `POST /api/logout` answers.
 #[derive(Serialize, ToSchema)]
-pub struct ReviewBodyDoc {
-    /// `approve` or `reject`.
-    pub decision: String,
-    /// `not_a_practice`, `out_of_scope`, `duplicate`, `low_quality`, `other`.
-    pub reason: Option<String>,
-    pub note: Option<String>,
-    /// The version read; an older one is a 409.
-    pub version: Option<i64>,
+pub struct SignedOutDoc {
+    /// Always `true`.
+    pub signed_out: bool,
+}
+
+/// What `DELETE /api/saved-searches/{id}` answers.
+#[derive(Serialize, ToSchema)]
+pub struct DeletedDoc {
+    /// The id of the deleted saved search.
+    pub deleted: i64,
 }
 
 /// A configured source with its health.
@@ -327,25 +355,16 @@ pub struct HealthDoc {
 }
 
 // --- the routes ---------------------------------------------------------------
+//
+// Each stub lists what its route answers. The query parameters of the
+// searches and the request bodies are hand-written JSON Schema in
+// `requests.rs`; `document` adds them, the 500 every route but this
+// document can answer, and the headers of the 401 and 429 answers.
 
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/search", tag = "search",
     summary = "Search the items",
-    description = "One page of hits with marked snippets, the total and the facets. An empty `q` lists everything, newest first.",
-    params(
-        ("q" = Option<String>, Query, description = "The query: words, \"phrases\", -exclusion, OR"),
-        ("lang" = Option<String>, Query, description = "ISO 639-1 language of the items"),
-        ("country" = Option<String>, Query, description = "ISO 3166-1 alpha-2"),
-        ("theme" = Option<String>, Query, description = "ESSGlobal theme id (T1 … T19)"),
-        ("source" = Option<String>, Query, description = "Source id"),
-        ("status" = Option<String>, Query, description = "unreviewed, approved or rejected"),
-        ("from" = Option<String>, Query, description = "Published on or after (YYYY-MM-DD or RFC 3339)"),
-        ("to" = Option<String>, Query, description = "Published on or before (YYYY-MM-DD or RFC 3339)"),
-        ("sort" = Option<String>, Query, description = "relevance (default), date or score"),
-        ("page" = Option<usize>, Query, description = "1-based page"),
-        ("per_page" = Option<usize>, Query, description = "Hits per page, 1 to 100"),
-        ("expand" = Option<bool>, Query, description = "Cross-language expansion of the query (default true)"),
-    ),
+    description = "One page of hits with marked snippets, the total and the facets. An empty `q` lists everything, newest first. An unknown or repeated parameter is a 400.",
     responses(
         (status = 200, description = "Hits and facets", body = SearchResponseDoc),
         (status = 400, description = "A bad parameter or query", body = ErrorDoc),
@@ -355,14 +374,15 @@ fn search() {}
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/export", tag = "sharing",
     summary = "Export every result of a search",
-    description = "Streams every result (one per duplicate group, up to 500,000) as CSV or JSON Lines, with the parameters of /api/search. `X-Total-Count` gives the number of rows; `X-Export-Truncated: true` says the search matched more.",
-    params(
-        ("format" = String, Query, description = "csv or jsonl"),
-        ("q" = Option<String>, Query, description = "As in /api/search, like every other parameter of /api/search"),
-    ),
+    description = "Streams every result (one per duplicate group, up to 500,000) as CSV or JSON Lines, with the parameters of /api/search (`page` and `per_page` are checked as there, and ignored).",
     responses(
-        (status = 200, description = "CSV (one row per item) or JSON Lines (one item per line)",
-            content((String = "text/csv"), (ItemDoc = "application/x-ndjson"))),
+        (status = 200, description = "CSV (a header row, then one row per item) or JSON Lines (one `StoredItemDoc` per line; as a sequential media type, the lines are described as an array)",
+            headers(
+                ("X-Total-Count" = u64, description = "The number of rows"),
+                ("X-Export-Truncated" = String, description = "`true` when the search matched more than the export holds"),
+                ("Content-Disposition" = String, description = "`attachment; filename=\"veille-export-….csv\"` (or `.jsonl`)"),
+            ),
+            content((String = "text/csv"), (Vec<StoredItemDoc> = "application/x-ndjson"))),
         (status = 400, description = "A bad parameter or query", body = ErrorDoc),
     ))]
 fn export() {}
@@ -370,93 +390,128 @@ fn export() {}
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/items/{id}", tag = "items",
     summary = "One item, whole",
-    params(("id" = String, Path, description = "Item id (from search hits)")),
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "Item id (from search hits)")),
     responses(
         (status = 200, description = "The item", body = ItemDoc),
+        (status = 400, description = "The id is not valid UTF-8", body = ErrorDoc),
         (status = 404, description = "No such item", body = ErrorDoc),
     ))]
 fn item() {}
 
+/// What a curator's write on an item (review, correction, undo) may answer
+/// besides the item. Never built: it only describes.
+#[allow(dead_code, clippy::large_enum_variant)]
+#[derive(IntoResponses)]
+enum ItemWriteFailures {
+    #[response(status = 400, description = "A bad body")]
+    BadBody(ErrorDoc),
+    #[response(status = 401, description = "No credentials, or a token nobody holds")]
+    NotSignedIn(ErrorDoc),
+    #[response(
+        status = 403,
+        description = "Not a curator or an admin; no curator configured on the server; or a session-cookie write from another site's page"
+    )]
+    NotACurator(ErrorDoc),
+    #[response(status = 404, description = "No such item")]
+    NoSuchItem(ErrorDoc),
+    #[response(
+        status = 409,
+        description = "The version is stale (or, for an undo, nothing is left to undo): the current item"
+    )]
+    Stale(ConflictDoc),
+    #[response(status = 413, description = "The body is larger than 64 KiB")]
+    TooLarge(ErrorDoc),
+    #[response(
+        status = 429,
+        description = "Too many writes from this account in the last minute"
+    )]
+    TooMany(ErrorDoc),
+}
+
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/items/{id}/review", tag = "items",
     summary = "A curator's decision on an item and its near-duplicates",
-    params(("id" = String, Path, description = "Item id")),
-    request_body = ReviewBodyDoc,
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "Item id")),
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item, reviewed", body = ItemDoc),
-        (status = 400, description = "A bad body", body = ErrorDoc),
-        (status = 401, description = "Not signed in", body = ErrorDoc),
-        (status = 403, description = "Not a curator", body = ErrorDoc),
-        (status = 404, description = "No such item", body = ErrorDoc),
-        (status = 409, description = "The version is stale: the current item", body = ItemDoc),
-        (status = 413, description = "The body is too large", body = ErrorDoc),
-        (status = 429, description = "Too many writes", body = ErrorDoc),
+        ItemWriteFailures,
     ))]
 fn review() {}
 
 #[allow(dead_code)]
 #[utoipa::path(patch, path = "/api/items/{id}", tag = "items",
     summary = "Correct the practice record",
-    params(("id" = String, Path, description = "Item id")),
-    request_body = PatchBodyDoc,
+    description = "Give the version read and at least one field; a field left out, or null, keeps its value.",
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "Item id")),
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item, corrected", body = ItemDoc),
-        (status = 400, description = "A bad body", body = ErrorDoc),
-        (status = 401, description = "Not signed in", body = ErrorDoc),
-        (status = 403, description = "Not a curator", body = ErrorDoc),
-        (status = 409, description = "The version is stale: the current item", body = ItemDoc),
+        ItemWriteFailures,
     ))]
 fn patch_item() {}
 
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/items/{id}/undo", tag = "items",
     summary = "Undo the latest change of an item",
-    params(("id" = String, Path, description = "Item id")),
+    description = "No body, or the version read.",
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "Item id")),
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item as it was", body = ItemDoc),
-        (status = 403, description = "Not a curator", body = ErrorDoc),
-        (status = 409, description = "Stale version, or nothing to undo", body = ItemDoc),
+        ItemWriteFailures,
     ))]
 fn undo() {}
 
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/items/{id}/history", tag = "items",
     summary = "The audit log of an item",
-    params(("id" = String, Path, description = "Item id")),
-    responses((status = 200, description = "Oldest first", body = HistoryDoc)))]
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "Item id")),
+    responses(
+        (status = 200, description = "Oldest first", body = HistoryDoc),
+        (status = 400, description = "The id is not valid UTF-8", body = ErrorDoc),
+        (status = 404, description = "No such item", body = ErrorDoc),
+    ))]
 fn history() {}
 
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/queue", tag = "items",
     summary = "The review queue: unreviewed candidates, best first, one per duplicate group",
+    description = "Only the first 10,000 entries are served: `page` × `per_page` must be at most 10,000. Any other parameter is a 400.",
     params(
-        ("page" = Option<u64>, Query, description = "1-based"),
-        ("per_page" = Option<u64>, Query, description = "1 to 100 (default 20)"),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 10000, description = "1-based (default 1); `page` × `per_page` at most 10,000"),
+        ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100, description = "Entries per page (default 20)"),
     ),
     responses(
         (status = 200, description = "A page of the queue", body = QueueDoc),
-        (status = 400, description = "A bad parameter", body = ErrorDoc),
+        (status = 400, description = "A bad or unknown parameter, or a page past the 10,000th entry", body = ErrorDoc),
     ))]
 fn queue() {}
 
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/login", tag = "accounts",
     summary = "Sign in: sets the session cookie",
-    request_body = LoginDoc,
+    description = "A JSON body, or a form. A form with `next` (a path on this server) is answered with a 303 to it.",
     responses(
-        (status = 200, description = "Signed in", body = MeDoc),
+        (status = 200, description = "Signed in", body = MeDoc,
+            headers(("Set-Cookie" = String, description = "The session cookie `veille_session` (HttpOnly, SameSite=Lax)"))),
+        (status = 303, description = "Signed in from a form with `next`: go there", body = MeDoc,
+            headers(
+                ("Set-Cookie" = String, description = "The session cookie"),
+                ("Location" = String, description = "The `next` path"),
+            )),
+        (status = 400, description = "A bad body, or a name or password missing", body = ErrorDoc),
         (status = 401, description = "Wrong name or password", body = ErrorDoc),
-        (status = 429, description = "Too many attempts", body = ErrorDoc),
+        (status = 413, description = "The body is larger than 64 KiB", body = ErrorDoc),
+        (status = 429, description = "Too many attempts for this name in the last minute", body = ErrorDoc),
     ))]
 fn login() {}
 
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/logout", tag = "accounts",
     summary = "Sign out: ends the session",
-    responses((status = 200, description = "Signed out", body = Object)))]
+    responses((status = 200, description = "Signed out", body = SignedOutDoc,
+        headers(("Set-Cookie" = String, description = "Clears the session cookie")))))]
 fn logout() {}
 
 #[allow(dead_code)]
@@ -465,29 +520,35 @@ fn logout() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The account", body = MeDoc),
-        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 401, description = "No credentials, or a token nobody holds", body = ErrorDoc),
     ))]
 fn me() {}
 
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/users", tag = "accounts",
     summary = "The accounts (admins)",
+    description = "Counted as a write against the admin's rate.",
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "Every account", body = UsersDoc),
-        (status = 403, description = "Not an admin", body = ErrorDoc),
+        (status = 401, description = "No credentials, or a token nobody holds", body = ErrorDoc),
+        (status = 403, description = "Not an admin, or a session-cookie request from another site's page", body = ErrorDoc),
+        (status = 429, description = "Too many writes from this account in the last minute", body = ErrorDoc),
     ))]
 fn users() {}
 
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/users", tag = "accounts",
     summary = "Create an account (admins)",
-    request_body = NewUserDoc,
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 201, description = "Created", body = UserDoc),
-        (status = 400, description = "A bad body", body = ErrorDoc),
-        (status = 403, description = "Not an admin", body = ErrorDoc),
+        (status = 400, description = "A bad body: name, role or password", body = ErrorDoc),
+        (status = 401, description = "No credentials, or a token nobody holds", body = ErrorDoc),
+        (status = 403, description = "Not an admin, or a session-cookie write from another site's page", body = ErrorDoc),
+        (status = 409, description = "An account with this name exists", body = ErrorDoc),
+        (status = 413, description = "The body is larger than 64 KiB", body = ErrorDoc),
+        (status = 429, description = "Too many writes from this account in the last minute", body = ErrorDoc),
     ))]
 fn add_user() {}
 
@@ -497,30 +558,37 @@ fn add_user() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "Saved searches", body = SavedSearchesDoc),
-        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 401, description = "No credentials, or a token nobody holds", body = ErrorDoc),
     ))]
 fn saved_searches() {}
 
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/saved-searches", tag = "sharing",
     summary = "Save a search",
-    request_body = NewSavedSearchDoc,
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 201, description = "Saved", body = SavedSearchDoc),
-        (status = 400, description = "A bad body or query", body = ErrorDoc),
-        (status = 401, description = "Not signed in", body = ErrorDoc),
+        (status = 400, description = "A bad body, or a query that is not a valid search", body = ErrorDoc),
+        (status = 401, description = "No credentials, or a token nobody holds", body = ErrorDoc),
+        (status = 403, description = "A session-cookie write from another site's page", body = ErrorDoc),
+        (status = 409, description = "You have a saved search of this name: `current` is it", body = SavedConflictDoc),
+        (status = 413, description = "The body is larger than 64 KiB", body = ErrorDoc),
+        (status = 429, description = "Too many writes from this account in the last minute", body = ErrorDoc),
     ))]
 fn add_saved_search() {}
 
 #[allow(dead_code)]
 #[utoipa::path(delete, path = "/api/saved-searches/{id}", tag = "sharing",
     summary = "Delete one of your saved searches",
-    params(("id" = i64, Path, description = "Saved search id")),
+    params(("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "Saved search id")),
     security(("bearer" = []), ("session" = [])),
     responses(
-        (status = 200, description = "Deleted", body = Object),
+        (status = 200, description = "Deleted", body = DeletedDoc),
+        (status = 400, description = "The id is not a whole number", body = ErrorDoc),
+        (status = 401, description = "No credentials, or a token nobody holds", body = ErrorDoc),
+        (status = 403, description = "A session-cookie write from another site's page", body = ErrorDoc),
         (status = 404, description = "No such saved search of yours", body = ErrorDoc),
+        (status = 429, description = "Too many writes from this account in the last minute", body = ErrorDoc),
     ))]
 fn delete_saved_search() {}
 
@@ -529,11 +597,12 @@ fn delete_saved_search() {}
     summary = "A saved search as an Atom feed",
     description = "`{file}` is `<id>.atom`; the key given with the saved search stands for its owner, so a feed reader needs no sign-in.",
     params(
-        ("file" = String, Path, description = "`<id>.atom`"),
+        ("file" = String, Path, pattern = "^[0-9]+\\.atom$", description = "`<id>.atom`"),
         ("key" = String, Query, description = "The saved search's feed_key"),
     ),
     responses(
         (status = 200, description = "Atom 1.0", content_type = "application/atom+xml", body = String),
+        (status = 400, description = "The saved query no longer parses: save it again", body = ErrorDoc),
         (status = 404, description = "No such saved search with this key", body = ErrorDoc),
     ))]
 fn saved_feed() {}
@@ -567,7 +636,6 @@ fn metrics() {}
 #[utoipa::path(get, path = "/feeds/search.atom", tag = "sharing",
     summary = "A search as an Atom feed",
     description = "The parameters of /api/search; newest first unless `sort` is given; 50 entries unless `per_page` is given.",
-    params(("q" = Option<String>, Query, description = "As in /api/search, like every other parameter of /api/search")),
     responses(
         (status = 200, description = "Atom 1.0", content_type = "application/atom+xml", body = String),
         (status = 400, description = "A bad parameter or query", body = ErrorDoc),
@@ -612,6 +680,8 @@ impl Modify for Security {
         patch_item, undo, history, queue, login, logout, me, users, add_user, saved_searches,
         add_saved_search, delete_saved_search, saved_feed,
     ),
+    // The answers named only by `ItemWriteFailures`.
+    components(schemas(ConflictDoc, ErrorDoc)),
     modifiers(&Security),
     tags(
         (name = "search", description = "Search with facets"),
@@ -624,18 +694,74 @@ impl Modify for Security {
 )]
 struct ApiDoc;
 
-/// The OpenAPI document.
-pub fn document() -> utoipa::openapi::OpenApi {
-    let mut doc = ApiDoc::openapi();
-    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+/// The OpenAPI document: the routes and their answers (derived above),
+/// then the request side (`requests`), the 500 every route but this
+/// document may answer, and the headers of every 401 and 429.
+pub fn document() -> Value {
+    let mut api = ApiDoc::openapi();
+    api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    let mut doc = serde_json::to_value(&api).unwrap_or_default();
+    requests::add_to(&mut doc);
+    add_common_answers(&mut doc);
     doc
+}
+
+/// What the error layer (`error.rs`) adds to every route: a 500 for a
+/// failure of the server itself (the store, the index), `WWW-Authenticate`
+/// on a 401 and `Retry-After` on a 429.
+fn add_common_answers(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in item.values_mut() {
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            if path != "/api/openapi.json" {
+                responses.insert(
+                    "500".to_string(),
+                    json!({
+                        "description": "A failure of the server itself (database, index); logged",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDoc"}}},
+                    }),
+                );
+            }
+            let headers = [
+                (
+                    "401",
+                    "WWW-Authenticate",
+                    json!({"type": "string", "const": "Bearer"}),
+                ),
+                (
+                    "429",
+                    "Retry-After",
+                    json!({"type": "integer", "minimum": 1, "maximum": 60}),
+                ),
+            ];
+            for (status, name, schema) in headers {
+                if let Some(response) = responses.get_mut(status).and_then(Value::as_object_mut) {
+                    response.insert(
+                        "headers".to_string(),
+                        json!({name: {"required": true, "schema": schema}}),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// The document as JSON, made once.
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        document().to_pretty_json().unwrap_or_else(|e| {
+        serde_json::to_string_pretty(&document()).unwrap_or_else(|e| {
             format!("{{\"error\": \"cannot encode the OpenAPI document: {e}\"}}")
         })
     })
@@ -648,6 +774,8 @@ pub(crate) async fn handler() -> Response {
     )
         .into_response()
 }
+
+mod requests;
 
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,8 @@
 //!   list and create accounts;
 //! - `GET/POST /api/saved-searches`, `DELETE /api/saved-searches/{id}`: the
 //!   caller's saved searches (`{name, query}`, the query string of
-//!   `/api/search`), each with the key of its feed.
+//!   `/api/search`), each with the key of its feed; a name the caller
+//!   already uses is a 409 with that saved search.
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -240,7 +241,27 @@ pub(crate) async fn add_saved(
     parse_search_params(&query)
         .map_err(|e| ApiError::BadRequest(format!("field query is not a valid search: {e}")))?;
     let store = state.store.clone();
-    let saved = blocking(move || Ok(store.add_saved_search(&owner, &body.name, &query)?)).await?;
+    let saved = blocking(move || {
+        // A name already taken is a conflict with that search, not a bad
+        // request (the store would refuse it too, later).
+        let name = body.name.trim();
+        if let Some(taken) = store
+            .saved_searches(&owner)?
+            .into_iter()
+            .find(|s| s.name == name)
+        {
+            return Err(ApiError::Conflict {
+                message: format!(
+                    "you already have a saved search named {name:?}: choose another name or \
+                     delete it first (DELETE /api/saved-searches/{})",
+                    taken.id
+                ),
+                current: serde_json::to_value(&taken).unwrap_or_default(),
+            });
+        }
+        Ok(store.add_saved_search(&owner, &body.name, &query)?)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 

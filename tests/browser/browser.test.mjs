@@ -65,46 +65,12 @@ function startSite() {
   });
 }
 
+/** The test's sources (shared with the API contract test), over the fixture site. */
 function sourcesToml() {
-  return `
-[crawler]
-user_agent = "veille-test/0.1 (+http://127.0.0.1/contact)"
-allow_private_networks = true
-min_host_delay_ms = 0
-
-[[source]]
-id = "rqes-fr"
-name = "Réseau québécois (RSS, fr)"
-url = "${siteBase}/fr.rss"
-kind = "feed"
-country = "CA"
-languages = ["fr"]
-
-[[source]]
-id = "reas-es"
-name = "Red de Economía Solidaria (Atom, es)"
-url = "${siteBase}/es.atom"
-kind = "feed"
-country = "ES"
-languages = ["es"]
-
-[[source]]
-id = "cwn-en"
-name = "Community Wealth Network (pages, en)"
-url = "${siteBase}/en/news/"
-kind = "page"
-country = "GB"
-languages = ["en"]
-follow = ["/en/news/*.html"]
-
-[[source]]
-id = "practices"
-name = "Observatoire des pratiques (RSS, fr)"
-url = "${siteBase}/practices.rss"
-kind = "feed"
-country = "FR"
-languages = ["fr"]
-`;
+  return readFileSync(join(root, "tests", "fixtures", "e2e", "sources.toml"), "utf8").replaceAll(
+    "http://fixture.local",
+    siteBase,
+  );
 }
 
 /**

@@ -93,7 +93,7 @@ pub(crate) fn build(
         let bound = |d: Option<DateTime<FixedOffset>>| match d {
             Some(d) => Bound::Included(Term::from_field_date_for_search(
                 fields.published,
-                tantivy::DateTime::from_timestamp_secs(d.timestamp()),
+                schema::index_date(d.timestamp()),
             )),
             None => Bound::Unbounded,
         };

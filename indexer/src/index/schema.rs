@@ -218,10 +218,7 @@ pub(crate) fn to_document(fields: &Fields, item: &Item, version: i64) -> Tantivy
     }
     doc.add_text(fields.status, item.status().as_str());
     if let Some(published) = item.published {
-        doc.add_date(
-            fields.published,
-            DateTime::from_timestamp_secs(published.timestamp()),
-        );
+        doc.add_date(fields.published, index_date(published.timestamp()));
         doc.add_text(fields.published_rfc3339, published.to_rfc3339());
     }
     let score = if item.candidate.score.is_finite() {
@@ -237,4 +234,12 @@ pub(crate) fn to_document(fields: &Fields, item: &Item, version: i64) -> Tantivy
     doc.add_text(pair.title, &item.title);
     doc.add_text(pair.text, &item.text);
     doc
+}
+
+/// A date as the index holds it: nanoseconds since the epoch in an `i64`,
+/// so years 1677 to 2262. A date outside them (a filter `from=0037-01-01`,
+/// a page dated by mistake in the year 9000) is held as the nearest end
+/// instead of overflowing.
+pub(crate) fn index_date(unix_seconds: i64) -> DateTime {
+    DateTime::from_timestamp_nanos(unix_seconds.saturating_mul(1_000_000_000))
 }

@@ -1271,3 +1271,37 @@ fn search_ids_reaches_past_the_deepest_page_in_the_search_order() {
     );
     assert_eq!(index.search_ids(&req, 10).unwrap().len(), 10);
 }
+
+#[test]
+fn dates_beyond_what_the_index_holds_neither_overflow_nor_fail() {
+    let mut items = corpus();
+    items.push(item(Spec {
+        id: "far-future",
+        title: "Dated by mistake",
+        text: "A page dated in the year 9000.",
+        published: Some("9000-01-01T00:00:00Z"),
+        ..Spec::default()
+    }));
+    let index = index_of(&items);
+    let everything = search(&index, &SearchRequest::default()).total;
+    let wide = SearchRequest {
+        from: Some(date("0037-10-02T19:13:11Z")),
+        to: Some(date("9283-02-25T00:00:00Z")),
+        ..SearchRequest::default()
+    };
+    assert_eq!(
+        search(&index, &wide).total,
+        everything - 1,
+        "undated left out"
+    );
+    let ancient = SearchRequest {
+        to: Some(date("0252-12-01T22:31:49Z")),
+        ..SearchRequest::default()
+    };
+    assert_eq!(search(&index, &ancient).total, 0);
+    let after_2262 = SearchRequest {
+        from: Some(date("2300-01-01T00:00:00Z")),
+        ..SearchRequest::default()
+    };
+    assert_eq!(ids(&search(&index, &after_2262)), ["far-future"]);
+}

@@ -801,6 +801,18 @@ async fn saved_searches_belong_to_their_account() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(error(&body).contains("lang"), "{body}");
+    // A name already used is a conflict with that search.
+    let again = json!({"name": " housing ", "query": "q=logement"});
+    let (status, _, body) = call(
+        &w.app,
+        Method::POST,
+        "/api/saved-searches",
+        Auth::Cookie(&ana),
+        Some(again),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["current"]["id"], id, "{body}");
 
     let (_, _, list) = call(
         &w.app,
@@ -826,4 +838,44 @@ async fn saved_searches_belong_to_their_account() {
     let (status, _, _) = call(&w.app, Method::DELETE, &uri, Auth::Cookie(&ana), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(w.store.saved_search(id).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn whole_numbers_written_with_a_fraction_are_whole_numbers() {
+    let w = world(&[], AccessConfig::default());
+    let uri = format!("/api/items/{}", w.ids[2]);
+    let fix = json!({"version": 0.0, "year": 2019.0, "title": "Un fonds"});
+    let (status, _, body) = call(&w.app, Method::PATCH, &uri, Auth::Bearer(ALICE), Some(fix)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["candidate"]["year"], 2019);
+    let review = json!({"decision": "approve", "version": 1.0});
+    let (status, _, body) = call(
+        &w.app,
+        Method::POST,
+        &format!("{uri}/review"),
+        Auth::Bearer(ALICE),
+        Some(review),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let undo = json!({"version": 2.0});
+    let (status, _, body) = call(
+        &w.app,
+        Method::POST,
+        &format!("{uri}/undo"),
+        Auth::Bearer(ALICE),
+        Some(undo),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fraction = json!({"version": 3.5, "title": "x"});
+    let (status, _, _) = call(
+        &w.app,
+        Method::PATCH,
+        &uri,
+        Auth::Bearer(ALICE),
+        Some(fraction),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

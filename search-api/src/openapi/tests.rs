@@ -57,14 +57,27 @@ async fn every_mounted_route_is_described() {
     );
 }
 
-/// The property names of schema `name`.
+/// The property names of schema `name`, through `allOf` and `$ref` (a
+/// flattened twin is an `allOf`).
 fn properties(doc: &Value, name: &str) -> BTreeSet<String> {
-    doc["components"]["schemas"][name]["properties"]
-        .as_object()
-        .unwrap_or_else(|| panic!("no schema {name}"))
-        .keys()
-        .cloned()
-        .collect()
+    let schema = &doc["components"]["schemas"][name];
+    assert!(schema.is_object(), "no schema {name}");
+    let mut names = BTreeSet::new();
+    collect_properties(doc, schema, &mut names);
+    names
+}
+
+fn collect_properties(doc: &Value, schema: &Value, names: &mut BTreeSet<String>) {
+    if let Some(target) = schema["$ref"].as_str() {
+        let name = target.trim_start_matches("#/components/schemas/");
+        collect_properties(doc, &doc["components"]["schemas"][name], names);
+    }
+    if let Some(properties) = schema["properties"].as_object() {
+        names.extend(properties.keys().cloned());
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        collect_properties(doc, part, names);
+    }
 }
 
 fn keys(value: &Value) -> BTreeSet<String> {
@@ -99,6 +112,22 @@ async fn schema_twins_match_the_real_answers() {
         "candidate"
     );
 
+    let (_, _, body) = fetch(&w.app, "/api/queue?per_page=3", &[]).await;
+    let queue: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(keys(&queue), properties(&doc, "QueueDoc"), "queue");
+    assert_eq!(
+        keys(&queue["items"][0]),
+        properties(&doc, "QueueItemDoc"),
+        "queue item"
+    );
+    let (_, _, body) = fetch(&w.app, "/api/export?format=jsonl&q=cooperative", &[]).await;
+    let line: Value = serde_json::from_str(body.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        keys(&line),
+        properties(&doc, "StoredItemDoc"),
+        "export line"
+    );
+
     let (_, _, body) = fetch(&w.app, "/api/sources", &[]).await;
     let sources: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
@@ -117,4 +146,61 @@ async fn writes_declare_their_security() {
     let review = &doc["paths"]["/api/items/{id}/review"]["post"];
     assert!(review["security"].as_array().is_some_and(|s| !s.is_empty()));
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn every_operation_documents_its_failures() {
+    let doc = document().await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
+            if path != "/api/openapi.json" {
+                assert!(responses.contains_key("500"), "{method} {path}: no 500");
+            }
+            if secured {
+                assert!(responses.contains_key("401"), "{method} {path}: no 401");
+                let www = &responses["401"]["headers"]["WWW-Authenticate"];
+                assert_eq!(www["required"], true, "{method} {path}");
+            }
+            if let Some(too_many) = responses.get("429") {
+                assert!(too_many["headers"]["Retry-After"].is_object(), "{path}");
+            }
+            if method != "get" && method != "delete" && path.starts_with("/api/") {
+                assert!(
+                    operation["requestBody"].is_object() || path == "/api/logout",
+                    "{method} {path}: no request body"
+                );
+            }
+        }
+    }
+    let search = &doc["paths"]["/api/search"]["get"]["parameters"];
+    assert_eq!(
+        search.as_array().unwrap().len(),
+        crate::params::PARAMETERS.len()
+    );
+    let per_page = search
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "per_page")
+        .unwrap();
+    assert_eq!(per_page["schema"]["maximum"], crate::MAX_PER_PAGE);
+    let export = &doc["paths"]["/api/export"]["get"]["parameters"][0];
+    assert_eq!(export["name"], "format");
+    assert_eq!(export["required"], true);
+}
+
+#[tokio::test]
+async fn a_stale_write_answers_the_documented_conflict() {
+    let doc = document().await;
+    let conflict = &doc["paths"]["/api/items/{id}"]["patch"]["responses"]["409"];
+    let schema = &conflict["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(schema, "#/components/schemas/ConflictDoc");
+    assert_eq!(
+        properties(&doc, "ConflictDoc"),
+        ["current", "error"].map(String::from).into()
+    );
 }
