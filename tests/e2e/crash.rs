@@ -24,10 +24,10 @@ const SOURCES: usize = 10;
 const PAGES_PER_SOURCE: usize = 12;
 
 /// A small deterministic generator (xorshift64*), so a seed replays a run.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new() -> Rng {
+    pub(crate) fn new() -> Rng {
         let seed = std::env::var("VEILLE_KILL_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -42,7 +42,7 @@ impl Rng {
         Rng(seed)
     }
 
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -50,7 +50,7 @@ impl Rng {
     }
 
     /// A duration between `lo` and `hi`.
-    fn between(&mut self, lo: Duration, hi: Duration) -> Duration {
+    pub(crate) fn between(&mut self, lo: Duration, hi: Duration) -> Duration {
         let span = (hi - lo).as_millis().max(1) as u64;
         lo + Duration::from_millis(self.next() % span)
     }
@@ -65,9 +65,9 @@ impl Rng {
 /// pages, so near-duplicate groups form), served a little slowly so that
 /// kills land inside crawls, with ETags and 304s as real servers send.
 /// Bumping the edition changes every title.
-struct World {
+pub(crate) struct World {
     base: String,
-    edition: Arc<AtomicU64>,
+    pub(crate) edition: Arc<AtomicU64>,
 }
 
 #[derive(Clone)]
@@ -78,7 +78,7 @@ struct WorldState {
 }
 
 impl World {
-    async fn start() -> World {
+    pub(crate) async fn start() -> World {
         let mut pages: Vec<PathBuf> = std::fs::read_dir(PAGES)
             .unwrap()
             .map(|e| e.unwrap().path().join("source.html"))
@@ -102,7 +102,7 @@ impl World {
         World { base, edition }
     }
 
-    fn config(&self) -> String {
+    pub(crate) fn config(&self) -> String {
         let mut toml = String::from(
             "[crawler]\nuser_agent = \"veille-test/0.1 (+http://127.0.0.1/contact)\"\n\
              allow_private_networks = true\nmin_host_delay_ms = 0\n",
@@ -196,7 +196,7 @@ async fn page(
 
 /// `veille verify --json`, which must pass: the store intact, one item per
 /// URL, the index equal to the store.
-async fn verify(home: &Home, when: &str) -> serde_json::Value {
+pub(crate) async fn verify(home: &Home, when: &str) -> serde_json::Value {
     let out = home.veille(&["verify", "--json"]).await;
     let report: serde_json::Value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("{when}: verify printed no JSON ({e}): {}", out.stderr));

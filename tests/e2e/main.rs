@@ -4,6 +4,7 @@
 //! result through the API. Nothing here reaches beyond 127.0.0.1.
 
 mod accounts;
+mod backup;
 mod cli;
 mod crash;
 mod operators;
