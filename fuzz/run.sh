@@ -32,7 +32,7 @@ targets=("$@")
 max_len() {
     case "$1" in
         feed) echo 16384 ;;
-        extract) echo 131072 ;;
+        extract) echo 16384 ;;
         robots) echo 8192 ;;
         config) echo 16384 ;;
         opml) echo 32768 ;;
