@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use feed_rs::model::{Entry, Feed};
 use url::Url;
 
@@ -367,11 +367,22 @@ fn convert_entry(mut e: Entry, feed_url: &Url, lang: Option<String>, dated: &Dat
             .authors
             .iter()
             .find_map(|p| non_empty(Some(p.name.clone()))),
-        published: e.published.or(e.updated).map(|d| dated.with_offset(d)),
+        published: [e.published, e.updated]
+            .into_iter()
+            .flatten()
+            .map(|d| dated.with_offset(d))
+            .find(rfc3339_can_write),
         text_chars: summary.as_deref().map_or(0, text_chars),
         summary,
         lang,
     }
+}
+
+/// Whether RFC 3339 can write `d` (a year from 0 to 9999): the store keeps
+/// dates as RFC 3339, and could not read back a date such as
+/// `-2024-05-12T10:00:00+00:00`.
+fn rfc3339_can_write(d: &DateTime<FixedOffset>) -> bool {
+    (0..=9999).contains(&d.year())
 }
 
 /// A language code as veille stores it: `en_US` → `en-us`.

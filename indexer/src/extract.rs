@@ -31,6 +31,13 @@ mod meta;
 #[cfg(test)]
 mod tests;
 
+/// The date readers of [`extract`] on their own, for the fuzz targets
+/// (`fuzz/`): not an API, call [`extract`].
+#[doc(hidden)]
+pub mod dates {
+    pub use super::date::{parse_date, text_dates, url_date, TextDate};
+}
+
 use chrono::{DateTime, FixedOffset, Utc};
 use scraper::Html;
 

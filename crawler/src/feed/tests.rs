@@ -256,6 +256,24 @@ fn dates_as_feeds_really_write_them_keep_their_offset() {
 }
 
 #[test]
+fn a_date_rfc3339_cannot_write_is_dropped_for_the_next_one() {
+    // Found by fuzzing: a negative year was kept, and the store, which
+    // writes RFC 3339, could not read it back.
+    let xml = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+        <entry><id>https://veille.test/a</id><title>a</title><published>-2024-05-12T10:00:00</published></entry>
+        <entry><id>https://veille.test/b</id><title>b</title><published>-2024-05-12T10:00:00</published><updated>2024-05-13T10:00:00Z</updated></entry>
+        </feed>"#;
+    let url = Url::parse("https://veille.test/feed").unwrap();
+    let feed = parse_feed(xml.as_bytes(), None, None, &url).expect("parses");
+    let dates: Vec<Option<String>> = feed
+        .entries
+        .iter()
+        .map(|e| e.published.map(|d| d.to_rfc3339()))
+        .collect();
+    assert_eq!(dates, [None, Some("2024-05-13T10:00:00+00:00".to_string())]);
+}
+
+#[test]
 fn a_date_only_feed_rs_can_read_is_kept_in_utc() {
     let xml = r#"<rss version="2.0"><channel><title>t</title>
         <item><title>a</title><link>http://veille.test/a</link><pubDate>Wed, 25 Aug 2012 12:00:00 -0000</pubDate></item>

@@ -1,11 +1,17 @@
 //! Publication dates as pages write them: RFC 3339 and its many near
 //! misses, RFC 2822, bare dates, and dates in URL paths.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// Parses a date as found in meta tags, JSON-LD or `<time datetime>`.
-/// A date without an offset is taken as UTC.
-pub(super) fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+/// A date without an offset is taken as UTC. A year RFC 3339 cannot write
+/// (before 0 or after 9999, as in "-2025-01-31") is no date: the store
+/// keeps dates in RFC 3339 and could not read it back.
+pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    read_date(s).filter(|d| (0..=9999).contains(&d.year()))
+}
+
+fn read_date(s: &str) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     if s.len() < 8 || s.len() > 64 {
         return None;
@@ -67,7 +73,7 @@ pub(super) fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// A `/2024/05/12/` date in the path of `url`, at midnight UTC.
-pub(super) fn url_date(url: &str) -> Option<DateTime<FixedOffset>> {
+pub fn url_date(url: &str) -> Option<DateTime<FixedOffset>> {
     let path = match url::Url::parse(url) {
         Ok(u) => u.path().to_string(),
         Err(_) => url.to_string(),
@@ -110,7 +116,7 @@ pub(super) fn not_future(
 
 /// A date written in words in a page's text ("publié le 12 mai 2024").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct TextDate {
+pub struct TextDate {
     pub date: NaiveDate,
     /// Announced as the publication date ("published", "publié le",
     /// "publicado el", "veröffentlicht am", "게시일" …).
@@ -490,7 +496,7 @@ fn has_cue(t: &[Token<'_>], start: usize, cues: &[&str]) -> bool {
 /// ("2024-05-12", "12.05.2024") count only when a publication or update
 /// cue announces them, or when `numeric` is set (the text of an element
 /// named like a date).
-pub(super) fn text_dates(text: &str, max: usize, numeric: bool) -> Vec<TextDate> {
+pub fn text_dates(text: &str, max: usize, numeric: bool) -> Vec<TextDate> {
     let t = tokens(text);
     let mut out = Vec::new();
     let mut i = 0;

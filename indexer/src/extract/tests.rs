@@ -373,6 +373,15 @@ fn dates_from_meta_time_and_url_never_in_the_future() {
         d(page(r#"<meta name="date" content="not a date">"#, ""), None),
         None
     );
+    // A negative year (found by fuzzing): RFC 3339 cannot write it, so the
+    // store could not read it back.
+    assert_eq!(
+        d(
+            page(r#"<meta name="date" content="-2025-01-31 11:30:00">"#, ""),
+            None
+        ),
+        None
+    );
 }
 
 #[test]
