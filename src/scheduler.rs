@@ -236,11 +236,8 @@ async fn source_loop(
 async fn failure_record(pipeline: &Pipeline, id: &str) -> (Option<DateTime<Utc>>, u32) {
     let store = pipeline.store.clone();
     let id = id.to_string();
-    match tokio::task::spawn_blocking(move || store.source_health()).await {
-        Ok(Ok(health)) => health
-            .into_iter()
-            .find(|h| h.source_id == id)
-            .map_or((None, 0), |h| (h.last_fetch, h.consecutive_failures)),
+    match tokio::task::spawn_blocking(move || store.source_health_of(&id)).await {
+        Ok(Ok(health)) => health.map_or((None, 0), |h| (h.last_fetch, h.consecutive_failures)),
         _ => (None, 0),
     }
 }

@@ -438,32 +438,44 @@ impl Store {
         Ok(())
     }
 
+    /// The health of one source, if the store has heard of it.
+    pub fn source_health_of(&self, id: &str) -> Result<Option<SourceHealth>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached(&format!("{SOURCE_HEALTH_SELECT} WHERE ids.source_id = ?1"))?;
+        let health = stmt.query_row([id], read_source_health).optional()?;
+        Ok(health)
+    }
+
     /// The health of every source the store has heard of (fetched, or holding
     /// items), by id.
     pub fn source_health(&self) -> Result<Vec<SourceHealth>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "WITH ids AS (SELECT source_id FROM source_health UNION SELECT DISTINCT source_id FROM items)
-             SELECT ids.source_id, h.last_fetch, h.last_outcome, h.last_error, h.last_success,
-                    coalesce(h.consecutive_failures, 0), h.failing_since,
-                    (SELECT count(*) FROM items i WHERE i.source_id = ids.source_id)
-             FROM ids LEFT JOIN source_health h ON h.source_id = ids.source_id
-             ORDER BY ids.source_id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(SourceHealth {
-                source_id: r.get(0)?,
-                last_fetch: parse_utc(r.get(1)?),
-                last_outcome: r.get(2)?,
-                last_error: r.get(3)?,
-                last_success: parse_utc(r.get(4)?),
-                consecutive_failures: r.get::<_, i64>(5)? as u32,
-                failing_since: parse_utc(r.get(6)?),
-                item_count: r.get::<_, i64>(7)? as u64,
-            })
-        })?;
+        let mut stmt = conn.prepare(&format!("{SOURCE_HEALTH_SELECT} ORDER BY ids.source_id"))?;
+        let rows = stmt.query_map([], read_source_health)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
+}
+
+/// Every source the store has heard of, with its health and item count.
+const SOURCE_HEALTH_SELECT: &str = "WITH ids AS (SELECT source_id FROM source_health
+        UNION SELECT DISTINCT source_id FROM items)
+     SELECT ids.source_id, h.last_fetch, h.last_outcome, h.last_error, h.last_success,
+            coalesce(h.consecutive_failures, 0), h.failing_since,
+            (SELECT count(*) FROM items i WHERE i.source_id = ids.source_id)
+     FROM ids LEFT JOIN source_health h ON h.source_id = ids.source_id";
+
+fn read_source_health(r: &Row<'_>) -> rusqlite::Result<SourceHealth> {
+    Ok(SourceHealth {
+        source_id: r.get(0)?,
+        last_fetch: parse_utc(r.get(1)?),
+        last_outcome: r.get(2)?,
+        last_error: r.get(3)?,
+        last_success: parse_utc(r.get(4)?),
+        consecutive_failures: r.get::<_, i64>(5)? as u32,
+        failing_since: parse_utc(r.get(6)?),
+        item_count: r.get::<_, i64>(7)? as u64,
+    })
 }
 
 /// An item as crawled, its review, its corrections (column 19), its

@@ -97,6 +97,8 @@ fn source_health_counts_failures_and_recovers() {
         .unwrap();
     let h = &store.source_health().unwrap()[0];
     assert_eq!(h.consecutive_failures, 2);
+    assert_eq!(store.source_health_of("s").unwrap().as_ref(), Some(h));
+    assert_eq!(store.source_health_of("unheard-of").unwrap(), None);
     assert_eq!(
         h.failing_since.unwrap().to_rfc3339(),
         "2024-01-01T00:00:00+00:00"
