@@ -14,9 +14,11 @@
 # at a time per host; each feed publishes a new entry every 4 minutes and
 # each source is scheduled every minute (`S * * * * *`, the seconds spread).
 # Everything stays on 127.0.0.0/8. Needs wrk (installed with apt-get if
-# missing) and python3. VEILLE_BIN=path uses a built binary instead of
-# `cargo build --release --locked`; SOAK_KEEP=DIR copies the samples, the
-# logs and the summary there. Not part of the test suite.
+# missing) and python3. SOAK_PUBLISH_PERIOD=0 keeps the world still (no new
+# entries after the first four per feed); SOAK_REVIEWS_PER_SECOND (default
+# 4) sets the reviews' pace. VEILLE_BIN=path uses a built binary instead of
+# `cargo build --release --locked`; SOAK_KEEP=DIR copies the samples and the
+# logs there. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
@@ -97,9 +99,11 @@ started=$(date +%s)
   while kill -0 "$veille" 2>/dev/null; do
     status=$(cat "/proc/$veille/status" 2>/dev/null || true)
     field() { echo "$status" | awk -v f="$1:" '$1 == f {print $2}'; }
-    fds=$(ls "/proc/$veille/fd" 2>/dev/null | wc -l)
+    # (|| true: du and ls fail when a file vanishes under them, which
+    # pipefail and set -e would turn into the sampler's end.)
+    fds=$(ls "/proc/$veille/fd" 2>/dev/null | wc -l || true)
     items=$(curl -fs -m 10 "http://127.0.0.1:$api/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"])' 2>/dev/null || echo "")
-    disk=$(du -sk "$work/data" 2>/dev/null | cut -f1)
+    disk=$(du -sk "$work/data" 2>/dev/null | cut -f1 || true)
     echo "$(( $(date +%s) - started )),$(field VmRSS),$(field RssAnon),$(field RssFile),$(field VmHWM),$fds,$(field Threads),$items,$disk"
     next=$(( next + 10 ))
     now=$(date +%s)

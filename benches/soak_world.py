@@ -37,7 +37,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import search_corpus  # noqa: E402
 
 WINDOW = 4
-PERIOD = 240
+# Seconds between two entries of a feed; 0 = nothing new after the first
+# WINDOW entries (a world that stands still).
+PERIOD = int(os.environ.get("SOAK_PUBLISH_PERIOD", "240"))
+SPACING = PERIOD or 240
 PAGES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "pages")
 
 STATS = {"requests": 0, "ok": 0, "not_modified": 0, "not_found": 0, "bytes": 0,
@@ -63,11 +66,13 @@ class World:
 
     def published(self, k):
         """How many entries source K has published by now."""
+        if PERIOD == 0:
+            return WINDOW
         phase = k * PERIOD / self.sources
         return WINDOW + int((time.time() - self.t0 + phase) // PERIOD)
 
     def entry_time(self, k, i):
-        return int(self.t0 - (WINDOW - i) * PERIOD - k * PERIOD / self.sources)
+        return int(self.t0 - (WINDOW - i) * SPACING - k * SPACING / self.sources)
 
     def article(self, k, i):
         """Language, title and body paragraphs of entry I of source K."""
