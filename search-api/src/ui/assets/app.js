@@ -227,12 +227,15 @@ document.querySelectorAll("form.edit-form").forEach((form) => {
     const list = (name) => form.elements[name].value.split(",").map((s) => s.trim()).filter(Boolean);
     const body = {
       version: Number(article.dataset.version),
-      title: form.elements.title.value.trim(),
-      summary: form.elements.summary.value.trim(),
       themes: list("themes"),
       kinds: list("kinds"),
       organizations: list("organizations"),
     };
+    // A blank text field is left out: the API refuses an empty value.
+    for (const name of ["title", "summary"]) {
+      const value = form.elements[name].value.trim();
+      if (value) body[name] = value;
+    }
     const year = form.elements.year.value.trim();
     if (year) body.year = Number(year);
     message.classList.remove("error");
