@@ -1305,3 +1305,14 @@ fn dates_beyond_what_the_index_holds_neither_overflow_nor_fail() {
     };
     assert_eq!(ids(&search(&index, &after_2262)), ["far-future"]);
 }
+
+#[test]
+fn a_query_the_grammar_panics_on_is_refused_not_a_crash() {
+    // Found by the `search` fuzz target: tantivy's query grammar (0.25)
+    // panics ("Exist query without a field isn't allowed") on this input.
+    let index = index_of(&corpus());
+    match index.search(&query("pu0  :o0r +  *]\u{0} ")) {
+        Err(IndexError::BadQuery(msg)) => assert!(msg.contains("pu0"), "{msg}"),
+        other => panic!("expected BadQuery, got {other:?}"),
+    }
+}
