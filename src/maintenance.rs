@@ -55,11 +55,19 @@ pub fn restore(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {
             data.root.display()
         );
     }
+    // A file that is not a usable backup is refused before anything moves.
+    veille_store::check_backup(path)
+        .with_context(|| format!("cannot restore {}", path.display()))?;
     let store = data.open_store()?;
-    let saved = data.root.join(format!(
-        "veille.db.before-restore-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-    ));
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let mut saved = data.root.join(format!("veille.db.before-restore-{stamp}"));
+    let mut n = 1;
+    while saved.exists() {
+        n += 1;
+        saved = data
+            .root
+            .join(format!("veille.db.before-restore-{stamp}-{n}"));
+    }
     if store.item_count()? > 0 || !store.users()?.is_empty() {
         store.backup_to(&saved).with_context(|| {
             format!(

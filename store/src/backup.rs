@@ -63,12 +63,7 @@ impl Store {
     /// (`PRAGMA integrity_check`, a schema this veille knows). The schema
     /// is then brought up to date.
     pub fn restore_from(&self, path: &Path) -> Result<BackupInfo> {
-        let source = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
-            |source| StoreError::Open {
-                path: path.display().to_string(),
-                source,
-            },
-        )?;
+        let source = open_backup(path)?;
         let info = describe(&source, path)?;
         let mut conn = self.conn();
         {
@@ -79,6 +74,21 @@ impl Store {
         schema::migrate(&mut conn)?;
         Ok(info)
     }
+}
+
+/// Checks the backup at `path` (`PRAGMA integrity_check`, a schema this
+/// veille knows) and says what it holds, without changing anything.
+pub fn check_backup(path: &Path) -> Result<BackupInfo> {
+    describe(&open_backup(path)?, path)
+}
+
+fn open_backup(path: &Path) -> Result<Connection> {
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|source| {
+        StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        }
+    })
 }
 
 /// Checks a backup and says what it holds.

@@ -32,7 +32,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 
 pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
-pub use backup::BackupInfo;
+pub use backup::{check_backup, BackupInfo};
 pub use curation::{
     AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueuePage, Reason, ReviewState,
 };

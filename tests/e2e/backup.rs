@@ -64,6 +64,19 @@ async fn a_backup_taken_during_a_crawl_restores_to_a_consistent_state() {
         })
         .collect();
     assert_eq!(kept.len(), 1, "the replaced store is kept beside it");
+    // Twice within the same second: each replaced store is kept.
+    let out = home.veille(&["restore", backup.to_str().unwrap()]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let kept = std::fs::read_dir(home.data())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("veille.db.before-restore-")
+        })
+        .count();
+    assert_eq!(kept, 2, "both replaced stores are kept");
     let report = verify(&home, "restored over its own home").await;
     assert_eq!(report["store_items"].as_u64().unwrap(), items);
 
