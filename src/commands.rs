@@ -295,7 +295,7 @@ fn search(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let store = data.open_store()?;
-    let index = data.open_index_for_search(&store)?;
+    let (index, _) = data.open_index_for_search(&store)?;
     let request = veille_indexer::search::SearchRequest {
         q: query,
         lang,

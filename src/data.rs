@@ -51,12 +51,13 @@ impl DataDir {
 
     /// Opens the index for searching: caught up with `store` when no other
     /// process holds it, else as that process (`veille run`, which keeps it
-    /// caught up) last committed it.
-    pub fn open_index_for_search(&self, store: &Store) -> anyhow::Result<Index> {
+    /// caught up) last committed it. The flag says which: `true` when
+    /// another process holds it.
+    pub fn open_index_for_search(&self, store: &Store) -> anyhow::Result<(Index, bool)> {
         let path = self.index_path();
         match sync::open_synced(&path, store) {
-            Err(IndexError::Locked { .. }) => Index::open_read_only(&path),
-            other => other,
+            Err(IndexError::Locked { .. }) => Index::open_read_only(&path).map(|i| (i, true)),
+            other => other.map(|i| (i, false)),
         }
         .with_context(|| format!("cannot open the index in {}", path.display()))
     }

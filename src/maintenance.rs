@@ -121,18 +121,14 @@ pub fn verification(data: &DataDir) -> anyhow::Result<Verification> {
     let store = data.open_store()?;
     let integrity = store.integrity_check()?;
     let duplicate_urls = store.duplicate_urls()?;
-    let index_in_use = matches!(
-        Index::open(&data.index_path()),
-        Err(IndexError::Locked { .. })
-    );
-    let index = data.open_index_for_search(&store)?;
+    let (index, index_in_use) = data.open_index_for_search(&store)?;
     let items = store.item_versions()?;
     let store_change_seq = store.change_seq()?;
     let docs = index.documents()?;
 
     let in_store: std::collections::HashMap<&str, (Status, i64)> = items
         .iter()
-        .map(|(id, status, version, _)| (id.as_str(), (*status, *version)))
+        .map(|(id, status, version)| (id.as_str(), (*status, *version)))
         .collect();
     let mut seen = std::collections::HashSet::new();
     let (mut extra, mut indexed_twice, mut differing) = (Vec::new(), Vec::new(), Vec::new());

@@ -262,12 +262,12 @@ impl Store {
         Ok(seq)
     }
 
-    /// The id, version and change sequence of every item, in id order: what
-    /// a consistency check compares the index with.
-    pub fn item_versions(&self) -> Result<Vec<(String, Status, i64, i64)>> {
+    /// The id, status and version of every item, in id order: what a
+    /// consistency check compares the index with (`Index::documents`).
+    pub fn item_versions(&self) -> Result<Vec<(String, Status, i64)>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT i.id, r.decision, i.version, i.change_seq FROM items i
+            "SELECT i.id, r.decision, i.version FROM items i
              LEFT JOIN reviews r ON r.item_id = i.id ORDER BY i.id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -275,17 +275,16 @@ impl Store {
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
                 r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, decision, version, seq) = row?;
+            let (id, decision, version) = row?;
             let status = match decision.as_deref() {
                 None => Status::Unreviewed,
                 Some(d) => parse_decision(d)?.into(),
             };
-            out.push((id, status, version, seq));
+            out.push((id, status, version));
         }
         Ok(out)
     }
