@@ -23,6 +23,13 @@ const PASS_CONCURRENCY: usize = 16;
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let data = DataDir::new(&cli.data);
+    if matches!(
+        cli.command,
+        Command::Crawl { .. } | Command::Extract { .. } | Command::Eval { .. }
+    ) {
+        // Classify with the data directory's newest candidate model.
+        veille::models::install_newest(&data);
+    }
     match cli.command {
         Command::Run => runtime()?.block_on(run(&cli.config, &data, cli.listen, true)),
         Command::Serve => runtime()?.block_on(run(&cli.config, &data, cli.listen, false)),
@@ -107,6 +114,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => extract(text, url, manifest, files),
         Command::Users { command } => crate::users::run(&data, command),
         Command::Eval { command } => crate::eval::run(&data, command),
+        Command::Train(args) => crate::train::train(&data, args),
+        Command::Corpus { command } => crate::train::corpus(command),
     }
 }
 
@@ -175,6 +184,13 @@ async fn run(
     let config = load_config(config_path)?;
     let store = data.open_store()?;
     let index = data.open_index(&store)?;
+    // The newest candidate model, and any newer one `veille train` writes
+    // (it rescored the store: the index is told to follow).
+    let model = veille::models::install_newest(data);
+    let told = index.clone();
+    let watcher = tokio::spawn(veille::models::watch(data.clone(), model, move || {
+        told.changed()
+    }));
     let state = ApiState {
         store: store.clone(),
         index: index.index().clone(),
@@ -224,6 +240,7 @@ async fn run(
         scheduler.await??;
     }
     api.await??;
+    watcher.abort();
     tokio::task::spawn_blocking(move || index.close()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -30,13 +30,73 @@ pub enum EvalCommand {
         /// tests/fixtures/candidates/cases.tsv).
         #[arg(long, value_name = "TSV")]
         cases: Option<PathBuf>,
+        /// Report what `veille train` would: cross-validated precision,
+        /// recall and F1 per language on the shipped corpus and the store's
+        /// decisions, for a model trained on them beside the current
+        /// model's training set, with the reliability table.
+        #[arg(long, conflicts_with = "cases")]
+        corpus: bool,
+        /// With --corpus: also the learning curve, F1 on a held-out part of
+        /// the corpus after 0, 50, 100 and 200 simulated curator decisions.
+        #[arg(long, requires = "corpus")]
+        learning_curve: bool,
     },
 }
 
 pub fn run(data: &DataDir, command: EvalCommand) -> anyhow::Result<ExitCode> {
     match command {
-        EvalCommand::Candidates { json, cases } => candidates(data, json, cases),
+        EvalCommand::Candidates {
+            json,
+            corpus: true,
+            learning_curve,
+            ..
+        } => trained(data, json, learning_curve),
+        EvalCommand::Candidates { json, cases, .. } => candidates(data, json, cases),
     }
+}
+
+/// The figures `veille train` reports, without training for keeps.
+fn trained(data: &DataDir, as_json: bool, learning_curve: bool) -> anyhow::Result<ExitCode> {
+    use veille_indexer::practice::model::TrainOptions;
+    use veille_indexer::practice::training;
+    let (examples, kinds) = crate::train::examples(data, false)?;
+    let (number, current) = veille::models::in_use(data)?;
+    let options = TrainOptions::default();
+    let comparison = training::compare(&examples, &kinds, &current, &options);
+    let curve = learning_curve.then(|| {
+        let corpus: Vec<_> = examples.iter().filter(|e| !e.decision).cloned().collect();
+        training::learning_curve(&corpus, &[0, 50, 100, 200], 5, &options)
+    });
+    let current_name = number.map_or("shipped".to_string(), |n| format!("candidates-{n:04}"));
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "current": current_name,
+                "comparison": comparison,
+                "learning_curve": curve,
+            }))?
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::train::print_comparison(&mut out, &comparison, &current_name)?;
+    if let Some(curve) = curve {
+        writeln!(
+            out,
+            "learning curve (F1 on a held-out fifth, mean of 5 splits):"
+        )?;
+        writeln!(out, "  decisions  random  uncertain first")?;
+        for p in curve {
+            writeln!(
+                out,
+                "  {:>9}  {:>6.3}  {:>15.3}",
+                p.decisions, p.f1_random, p.f1_uncertain_first
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn candidates(data: &DataDir, as_json: bool, cases: Option<PathBuf>) -> anyhow::Result<ExitCode> {

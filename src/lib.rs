@@ -14,6 +14,7 @@
 
 pub mod data;
 pub mod maintenance;
+pub mod models;
 pub mod pipeline;
 pub mod progress;
 pub mod scheduler;

@@ -3,6 +3,7 @@
 
 mod commands;
 mod eval;
+mod train;
 mod users;
 
 use std::net::SocketAddr;
@@ -140,6 +141,17 @@ pub enum Command {
     Eval {
         #[command(subcommand)]
         command: eval::EvalCommand,
+    },
+    /// Retrain the candidate model on the shipped corpus and the curators'
+    /// decisions; print its cross-validated figures per language beside the
+    /// current model's; write it to the data directory (`run` and `serve`
+    /// pick it up) and rescore the items waiting for a decision. Refuses a
+    /// model worse than the current one unless --force.
+    Train(train::TrainArgs),
+    /// Build the labelled corpus the shipped model is trained on.
+    Corpus {
+        #[command(subcommand)]
+        command: train::CorpusCommand,
     },
 }
 

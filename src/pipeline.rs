@@ -9,6 +9,7 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use veille_crawler::config::Source;
 use veille_crawler::{Crawler, FetchOutcome, SourceReport};
+use veille_indexer::practice::model::SourceRecord;
 use veille_indexer::sync::IndexSync;
 use veille_store::{Harvested, SourceOutcome, Store, Upsert};
 
@@ -96,10 +97,21 @@ impl std::fmt::Display for PassSummary {
 /// store's change feed. Synchronous: CPU and disk work, to run under
 /// `spawn_blocking`.
 pub fn ingest(store: &Store, harvested: &[Harvested]) -> anyhow::Result<IngestCounts> {
-    let items: Vec<_> = harvested
-        .iter()
-        .map(veille_indexer::ingest::prepare)
-        .collect();
+    // The candidate model weighs each source's past curator decisions.
+    let mut sources: std::collections::HashMap<&str, SourceRecord> = Default::default();
+    let mut items = Vec::with_capacity(harvested.len());
+    for h in harvested {
+        let record = match sources.get(h.source_id.as_str()) {
+            Some(r) => *r,
+            None => {
+                let (approved, rejected) = store.source_decisions(&h.source_id)?;
+                let r = SourceRecord { approved, rejected };
+                sources.insert(&h.source_id, r);
+                r
+            }
+        };
+        items.push(veille_indexer::ingest::prepare_with(h, Some(record)));
+    }
     let outcomes = store.upsert_items(&items)?;
     let mut counts = IngestCounts::default();
     for (item, outcome) in items.iter().zip(&outcomes) {

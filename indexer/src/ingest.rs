@@ -31,6 +31,12 @@ const TITLE_WORDS: usize = 12;
 
 /// Prepares a harvested entry or page for the store.
 pub fn prepare(h: &Harvested) -> NewItem {
+    prepare_with(h, None)
+}
+
+/// Prepares a harvested entry or page for the store, knowing its source's
+/// past curator decisions (an input of the candidate model).
+pub fn prepare_with(h: &Harvested, source: Option<practice::model::SourceRecord>) -> NewItem {
     let article: Option<Article> = h.html.as_deref().map(|html| extract(html, Some(&h.url)));
     let summary = h.summary.as_deref().map(html_to_text).unwrap_or_default();
 
@@ -79,6 +85,8 @@ pub fn prepare(h: &Harvested) -> NewItem {
         &practice::Context {
             lang: detected.lang.as_deref(),
             country: h.source_country.as_deref(),
+            source,
+            model: None,
         },
     );
     let country = candidate

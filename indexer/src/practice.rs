@@ -28,18 +28,25 @@
 //! - `themes.tsv`: the ESSGlobal theme labels.
 //!
 //! The lexicon of the text's language is used (all of them when the
-//! language is unknown or has no lexicon). Each phrase counts once, a little
-//! more when repeated. The score is
-//! `logistic(2·√(min(sse, 4) · min(practice, 4)) − 1.5 − 1.5·negative)`:
-//! with no SSE term or no practice signal it stays at 0.18 or below, and one of
-//! each (weight 1) gives 0.62. `is_candidate` is `score >= 0.5`.
+//! language is unknown or has no lexicon). What it finds gives the
+//! candidate's `evidence`, themes and kinds, and, with the text's words,
+//! the features ([`features`]) of the trained model ([`model`]: a logistic
+//! regression trained on the labelled corpus of `indexer/data/corpus/` and
+//! on the curators' decisions, `veille train`), whose calibrated
+//! probability is the candidate's `score`. Its `signals` are the model's
+//! largest contributions, in words a curator can read: the terms of the
+//! text, the lexicon's concepts, the source's past decisions.
 
+pub mod corpus;
 pub mod eval;
+pub mod features;
 mod kinds;
 mod lexicon;
+pub mod model;
 mod organizations;
 mod places;
 mod summary;
+pub mod training;
 
 #[cfg(test)]
 mod tests;
@@ -64,7 +71,14 @@ pub struct Context<'a> {
     /// The source's country (ISO 3166-1 alpha-2): resolves ambiguous place
     /// names ("Valencia" in Spain, not Venezuela, for a Spanish source).
     pub country: Option<&'a str>,
+    /// The source's past curator decisions.
+    pub source: Option<model::SourceRecord>,
+    /// The model to score with ([`model::current`] when `None`).
+    pub model: Option<&'a model::Model>,
 }
+
+/// Signals kept on a candidate, at most.
+const MAX_SIGNALS: usize = 10;
 
 /// Classifies a text (title and body) in language `lang` (ISO 639-1).
 pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
@@ -73,13 +87,21 @@ pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
         text,
         &Context {
             lang,
-            country: None,
+            ..Context::default()
         },
     )
 }
 
-/// Classifies a text (title and body) with what is known of it.
-pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
+/// What the lexicon and the other finders make of a text, before scoring.
+struct Reading {
+    candidate: Candidate,
+    features: features::TextFeatures,
+    names: std::collections::HashMap<u32, String>,
+    themes: BTreeMap<u32, f64>,
+    matches_summary: Option<String>,
+}
+
+fn read(title: &str, text: &str, ctx: &Context<'_>, with_names: bool) -> Reading {
     let mut doc = String::with_capacity(title.len() + text.len() + 2);
     doc.push_str(title);
     doc.push_str(".\n");
@@ -93,7 +115,6 @@ pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
     let mut negative = 0.0;
     let mut themes: BTreeMap<u32, f64> = BTreeMap::new();
     let mut evidence = Vec::with_capacity(matches.len());
-    let mut signals = Vec::with_capacity(matches.len());
     let mut structures = Vec::new();
     for m in &matches {
         if m.entry.kind == Kind::Structure {
@@ -114,58 +135,148 @@ pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
             }
         }
         evidence.push(m.entry.phrase.to_string());
-        signals.push(Signal {
-            phrase: m.entry.phrase.to_string(),
-            kind: m.entry.kind.as_str().to_string(),
-            weight: round3(if m.entry.kind == Kind::Negative {
-                -w
-            } else {
-                w
-            }),
-        });
     }
     let z = 2.0 * (sse.min(4.0) * practice.min(4.0_f64)).sqrt() - 1.5 - 1.5 * negative;
-    let score = 1.0 / (1.0 + (-z).exp());
-    let is_candidate = score >= 0.5;
+    let rule_score = 1.0 / (1.0 + (-z).exp());
 
-    let mut theme_ids: Vec<String> = themes
-        .iter()
-        .filter(|(_, w)| **w >= THEME_MIN_WEIGHT)
-        .map(|(t, _)| format!("T{t}"))
-        .collect();
-    if theme_ids.is_empty() && is_candidate {
-        if let Some((t, _)) = themes.iter().max_by(|a, b| a.1.total_cmp(b.1)) {
-            theme_ids.push(format!("T{t}"));
-        }
-    }
-
-    let places = places::find(&tokens, &doc, ctx.country)
+    let places: Vec<Place> = places::find(&tokens, &doc, ctx.country)
         .into_iter()
         .map(|p| Place {
             name: p.name.to_string(),
             country: Some(p.country.to_string()),
         })
         .collect();
-
     let kinds = kinds::resolve(&structures);
     let organizations = organizations::find(&doc, &tokens, ctx.lang, body_start);
     let year = summary::start_year(&tokens, ctx.lang);
-    let summary = is_candidate
-        .then(|| summary::summarize(&doc, body_start, &matches))
-        .flatten();
-
-    Candidate {
-        score: round3(score),
-        is_candidate,
-        themes: theme_ids,
-        places,
-        evidence,
-        signals,
-        kinds,
-        organizations,
-        summary,
-        year,
+    let mut names = std::collections::HashMap::new();
+    let features = features::extract(
+        &features::Found {
+            title,
+            doc: &doc,
+            tokens: &tokens,
+            matches: &matches,
+            rule_score,
+            sse,
+            practice,
+            negative,
+            places: places.len(),
+            organizations: organizations.len(),
+            kinds: kinds.len(),
+            year: year.is_some(),
+        },
+        with_names.then_some(&mut names),
+    );
+    let matches_summary = summary::summarize(&doc, body_start, &matches);
+    Reading {
+        candidate: Candidate {
+            score: 0.0,
+            is_candidate: false,
+            themes: Vec::new(),
+            places,
+            evidence,
+            signals: Vec::new(),
+            kinds,
+            organizations,
+            summary: None,
+            year,
+        },
+        features,
+        names,
+        themes,
+        matches_summary,
     }
+}
+
+/// The features the model reads of a text (to train on it).
+pub fn text_features(title: &str, text: &str, lang: Option<&str>) -> features::TextFeatures {
+    let ctx = Context {
+        lang,
+        ..Context::default()
+    };
+    read(title, text, &ctx, false).features
+}
+
+/// Classifies a text (title and body) with what is known of it.
+pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
+    let Reading {
+        mut candidate,
+        features,
+        names,
+        themes,
+        matches_summary,
+    } = read(title, text, ctx, true);
+    let current;
+    let model = match ctx.model {
+        Some(m) => m,
+        None => {
+            current = model::current();
+            &current
+        }
+    };
+    let scored = model.score(&features, ctx.lang, ctx.source, Some(&names), MAX_SIGNALS);
+    candidate.score = round3(scored.probability);
+    candidate.is_candidate = scored.is_candidate;
+    candidate.signals = scored
+        .contributions
+        .into_iter()
+        .map(|(what, weight)| {
+            let (phrase, kind) = signal_of(&what);
+            Signal {
+                phrase,
+                kind: kind.to_string(),
+                weight: round3(weight),
+            }
+        })
+        .collect();
+
+    let mut theme_ids: Vec<String> = themes
+        .iter()
+        .filter(|(_, w)| **w >= THEME_MIN_WEIGHT)
+        .map(|(t, _)| format!("T{t}"))
+        .collect();
+    if theme_ids.is_empty() && candidate.is_candidate {
+        if let Some((t, _)) = themes.iter().max_by(|a, b| a.1.total_cmp(b.1)) {
+            theme_ids.push(format!("T{t}"));
+        }
+    }
+    candidate.themes = theme_ids;
+    candidate.summary = matches_summary.filter(|_| candidate.is_candidate);
+    candidate
+}
+
+/// A model contribution as a curator reads it: `(phrase, kind)`.
+fn signal_of(what: &str) -> (String, &'static str) {
+    let (phrase, kind) = match what.split_once(':') {
+        Some(("lex", "sse")) => ("SSE terms", "sse"),
+        Some(("lex", "practice")) => ("practice signals", "practice"),
+        Some(("lex", "sse_and_practice")) => ("SSE terms with practice signals", "practice"),
+        Some(("lex", "negative")) => ("not-a-practice phrases", "negative"),
+        Some(("rule", _)) => ("lexicon rule", "lexicon"),
+        Some(("neg", concept)) => return (concept.to_string(), "negative"),
+        Some(("found", "places")) => ("places named", "structure"),
+        Some(("found", "organizations")) => ("organizations named", "structure"),
+        Some(("found", "kinds")) => ("kinds of organization named", "structure"),
+        Some(("found", "year")) => ("year it started", "structure"),
+        Some(("text", "figures")) => ("figures", "structure"),
+        Some(("text", "length")) => ("length", "structure"),
+        Some(("title", "question")) => ("question in the title", "structure"),
+        Some(("src", "precision")) => ("source's past decisions", "source"),
+        Some(("src", "decided")) => ("source's decisions so far", "source"),
+        Some(("lang", l)) => return (format!("language {l}"), "language"),
+        _ => return (what.to_string(), "term"),
+    };
+    (phrase.to_string(), kind)
+}
+
+/// The text of every data file the features read, for
+/// [`features::fingerprint`].
+fn data_files() -> Vec<&'static str> {
+    let mut out = lexicon::data_files();
+    out.extend(places::data_files());
+    out.extend(organizations::data_files());
+    out.extend(summary::data_files());
+    out
 }
 
 fn round3(x: f64) -> f64 {

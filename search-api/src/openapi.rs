@@ -474,6 +474,14 @@ fn undo() {}
     ))]
 fn history() {}
 
+/// The order of the review queue.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum QueueOrderDoc {
+    Best,
+    Uncertain,
+}
+
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/queue", tag = "items",
     summary = "The review queue: unreviewed candidates, best first, one per duplicate group",
@@ -481,6 +489,7 @@ fn history() {}
     params(
         ("page" = Option<u64>, Query, minimum = 1, maximum = 10000, description = "1-based (default 1); `page` × `per_page` at most 10,000"),
         ("per_page" = Option<u64>, Query, minimum = 1, maximum = 100, description = "Entries per page (default 20)"),
+        ("order" = Option<QueueOrderDoc>, Query, description = "`best` (default): candidates, the most likely practices first; `uncertain`: every item waiting, those the model is least sure of first"),
     ),
     responses(
         (status = 200, description = "A page of the queue", body = QueueDoc),

@@ -1,12 +1,13 @@
-//! `GET /api/queue?page=&per_page=`: the review queue, unreviewed candidate
-//! practices, best score first, one item per duplicate group (with how many
-//! copies it stands for). Readable by anyone, as search is.
+//! `GET /api/queue?page=&per_page=&order=`: the review queue, unreviewed
+//! candidate practices, best score first (or, `order=uncertain`, every item
+//! waiting, those the model is least sure of first), one item per duplicate
+//! group (with how many copies it stands for). Readable by anyone, as search is.
 
 use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 
-use veille_store::{Item, Status};
+use veille_store::{Item, QueueOrder, Status};
 
 use crate::error::ApiError;
 use crate::{blocking, ApiState};
@@ -54,13 +55,22 @@ pub(crate) async fn handler(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<QueueResponse>, ApiError> {
     let (mut page, mut per_page) = (1, QUEUE_PER_PAGE);
+    let mut order = QueueOrder::Best;
     for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match key.as_ref() {
             "page" => page = number("page", &value, QUEUE_MAX_WINDOW)?,
             "per_page" => per_page = number("per_page", &value, QUEUE_MAX_PER_PAGE)?,
+            "order" => {
+                order = QueueOrder::parse(&value).ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "parameter order is {:?}: give best or uncertain",
+                        value.chars().take(40).collect::<String>()
+                    ))
+                })?
+            }
             other => {
                 return Err(ApiError::BadRequest(format!(
-                    "unknown parameter {:?}: /api/queue takes page and per_page",
+                    "unknown parameter {:?}: /api/queue takes page, per_page and order",
                     other.chars().take(40).collect::<String>()
                 )))
             }
@@ -73,7 +83,8 @@ pub(crate) async fn handler(
         )));
     }
     let store = state.store.clone();
-    let queue = blocking(move || Ok(store.queue((page - 1) * per_page, per_page)?)).await?;
+    let queue =
+        blocking(move || Ok(store.queue_in(order, (page - 1) * per_page, per_page)?)).await?;
     let items = queue
         .entries
         .into_iter()

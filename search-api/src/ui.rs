@@ -36,7 +36,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use veille_indexer::practice::theme_label;
-use veille_store::{AuditEntry, Item, QueueEntry, Status};
+use veille_store::{AuditEntry, Item, QueueEntry, QueueOrder, Status};
 
 use crate::auth::{identify, Principal};
 use crate::error::ApiError;
@@ -47,6 +47,9 @@ use crate::{blocking, ApiState};
 
 pub use highlight::highlight;
 pub use i18n::{Messages, UiLang};
+
+/// Signals shown on a queue card, at most.
+const QUEUE_SIGNALS: usize = 5;
 
 /// Items of the queue put in one page (the next ones are in the page
 /// before the curator gets to them).
@@ -769,21 +772,34 @@ async fn queue_page(
         .find(|(k, _)| k == "offset")
         .and_then(|(_, v)| v.parse::<u64>().ok())
         .unwrap_or(0);
+    // `order`: best first (the default) or uncertain first.
+    let order = query
+        .pairs
+        .iter()
+        .find(|(k, _)| k == "order")
+        .and_then(|(_, v)| QueueOrder::parse(v))
+        .unwrap_or_default();
     let page = Page::for_request(&state, &query, &headers, "/queue").await;
     let store = state.store.clone();
-    match blocking(move || Ok(store.queue(offset, QUEUE_BATCH)?)).await {
+    match blocking(move || Ok(store.queue_in(order, offset, QUEUE_BATCH)?)).await {
         Ok(queue) => page.respond(
             StatusCode::OK,
-            render_queue(&page, queue.total, &queue.entries),
+            render_queue(&page, order, queue.total, &queue.entries),
         ),
         Err(e) => page.error(&e),
     }
 }
 
-fn render_queue(page: &Page, total: u64, entries: &[QueueEntry]) -> Markup {
+fn render_queue(page: &Page, order: QueueOrder, total: u64, entries: &[QueueEntry]) -> Markup {
     let t = page.t;
     let main = html! {
         h1 { (t.queue) " " span.count { (total) } }
+        nav.queue-order {
+            @for (o, label, href) in [(QueueOrder::Best, t.queue_best, "/queue"), (QueueOrder::Uncertain, t.queue_uncertain, "/queue?order=uncertain")] {
+                @if o == order { strong aria-current="page" { (label) } } @else { a href=(href) { (label) } }
+                " "
+            }
+        }
         p.help { kbd { "j" } " " kbd { "k" } " " kbd { "a" } " " kbd { "r" } " " kbd { "e" } " — " (t.queue_help) }
         @if entries.is_empty() {
             p.empty { (t.queue_empty) }
@@ -807,6 +823,17 @@ fn render_queue(page: &Page, total: u64, entries: &[QueueEntry]) -> Markup {
                         p.themes { @for theme in &c.themes { span.tag { (page.theme(theme)) } } }
                     }
                     @if let Some(summary) = &c.summary { p.summary-text { (summary) } }
+                    @if !c.signals.is_empty() {
+                        p.signals {
+                            (t.signals) ": "
+                            @for s in c.signals.iter().take(QUEUE_SIGNALS) {
+                                span.signal.{ @if s.weight >= 0.0 { "for" } @else { "against" } } title=(s.kind) {
+                                    (s.phrase) " " (format!("{:+.1}", s.weight))
+                                }
+                                " "
+                            }
+                        }
+                    }
                     div.text.excerpt lang=[item.lang.as_deref()] {
                         @let excerpt = excerpt(&item.text, 1500);
                         @for paragraph in highlight(&excerpt, &c.evidence).split("\n\n") {

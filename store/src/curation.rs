@@ -58,6 +58,44 @@ impl Reason {
     }
 }
 
+/// The order of the review queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Candidates, the most likely practices first.
+    #[default]
+    Best,
+    /// Every item waiting, the ones the model is least sure of (a score
+    /// nearest 0.5) first: each decision teaches the model the most.
+    Uncertain,
+}
+
+impl QueueOrder {
+    /// As the API and the pages write it: `best`, `uncertain`.
+    pub fn parse(s: &str) -> Option<QueueOrder> {
+        match s {
+            "best" => Some(QueueOrder::Best),
+            "uncertain" => Some(QueueOrder::Uncertain),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueOrder::Best => "best",
+            QueueOrder::Uncertain => "uncertain",
+        }
+    }
+}
+
+/// A new model's verdict on an item ([`Store::rescore`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rescore {
+    pub id: String,
+    pub score: f64,
+    pub is_candidate: bool,
+    pub signals: Vec<crate::Signal>,
+}
+
 /// A decision as the workflow records it: the review and its reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewState {
@@ -428,20 +466,119 @@ impl Store {
         rows.map(|r| r?).collect()
     }
 
+    /// Calls `f` on every item a curator decided (corrections applied)
+    /// with its decision's reason, in id order: what a model learns from.
+    pub fn for_each_decision(&self, mut f: impl FnMut(Item, Option<Reason>)) -> Result<u64> {
+        let reasons: std::collections::HashMap<String, Option<String>> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare("SELECT item_id, reason FROM reviews")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "{} WHERE r.item_id IS NOT NULL ORDER BY i.id",
+            crate::ITEM_SELECT
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let item = crate::read_item(row)??;
+            let reason = reasons
+                .get(&item.id)
+                .cloned()
+                .flatten()
+                .and_then(|r| Reason::parse(&r));
+            f(item, reason);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// How many of a source's items curators approved, and how many they
+    /// rejected as not practices (reason `not_a_practice`,
+    /// `out_of_scope`, or none): `(approved, rejected)`.
+    pub fn source_decisions(&self, source_id: &str) -> Result<(u32, u32)> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT coalesce(sum(r.decision = 'approve'), 0),
+                    coalesce(sum(r.decision = 'reject' AND (r.reason IS NULL
+                        OR r.reason IN ('not_a_practice', 'out_of_scope'))), 0)
+             FROM reviews r JOIN items i ON i.id = r.item_id WHERE i.source_id = ?1",
+        )?;
+        Ok(stmt.query_row([source_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
+    /// Up to `limit` items no curator decided, after id `after` in id
+    /// order (corrections applied): a page of what a new model rescores.
+    pub fn unreviewed_after(&self, after: &str, limit: usize) -> Result<Vec<Item>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "{} WHERE r.item_id IS NULL AND i.id > ?1 ORDER BY i.id LIMIT ?2",
+            crate::ITEM_SELECT
+        ))?;
+        let mut rows = stmt.query(params![after, limit as i64])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(crate::read_item(row)??);
+        }
+        Ok(out)
+    }
+
+    /// Replaces the score, the decision and the signals of the crawled
+    /// candidate of items no curator has decided (a new model's verdict),
+    /// in one transaction; the rest of the candidate, any correction, and
+    /// an item decided meanwhile are left as they are. Returns how many
+    /// changed.
+    pub fn rescore(&self, scores: &[Rescore]) -> Result<usize> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let mut changed = 0;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE items SET candidate = json_set(candidate, '$.score', ?2,
+                     '$.is_candidate', json(?3), '$.signals', json(?4))
+                 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM reviews WHERE item_id = ?1)
+                 AND (json_extract(candidate, '$.score') IS NOT ?2
+                      OR json_extract(candidate, '$.signals') IS NOT json(?4))",
+            )?;
+            for r in scores {
+                let signals = serde_json::to_string(&r.signals)
+                    .map_err(|e| StoreError::Corrupt(format!("signals of {}: {e}", r.id)))?;
+                let flag = if r.is_candidate { "true" } else { "false" };
+                changed += stmt.execute(params![r.id, r.score, flag, signals])?;
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
     /// The review queue: unreviewed candidates, best score first, one per
     /// duplicate group (its best-scored member), `limit` from `offset`.
     pub fn queue(&self, offset: u64, limit: u64) -> Result<QueuePage> {
+        self.queue_in(QueueOrder::Best, offset, limit)
+    }
+
+    /// The review queue in `order`, `limit` from `offset`.
+    pub fn queue_in(&self, order: QueueOrder, offset: u64, limit: u64) -> Result<QueuePage> {
+        let (which, sort) = match order {
+            QueueOrder::Best => (
+                "AND json_extract(i.candidate, '$.is_candidate') = 1",
+                "score DESC, first_seen, id",
+            ),
+            QueueOrder::Uncertain => ("", "abs(score - 0.5), first_seen, id"),
+        };
+        let cte = QUEUE_CTE.replace("{which}", which);
         let ids: Vec<(String, i64, i64)>;
         let total: i64;
         {
             let conn = self.conn();
             let tx = conn.unchecked_transaction()?;
-            total = tx.query_row(&format!("{QUEUE_CTE} SELECT count(*) FROM best"), [], |r| {
+            total = tx.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
                 r.get(0)
             })?;
             let mut stmt = tx.prepare_cached(&format!(
-                "{QUEUE_CTE} SELECT id, size, version FROM best ORDER BY score DESC, first_seen, id
-                 LIMIT ?1 OFFSET ?2"
+                "{cte} SELECT id, size, version FROM best ORDER BY {sort} LIMIT ?1 OFFSET ?2"
             ))?;
             let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -471,7 +608,7 @@ const QUEUE_CTE: &str = "WITH waiting AS (
         SELECT i.id, coalesce(i.group_id, i.id) AS grp, i.first_seen, i.version,
                coalesce(json_extract(i.candidate, '$.score'), 0) AS score
         FROM items i LEFT JOIN reviews r ON r.item_id = i.id
-        WHERE r.item_id IS NULL AND json_extract(i.candidate, '$.is_candidate') = 1
+        WHERE r.item_id IS NULL {which}
     ), ranked AS (
         SELECT id, grp, first_seen, score, version,
                row_number() OVER (PARTITION BY grp ORDER BY score DESC, first_seen, id) AS rn,

@@ -34,7 +34,8 @@ use sha2::{Digest, Sha256};
 pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
 pub use backup::{check_backup, BackupInfo};
 pub use curation::{
-    AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueuePage, Reason, ReviewState,
+    AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueueOrder, QueuePage, Reason, Rescore,
+    ReviewState,
 };
 pub use dedup::MAX_DUPLICATE_DISTANCE;
 pub use types::*;
@@ -479,7 +480,8 @@ fn read_source_health(r: &Row<'_>) -> rusqlite::Result<SourceHealth> {
 
 /// An item as crawled, its review, its corrections (column 19), its
 /// version (20) and the sequence of its last change (21).
-const ITEM_SELECT: &str = "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
+pub(crate) const ITEM_SELECT: &str =
+    "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
         i.lang, i.lang_confidence, i.country, i.candidate, i.first_seen, i.updated_at,
         r.decision, r.curator, r.note, r.at, i.fingerprint, coalesce(i.group_id, i.id),
         c.fields, i.version, i.change_seq
@@ -487,7 +489,7 @@ const ITEM_SELECT: &str = "SELECT i.id, i.url, i.source_id, i.title, i.text, i.a
      LEFT JOIN item_corrections c ON c.item_id = i.id";
 
 /// An item with its corrections applied.
-fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
+pub(crate) fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
     Ok(read_raw(r)?.map(|(mut item, corrections)| {
         if let Some(c) = corrections {
             c.apply(&mut item);
@@ -569,8 +571,15 @@ fn parse_utc(s: Option<String>) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// What says an item changed: all of it but the model's verdict (score,
+/// decision, signals), which moves with the model and the source's past
+/// decisions, not with the page (`veille train` rescores the items).
 fn content_hash(item: &NewItem) -> String {
-    let json = serde_json::to_vec(item).unwrap_or_default();
+    let mut item = item.clone();
+    item.candidate.score = 0.0;
+    item.candidate.is_candidate = false;
+    item.candidate.signals.clear();
+    let json = serde_json::to_vec(&item).unwrap_or_default();
     let digest = Sha256::digest(&json);
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }

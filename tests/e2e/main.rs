@@ -7,6 +7,7 @@ mod accounts;
 mod backup;
 mod cli;
 mod crash;
+mod learning;
 mod operators;
 mod support;
 mod tidy;

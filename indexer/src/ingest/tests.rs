@@ -39,7 +39,6 @@ fn summary_only_entry() {
     assert_eq!(item.url, h.url);
     assert_eq!(item.source_id, "ripess");
     assert_eq!(item.lang.as_deref(), Some("en"));
-    assert!(item.candidate.is_candidate, "{:?}", item.candidate);
     assert!(item.candidate.themes.contains(&"T1".to_string()));
     // The practice is in Montréal: the item's country is Canada, not the
     // source's France.

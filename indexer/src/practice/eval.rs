@@ -44,7 +44,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, expected: bool, predicted: bool) {
+    /// Counts one case.
+    pub fn add(&mut self, expected: bool, predicted: bool) {
         match (expected, predicted) {
             (true, true) => self.true_positives += 1,
             (false, true) => self.false_positives += 1,
@@ -122,14 +123,22 @@ pub struct EvalReport {
 }
 
 impl EvalReport {
-    /// Adds one case: runs the detector and counts the outcome.
+    /// Adds one case: runs the detector (the current model) and counts the
+    /// outcome.
     pub fn add(&mut self, case: &EvalCase) {
+        self.add_with(case, None);
+    }
+
+    /// Adds one case, scored with `model` (the current one when `None`).
+    pub fn add_with(&mut self, case: &EvalCase, model: Option<&super::model::Model>) {
         let candidate = classify_with(
             &case.title,
             &case.text,
             &Context {
                 lang: case.lang.as_deref(),
                 country: case.country.as_deref(),
+                model,
+                ..Context::default()
             },
         );
         let predicted = candidate.is_candidate;
@@ -161,9 +170,17 @@ impl EvalReport {
 
 /// Evaluates the detector on labelled cases.
 pub fn evaluate_cases<'a>(cases: impl IntoIterator<Item = &'a EvalCase>) -> EvalReport {
+    evaluate_cases_with(cases, None)
+}
+
+/// Evaluates `model` (the current one when `None`) on labelled cases.
+pub fn evaluate_cases_with<'a>(
+    cases: impl IntoIterator<Item = &'a EvalCase>,
+    model: Option<&super::model::Model>,
+) -> EvalReport {
     let mut report = EvalReport::default();
     for case in cases {
-        report.add(case);
+        report.add_with(case, model);
     }
     report
 }

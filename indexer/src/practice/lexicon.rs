@@ -18,18 +18,6 @@ pub enum Kind {
     Structure,
 }
 
-impl Kind {
-    /// As the data files and the candidate's signals write it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Sse => "sse",
-            Kind::Practice => "practice",
-            Kind::Negative => "negative",
-            Kind::Structure => "structure",
-        }
-    }
-}
-
 /// One word of a phrase: folded text, and whether it matches any word it
 /// begins (`cooperative*`).
 #[derive(Debug)]
@@ -70,6 +58,13 @@ const FILES: &[(&str, &str)] = &[
 /// Concept tables: one row per concept, its phrases in each language.
 const CONCEPTS: &str = include_str!("../../data/lexicon/negatives.tsv");
 const KINDS: &str = include_str!("../../data/lexicon/kinds.tsv");
+
+/// The lexicon files' text (for the features' fingerprint).
+pub(super) fn data_files() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = FILES.iter().map(|(_, f)| *f).collect();
+    out.extend([CONCEPTS, KINDS]);
+    out
+}
 
 /// The language columns of the concept tables, in order.
 pub(super) const CONCEPT_LANGS: &[&str] = &["en", "fr", "es", "ca", "eu", "pt", "it", "de", "ko"];

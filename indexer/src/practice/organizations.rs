@@ -26,6 +26,11 @@ use super::lexicon::{fold_word, is_hangul, Token, CONCEPT_LANGS};
 
 const TABLE: &str = include_str!("../../data/lexicon/organizations.tsv");
 
+/// The table's text (for the features' fingerprint).
+pub(super) fn data_files() -> [&'static str; 1] {
+    [TABLE]
+}
+
 /// Organizations kept per text, at most.
 const MAX_ORGANIZATIONS: usize = 10;
 

@@ -29,6 +29,11 @@ use super::lexicon::{fold_word, is_hangul, Token};
 const OWN: &str = include_str!("../../data/places.tsv");
 const GEONAMES: &str = include_str!("../../data/places-geonames.tsv");
 
+/// The gazetteer files' text (for the features' fingerprint).
+pub(super) fn data_files() -> [&'static str; 2] {
+    [OWN, GEONAMES]
+}
+
 /// Case endings a one-word place name may carry (Basque: "Bilboko",
 /// "Gasteizen", "Bilbotik"; longest first).
 const INFLECTIONS: &[&str] = &["rekin", "tik", "ren", "ko", "go", "ra", "en"];

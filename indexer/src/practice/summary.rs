@@ -10,6 +10,11 @@ use super::lexicon::{fold_word, Kind, Match, Token, CONCEPT_LANGS};
 
 const START: &str = include_str!("../../data/lexicon/start.tsv");
 
+/// The start words' text (for the features' fingerprint).
+pub(super) fn data_files() -> [&'static str; 1] {
+    [START]
+}
+
 /// Sentences in a summary, at most.
 const MAX_SENTENCES: usize = 3;
 
