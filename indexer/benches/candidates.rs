@@ -38,6 +38,7 @@ fn main() {
                 &Context {
                     lang: case.lang.as_deref(),
                     country: None,
+                    ..Context::default()
                 },
             );
             candidates += usize::from(c.is_candidate);
@@ -76,6 +77,7 @@ fn main() {
                 &Context {
                     lang: Some(lang),
                     country: Some("ES"),
+                    ..Context::default()
                 },
             );
             std::hint::black_box(c);
@@ -96,6 +98,7 @@ fn main() {
                 &Context {
                     lang: Some(lang),
                     country: Some("ES"),
+                    ..Context::default()
                 },
             ));
         }
