@@ -59,29 +59,24 @@ pub fn run(data: &DataDir, command: EvalCommand) -> anyhow::Result<ExitCode> {
 fn trained(data: &DataDir, as_json: bool, learning_curve: bool) -> anyhow::Result<ExitCode> {
     use veille_indexer::practice::model::TrainOptions;
     use veille_indexer::practice::training;
-    let (examples, kinds) = crate::train::examples(data, false)?;
-    let (number, current) = veille::models::in_use(data)?;
     let options = TrainOptions::default();
-    let comparison = training::compare(&examples, &kinds, &current, &options);
+    let compared = crate::train::compare(data, false, &options)?;
     let curve = learning_curve.then(|| {
-        let corpus: Vec<_> = examples.iter().filter(|e| !e.decision).cloned().collect();
+        let corpus: Vec<_> = compared
+            .examples
+            .iter()
+            .filter(|e| !e.decision)
+            .cloned()
+            .collect();
         training::learning_curve(&corpus, &[0, 50, 100, 200], 5, &options)
     });
-    let current_name = number.map_or("shipped".to_string(), |n| format!("candidates-{n:04}"));
     let mut out = std::io::stdout().lock();
+    let mut extra = serde_json::Map::new();
+    extra.insert("learning_curve".into(), json!(curve));
+    crate::train::print(&mut out, &compared, as_json, extra)?;
     if as_json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "current": current_name,
-                "comparison": comparison,
-                "learning_curve": curve,
-            }))?
-        )?;
         return Ok(ExitCode::SUCCESS);
     }
-    crate::train::print_comparison(&mut out, &comparison, &current_name)?;
     if let Some(curve) = curve {
         writeln!(
             out,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use veille_indexer::practice::{self, model::Model};
+use veille_indexer::practice::{self, model::Model, model::SourceRecord};
 use veille_store::{Rescore, Store};
 
 use crate::data::DataDir;
@@ -113,14 +113,30 @@ pub fn save(data: &DataDir, model: &Model) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// Each source's past curator decisions (an input of the model), read
+/// from the store once per source.
+#[derive(Debug, Default)]
+pub struct SourceRecords(std::collections::HashMap<String, SourceRecord>);
+
+impl SourceRecords {
+    pub fn of(&mut self, store: &Store, source_id: &str) -> anyhow::Result<SourceRecord> {
+        if let Some(r) = self.0.get(source_id) {
+            return Ok(*r);
+        }
+        let (approved, rejected) = store.source_decisions(source_id)?;
+        let r = SourceRecord { approved, rejected };
+        self.0.insert(source_id.to_string(), r);
+        Ok(r)
+    }
+}
+
 /// Rescores every item no curator decided with `model` (and each source's
 /// past decisions), so the queue follows the new model. Returns how many
 /// changed.
 pub fn rescore(store: &Store, model: &Model) -> anyhow::Result<usize> {
     let mut after = String::new();
     let mut changed = 0;
-    let mut sources: std::collections::HashMap<String, practice::model::SourceRecord> =
-        std::collections::HashMap::new();
+    let mut sources = SourceRecords::default();
     loop {
         let items = store.unreviewed_after(&after, RESCORE_BATCH)?;
         let Some(last) = items.last() else {
@@ -129,15 +145,7 @@ pub fn rescore(store: &Store, model: &Model) -> anyhow::Result<usize> {
         after = last.id.clone();
         let mut batch = Vec::with_capacity(items.len());
         for item in &items {
-            let source = match sources.get(&item.source_id) {
-                Some(s) => *s,
-                None => {
-                    let (approved, rejected) = store.source_decisions(&item.source_id)?;
-                    let s = practice::model::SourceRecord { approved, rejected };
-                    sources.insert(item.source_id.clone(), s);
-                    s
-                }
-            };
+            let source = sources.of(store, &item.source_id)?;
             let c = practice::classify_with(
                 &item.title,
                 &item.text,

@@ -9,7 +9,6 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use veille_crawler::config::Source;
 use veille_crawler::{Crawler, FetchOutcome, SourceReport};
-use veille_indexer::practice::model::SourceRecord;
 use veille_indexer::sync::IndexSync;
 use veille_store::{Harvested, SourceOutcome, Store, Upsert};
 
@@ -98,18 +97,10 @@ impl std::fmt::Display for PassSummary {
 /// `spawn_blocking`.
 pub fn ingest(store: &Store, harvested: &[Harvested]) -> anyhow::Result<IngestCounts> {
     // The candidate model weighs each source's past curator decisions.
-    let mut sources: std::collections::HashMap<&str, SourceRecord> = Default::default();
+    let mut sources = crate::models::SourceRecords::default();
     let mut items = Vec::with_capacity(harvested.len());
     for h in harvested {
-        let record = match sources.get(h.source_id.as_str()) {
-            Some(r) => *r,
-            None => {
-                let (approved, rejected) = store.source_decisions(&h.source_id)?;
-                let r = SourceRecord { approved, rejected };
-                sources.insert(&h.source_id, r);
-                r
-            }
-        };
+        let record = sources.of(store, &h.source_id)?;
         items.push(veille_indexer::ingest::prepare_with(h, Some(record)));
     }
     let outcomes = store.upsert_items(&items)?;

@@ -73,29 +73,62 @@ pub fn examples(data: &DataDir, corpus_only: bool) -> anyhow::Result<(Vec<Exampl
     Ok((examples, kinds))
 }
 
-pub fn train(data: &DataDir, args: TrainArgs) -> anyhow::Result<ExitCode> {
-    let (examples, kinds) = examples(data, args.corpus_only)?;
-    let (number, current) = if args.corpus_only {
+/// The examples, and a model trained on them compared with the current
+/// model's training set (the shipped model's with `corpus_only`).
+pub struct Compared {
+    pub examples: Vec<Example>,
+    pub comparison: Comparison,
+    /// `shipped` or `candidates-NNNN`.
+    pub current: String,
+}
+
+pub fn compare(
+    data: &DataDir,
+    corpus_only: bool,
+    options: &TrainOptions,
+) -> anyhow::Result<Compared> {
+    let (examples, kinds) = examples(data, corpus_only)?;
+    let (number, current) = if corpus_only {
         (None, model::shipped())
     } else {
         models::in_use(data)?
     };
-    let options = TrainOptions::default();
-    let comparison = training::compare(&examples, &kinds, &current, &options);
-    let current_name = number.map_or("shipped".to_string(), |n| format!("candidates-{n:04}"));
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "current": current_name,
-                "comparison": comparison,
-            }))?
-        )?;
+    let comparison = training::compare(&examples, &kinds, &current, options);
+    Ok(Compared {
+        examples,
+        comparison,
+        current: number.map_or("shipped".to_string(), |n| format!("candidates-{n:04}")),
+    })
+}
+
+/// Prints a comparison as its table, or as one JSON object with `extra`
+/// fields added.
+pub fn print(
+    out: &mut impl Write,
+    c: &Compared,
+    as_json: bool,
+    extra: serde_json::Map<String, serde_json::Value>,
+) -> anyhow::Result<()> {
+    if as_json {
+        let mut object = json!({"current": c.current, "comparison": c.comparison});
+        object.as_object_mut().expect("an object").extend(extra);
+        writeln!(out, "{}", serde_json::to_string_pretty(&object)?)?;
     } else {
-        print_comparison(&mut out, &comparison, &current_name)?;
+        print_comparison(out, &c.comparison, &c.current)?;
     }
+    Ok(())
+}
+
+pub fn train(data: &DataDir, args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let options = TrainOptions::default();
+    let compared = compare(data, args.corpus_only, &options)?;
+    print(
+        &mut std::io::stdout().lock(),
+        &compared,
+        args.json,
+        Default::default(),
+    )?;
+    let comparison = &compared.comparison;
     if comparison.new_is_worse() && !args.force {
         eprintln!(
             "refused: the new model's cross-validated F1 ({:.3}) is below the current model's \
@@ -105,7 +138,7 @@ pub fn train(data: &DataDir, args: TrainArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let trained = model::train(&examples, &options).model;
+    let trained = model::train(&compared.examples, &options).model;
     if let Some(path) = &args.output {
         std::fs::write(path, trained.to_json() + "\n")
             .with_context(|| format!("cannot write {}", path.display()))?;

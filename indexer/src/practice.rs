@@ -96,12 +96,16 @@ pub fn classify(title: &str, text: &str, lang: Option<&str>) -> Candidate {
 struct Reading {
     candidate: Candidate,
     features: features::TextFeatures,
-    names: std::collections::HashMap<u32, String>,
     themes: BTreeMap<u32, f64>,
-    matches_summary: Option<String>,
+    /// The title and the body, their tokens and the lexicon's matches (for
+    /// the words of the signals and the summary).
+    doc: String,
+    body_start: usize,
+    tokens: Vec<lexicon::Token>,
+    matches: Vec<lexicon::Match>,
 }
 
-fn read(title: &str, text: &str, ctx: &Context<'_>, with_names: bool) -> Reading {
+fn read(title: &str, text: &str, ctx: &Context<'_>) -> Reading {
     let mut doc = String::with_capacity(title.len() + text.len() + 2);
     doc.push_str(title);
     doc.push_str(".\n");
@@ -149,25 +153,20 @@ fn read(title: &str, text: &str, ctx: &Context<'_>, with_names: bool) -> Reading
     let kinds = kinds::resolve(&structures);
     let organizations = organizations::find(&doc, &tokens, ctx.lang, body_start);
     let year = summary::start_year(&tokens, ctx.lang);
-    let mut names = std::collections::HashMap::new();
-    let features = features::extract(
-        &features::Found {
-            title,
-            doc: &doc,
-            tokens: &tokens,
-            matches: &matches,
-            rule_score,
-            sse,
-            practice,
-            negative,
-            places: places.len(),
-            organizations: organizations.len(),
-            kinds: kinds.len(),
-            year: year.is_some(),
-        },
-        with_names.then_some(&mut names),
-    );
-    let matches_summary = summary::summarize(&doc, body_start, &matches);
+    let features = features::extract(&features::Found {
+        title,
+        doc: &doc,
+        tokens: &tokens,
+        matches: &matches,
+        rule_score,
+        sse,
+        practice,
+        negative,
+        places: places.len(),
+        organizations: organizations.len(),
+        kinds: kinds.len(),
+        year: year.is_some(),
+    });
     Reading {
         candidate: Candidate {
             score: 0.0,
@@ -182,9 +181,11 @@ fn read(title: &str, text: &str, ctx: &Context<'_>, with_names: bool) -> Reading
             year,
         },
         features,
-        names,
         themes,
-        matches_summary,
+        doc,
+        body_start,
+        tokens,
+        matches,
     }
 }
 
@@ -194,7 +195,7 @@ pub fn text_features(title: &str, text: &str, lang: Option<&str>) -> features::T
         lang,
         ..Context::default()
     };
-    read(title, text, &ctx, false).features
+    read(title, text, &ctx).features
 }
 
 /// Classifies a text (title and body) with what is known of it.
@@ -202,10 +203,12 @@ pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
     let Reading {
         mut candidate,
         features,
-        names,
         themes,
-        matches_summary,
-    } = read(title, text, ctx, true);
+        doc,
+        body_start,
+        tokens,
+        matches,
+    } = read(title, text, ctx);
     let current;
     let model = match ctx.model {
         Some(m) => m,
@@ -214,6 +217,8 @@ pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
             &current
         }
     };
+    let names =
+        |wanted: &std::collections::HashSet<u32>| features::names_of(&tokens, title.len(), wanted);
     let scored = model.score(&features, ctx.lang, ctx.source, Some(&names), MAX_SIGNALS);
     candidate.score = round3(scored.probability);
     candidate.is_candidate = scored.is_candidate;
@@ -241,7 +246,10 @@ pub fn classify_with(title: &str, text: &str, ctx: &Context<'_>) -> Candidate {
         }
     }
     candidate.themes = theme_ids;
-    candidate.summary = matches_summary.filter(|_| candidate.is_candidate);
+    candidate.summary = candidate
+        .is_candidate
+        .then(|| summary::summarize(&doc, body_start, &matches))
+        .flatten();
     candidate
 }
 

@@ -65,66 +65,47 @@ pub(super) struct Found<'a> {
     pub year: bool,
 }
 
-/// The features of a text, and, when `names` is given, the words each
-/// n-gram hash stands for (to show a curator which words weighed).
-pub(super) fn extract(
-    found: &Found<'_>,
-    mut names: Option<&mut HashMap<u32, String>>,
-) -> TextFeatures {
-    let mut counts: HashMap<u32, u32> = HashMap::with_capacity(found.tokens.len() * 2);
-    let mut add = |key: &str, names: &mut Option<&mut HashMap<u32, String>>| {
-        let h = hash(key);
-        *counts.entry(h).or_default() += 1;
-        if let Some(n) = names.as_deref_mut() {
-            n.entry(h).or_insert_with(|| key[2..].to_string());
-        }
-    };
+/// Calls `f` on each n-gram of the text, as its key: a namespace (`w:`
+/// word, `h:` word of the lead, `p:` prefix, `k:` Korean syllable pair,
+/// `b:` word pair, `t:` title word) and the words. `title_len` is the
+/// title's length at the start of the tokens' text.
+fn each_gram(tokens: &[Token], title_len: usize, mut f: impl FnMut(&str)) {
     let mut key = String::with_capacity(32);
-    let mut figures = 0u32;
-    let mut years = 0u32;
-    let mut names_inside = 0u32;
     let mut prev: Option<&str> = None;
-    for (at, tok) in found.tokens.iter().enumerate() {
+    for (at, tok) in tokens.iter().enumerate() {
         if tok.start {
             prev = None;
-        } else if tok.capital {
-            names_inside += 1;
         }
-        let word = if tok.folded.bytes().all(|b| b.is_ascii_digit()) {
-            figures += 1;
-            if tok.folded.len() == 4
-                && (tok.folded.starts_with("19") || tok.folded.starts_with("20"))
-            {
-                years += 1;
-            }
+        let word = if is_number(&tok.folded) {
             "#"
         } else {
             tok.folded.as_str()
         };
-        if word.len() >= PREFIX_MIN && !word.chars().any(lexicon::is_hangul) {
+        let hangul = word.chars().any(lexicon::is_hangul);
+        if word.len() >= PREFIX_MIN && !hangul {
             if let Some((cut, _)) = word.char_indices().nth(PREFIX_CHARS) {
                 key.clear();
                 key.push_str("p:");
                 key.push_str(&word[..cut]);
                 key.push('*');
-                add(&key, &mut names);
+                f(&key);
             }
         }
         key.clear();
         key.push_str("w:");
         key.push_str(word);
-        add(&key, &mut names);
+        f(&key);
         if at < HEAD_WORDS {
             key.replace_range(..1, "h");
-            add(&key, &mut names);
+            f(&key);
         }
-        if word.chars().any(lexicon::is_hangul) {
+        if hangul {
             let chars: Vec<char> = word.chars().collect();
             for pair in chars.windows(2) {
                 key.clear();
                 key.push_str("k:");
                 key.extend(pair);
-                add(&key, &mut names);
+                f(&key);
             }
         }
         if let Some(p) = prev {
@@ -133,15 +114,57 @@ pub(super) fn extract(
             key.push_str(p);
             key.push(' ');
             key.push_str(word);
-            add(&key, &mut names);
+            f(&key);
         }
         prev = Some(word);
     }
-    for tok in lexicon::tokenize(found.title) {
+    for tok in tokens.iter().take_while(|t| t.end <= title_len) {
         key.clear();
         key.push_str("t:");
         key.push_str(&tok.folded);
-        add(&key, &mut names);
+        f(&key);
+    }
+}
+
+fn is_number(folded: &str) -> bool {
+    folded.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The words each of the `wanted` n-gram hashes stands for in this text
+/// (to show a curator which words weighed).
+pub(super) fn names_of(
+    tokens: &[Token],
+    title_len: usize,
+    wanted: &std::collections::HashSet<u32>,
+) -> HashMap<u32, String> {
+    let mut out = HashMap::with_capacity(wanted.len());
+    each_gram(tokens, title_len, |key| {
+        let h = hash(key);
+        if wanted.contains(&h) {
+            out.entry(h).or_insert_with(|| key[2..].to_string());
+        }
+    });
+    out
+}
+
+/// The features of a text.
+pub(super) fn extract(found: &Found<'_>) -> TextFeatures {
+    let mut counts: HashMap<u32, u32> = HashMap::with_capacity(found.tokens.len() * 3);
+    each_gram(found.tokens, found.title.len(), |key| {
+        *counts.entry(hash(key)).or_default() += 1;
+    });
+    let (mut figures, mut years, mut names_inside) = (0u32, 0u32, 0u32);
+    for tok in found.tokens {
+        if is_number(&tok.folded) {
+            figures += 1;
+            if tok.folded.len() == 4
+                && (tok.folded.starts_with("19") || tok.folded.starts_with("20"))
+            {
+                years += 1;
+            }
+        } else if tok.capital && !tok.start {
+            names_inside += 1;
+        }
     }
     let mut grams: Vec<(u32, u32)> = counts.into_iter().collect();
     grams.sort_unstable();

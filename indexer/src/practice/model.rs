@@ -12,7 +12,7 @@
 //! until [`install`] replaces it (the `veille` binary installs the newest
 //! model of the data directory, and any newer one `veille train` writes).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock, RwLock};
 
 use base64::Engine;
@@ -87,6 +87,9 @@ pub struct Example {
     /// A curator decision rather than a corpus text.
     pub decision: bool,
 }
+
+/// Gives the words of the n-gram hashes asked, in the text scored.
+pub type GramNames<'a> = dyn Fn(&HashSet<u32>) -> HashMap<u32, String> + 'a;
 
 /// How `score` came out, for a curator to read.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,14 +249,15 @@ impl Model {
         logistic(self.calibration.a * z + self.calibration.b)
     }
 
-    /// Scores a text. `names` (hash → words) lets the contributions of
-    /// n-grams show their words; the `top` largest are kept.
+    /// Scores a text. `names` gives the words of the n-gram hashes asked
+    /// (only those of the strongest contributions are asked), so that
+    /// n-grams show among the contributions; the `top` largest are kept.
     pub fn score(
         &self,
         f: &TextFeatures,
         lang: Option<&str>,
         source: Option<SourceRecord>,
-        names: Option<&HashMap<u32, String>>,
+        names: Option<&GramNames<'_>>,
         top: usize,
     ) -> Scored {
         let v = Vector::new(f, lang, source);
@@ -268,9 +272,22 @@ impl Model {
             }
             if let Some(names) = names {
                 let mask = (1usize << self.gram_bits) - 1;
-                for &(h, x) in &v.grams {
-                    let w = f64::from(self.grams[h as usize & mask]) * x * self.calibration.a;
-                    if let Some(n) = names.get(&h) {
+                let mut grams: Vec<(u32, f64)> = v
+                    .grams
+                    .iter()
+                    .map(|&(h, x)| {
+                        (
+                            h,
+                            f64::from(self.grams[h as usize & mask]) * x * self.calibration.a,
+                        )
+                    })
+                    .collect();
+                // Enough of the strongest to fill `top` once merged.
+                grams.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+                grams.truncate(top * 4);
+                let named = names(&grams.iter().map(|(h, _)| *h).collect());
+                for (h, w) in grams {
+                    if let Some(n) = named.get(&h) {
                         contributions.push((n.clone(), w));
                     }
                 }
