@@ -41,6 +41,18 @@ pub enum EvalCommand {
         #[arg(long, requires = "corpus")]
         learning_curve: bool,
     },
+    /// How often the language detector is right on labelled texts (lines
+    /// `lang<TAB>text`, no declaration given), per language, beside
+    /// whatlang alone and lingua alone among the same languages; with the
+    /// confusions and the detector's speed.
+    Language {
+        /// The labelled texts, one or more files.
+        #[arg(required = true, value_name = "TSV")]
+        cases: Vec<PathBuf>,
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(data: &DataDir, command: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -52,6 +64,7 @@ pub fn run(data: &DataDir, command: EvalCommand) -> anyhow::Result<ExitCode> {
             ..
         } => trained(data, json, learning_curve),
         EvalCommand::Candidates { json, cases, .. } => candidates(data, json, cases),
+        EvalCommand::Language { cases, json } => language(&cases, json),
     }
 }
 
@@ -247,4 +260,107 @@ fn to_json(what: &str, report: &EvalReport) -> Value {
         "by_label": by(&report.by_label),
         "misses": report.misses,
     })
+}
+
+/// `veille eval language`.
+fn language(files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
+    use veille_indexer::language::{eval as lang_eval, PORTAL_LANGUAGES};
+    let mut cases = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read cases file {}", path.display()))?;
+        let name = path.display().to_string();
+        cases.extend(lang_eval::parse_cases(&text, &name).map_err(|problems| {
+            anyhow::anyhow!(
+                "{name} has {} bad line(s):\n{}",
+                problems.len(),
+                problems.join("\n")
+            )
+        })?);
+    }
+    if cases.is_empty() {
+        anyhow::bail!("no labelled texts in the {} file(s) given", files.len());
+    }
+    let report = lang_eval::evaluate(&cases);
+    let per_second = report.cases() as f64 / report.veille_time.as_secs_f64().max(1e-9);
+    let others: Vec<&str> = report
+        .rows
+        .keys()
+        .map(String::as_str)
+        .filter(|l| !PORTAL_LANGUAGES.contains(l))
+        .collect();
+    let (portal_mean, portal_n) = report.mean(PORTAL_LANGUAGES);
+    let (other_mean, other_n) = report.mean(&others);
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let rows: serde_json::Map<String, Value> = report
+            .rows
+            .iter()
+            .map(|(lang, r)| {
+                (
+                    lang.clone(),
+                    json!({
+                        "cases": r.cases,
+                        "veille": r.share(r.veille),
+                        "whatlang": r.share(r.whatlang),
+                        "lingua": r.share(r.lingua),
+                        "confusions": r.confusions,
+                    }),
+                )
+            })
+            .collect();
+        let doc = json!({
+            "cases": report.cases(),
+            "languages": rows,
+            "portal_mean": (portal_n > 0).then_some(portal_mean),
+            "other_mean": (other_n > 0).then_some(other_mean),
+            "texts_per_second": per_second,
+        });
+        writeln!(out, "{doc}")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "| lang | texts | veille | whatlang alone | lingua alone | veille's confusions |"
+    )?;
+    writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
+    for (lang, r) in &report.rows {
+        let mut confusions: Vec<(&String, &usize)> = r.confusions.iter().collect();
+        confusions.sort_by(|a, b| b.1.cmp(a.1));
+        let confusions: Vec<String> = confusions
+            .iter()
+            .take(3)
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        writeln!(
+            out,
+            "| {lang} | {} | {:.1}% | {:.1}% | {:.1}% | {} |",
+            r.cases,
+            100.0 * r.share(r.veille),
+            100.0 * r.share(r.whatlang),
+            100.0 * r.share(r.lingua),
+            confusions.join(", ")
+        )?;
+    }
+    writeln!(out)?;
+    if portal_n > 0 {
+        writeln!(
+            out,
+            "the network's languages ({portal_n}): {:.1}% on average",
+            100.0 * portal_mean
+        )?;
+    }
+    if other_n > 0 {
+        writeln!(
+            out,
+            "the other languages ({other_n}): {:.1}% on average",
+            100.0 * other_mean
+        )?;
+    }
+    writeln!(
+        out,
+        "{} texts, {per_second:.0} texts/s (veille, one thread)",
+        report.cases()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

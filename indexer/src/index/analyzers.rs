@@ -77,10 +77,15 @@ pub(crate) fn suffixes() -> impl Iterator<Item = &'static str> {
 }
 
 /// The field-pair suffix for an item's language (`Some("fr-CA")` → `fr`,
-/// `Some("ko")` → `ko`, `Some("eu")` or `None` → `other`).
+/// `Some("ko")` → `ko`, `Some("nb")` → `no`, `Some("eu")` or `None` →
+/// `other`).
 pub(crate) fn suffix_for(lang: Option<&str>) -> &'static str {
     let Some(lang) = lang else { return OTHER };
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    let primary = match lang.split(['-', '_']).next().unwrap_or("") {
+        // Bokmål and Nynorsk: tantivy's Norwegian stemmer.
+        p if p.eq_ignore_ascii_case("nb") || p.eq_ignore_ascii_case("nn") => "no",
+        p => p,
+    };
     STEMMED
         .iter()
         .map(|(code, _)| *code)

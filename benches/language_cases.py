@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Writes the labelled texts `veille eval language` reads (`lang<TAB>text`).
+
+    benches/language_cases.py OUT_DIR [FUNDUS_DIR]
+
+- lingua-sentences.tsv, lingua-word-pairs.tsv: the test data shipped in
+  lingua's model crates (single sentences and word pairs, 1,000 of each per
+  language, from the Leipzig corpora; not the data lingua's models were
+  built from), for every language veille identifies. The crates are found
+  with `cargo metadata` (they are veille's dependencies).
+- fundus-sentences.tsv: the article bodies of the fundus test pages
+  (FUNDUS_DIR, default ../shared/fixtures/pages/fundus), whose language
+  index.tsv gives (those veille identifies), cut into sentences of at least 40 characters, at most
+  150 per language.
+- fundus-bodies.tsv: the same articles whole (first 2,000 characters).
+"""
+import gzip, json, os, re, subprocess, sys
+
+out = sys.argv[1]
+fundus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "fixtures", "pages", "fundus")
+os.makedirs(out, exist_ok=True)
+
+# ISO 639-1 of each lingua model crate veille depends on.
+CODES = {
+    "english": "en", "french": "fr", "spanish": "es", "catalan": "ca", "basque": "eu",
+    "portuguese": "pt", "italian": "it", "german": "de", "korean": "ko", "dutch": "nl",
+    "polish": "pl", "japanese": "ja", "chinese": "zh", "arabic": "ar", "swahili": "sw",
+    "turkish": "tr", "russian": "ru", "indonesian": "id", "hindi": "hi", "greek": "el",
+    "romanian": "ro", "swedish": "sv", "danish": "da", "bokmal": "nb", "finnish": "fi",
+    "czech": "cs", "hungarian": "hu", "ukrainian": "uk", "vietnamese": "vi", "hebrew": "he",
+    "persian": "fa", "bengali": "bn", "tamil": "ta", "tagalog": "tl", "urdu": "ur",
+}
+
+meta = json.loads(subprocess.run(
+    ["cargo", "metadata", "--format-version", "1", "--locked"],
+    check=True, capture_output=True, text=True).stdout)
+found = 0
+with open(os.path.join(out, "lingua-sentences.tsv"), "w") as s, open(os.path.join(out, "lingua-word-pairs.tsv"), "w") as w:
+    for p in meta["packages"]:
+        m = re.fullmatch(r"lingua-(.+)-language-model", p["name"])
+        if not m or m.group(1) not in CODES:
+            continue
+        code = CODES[m.group(1)]
+        data = os.path.join(os.path.dirname(p["manifest_path"]), "testdata")
+        for name, f in (("sentences.txt", s), ("word-pairs.txt", w)):
+            for line in open(os.path.join(data, name), encoding="utf-8"):
+                line = " ".join(line.split())
+                if line:
+                    f.write(f"{code}\t{line}\n")
+        found += 1
+print(f"lingua test data: {found} languages", file=sys.stderr)
+
+def paragraphs(body):
+    for key in ("summary",):
+        yield from body.get(key) or []
+    for sec in body.get("sections") or []:
+        yield from sec.get("headline") or []
+        yield from sec.get("paragraphs") or []
+
+rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(fundus, "index.tsv"), encoding="utf-8")][1:]
+per = {}
+with open(os.path.join(out, "fundus-sentences.tsv"), "w") as s, open(os.path.join(out, "fundus-bodies.tsv"), "w") as b:
+    for page, expected, version, _crawl, _url, _html_lang, lang in rows:
+        lang = {"no": "nb"}.get(lang, lang)  # Norwegian pages here are Bokmål
+        if lang not in CODES.values():
+            continue  # a language veille does not identify (is, lt, xh, zu)
+        want = json.load(open(os.path.join(fundus, "test_data", expected), encoding="utf-8"))[version]
+        paras = [" ".join(p.split()) for p in paragraphs(want.get("body") or {})]
+        body = " ".join(paras)
+        if body:
+            b.write(f"{lang}\t{body[:2000]}\n")
+        for p in paras:
+            for sent in re.split(r"(?<=[.!?。！？])\s+", p):
+                if len(sent) >= 40 and per.get(lang, 0) < 150:
+                    per[lang] = per.get(lang, 0) + 1
+                    s.write(f"{lang}\t{sent}\n")
+print("fundus sentences: " + ", ".join(f"{k} {v}" for k, v in sorted(per.items())), file=sys.stderr)
