@@ -265,6 +265,8 @@ struct Labelled {
     #[serde(default)]
     title: String,
     text: String,
+    #[serde(default)]
+    second_label: Option<Label>,
 }
 
 pub fn corpus(command: CorpusCommand) -> anyhow::Result<ExitCode> {
@@ -293,6 +295,7 @@ pub fn corpus(command: CorpusCommand) -> anyhow::Result<ExitCode> {
                 themes: t.themes,
                 places: t.places,
                 note: t.note,
+                second_label: t.second_label,
                 features: StoredFeatures::new(&features),
             });
         }

@@ -66,6 +66,11 @@ pub struct Record {
     pub places: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// A second labeller's label, given without seeing `label`, where one
+    /// was asked (the corpus README has the agreement). `label` is the one
+    /// trained on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_label: Option<Label>,
     pub features: StoredFeatures,
 }
 
