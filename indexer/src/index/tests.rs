@@ -1316,3 +1316,92 @@ fn a_query_the_grammar_panics_on_is_refused_not_a_crash() {
         other => panic!("expected BadQuery, got {other:?}"),
     }
 }
+
+/// One sentence in each language the detector identifies (the first of
+/// lingua's test data for it of 6 to 14 words).
+const EVERY_LANGUAGE: &[(&str, &str)] = &[
+    ("en", "It will not splice together different exons to produce a coding sequence."),
+    ("fr", "Chemins de traverse se veut différent mais il reste ancré dans lEcole."),
+    ("es", "20 famosos que se parecen a otros famosos?"),
+    ("ca", "Estem citats -ha dit- a un debat en profunditat que haurà de ser net."),
+    ("eu", "1424 Sundmania asteroide gerrikoan aurkitutako 1424."),
+    ("pt", "14 de Março de 2013 às 18:03 Tà bom de show!"),
+    ("it", "8. La Conferenza ha esaminato il ruolo della dimensione religiosa del dialogo interculturale."),
+    ("de", "Nochmals vielen Dank an dieser Stelle an alle HelferInnen."),
+    ("ko", "앞으로 국부펀드의 강력한 도전으로 신자본주의 시대의 글로벌 머니게임은 더욱 치열해질 것이 분명하다."),
+    ("nl", "Aan de noordwestzijde van het uitkijkplatform is een overdekte schuilnis."),
+    ("pl", "Ale my nic nikomu nie jesteśmy winni - tłumaczył Owsiak."),
+    ("ja", "クロノたちが13年ぶりに再会！"),
+    ("zh", "2002年的台湾，各金融机构都磨刀霍霍准备在逐渐起飞的财富管理业务，抢得一席之地。"),
+    ("ar", "قليلة من الفوسفور والحديد والمغنزيوم ونسبة من المواد الدهنية."),
+    ("sw", "1998 Dublin ilisheherekea sikukuu ya kumaliza miaka 1000."),
+    ("tr", "14 Şubat'ta Ankara'da TMMOB Olağanüstü Genel Kurulu'nda buluşuyoruz!"),
+    ("ru", "Ты делаешь только то, что предполагал делать."),
+    ("id", "Bayangan yang terlampau terang dibandingkan dengan jarak antara perapiannya dan tempat itu."),
+    ("hi", "0 राजेश उत्‍साही प्रस्तुतकर्ता राजेश उत्‍साही पर 5:18 am इसे ईमेल करेंइसे ब्लॉग करें!"),
+    ("el", "11. Ορισμός Επιτροπής παραλαβής του έργου : «Κατασκευές-ανακατασκευές εξωτερικών διακλαδώσεων στο υφιστάμενο δίκτυο, αρ."),
+    ("ro", "10. Ce înseamnă „Cu Dumnezeu la o Ţigară”?"),
+    ("sv", "Vattenpasset är billigt och plastigt men fungerar dock."),
+    ("da", "11. Lederen underretter løbende bestyrelsen om personaleforholdene i institutionen."),
+    ("nb", "Vi har selvfølgelig ingenting i mot at våre medlemmer får lønnsopprykk."),
+    ("fi", "Tuki on kustannusarvion mukaan kohteesta riippuen korkeintaan 2000-2500 mk/ha."),
+    ("cs", "Přistroj zaznamenává časy začátku a konce podpětí, přepětí nebo výpadku v rozvodné síti 230V/50Hz."),
+    ("hu", "1. Csibi nem ukrajnában él, hanem Kárpátalján."),
+    ("uk", "Цього року відбудеться 8-ий Фестиваль української культури Калина у місцевості Інджія."),
+    ("vi", "2/ Trường hợp nào sao đây được miễn, giảm thuế?"),
+    ("he", "4. שלוש איגרות פולמוסיות העוסקות בנושא הקץ, שנשלחו ליהודים שונים."),
+    ("fa", "۱۵ ۱۵ کد شهرستان تبریز و همه حروف مربوط به این شهرستان است."),
+    ("bn", "০০টা পর্যন্ত বিভিন্ন ভাবে বিভিন্ন প্রকার স্বাস্থ্য সেবা দিয়ে থাকেন।"),
+    ("ta", "1624: பிரிக்ஸ் என்பவர் ஒரு எண்ணுக்கு தசம அடிப்படையில் மடக்கை கணித்திருக்கிறார்."),
+    ("tl", "3. Special Report - Dito itinatanghal ang mga ginawang pag-uulat ng mga senshi."),
+    ("ur", "8)بزنس جرنلزم:اس میں تجارتی دنیا کی ہر چھوٹی بڑی خبریں پیش کی جاتی ہیں."),
+];
+
+#[test]
+fn every_language_the_detector_knows_is_stored_faceted_and_searched() {
+    use crate::language::SUPPORTED;
+    assert_eq!(EVERY_LANGUAGE.len(), SUPPORTED.len());
+    let items: Vec<Item> = EVERY_LANGUAGE
+        .iter()
+        .map(|(lang, text)| {
+            item(Spec {
+                id: lang,
+                text,
+                lang: Some(lang),
+                ..Spec::default()
+            })
+        })
+        .collect();
+    let index = index_of(&items);
+    let all = search(&index, &SearchRequest::default());
+    let langs: Vec<&str> = SUPPORTED.iter().map(|(code, _)| *code).collect();
+    assert_eq!(
+        all.facets.lang,
+        langs
+            .iter()
+            .map(|l| (l.to_string(), 1))
+            .collect::<BTreeMap<_, _>>()
+    );
+    for (lang, text) in EVERY_LANGUAGE {
+        // The sentence's longest word (in Chinese and Japanese, which do
+        // not space words, its first four characters after any digits),
+        // found with the language's filter.
+        let word: String = if matches!(*lang, "zh" | "ja") {
+            text.chars().skip_while(char::is_ascii).take(4).collect()
+        } else {
+            text.split(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+                .max_by_key(|w| w.chars().count())
+                .unwrap()
+                .to_string()
+        };
+        let found = search(
+            &index,
+            &SearchRequest {
+                q: word.clone(),
+                lang: Some(lang.to_string()),
+                ..SearchRequest::default()
+            },
+        );
+        assert_eq!(ids(&found), vec![*lang], "{lang}: {word:?} in {text:?}");
+    }
+}
