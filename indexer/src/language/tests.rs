@@ -321,3 +321,36 @@ fn basque_on_sentences_the_word_list_was_not_fitted_to() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn a_declaration_breaks_ties_but_cannot_force_a_wrong_answer() {
+    // Two words that are Spanish as well as Portuguese: the declaration
+    // chooses.
+    assert_eq!(
+        detect("", "Mercado social", &["pt"]).lang.as_deref(),
+        Some("pt")
+    );
+    assert_eq!(
+        detect("", "Mercado social", &["es"]).lang.as_deref(),
+        Some("es")
+    );
+    // Clearly French, declared German (a template's default): French.
+    assert_eq!(
+        detect("", "Assemblée générale des coopératives", &["de"])
+            .lang
+            .as_deref(),
+        Some("fr")
+    );
+    // A sentence in Dutch, a language outside the network's portal, with
+    // nothing declared: Dutch, not German.
+    let dutch = "De coöperatie beheert sinds 2015 een buurtwinkel waar vrijwilligers lokale producten verkopen.";
+    assert_eq!(detect(dutch, "", &[]).lang.as_deref(), Some("nl"));
+    // Swahili, which whatlang does not know.
+    let swahili =
+        "Vikundi vya ushirika vya wakulima vimesaidia kuongeza kipato cha familia nyingi vijijini.";
+    assert_eq!(detect(swahili, "", &[]).lang.as_deref(), Some("sw"));
+    // Nothing to read: the declaration, with a low confidence.
+    let d = detect("2024 — 12/05", "", &["fr"]);
+    assert_eq!(d.lang.as_deref(), Some("fr"));
+    assert!(d.confidence <= 0.5, "{d:?}");
+}
