@@ -3,6 +3,8 @@
 //! `expected-metadata.json`, and the small cases (dates, titles, bylines).
 
 use super::*;
+
+mod labelled;
 use chrono::TimeZone;
 use std::collections::HashMap;
 
