@@ -24,8 +24,10 @@
 //!   `itemprop=author`, byline classes;
 //! - lang: `<html lang>`, `content-language`, normalized to ISO 639-1.
 
+mod author;
 mod content;
 mod date;
+mod ld;
 mod meta;
 
 #[cfg(test)]

@@ -287,6 +287,10 @@ const PUBLISHED_CUES: &[&str] = &[
     "등록",           // ko
     "입력",           // ko
     "발행",           // ko
+    "datum",          // de, nl, sv: "Datum 28.04.2023"
+    "fecha",          // es: "Fecha: 12/05/2024"
+    "tarih",          // tr
+    "날짜",           // ko
 ];
 
 /// Stems of the words that announce an update.
@@ -302,6 +306,8 @@ const UPDATED_CUES: &[&str] = &[
     "geändert",  // de
     "eguneratu", // eu
     "수정",      // ko
+    "güncel",    // tr
+    "stand",     // de: "Stand: 28.04.2023 10:00 Uhr", the last change
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -359,6 +365,11 @@ fn push_token<'a>(out: &mut Vec<Token<'a>>, text: &'a str, start: usize, end: us
         start,
         end,
     });
+}
+
+/// Whether `word` names a month in one of the portal's languages.
+pub(super) fn is_month(word: &str) -> bool {
+    month_of(word).is_some()
 }
 
 fn month_of(word: &str) -> Option<u32> {

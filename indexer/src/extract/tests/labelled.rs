@@ -43,10 +43,35 @@ const CORRECTIONS: &[(&str, &str, &str, &str)] = &[
         "date",
         "2025-04-05",
     ),
-    // Readability's bylines that are not a name.
+    // Readability's bylines that are not (only) the author's name: a date
+    // run into it, the outlet's name, a button's label, an address.
     ("readability", "breitbart", "author", "Lucas Nolan"),
+    ("readability", "lwn-1", "author", "Nathan Willis"),
+    ("readability", "yahoo-3", "author", "GILLIAN MOHNEY"),
+    ("readability", "webmd-1", "author", "Brenda Goodman, MA"),
+    ("readability", "webmd-2", "author", "Kelli Miller"),
+    ("readability", "royal-road", "author", "Sleyca"),
+    ("readability", "ebb-org", "author", "Bradley M. Kuhn"),
     ("readability", "seattletimes-1", "author", ""),
     ("readability", "spiceworks", "author", ""),
+    // Readability took the byline of another article on the page; the
+    // article's is in its rel=author link and its meta tags.
+    ("readability", "herald-sun-1", "author", "Laurie Oakes"),
+    ("readability", "salon-1", "author", "Richard (R.J.) Eskow"),
+    // The draft has two authors (its two DC.Creator tags and its header).
+    (
+        "readability",
+        "ietf-1",
+        "author",
+        "Jong, Michiel de; Kooman, F.",
+    ),
+    // The site's name, not the article's title (its <h1>, its <title>).
+    (
+        "readability",
+        "yahoo-2",
+        "title",
+        "Russia: Space ship malfunctions, breaks up over Siberia",
+    ),
 ];
 
 #[derive(Debug)]
@@ -140,13 +165,17 @@ fn readability_pages() -> Vec<Labelled> {
             if let Some(a) = corrected("readability", &name, "author") {
                 author = a.map(|a| vec![a]);
             }
+            let mut title = m["title"].as_str().map(str::to_string);
+            if let Some(t) = corrected("readability", &name, "title") {
+                title = t;
+            }
             Labelled {
                 set: "readability",
                 html: String::from_utf8_lossy(&bytes).into_owned(),
                 url: "http://fakehost/test/page.html".into(),
                 // After every page of the set was saved.
                 now: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-                title: m["title"].as_str().map(str::to_string),
+                title,
                 authors: author,
                 date: m["publishedTime"].as_str().map(str::to_string),
                 page: name,
