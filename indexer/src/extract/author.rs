@@ -88,7 +88,7 @@ pub(super) fn clean_name(raw: &str) -> Option<String> {
         }
     }
     // What follows the name in a byline: " • 8h", " | Reporter", a date.
-    for sep in [" • ", " | ", " · ", " — ", " – ", "\u{a0}|"] {
+    for sep in [" •", " |", " ·", " —", " –", "\u{a0}|"] {
         if let Some(p) = s.find(sep) {
             s.truncate(p);
         }

@@ -145,6 +145,14 @@ pub(super) fn nonempty(s: String) -> Option<String> {
     }
 }
 
+/// Whether the element is inside a link: a teaser's date or title, another
+/// article's.
+fn in_link(e: ElementRef<'_>) -> bool {
+    e.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| a.value().name() == "a")
+}
+
 /// Whether a class names the element holding an article's author
 /// ("byline", "author", "article__author", "author-name"), not an image
 /// credit, a comment's author or an author's biography.
@@ -230,7 +238,9 @@ impl Collector {
                     {
                         self.time_pub.get_or_insert_with(|| dt.to_string());
                     }
-                    self.time_first.get_or_insert_with(|| dt.to_string());
+                    if self.time_first.is_none() && !in_link(e) {
+                        self.time_first = Some(dt.to_string());
+                    }
                 }
             }
             "a" if self.rel_authors.is_empty()
@@ -259,15 +269,7 @@ impl Collector {
                     .or_else(|| nonempty(element_text_capped(e, 200)));
             }
         }
-        // A date in a link is a teaser's (another article's), not this
-        // page's.
-        if self.named_dates.len() < 8
-            && is_date_named(el)
-            && !e
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .any(|a| a.value().name() == "a")
-        {
+        if self.named_dates.len() < 8 && is_date_named(el) && !in_link(e) {
             let t = element_text_capped(e, 200);
             if t.chars().count() < 200 {
                 self.named_dates.extend(text_dates(&t, 2, true));
@@ -416,6 +418,24 @@ impl Collector {
             "citation_publication_date",
             "citation_date",
             "article:published",
+            "article.created",
+            "article_date_original",
+            "date_published",
+            "published_date",
+            "published-date",
+            "datecreated",
+            "dc.date.created",
+            "dc.created",
+            "dc:created",
+            "dc.date.publication",
+            "originalpublicationdate",
+            "rnews:datepublished",
+            "cxenseparse:recs:publishtime",
+            "shareaholic:article_published_time",
+            "mediator_published_time",
+            "release_date",
+            "displaydate",
+            "pubtime",
         ]));
         sources.extend(self.time_pub.as_deref());
         sources.extend(main.and_then(|a| a.created.as_deref()));

@@ -559,3 +559,181 @@ fn structured_dates_come_before_written_ones() {
         Some("2023-03-04")
     );
 }
+
+#[test]
+fn dates_from_nested_json_ld_more_meta_tags_and_url_forms() {
+    let now = at(2024, 6, 1);
+    let day = |html: &str, url: Option<&str>| {
+        extract_at(html, url, now)
+            .published
+            .map(|d| d.date_naive().to_string())
+    };
+    // A WebPage whose mainEntity is the article; the organization's
+    // founding date is not the article's.
+    let html = r#"<script type="application/ld+json">{"@type":"WebPage","publisher":{"@type":"Organization","name":"X","foundingDate":"1999-01-01","datePublished":"2001-01-01"},
+        "mainEntity":{"@type":"NewsArticle","headline":"A cooperative opens","datePublished":"2024-03-04T10:00:00+01:00",
+        "author":{"@type":"Person","name":"Ana Pérez"}}}</script>"#;
+    assert_eq!(day(html, None).as_deref(), Some("2024-03-04"));
+    assert_eq!(
+        extract_at(html, None, now).author.as_deref(),
+        Some("Ana Pérez")
+    );
+    // JSON-LD in a hidden part of the body.
+    let html = r#"<body><div hidden><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-02-01"}</script></div></body>"#;
+    assert_eq!(day(html, None).as_deref(), Some("2024-02-01"));
+    assert_eq!(
+        day(r#"<meta name="date_published" content="2024-01-05">"#, None).as_deref(),
+        Some("2024-01-05")
+    );
+    // Before 1995: a placeholder, not a publication date.
+    assert_eq!(
+        day(r#"<meta name="date" content="1970-01-01">"#, None),
+        None
+    );
+    assert_eq!(
+        day(
+            "<p>x</p>",
+            Some("https://example.org/news/2024-05-12-coop-opens")
+        )
+        .as_deref(),
+        Some("2024-05-12")
+    );
+    assert_eq!(
+        day("<p>x</p>", Some("https://example.org/n/120240512345")),
+        None
+    );
+    // A teaser's time, in a link, is another article's.
+    let html = r#"<body><a href="/other"><time datetime="2024-01-01">1 Jan</time> Other</a>
+        <article><p>Text.</p></article></body>"#;
+    assert_eq!(day(html, None), None);
+    // A date label: "Datum 28.04.2023".
+    let html = r#"<body><article><h1>T</h1><p>Text of the article, long enough.</p>
+        <ul><li><strong>Datum</strong> 28.04.2023</li></ul></article></body>"#;
+    assert_eq!(day(html, None).as_deref(), Some("2023-04-28"));
+}
+
+#[test]
+fn the_title_the_page_agrees_on() {
+    let title = |head: &str, body: &str| {
+        extract(
+            &format!("<html><head>{head}</head><body>{body}</body></html>"),
+            Some("https://www.golem.de/news/x.html"),
+        )
+        .title
+    };
+    // JSON-LD's headline is a description nobody else gives; the <h1>,
+    // og:title and <title> agree.
+    assert_eq!(
+        title(
+            r#"<title>New Zealand - Wikipedia</title><meta property="og:title" content="New Zealand">
+            <script type="application/ld+json">{"@type":"Article","name":"New Zealand","headline":"constitutional monarchy in Oceania"}</script>"#,
+            "<h1>New Zealand</h1>"
+        )
+        .as_deref(),
+        Some("New Zealand")
+    );
+    // The host's name after a separator, and entities escaped twice.
+    assert_eq!(
+        title(
+            r#"<meta property="og:title" content="Samsung soll Smartphones zerst&amp;ouml;ren - Golem.de">"#,
+            "<h1>Samsung soll Smartphones zerstören</h1>"
+        )
+        .as_deref(),
+        Some("Samsung soll Smartphones zerstören")
+    );
+    // A long part after a dash that is no site name stays.
+    assert_eq!(
+        title(
+            r#"<meta property="og:title" content="Ausschuss zur Flut: Zwei Rücktritte - und viele offene Fragen">"#,
+            "<h1>Ausschuss zur Flut: Zwei Rücktritte - und viele offene Fragen</h1>"
+        )
+        .as_deref(),
+        Some("Ausschuss zur Flut: Zwei Rücktritte - und viele offene Fragen")
+    );
+    // An <h1> nothing agrees with (a logo) is not the title; a login
+    // label never is; the site's name is not an article's title.
+    assert_eq!(
+        title(
+            r#"<title>Veterans wrap a baby in a flag - Yahoo</title><meta property="og:site_name" content="Yahoo">"#,
+            "<h1>Good Morning America</h1><h1>Veterans wrap a baby in a flag</h1>"
+        )
+        .as_deref(),
+        Some("Veterans wrap a baby in a flag")
+    );
+    assert_eq!(
+        title(
+            r#"<title>Skip to content</title>"#,
+            "<h1>Skip to content</h1><h1>Log in</h1>"
+        ),
+        None
+    );
+}
+
+#[test]
+fn authors_are_persons_before_organizations() {
+    let author = |html: &str, url: &str| extract(html, Some(url)).author;
+    // JSON-LD's organization, then a person in the meta tags.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="Stern.de"><script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Organization","name":"STERN.de"}}</script>
+            <p class="byline">von Jemima Kelly</p>"#,
+            "https://www.stern.de/x.html"
+        )
+        .as_deref(),
+        Some("Jemima Kelly")
+    );
+    // Only the site: it stands in.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="Lesotho Times"><meta property="og:site_name" content="Lesotho Times">"#,
+            "https://lestimes.com/x"
+        )
+        .as_deref(),
+        Some("Lesotho Times")
+    );
+    // An address is no name; the next source is read.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="d.kuckelkorn@example.de"><a rel="author" href="/a">Dieter Kuckelkorn</a>"#,
+            "https://example.de/x"
+        )
+        .as_deref(),
+        Some("Dieter Kuckelkorn")
+    );
+    // Persons of JSON-LD, handles and roles left out.
+    assert_eq!(
+        author(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Elena Oberholzer (obe)"},
+            {"@type":"Person","name":"Povilas Aleksandravičius, professor at the faculty of humanities"}]}</script>"#,
+            "https://www.nzz.ch/x"
+        )
+        .as_deref(),
+        Some("Elena Oberholzer, Povilas Aleksandravičius")
+    );
+    // Korean role words, and the site named first among the meta tags.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="한국일보"><meta name="author" content="신현주 기자"><meta property="og:site_name" content="한국일보">"#,
+            "https://www.hankookilbo.com/x"
+        )
+        .as_deref(),
+        Some("신현주")
+    );
+    // A byline's date and role after the name.
+    assert_eq!(
+        author(
+            r#"<div class="byline">By Nathan Willis March 25, 2015</div>"#,
+            "https://lwn.net/x"
+        )
+        .as_deref(),
+        Some("Nathan Willis")
+    );
+    assert_eq!(
+        author(
+            r#"<div class="byline">James Akinaka • 8h</div>"#,
+            "https://fandom.com/x"
+        )
+        .as_deref(),
+        Some("James Akinaka")
+    );
+}
