@@ -146,6 +146,16 @@ pub(super) fn byline_name(raw: &str) -> Option<String> {
     }
     let cut = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
     let mut head = s[..cut].trim_end();
+    // "Anna Sleegers, Frankfurt", "David Straub, MDR THÜRINGEN": the
+    // dateline's place or the desk after the name.
+    if let Some((name, last)) = head.rsplit_once(", ") {
+        let one_word = !last.contains(' ');
+        let capitals =
+            last.chars().any(char::is_alphabetic) && !last.chars().any(char::is_lowercase);
+        if name.contains(' ') && (one_word || capitals) {
+            head = name;
+        }
+    }
     // "Nathan Willis March 25, 2015": the month before the day.
     if let Some((name, last)) = head.rsplit_once(' ') {
         if cut < s.len() && super::date::is_month(last) {

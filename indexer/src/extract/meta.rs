@@ -39,6 +39,8 @@ pub(super) struct Collector {
     time_pub: Option<String>,
     time_first: Option<String>,
     rel_authors: Vec<String>,
+    /// The first link to an author's page (`/author/jane-doe/`).
+    author_link: Option<String>,
     itemprop_author: Option<String>,
     byline: Option<String>,
     /// Dates written in elements named like dates ("post-date",
@@ -143,6 +145,35 @@ pub(super) fn nonempty(s: String) -> Option<String> {
     } else {
         Some(s)
     }
+}
+
+/// Whether a link leads to an author's page: `/author/jane-doe/`,
+/// `/autoren/name/max-muster`, `/auteur/…`, `/writer/…`.
+fn is_author_page(href: &str) -> bool {
+    let path = href
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    segments.any(|s| {
+        matches!(
+            s,
+            "author"
+                | "authors"
+                | "autor"
+                | "autoren"
+                | "auteur"
+                | "auteurs"
+                | "autore"
+                | "autori"
+                | "writer"
+                | "writers"
+                | "journalist"
+                | "journalists"
+                | "reporter"
+        )
+    }) && segments.next().is_some()
 }
 
 /// Whether the element is inside a link: a teaser's date or title, another
@@ -252,6 +283,13 @@ impl Collector {
                     if !self.rel_authors.contains(&t) {
                         self.rel_authors.push(t);
                     }
+                }
+            }
+            "a" if self.author_link.is_none() && el.attr("href").is_some_and(is_author_page) => {
+                let t = element_text_capped(e, 80);
+                let words = t.split_whitespace().count();
+                if (2..=5).contains(&words) && !t.chars().any(|c| c.is_ascii_digit()) {
+                    self.author_link = Some(t);
                 }
             }
             _ => {}
@@ -602,6 +640,7 @@ impl Collector {
         );
         groups.push(one(self.itemprop_author.as_deref()));
         groups.push(one(self.byline.as_deref()));
+        groups.push(one(self.author_link.as_deref()));
         groups.push(one(self.meta(&["twitter:creator"])));
 
         let join = |names: Vec<&String>| {

@@ -737,3 +737,28 @@ fn authors_are_persons_before_organizations() {
         Some("James Akinaka")
     );
 }
+
+#[test]
+fn authors_from_author_pages_and_datelines() {
+    let author = |html: &str| extract(html, Some("https://example.org/x")).author;
+    assert_eq!(
+        author(r#"<p class="reader__meta-info">von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a></p>"#).as_deref(),
+        Some("Dr. Max Kolter")
+    );
+    // A link to a section, not to an author's page.
+    assert_eq!(author(r#"<a href="/author/">All our authors</a>"#), None);
+    // The dateline's place and the desk after the name.
+    assert_eq!(
+        author(r#"<h5 class="wp-block-authorline">Von Anna Sleegers, Frankfurt</h5>"#).as_deref(),
+        Some("Anna Sleegers")
+    );
+    assert_eq!(
+        author(r#"<p class="author">von David Straub, MDR THÜRINGEN</p>"#).as_deref(),
+        Some("David Straub")
+    );
+    // Two authors stay two.
+    assert_eq!(
+        author(r#"<p class="byline">By Jane Doe, John Smith</p>"#).as_deref(),
+        Some("Jane Doe, John Smith")
+    );
+}

@@ -398,7 +398,11 @@ fn labelled_fundus_pages() {
     let pages = fundus_pages();
     assert_eq!(pages.len(), 258);
     let f = measure(&pages);
-    check(&f, (0.0, 0.0, 0.0), 100.0);
+    // Reached: titles 81.8%, authors 87.7%, dates 98.8% right and none
+    // wrong. Most title misses are another headline the page gives the
+    // same article (og:title, JSON-LD's, the <h1> disagree); see
+    // BENCHMARKS.md.
+    check(&f, (80.5, 86.5, 97.5), 1.0);
 }
 
 #[test]
@@ -406,5 +410,6 @@ fn labelled_readability_pages() {
     let pages = readability_pages();
     assert!(pages.len() >= 130, "{} readability pages", pages.len());
     let f = measure(&pages);
-    check(&f, (0.0, 0.0, 0.0), 100.0);
+    // Reached: titles 94.5%, authors 95.9%, dates 100% right.
+    check(&f, (93.0, 94.0, 97.0), 3.0);
 }
