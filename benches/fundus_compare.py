@@ -74,6 +74,9 @@ CORRECTIONS = {
     ("readability", "ietf-1"): {"author": "Jong, Michiel de; Kooman, F."},
     # The site's name, not the article's title (its <h1>, its <title>).
     ("readability", "yahoo-2"): {"title": "Russia: Space ship malfunctions, breaks up over Siberia"},
+    # The headline's second half with the site's name: no headline the page
+    # gives (its <h1> and <title> hold the whole).
+    ("readability", "v8-blog"): {"title": "Outside the web: standalone WebAssembly binaries using Emscripten"},
 }
 
 WORD = re.compile(r"[^\W_]+")
@@ -195,7 +198,12 @@ def cmd_prepare(fundus, readability, work):
         if not (os.path.isfile(src) and os.path.isfile(meta)):
             continue
         m = json.load(open(meta, encoding="utf-8"))
-        src = os.path.abspath(src)
+        # Saved as UTF-8 too, whatever their <meta charset> says (qq's says
+        # GB2312).
+        out = os.path.join(work, "pages", "readability-" + d + ".html")
+        with open(out, "wb") as f:
+            f.write(b"\xef\xbb\xbf" + open(src, "rb").read().removeprefix(b"\xef\xbb\xbf"))
+        src = out
         manifest.write(f"{src}\t{READABILITY_URL}\n")
         expected.write(json.dumps({
             "set": "readability", "page": d, "input": src, "url": READABILITY_URL,

@@ -72,6 +72,14 @@ const CORRECTIONS: &[(&str, &str, &str, &str)] = &[
         "title",
         "Russia: Space ship malfunctions, breaks up over Siberia",
     ),
+    // The headline's second half with the site's name: no headline the
+    // page gives (its <h1> and <title> hold the whole).
+    (
+        "readability",
+        "v8-blog",
+        "title",
+        "Outside the web: standalone WebAssembly binaries using Emscripten",
+    ),
 ];
 
 #[derive(Debug)]
@@ -410,6 +418,7 @@ fn labelled_readability_pages() {
     let pages = readability_pages();
     assert!(pages.len() >= 130, "{} readability pages", pages.len());
     let f = measure(&pages);
-    // Reached: titles 94.5%, authors 95.9%, dates 100% right.
-    check(&f, (93.0, 94.0, 97.0), 3.0);
+    // Reached: titles 95.3%, authors 95.9%, dates 100% right: the goals
+    // (95%, 90%, 92% with at most 3% wrong).
+    check(&f, (95.0, 94.0, 97.0), 3.0);
 }
