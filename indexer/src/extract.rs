@@ -78,8 +78,7 @@ pub fn extract_at(html: &str, url: Option<&str>, now: DateTime<Utc>) -> Article 
     let mut collector = meta::Collector::default();
     let dom = content::Dom::build(&doc, Some(&mut collector));
     let text = content::main_text(&dom);
-    let page_text = content::page_text(&dom, PAGE_TEXT_BYTES);
-    let meta = collector.finish(url, &page_text, now);
+    let meta = finish_metadata(collector, &dom, url, now);
     Article {
         title: meta.title,
         text,
@@ -90,6 +89,26 @@ pub fn extract_at(html: &str, url: Option<&str>, now: DateTime<Utc>) -> Article 
         canonical_url: meta.canonical_url,
         description: meta.description,
     }
+}
+
+fn finish_metadata(
+    collector: meta::Collector,
+    dom: &content::Dom<'_>,
+    url: Option<&str>,
+    now: DateTime<Utc>,
+) -> meta::Meta {
+    let page_text = content::page_text(dom, PAGE_TEXT_BYTES);
+    collector.finish(url, &page_text, now)
+}
+
+/// [`extract_at`]'s metadata alone, without the main text: what the tests
+/// of titles, authors and dates need.
+#[cfg(test)]
+fn metadata_at(html: &str, url: Option<&str>, now: DateTime<Utc>) -> meta::Meta {
+    let doc = Html::parse_document(html);
+    let mut collector = meta::Collector::default();
+    let dom = content::Dom::build(&doc, Some(&mut collector));
+    finish_metadata(collector, &dom, url, now)
 }
 
 /// The text of an HTML fragment (a feed summary or content), blocks

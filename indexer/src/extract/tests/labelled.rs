@@ -338,7 +338,8 @@ fn measure_chunk(pages: &[Labelled]) -> Figures {
     let show = std::env::var_os("LABELLED_MISSES").is_some();
     let mut f = Figures::default();
     for p in pages {
-        let a = extract_at(&p.html, Some(&p.url), p.now);
+        // The metadata of `extract_at`, without its main text.
+        let a = metadata_at(&p.html, Some(&p.url), p.now);
         if let Some(want) = p.title.as_ref().filter(|t| !t.trim().is_empty()) {
             let (got, want) = (
                 clean_title(a.title.as_deref().unwrap_or("")),
