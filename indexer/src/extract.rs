@@ -6,22 +6,41 @@
 //! builds a compact index-based copy of the body ([`content`]), on which a
 //! readability-style scorer picks the subtree that holds the article.
 //!
-//! Metadata, in priority order:
-//! - title: JSON-LD `headline`, `og:title`, `twitter:title`, `<title>` (or
-//!   the `<h1>` it contains), the first `<h1>`; the site name tacked on
-//!   (" | Site", " - Site", " – Site") is removed;
-//! - published: JSON-LD `datePublished`, `article:published_time` and the
-//!   usual meta date tags, `itemprop="datePublished"`, `<time datetime>`, a
-//!   date in the URL (`/2024/05/12/`), then a date written in the page's
-//!   words: first one announced as the publication date ("publié le 12 mai
-//!   2024", "publicado el 12 de mayo de 2024", "veröffentlicht am 12. Mai
-//!   2024", "argitaratua: 2024ko maiatzaren 12a", "게시일 2024년 5월 12일"),
-//!   else the first in an element named like a date (`post-date`,
-//!   `entry-meta`, `fecha` …) that is not announced as an update ("mis à
-//!   jour", "updated", "actualizado" …). A date in the future is dropped,
-//!   and nothing falls back on the crawl date;
-//! - author: JSON-LD `author`, meta author tags, `rel=author`,
-//!   `itemprop=author`, byline classes;
+//! Metadata (`meta`, with `ld` for JSON-LD and `author` for names):
+//! - title: chosen among the page's own statements of it, JSON-LD's
+//!   `headline`, `dc:title`, `og:title`, the `<h1>`s, `twitter:title`, its
+//!   `name` and the `<title>`, each without the site's name tacked on
+//!   (" | Site", "Site - ", a part naming the host such as " - Golem.de", a
+//!   byline) and with entities left escaped decoded: the one the others
+//!   repeat most (an exact repetition counts 1, one with a part added after
+//!   a separator ½), the earlier in that order on a tie. An `<h1>` nothing
+//!   repeats (a logo, a section) is no title, nor is the site's name or a
+//!   label ("Skip to content", "Log in");
+//! - published: JSON-LD's `datePublished` (the article's wherever the page
+//!   nests it: `@graph`, arrays, a `WebPage`'s `mainEntity`, hidden parts
+//!   of the body), `article:published_time` and the usual meta date tags,
+//!   `itemprop="datePublished"`, JSON-LD's `dateCreated`, the first `<time
+//!   datetime>` outside a link, a date in the URL (`/2024/05/12/`,
+//!   `/2024-05-12-title`), then a date written in the page's words: first
+//!   one announced as the publication date ("publié le 12 mai 2024",
+//!   "publicado el 12 de mayo de 2024", "veröffentlicht am 12. Mai 2024",
+//!   "argitaratua: 2024ko maiatzaren 12a", "게시일 2024년 5월 12일", "Datum
+//!   28.04.2023"), else the first in an element named like a date
+//!   (`post-date`, `entry-meta`, `fecha` …) that is neither in a link (a
+//!   teaser's) nor announced as an update ("mis à jour", "updated",
+//!   "actualizado", "Stand" …). The modified date is never read. A date in
+//!   the future or before 1995 is passed over, and nothing falls back on
+//!   the crawl date: no date is better than a wrong one;
+//! - author: the persons named by the first source that names one, in
+//!   order JSON-LD's `author` (persons, roles after a comma dropped), the
+//!   meta author tags (every value of a repeated tag), `rel=author`,
+//!   `itemprop=author`, a byline (an element whose class names the author,
+//!   not an image credit or a comment's), a link to an author's page
+//!   (`/author/…`), `twitter:creator`; an organization (typed so by
+//!   JSON-LD, or named like the site or its host) stands in only when no
+//!   source names a person. Names lose "By", "Von:", "Par", a handle in
+//!   parentheses, an address, the role words of Korean and Japanese
+//!   bylines, and in bylines the date and the dateline's place after them;
 //! - lang: `<html lang>`, `content-language`, normalized to ISO 639-1.
 
 mod author;
