@@ -20,15 +20,18 @@
 //!   nests it: `@graph`, arrays, a `WebPage`'s `mainEntity`, hidden parts
 //!   of the body), `article:published_time` and the usual meta date tags,
 //!   `itemprop="datePublished"`, JSON-LD's `dateCreated`, the first `<time
-//!   datetime>` outside a link, a date in the URL (`/2024/05/12/`,
+//!   datetime>` that is the article's, a date in the URL (`/2024/05/12/`,
 //!   `/2024-05-12-title`), then a date written in the page's words: first
 //!   one announced as the publication date ("publié le 12 mai 2024",
 //!   "publicado el 12 de mayo de 2024", "veröffentlicht am 12. Mai 2024",
 //!   "argitaratua: 2024ko maiatzaren 12a", "게시일 2024년 5월 12일", "Datum
 //!   28.04.2023"), else the first in an element named like a date
-//!   (`post-date`, `entry-meta`, `fecha` …) that is neither in a link (a
-//!   teaser's) nor announced as an update ("mis à jour", "updated",
-//!   "actualizado", "Stand" …). The modified date is never read. A date in
+//!   (`post-date`, `entry-meta`, `fecha` …) that is the article's and not
+//!   announced as an update ("mis à jour", "updated", "actualizado",
+//!   "Stand" …). A date is another's when it is in a link (a teaser) or,
+//!   outside `<article>` and `<main>`, in the page's boilerplate (`nav`,
+//!   `aside`, `footer`, a banner, related articles, a sidebar, the
+//!   comments). The modified date is never read. A date in
 //!   the future or before 1995 is passed over, and nothing falls back on
 //!   the crawl date: no date is better than a wrong one;
 //! - author: the persons named by the first source that names one, in

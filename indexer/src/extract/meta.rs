@@ -176,12 +176,47 @@ fn is_author_page(href: &str) -> bool {
     }) && segments.next().is_some()
 }
 
-/// Whether the element is inside a link: a teaser's date or title, another
-/// article's.
-fn in_link(e: ElementRef<'_>) -> bool {
-    e.ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|a| a.value().name() == "a")
+/// Whether a date in this element is another's than the article's: in a
+/// link (a teaser's), or in the page's boilerplate outside the article (a
+/// header's "today" widget, a list of related articles, a sidebar, the
+/// comments, the footer). The nearest `<article>` or `<main>` ends the
+/// search: what is in it is the article's.
+fn not_the_articles(e: ElementRef<'_>) -> bool {
+    for a in e.ancestors().filter_map(ElementRef::wrap) {
+        let el = a.value();
+        match el.name() {
+            "a" => return true,
+            "article" | "main" => return false,
+            "nav" | "footer" | "aside" => return true,
+            _ => {}
+        }
+        if matches!(
+            el.attr("role"),
+            Some("navigation" | "banner" | "contentinfo" | "complementary")
+        ) {
+            return true;
+        }
+        let names = [el.attr("class"), el.attr("id")];
+        if names.into_iter().flatten().any(|n| {
+            let n = n.to_ascii_lowercase();
+            [
+                "related",
+                "comment",
+                "sidebar",
+                "footer",
+                "recommend",
+                "widget",
+                "navbar",
+                "topbar",
+                "masthead",
+            ]
+            .iter()
+            .any(|k| n.contains(k))
+        }) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a class names the element holding an article's author
@@ -269,7 +304,7 @@ impl Collector {
                     {
                         self.time_pub.get_or_insert_with(|| dt.to_string());
                     }
-                    if self.time_first.is_none() && !in_link(e) {
+                    if self.time_first.is_none() && !not_the_articles(e) {
                         self.time_first = Some(dt.to_string());
                     }
                 }
@@ -307,7 +342,7 @@ impl Collector {
                     .or_else(|| nonempty(element_text_capped(e, 200)));
             }
         }
-        if self.named_dates.len() < 8 && is_date_named(el) && !in_link(e) {
+        if self.named_dates.len() < 8 && is_date_named(el) && !not_the_articles(e) {
             let t = element_text_capped(e, 200);
             if t.chars().count() < 200 {
                 self.named_dates.extend(text_dates(&t, 2, true));

@@ -762,3 +762,34 @@ fn authors_from_author_pages_and_datelines() {
         Some("Jane Doe, John Smith")
     );
 }
+
+#[test]
+fn dates_outside_the_article_are_others() {
+    let now = at(2024, 6, 1);
+    let day = |body: &str| {
+        extract_at(&format!("<html><body>{body}</body></html>"), None, now)
+            .published
+            .map(|d| d.date_naive().to_string())
+    };
+    // The site's header shows today's date; a sidebar lists related
+    // articles; the comments have theirs.
+    for boiler in [
+        r#"<div role="banner"><span class="date">1 June 2024</span></div>"#,
+        r#"<aside><span class="post-date">30 May 2024</span></aside>"#,
+        r#"<div class="related-posts"><time datetime="2024-05-29">29 May</time></div>"#,
+        r#"<div id="comments"><span class="comment-date">31 May 2024</span></div>"#,
+    ] {
+        assert_eq!(
+            day(&format!("{boiler}<article><p>Text.</p></article>")),
+            None,
+            "{boiler}"
+        );
+    }
+    // In the article, its header included, the date is the article's.
+    assert_eq!(
+        day(r#"<div role="banner"><span class="date">1 June 2024</span></div>
+            <article><header><time datetime="2024-05-20">20 May</time></header><p>Text.</p></article>"#)
+        .as_deref(),
+        Some("2024-05-20")
+    );
+}
