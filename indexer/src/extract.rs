@@ -33,7 +33,9 @@
 //!   `aside`, `footer`, a banner, related articles, a sidebar, the
 //!   comments). The modified date is never read. A date in
 //!   the future or before 1995 is passed over, and nothing falls back on
-//!   the crawl date: no date is better than a wrong one;
+//!   the crawl date: no date is better than a wrong one. A time written
+//!   without an offset is the page's local time: when it reads up to 14
+//!   hours later than now, only its day is kept (midnight UTC);
 //! - author: the persons named by the first source that names one, in
 //!   order JSON-LD's `author` (persons, roles after a comma dropped), the
 //!   meta author tags (every value of a repeated tag), `rel=author`,

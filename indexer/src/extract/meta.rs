@@ -176,6 +176,22 @@ fn is_author_page(href: &str) -> bool {
     }) && segments.next().is_some()
 }
 
+/// Whether a date as written has no time zone ("2026-04-20T14:09:42").
+fn is_naive(s: &str) -> bool {
+    let s = s.trim();
+    if s.ends_with('Z') || s.ends_with("UTC") || s.ends_with("GMT") {
+        return false;
+    }
+    // An offset at the end: "+02:00", "-0400".
+    let tail: Vec<char> = s.chars().rev().take(6).collect();
+    let offset = tail
+        .iter()
+        .position(|c| matches!(c, '+' | '-'))
+        .is_some_and(|i| i >= 4 && tail[..i].iter().all(|c| c.is_ascii_digit() || *c == ':'));
+    // A bare date ("2024-05-12") is naive too, and RFC 2822 names its zone.
+    !offset && chrono::DateTime::parse_from_rfc2822(s).is_err()
+}
+
 /// Whether a date in this element is another's than the article's: in a
 /// link (a teaser's), or in the page's boilerplate outside the article (a
 /// header's "today" widget, a list of related articles, a sidebar, the
@@ -513,7 +529,20 @@ impl Collector {
         sources.extend(self.time_pub.as_deref());
         sources.extend(main.and_then(|a| a.created.as_deref()));
         sources.extend(self.time_first.as_deref());
-        if let Some(d) = sources.into_iter().find_map(|d| plausible(parse_date(d))) {
+        // A time without an offset is the page's local time: up to 14 hours
+        // ahead of UTC. One that reads a little later than now was written
+        // east of Greenwich; its day is known, not its instant.
+        let structured = |s: &str| {
+            let d = parse_date(s)?;
+            if d.with_timezone(&Utc) > now
+                && is_naive(s)
+                && d.naive_utc() - now.naive_utc() <= chrono::TimeDelta::hours(14)
+            {
+                return at_midnight(d.date_naive());
+            }
+            Some(d)
+        };
+        if let Some(d) = sources.into_iter().find_map(|d| plausible(structured(d))) {
             return Some(d);
         }
         if let Some(d) = plausible(url.and_then(url_date)) {

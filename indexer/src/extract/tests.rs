@@ -793,3 +793,26 @@ fn dates_outside_the_article_are_others() {
         Some("2024-05-20")
     );
 }
+
+#[test]
+fn a_local_time_ahead_of_utc_keeps_its_day() {
+    // Crawled at 13:30 UTC; the page, three hours east, says 14:09 local.
+    let now = Utc.with_ymd_and_hms(2026, 4, 20, 13, 30, 0).unwrap();
+    let published = |content: &str| {
+        extract_at(
+            &format!(r#"<meta property="article:published_time" content="{content}">"#),
+            None,
+            now,
+        )
+        .published
+        .map(|d| d.to_rfc3339())
+    };
+    assert_eq!(
+        published("2026-04-20T14:09:42.493").as_deref(),
+        Some("2026-04-20T00:00:00+00:00")
+    );
+    // With an offset, it is in the future: no date.
+    assert_eq!(published("2026-04-20T14:09:42+00:00"), None);
+    // More than 14 hours ahead: no date either.
+    assert_eq!(published("2026-04-21T09:00:00"), None);
+}
