@@ -25,7 +25,8 @@
 //!   one announced as the publication date ("publié le 12 mai 2024",
 //!   "publicado el 12 de mayo de 2024", "veröffentlicht am 12. Mai 2024",
 //!   "argitaratua: 2024ko maiatzaren 12a", "게시일 2024년 5월 12일", "Datum
-//!   28.04.2023"), else the first in an element named like a date
+//!   28.04.2023", or `itemprop="datePublished"` around the text), else the
+//!   first in a `<time>` without `datetime` or an element named like a date
 //!   (`post-date`, `entry-meta`, `fecha` …) that is the article's and not
 //!   announced as an update ("mis à jour", "updated", "actualizado",
 //!   "Stand" …). A date is another's when it is in a link (a teaser) or,

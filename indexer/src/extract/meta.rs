@@ -125,18 +125,20 @@ fn element_text_capped(e: ElementRef<'_>, cap: usize) -> String {
 /// "published", "posted", "entry-meta", "byline", "fecha", "data",
 /// "datum", "data-publicacao" …).
 fn is_date_named(el: &scraper::node::Element) -> bool {
-    [el.attr("class"), el.attr("id")]
-        .into_iter()
-        .flatten()
-        .any(|name| {
-            let n = name.to_ascii_lowercase();
-            [
-                "date", "time", "publi", "posted", "meta", "byline", "fecha", "data", "datum",
-                "dateline", "tarih",
-            ]
-            .iter()
-            .any(|k| n.contains(k))
-        })
+    // A <time> without `datetime`: its text is the date.
+    (el.name() == "time" && el.attr("datetime").is_none())
+        || [el.attr("class"), el.attr("id")]
+            .into_iter()
+            .flatten()
+            .any(|name| {
+                let n = name.to_ascii_lowercase();
+                [
+                    "date", "time", "publi", "posted", "meta", "byline", "fecha", "data", "datum",
+                    "dateline", "tarih",
+                ]
+                .iter()
+                .any(|k| n.contains(k))
+            })
 }
 
 pub(super) fn nonempty(s: String) -> Option<String> {
@@ -349,6 +351,14 @@ impl Collector {
             if prop == "datePublished" && el.name() != "meta" {
                 if let Some(d) = el.attr("datetime").or_else(|| el.attr("content")) {
                     self.time_pub.get_or_insert_with(|| d.to_string());
+                } else if self.named_dates.len() < 8 {
+                    // The date as written: announced by its markup.
+                    let t = element_text_capped(e, 100);
+                    self.named_dates.extend(
+                        text_dates(&t, 1, true)
+                            .into_iter()
+                            .map(|d| TextDate { cued: true, ..d }),
+                    );
                 }
             }
             if prop == "author" && self.itemprop_author.is_none() && el.name() != "meta" {
@@ -548,13 +558,17 @@ impl Collector {
         if let Some(d) = plausible(url.and_then(url_date)) {
             return Some(d);
         }
-        // Dates written in words: one announced as the publication date
+        // Dates written in words: one marked up as the publication date
+        // (`itemprop="datePublished"` around the text), one announced as it
         // anywhere in the page, else the first one in an element named
         // like a date that is not announced as an update.
         let in_text = text_dates(page_text, 64, false);
+        let marked = self.named_dates.iter().filter(|d| d.cued && !d.updated);
         let cued = in_text.iter().filter(|d| d.cued && !d.updated);
         let named = self.named_dates.iter().filter(|d| !d.updated);
-        cued.chain(named)
+        marked
+            .chain(cued)
+            .chain(named)
             .find_map(|d| plausible(at_midnight(d.date)))
     }
 

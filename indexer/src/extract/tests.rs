@@ -816,3 +816,25 @@ fn a_local_time_ahead_of_utc_keeps_its_day() {
     // More than 14 hours ahead: no date either.
     assert_eq!(published("2026-04-21T09:00:00"), None);
 }
+
+#[test]
+fn dates_written_in_time_and_date_published_markup() {
+    let now = at(2024, 6, 1);
+    let day = |body: &str| {
+        extract_at(
+            &format!("<html><body><article>{body}<p>Text.</p></article></body></html>"),
+            None,
+            now,
+        )
+        .published
+        .map(|d| d.date_naive().to_string())
+    };
+    assert_eq!(
+        day("<time>12 May 2024</time>").as_deref(),
+        Some("2024-05-12")
+    );
+    assert_eq!(
+        day(r#"<span class="x">Updated 20 May 2024</span><span itemprop="datePublished">12.05.2024</span>"#).as_deref(),
+        Some("2024-05-12")
+    );
+}
