@@ -196,16 +196,24 @@ fn is_naive(s: &str) -> bool {
 
 /// Whether a date in this element is another's than the article's: in a
 /// link (a teaser's), or in the page's boilerplate outside the article (a
-/// header's "today" widget, a list of related articles, a sidebar, the
-/// comments, the footer). The nearest `<article>` or `<main>` ends the
-/// search: what is in it is the article's.
+/// banner's "today" widget, a list of related articles, a sidebar, the
+/// comments, the page's footer). The nearest `<article>` or `<main>` ends
+/// the search: what is in it is the article's.
 fn not_the_articles(e: ElementRef<'_>) -> bool {
     for a in e.ancestors().filter_map(ElementRef::wrap) {
         let el = a.value();
         match el.name() {
             "a" => return true,
             "article" | "main" => return false,
-            "nav" | "footer" | "aside" => return true,
+            "nav" | "aside" => return true,
+            // An article's own footer ("Posted on …") is its; the page's is
+            // not.
+            "footer" => {
+                return !a
+                    .ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .any(|x| x.value().name() == "article")
+            }
             _ => {}
         }
         if matches!(
@@ -223,7 +231,6 @@ fn not_the_articles(e: ElementRef<'_>) -> bool {
                 "sidebar",
                 "footer",
                 "recommend",
-                "widget",
                 "navbar",
                 "topbar",
                 "masthead",

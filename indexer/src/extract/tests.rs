@@ -838,3 +838,15 @@ fn dates_written_in_time_and_date_published_markup() {
         Some("2024-05-12")
     );
 }
+
+#[test]
+fn an_articles_own_footer_dates_it() {
+    let html = r#"<html><body><main><article><h1>T</h1><p>Text of the post.</p>
+        <footer class="entry-meta"><p>Posted on <time datetime="2015-03-10T08:05:41-07:00">March 10</time></p></footer>
+        </article></main><footer><time datetime="2024-01-01">2024</time></footer></body></html>"#;
+    let a = extract_at(html, None, at(2024, 6, 1));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2015-03-10T08:05:41-07:00")
+    );
+}
