@@ -152,6 +152,14 @@ pub(super) fn nonempty(s: String) -> Option<String> {
 /// Whether a link leads to an author's page: `/author/jane-doe/`,
 /// `/autoren/name/max-muster`, `/auteur/…`, `/writer/…`.
 fn is_author_page(href: &str) -> bool {
+    // Most links are not: look before lowercasing.
+    let b = href.as_bytes();
+    if !["aut", "writer", "journalist", "reporter"].iter().any(|k| {
+        b.windows(k.len())
+            .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
+    }) {
+        return false;
+    }
     let path = href
         .split(['?', '#'])
         .next()
@@ -248,6 +256,15 @@ fn not_the_articles(e: ElementRef<'_>) -> bool {
 /// ("byline", "author", "article__author", "author-name"), not an image
 /// credit, a comment's author or an author's biography.
 fn is_author_class(class: &str) -> bool {
+    let has = |k: &str| {
+        class
+            .as_bytes()
+            .windows(k.len())
+            .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
+    };
+    if !has("author") && !has("byline") {
+        return false;
+    }
     class.split_whitespace().any(|t| {
         let t = t.to_ascii_lowercase();
         let named = t.contains("byline")
