@@ -847,29 +847,42 @@ const TIGHT_SEPARATORS: &[&str] = &["｜", "|"];
 /// The title without a site name tacked on before or after it: one of the
 /// site's names, or a part naming its host ("Golem.de", "mdr.de").
 fn strip_site(title: &str, site: &Site<'_>) -> String {
-    let t = title;
+    let mut t = title;
+    // A few parts at most ("Title | by Jane | Site"): a title made of
+    // separators is not worth more.
+    for _ in 0..4 {
+        match strip_one_site_part(t, site) {
+            Some(rest) => t = rest,
+            None => break,
+        }
+    }
+    t.to_string()
+}
+
+/// `title` without one site name (or byline) before or after a separator.
+fn strip_one_site_part<'a>(t: &'a str, site: &Site<'_>) -> Option<&'a str> {
     for sep in SEPARATORS.iter().chain(TIGHT_SEPARATORS) {
         if let Some(p) = t.rfind(sep) {
             let (head, tail) = (t[..p].trim(), t[p + sep.len()..].trim());
             let byline = tail.get(..3).is_some_and(|t| t.eq_ignore_ascii_case("by "));
             if !head.is_empty()
-                && (site.names_itself(tail) || byline)
                 && tail.split_whitespace().count() <= 6
+                && (byline || site.names_itself(tail))
             {
-                return strip_site(head, site);
+                return Some(head);
             }
         }
         if let Some(p) = t.find(sep) {
             let (head, tail) = (t[..p].trim(), t[p + sep.len()..].trim());
             if !tail.is_empty()
-                && site.names.iter().any(|n| collapse(n) == head)
                 && head.split_whitespace().count() <= 6
+                && site.names.iter().any(|n| collapse(n) == head)
             {
-                return strip_site(tail, site);
+                return Some(tail);
             }
         }
     }
-    t.to_string()
+    None
 }
 
 const SEPARATORS: &[&str] = &[
