@@ -850,3 +850,17 @@ fn an_articles_own_footer_dates_it() {
         Some("2015-03-10T08:05:41-07:00")
     );
 }
+
+#[test]
+fn a_title_made_of_separators_is_read_in_linear_time() {
+    // Stripping the site's name part by part, by recursion, went 20,000
+    // levels deep here, each scanning the whole title.
+    let h1 = "x - ".repeat(20_000);
+    let html = format!(
+        r#"<html><head><meta property="og:site_name" content="x"></head><body><h1>{h1}</h1></body></html>"#
+    );
+    let started = std::time::Instant::now();
+    let title = extract(&html, None).title.unwrap_or_default();
+    assert!(title.len() > 70_000, "{}", title.len());
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+}
