@@ -43,6 +43,10 @@ const ROLE_SUFFIXES: &[&str] = &[
 /// Cleans one name as a page gives it; `None` when it is no name (a URL,
 /// an address, a handle, a number, a label).
 pub(super) fn clean_name(raw: &str) -> Option<String> {
+    // A name is short; what is long is something else, and is not read.
+    if raw.len() > 1000 {
+        return None;
+    }
     let mut s = collapse(raw);
     // "Jane Doe (https://example.org/jane)": the address is not the name.
     while let Some(open) = s.find(" (") {

@@ -208,7 +208,8 @@ fn is_naive(s: &str) -> bool {
 /// comments, the page's footer). The nearest `<article>` or `<main>` ends
 /// the search: what is in it is the article's.
 fn not_the_articles(e: ElementRef<'_>) -> bool {
-    for a in e.ancestors().filter_map(ElementRef::wrap) {
+    // Nested deeper than this, a page is read as having no boilerplate.
+    for a in e.ancestors().take(64).filter_map(ElementRef::wrap) {
         let el = a.value();
         match el.name() {
             "a" => return true,
@@ -219,6 +220,7 @@ fn not_the_articles(e: ElementRef<'_>) -> bool {
             "footer" => {
                 return !a
                     .ancestors()
+                    .take(64)
                     .filter_map(ElementRef::wrap)
                     .any(|x| x.value().name() == "article")
             }
@@ -401,14 +403,15 @@ impl Collector {
         if self.byline.is_none() && el.attr("class").is_some_and(is_author_class) {
             // A link inside the byline is the name alone ("By <a>Jane
             // Doe</a>, Games Editor").
-            let link = e
-                .descendants()
-                .filter_map(ElementRef::wrap)
-                .filter(|d| d.value().name() == "a")
-                .map(element_text)
-                .find(|t| !t.is_empty() && t.chars().count() < 60);
             let t = element_text_capped(e, 200);
             if t.chars().count() < 120 {
+                let link = e
+                    .descendants()
+                    .take(64)
+                    .filter_map(ElementRef::wrap)
+                    .filter(|d| d.value().name() == "a")
+                    .map(|a| element_text_capped(a, 60))
+                    .find(|t| !t.is_empty() && t.chars().count() < 60);
                 self.byline = link
                     .as_deref()
                     .and_then(byline_name)
