@@ -3,7 +3,7 @@
 //!
 //! The page is parsed once (`scraper`); one walk over the parsed tree both
 //! collects the metadata (`meta`, `link`, JSON-LD, `<time>`, bylines) and
-//! builds a compact index-based copy of the body ([`content`]), on which a
+//! builds a compact index-based copy of the body (`content`), on which a
 //! readability-style scorer picks the subtree that holds the article.
 //!
 //! Metadata (`meta`, with `ld` for JSON-LD and `author` for names):
