@@ -38,7 +38,7 @@ pub(super) struct Collector {
     ld: Ld,
     time_pub: Option<String>,
     time_first: Option<String>,
-    rel_authors: Vec<String>,
+    rel_author: Option<String>,
     /// The first link to an author's page (`/author/jane-doe/`).
     author_link: Option<String>,
     itemprop_author: Option<String>,
@@ -353,16 +353,12 @@ impl Collector {
                     }
                 }
             }
-            "a" if self.rel_authors.is_empty()
+            "a" if self.rel_author.is_none()
                 && el
                     .attr("rel")
                     .is_some_and(|r| r.split_whitespace().any(|r| r == "author")) =>
             {
-                if let Some(t) = nonempty(element_text(e)) {
-                    if !self.rel_authors.contains(&t) {
-                        self.rel_authors.push(t);
-                    }
-                }
+                self.rel_author = nonempty(element_text_capped(e, 200));
             }
             "a" if self.author_link.is_none() && el.attr("href").is_some_and(is_author_page) => {
                 let t = element_text_capped(e, 80);
@@ -733,16 +729,7 @@ impl Collector {
                 })
                 .unwrap_or_default()
         };
-        groups.push(
-            self.rel_authors
-                .iter()
-                .filter_map(|v| clean_name(&clean_text(v)))
-                .map(|n| {
-                    let org = site.names_itself(&n);
-                    (n, org)
-                })
-                .collect(),
-        );
+        groups.push(one(self.rel_author.as_deref()));
         groups.push(one(self.itemprop_author.as_deref()));
         groups.push(one(self.byline.as_deref()));
         groups.push(one(self.author_link.as_deref()));
