@@ -1,8 +1,9 @@
 //! Titles, authors and publication dates measured on pages that others
 //! labelled: fundus's 258 news pages (`tests/fixtures/pages/fundus`, the
-//! values its maintainers check) and the readability pages copied in
-//! `tests/fixtures/pages` (Readability.js's `expected-metadata.json`). The
-//! tests fail when a figure falls below its floor.
+//! values its maintainers check) and readability's 130 pages in
+//! `tests/fixtures/pages` (Readability.js's `expected-metadata.json`; the
+//! sources not used by the main-text tests are gzipped). The tests fail
+//! when a figure falls below its floor.
 //!
 //! The rules are those of `benches/fundus_compare.py`, which scores
 //! htmldate and trafilatura the same way:
@@ -15,8 +16,8 @@
 //!   "by", "von", "par" …);
 //! - date: the same day in the time zone of the expected value.
 //!
-//! `LABELLED_MISSES=1 cargo test -p veille-indexer labelled -- --nocapture`
-//! prints every miss.
+//! `LABELLED_MISSES=1 cargo test -p veille-indexer extract::tests::labelled --
+//! --nocapture` prints every miss.
 
 use super::super::*;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
