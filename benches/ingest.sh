@@ -5,10 +5,14 @@
 #
 #   benches/ingest.sh [ENTRIES] [FEEDS]     (default 10000 entries in 20 feeds)
 #
+# The binary is $CARGO_TARGET_DIR/release/veille (built first), or VEILLE_BIN
+# to time another build of it.
+#
 # Entries carry their full content (so no linked page is fetched) and the
 # per-host delay is 0: this measures the pipeline, not politeness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+target=${CARGO_TARGET_DIR:-$(pwd)/target}
 entries=${1:-10000}
 feeds=${2:-20}
 work=$(mktemp -d)
@@ -26,7 +30,7 @@ server=$!
 } > "$work/sources.toml"
 cargo build --release --quiet
 sleep 0.5
-bin=target/release/veille
+bin=${VEILLE_BIN:-$target/release/veille}
 /usr/bin/time -v "$bin" --quiet --config "$work/sources.toml" --data "$work/data" crawl --once \
   > "$work/summary.txt" 2> "$work/time.txt"
 tail -1 "$work/summary.txt"

@@ -3,29 +3,56 @@
 //!
 //! The page is parsed once (`scraper`); one walk over the parsed tree both
 //! collects the metadata (`meta`, `link`, JSON-LD, `<time>`, bylines) and
-//! builds a compact index-based copy of the body ([`content`]), on which a
+//! builds a compact index-based copy of the body (`content`), on which a
 //! readability-style scorer picks the subtree that holds the article.
 //!
-//! Metadata, in priority order:
-//! - title: JSON-LD `headline`, `og:title`, `twitter:title`, `<title>` (or
-//!   the `<h1>` it contains), the first `<h1>`; the site name tacked on
-//!   (" | Site", " - Site", " – Site") is removed;
-//! - published: JSON-LD `datePublished`, `article:published_time` and the
-//!   usual meta date tags, `itemprop="datePublished"`, `<time datetime>`, a
-//!   date in the URL (`/2024/05/12/`), then a date written in the page's
-//!   words: first one announced as the publication date ("publié le 12 mai
-//!   2024", "publicado el 12 de mayo de 2024", "veröffentlicht am 12. Mai
-//!   2024", "argitaratua: 2024ko maiatzaren 12a", "게시일 2024년 5월 12일"),
-//!   else the first in an element named like a date (`post-date`,
-//!   `entry-meta`, `fecha` …) that is not announced as an update ("mis à
-//!   jour", "updated", "actualizado" …). A date in the future is dropped,
-//!   and nothing falls back on the crawl date;
-//! - author: JSON-LD `author`, meta author tags, `rel=author`,
-//!   `itemprop=author`, byline classes;
+//! Metadata (`meta`, with `ld` for JSON-LD and `author` for names):
+//! - title: chosen among the page's own statements of it, JSON-LD's
+//!   `headline`, `dc:title`, `og:title`, the `<h1>`s, `twitter:title`, its
+//!   `name` and the `<title>`, each without the site's name tacked on
+//!   (" | Site", "Site - ", a part naming the host such as " - Golem.de", a
+//!   byline) and with entities left escaped decoded: the one the others
+//!   repeat most (an exact repetition counts 1, one with a part added after
+//!   a separator ½), the earlier in that order on a tie. An `<h1>` nothing
+//!   repeats (a logo, a section) is no title, nor is the site's name or a
+//!   label ("Skip to content", "Log in");
+//! - published: JSON-LD's `datePublished` (the article's wherever the page
+//!   nests it: `@graph`, arrays, a `WebPage`'s `mainEntity`, hidden parts
+//!   of the body), `article:published_time` and the usual meta date tags,
+//!   `itemprop="datePublished"`, JSON-LD's `dateCreated`, the first `<time
+//!   datetime>` that is the article's, a date in the URL (`/2024/05/12/`,
+//!   `/2024-05-12-title`), then a date written in the page's words: first
+//!   one announced as the publication date ("publié le 12 mai 2024",
+//!   "publicado el 12 de mayo de 2024", "veröffentlicht am 12. Mai 2024",
+//!   "argitaratua: 2024ko maiatzaren 12a", "게시일 2024년 5월 12일", "Datum
+//!   28.04.2023", or `itemprop="datePublished"` around the text), else the
+//!   first in a `<time>` without `datetime` or an element named like a date
+//!   (`post-date`, `entry-meta`, `fecha` …) that is the article's and not
+//!   announced as an update ("mis à jour", "updated", "actualizado",
+//!   "Stand" …). A date is another's when it is in a link (a teaser) or,
+//!   outside `<article>` and `<main>`, in the page's boilerplate (`nav`,
+//!   `aside`, `footer`, a banner, related articles, a sidebar, the
+//!   comments). The modified date is never read. A date in
+//!   the future or before 1995 is passed over, and nothing falls back on
+//!   the crawl date: no date is better than a wrong one. A time written
+//!   without an offset is the page's local time: when it reads up to 14
+//!   hours later than now, only its day is kept (midnight UTC);
+//! - author: the persons named by the first source that names one, in
+//!   order JSON-LD's `author` (persons, roles after a comma dropped), the
+//!   meta author tags (every value of a repeated tag), `rel=author`,
+//!   `itemprop=author`, a byline (an element whose class names the author,
+//!   not an image credit or a comment's), a link to an author's page
+//!   (`/author/…`), `twitter:creator`; an organization (typed so by
+//!   JSON-LD, or named like the site or its host) stands in only when no
+//!   source names a person. Names lose "By", "Von:", "Par", a handle in
+//!   parentheses, an address, the role words of Korean and Japanese
+//!   bylines, and in bylines the date and the dateline's place after them;
 //! - lang: `<html lang>`, `content-language`, normalized to ISO 639-1.
 
+mod author;
 mod content;
 mod date;
+mod ld;
 mod meta;
 
 #[cfg(test)]
@@ -76,8 +103,7 @@ pub fn extract_at(html: &str, url: Option<&str>, now: DateTime<Utc>) -> Article 
     let mut collector = meta::Collector::default();
     let dom = content::Dom::build(&doc, Some(&mut collector));
     let text = content::main_text(&dom);
-    let page_text = content::page_text(&dom, PAGE_TEXT_BYTES);
-    let meta = collector.finish(url, &page_text, now);
+    let meta = finish_metadata(collector, &dom, url, now);
     Article {
         title: meta.title,
         text,
@@ -88,6 +114,26 @@ pub fn extract_at(html: &str, url: Option<&str>, now: DateTime<Utc>) -> Article 
         canonical_url: meta.canonical_url,
         description: meta.description,
     }
+}
+
+fn finish_metadata(
+    collector: meta::Collector,
+    dom: &content::Dom<'_>,
+    url: Option<&str>,
+    now: DateTime<Utc>,
+) -> meta::Meta {
+    let page_text = content::page_text(dom, PAGE_TEXT_BYTES);
+    collector.finish(url, &page_text, now)
+}
+
+/// [`extract_at`]'s metadata alone, without the main text: what the tests
+/// of titles, authors and dates need.
+#[cfg(test)]
+fn metadata_at(html: &str, url: Option<&str>, now: DateTime<Utc>) -> meta::Meta {
+    let doc = Html::parse_document(html);
+    let mut collector = meta::Collector::default();
+    let dom = content::Dom::build(&doc, Some(&mut collector));
+    finish_metadata(collector, &dom, url, now)
 }
 
 /// The text of an HTML fragment (a feed summary or content), blocks

@@ -412,11 +412,13 @@ impl<'a> Dom<'a> {
                         {
                             nodes[parent as usize].dropped_inputs += 1;
                         }
-                        if tag == "head" {
-                            // Metadata lives there: let the collector see it.
-                            if let Some(c) = collector.as_deref_mut() {
-                                for d in node.descendants().skip(1) {
-                                    if let Some(e) = ElementRef::wrap(d) {
+                        if let Some(c) = collector.as_deref_mut() {
+                            // Metadata lives in <head>, and JSON-LD and meta
+                            // tags also in hidden parts of the body.
+                            let all = tag == "head";
+                            for d in node.descendants().skip(1) {
+                                if let Some(e) = ElementRef::wrap(d) {
+                                    if all || matches!(e.value().name(), "script" | "meta") {
                                         c.element(e);
                                     }
                                 }

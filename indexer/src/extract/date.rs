@@ -72,12 +72,50 @@ fn read_date(s: &str) -> Option<DateTime<FixedOffset>> {
     None
 }
 
-/// A `/2024/05/12/` date in the path of `url`, at midnight UTC.
+/// A date in the path of `url` (`/2024/05/12/`, `/2024-05-12-title`,
+/// `/news_2024_05_12`), at midnight UTC.
 pub fn url_date(url: &str) -> Option<DateTime<FixedOffset>> {
     let path = match url::Url::parse(url) {
         Ok(u) => u.path().to_string(),
         Err(_) => url.to_string(),
     };
+    slashed_date(&path).or_else(|| joined_date(&path))
+}
+
+/// YYYY-MM-DD (or with `_`) inside a path segment, not within a longer run
+/// of digits.
+fn joined_date(path: &str) -> Option<DateTime<FixedOffset>> {
+    let b = path.as_bytes();
+    for i in 0..b.len().saturating_sub(9) {
+        let w = &b[i..i + 10];
+        let sep = w[4];
+        if !matches!(sep, b'-' | b'_')
+            || w[7] != sep
+            || ![0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&k| w[k].is_ascii_digit())
+            || (i > 0 && b[i - 1].is_ascii_digit())
+            || b.get(i + 10).is_some_and(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let s = std::str::from_utf8(w).ok()?;
+        let (y, m, d) = (
+            s[..4].parse().ok()?,
+            s[5..7].parse().ok()?,
+            s[8..].parse().ok()?,
+        );
+        if !(1990..=2100).contains(&y) {
+            continue;
+        }
+        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+            return at_midnight(date);
+        }
+    }
+    None
+}
+
+fn slashed_date(path: &str) -> Option<DateTime<FixedOffset>> {
     let segs: Vec<&str> = path.split('/').collect();
     for w in segs.windows(3) {
         let (y, m, d) = (w[0], w[1], w[2]);
@@ -287,6 +325,10 @@ const PUBLISHED_CUES: &[&str] = &[
     "등록",           // ko
     "입력",           // ko
     "발행",           // ko
+    "datum",          // de, nl, sv: "Datum 28.04.2023"
+    "fecha",          // es: "Fecha: 12/05/2024"
+    "tarih",          // tr
+    "날짜",           // ko
 ];
 
 /// Stems of the words that announce an update.
@@ -302,6 +344,8 @@ const UPDATED_CUES: &[&str] = &[
     "geändert",  // de
     "eguneratu", // eu
     "수정",      // ko
+    "güncel",    // tr
+    "stand",     // de: "Stand: 28.04.2023 10:00 Uhr", the last change
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -359,6 +403,11 @@ fn push_token<'a>(out: &mut Vec<Token<'a>>, text: &'a str, start: usize, end: us
         start,
         end,
     });
+}
+
+/// Whether `word` names a month in one of the portal's languages.
+pub(super) fn is_month(word: &str) -> bool {
+    month_of(word).is_some()
 }
 
 fn month_of(word: &str) -> Option<u32> {

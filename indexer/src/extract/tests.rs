@@ -3,6 +3,8 @@
 //! `expected-metadata.json`, and the small cases (dates, titles, bylines).
 
 use super::*;
+
+mod labelled;
 use chrono::TimeZone;
 use std::collections::HashMap;
 
@@ -202,6 +204,21 @@ fn expected_metadata(name: &str) -> serde_json::Value {
     serde_json::from_str(&read(name, "expected-metadata.json")).unwrap()
 }
 
+/// Where Readability took the `<title>` but the page shows another
+/// headline, which a meta title repeats: the headline.
+const VISIBLE_HEADLINES: &[(&str, &str)] = &[
+    // The <h1>, and og:title.
+    (
+        "theverge",
+        "Apple’s Vision Pro is the Retina display moment for headsets",
+    ),
+    // The <h1>, and twitter:title.
+    (
+        "citylab-1",
+        "Why Neon Is the Ultimate Symbol of the 20th Century",
+    ),
+];
+
 #[test]
 fn title_and_language_match_the_page_metadata() {
     let mut failures = Vec::new();
@@ -211,7 +228,10 @@ fn title_and_language_match_the_page_metadata() {
             Some("http://fakehost/test/page.html"),
         );
         let m = expected_metadata(name);
-        let want_title = m["title"].as_str().unwrap();
+        let want_title = VISIBLE_HEADLINES
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or_else(|| m["title"].as_str().unwrap(), |(_, t)| t);
         let site = m["siteName"].as_str();
         let got_title = a.title.clone().unwrap_or_default();
         eprintln!("{name:20} {got_title:?} / {want_title:?}");
@@ -538,4 +558,309 @@ fn structured_dates_come_before_written_ones() {
         a.published.map(|d| d.date_naive().to_string()).as_deref(),
         Some("2023-03-04")
     );
+}
+
+#[test]
+fn dates_from_nested_json_ld_more_meta_tags_and_url_forms() {
+    let now = at(2024, 6, 1);
+    let day = |html: &str, url: Option<&str>| {
+        extract_at(html, url, now)
+            .published
+            .map(|d| d.date_naive().to_string())
+    };
+    // A WebPage whose mainEntity is the article; the organization's
+    // founding date is not the article's.
+    let html = r#"<script type="application/ld+json">{"@type":"WebPage","publisher":{"@type":"Organization","name":"X","foundingDate":"1999-01-01","datePublished":"2001-01-01"},
+        "mainEntity":{"@type":"NewsArticle","headline":"A cooperative opens","datePublished":"2024-03-04T10:00:00+01:00",
+        "author":{"@type":"Person","name":"Ana Pérez"}}}</script>"#;
+    assert_eq!(day(html, None).as_deref(), Some("2024-03-04"));
+    assert_eq!(
+        extract_at(html, None, now).author.as_deref(),
+        Some("Ana Pérez")
+    );
+    // JSON-LD in a hidden part of the body.
+    let html = r#"<body><div hidden><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-02-01"}</script></div></body>"#;
+    assert_eq!(day(html, None).as_deref(), Some("2024-02-01"));
+    assert_eq!(
+        day(r#"<meta name="date_published" content="2024-01-05">"#, None).as_deref(),
+        Some("2024-01-05")
+    );
+    // Before 1995: a placeholder, not a publication date.
+    assert_eq!(
+        day(r#"<meta name="date" content="1970-01-01">"#, None),
+        None
+    );
+    assert_eq!(
+        day(
+            "<p>x</p>",
+            Some("https://example.org/news/2024-05-12-coop-opens")
+        )
+        .as_deref(),
+        Some("2024-05-12")
+    );
+    assert_eq!(
+        day("<p>x</p>", Some("https://example.org/n/120240512345")),
+        None
+    );
+    // A teaser's time, in a link, is another article's.
+    let html = r#"<body><a href="/other"><time datetime="2024-01-01">1 Jan</time> Other</a>
+        <article><p>Text.</p></article></body>"#;
+    assert_eq!(day(html, None), None);
+    // A date label: "Datum 28.04.2023".
+    let html = r#"<body><article><h1>T</h1><p>Text of the article, long enough.</p>
+        <ul><li><strong>Datum</strong> 28.04.2023</li></ul></article></body>"#;
+    assert_eq!(day(html, None).as_deref(), Some("2023-04-28"));
+}
+
+#[test]
+fn the_title_the_page_agrees_on() {
+    let title = |head: &str, body: &str| {
+        extract(
+            &format!("<html><head>{head}</head><body>{body}</body></html>"),
+            Some("https://www.golem.de/news/x.html"),
+        )
+        .title
+    };
+    // JSON-LD's headline is a description nobody else gives; the <h1>,
+    // og:title and <title> agree.
+    assert_eq!(
+        title(
+            r#"<title>New Zealand - Wikipedia</title><meta property="og:title" content="New Zealand">
+            <script type="application/ld+json">{"@type":"Article","name":"New Zealand","headline":"constitutional monarchy in Oceania"}</script>"#,
+            "<h1>New Zealand</h1>"
+        )
+        .as_deref(),
+        Some("New Zealand")
+    );
+    // The host's name after a separator, and entities escaped twice.
+    assert_eq!(
+        title(
+            r#"<meta property="og:title" content="Samsung soll Smartphones zerst&amp;ouml;ren - Golem.de">"#,
+            "<h1>Samsung soll Smartphones zerstören</h1>"
+        )
+        .as_deref(),
+        Some("Samsung soll Smartphones zerstören")
+    );
+    // A long part after a dash that is no site name stays.
+    assert_eq!(
+        title(
+            r#"<meta property="og:title" content="Ausschuss zur Flut: Zwei Rücktritte - und viele offene Fragen">"#,
+            "<h1>Ausschuss zur Flut: Zwei Rücktritte - und viele offene Fragen</h1>"
+        )
+        .as_deref(),
+        Some("Ausschuss zur Flut: Zwei Rücktritte - und viele offene Fragen")
+    );
+    // An <h1> nothing agrees with (a logo) is not the title; a login
+    // label never is; the site's name is not an article's title.
+    assert_eq!(
+        title(
+            r#"<title>Veterans wrap a baby in a flag - Yahoo</title><meta property="og:site_name" content="Yahoo">"#,
+            "<h1>Good Morning America</h1><h1>Veterans wrap a baby in a flag</h1>"
+        )
+        .as_deref(),
+        Some("Veterans wrap a baby in a flag")
+    );
+    assert_eq!(
+        title(
+            r#"<title>Skip to content</title>"#,
+            "<h1>Skip to content</h1><h1>Log in</h1>"
+        ),
+        None
+    );
+}
+
+#[test]
+fn authors_are_persons_before_organizations() {
+    let author = |html: &str, url: &str| extract(html, Some(url)).author;
+    // JSON-LD's organization, then a person in the meta tags.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="Stern.de"><script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Organization","name":"STERN.de"}}</script>
+            <p class="byline">von Jemima Kelly</p>"#,
+            "https://www.stern.de/x.html"
+        )
+        .as_deref(),
+        Some("Jemima Kelly")
+    );
+    // Only the site: it stands in.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="Lesotho Times"><meta property="og:site_name" content="Lesotho Times">"#,
+            "https://lestimes.com/x"
+        )
+        .as_deref(),
+        Some("Lesotho Times")
+    );
+    // An address is no name; the next source is read.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="d.kuckelkorn@example.de"><a rel="author" href="/a">Dieter Kuckelkorn</a>"#,
+            "https://example.de/x"
+        )
+        .as_deref(),
+        Some("Dieter Kuckelkorn")
+    );
+    // Persons of JSON-LD, handles and roles left out.
+    assert_eq!(
+        author(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Elena Oberholzer (obe)"},
+            {"@type":"Person","name":"Povilas Aleksandravičius, professor at the faculty of humanities"}]}</script>"#,
+            "https://www.nzz.ch/x"
+        )
+        .as_deref(),
+        Some("Elena Oberholzer, Povilas Aleksandravičius")
+    );
+    // Korean role words, and the site named first among the meta tags.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="한국일보"><meta name="author" content="신현주 기자"><meta property="og:site_name" content="한국일보">"#,
+            "https://www.hankookilbo.com/x"
+        )
+        .as_deref(),
+        Some("신현주")
+    );
+    // A byline's date and role after the name.
+    assert_eq!(
+        author(
+            r#"<div class="byline">By Nathan Willis March 25, 2015</div>"#,
+            "https://lwn.net/x"
+        )
+        .as_deref(),
+        Some("Nathan Willis")
+    );
+    assert_eq!(
+        author(
+            r#"<div class="byline">James Akinaka • 8h</div>"#,
+            "https://fandom.com/x"
+        )
+        .as_deref(),
+        Some("James Akinaka")
+    );
+}
+
+#[test]
+fn authors_from_author_pages_and_datelines() {
+    let author = |html: &str| extract(html, Some("https://example.org/x")).author;
+    assert_eq!(
+        author(r#"<p class="reader__meta-info">von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a></p>"#).as_deref(),
+        Some("Dr. Max Kolter")
+    );
+    // A link to a section, not to an author's page.
+    assert_eq!(author(r#"<a href="/author/">All our authors</a>"#), None);
+    // The dateline's place and the desk after the name.
+    assert_eq!(
+        author(r#"<h5 class="wp-block-authorline">Von Anna Sleegers, Frankfurt</h5>"#).as_deref(),
+        Some("Anna Sleegers")
+    );
+    assert_eq!(
+        author(r#"<p class="author">von David Straub, MDR THÜRINGEN</p>"#).as_deref(),
+        Some("David Straub")
+    );
+    // Two authors stay two.
+    assert_eq!(
+        author(r#"<p class="byline">By Jane Doe, John Smith</p>"#).as_deref(),
+        Some("Jane Doe, John Smith")
+    );
+}
+
+#[test]
+fn dates_outside_the_article_are_others() {
+    let now = at(2024, 6, 1);
+    let day = |body: &str| {
+        extract_at(&format!("<html><body>{body}</body></html>"), None, now)
+            .published
+            .map(|d| d.date_naive().to_string())
+    };
+    // The site's header shows today's date; a sidebar lists related
+    // articles; the comments have theirs.
+    for boiler in [
+        r#"<div role="banner"><span class="date">1 June 2024</span></div>"#,
+        r#"<aside><span class="post-date">30 May 2024</span></aside>"#,
+        r#"<div class="related-posts"><time datetime="2024-05-29">29 May</time></div>"#,
+        r#"<div id="comments"><span class="comment-date">31 May 2024</span></div>"#,
+    ] {
+        assert_eq!(
+            day(&format!("{boiler}<article><p>Text.</p></article>")),
+            None,
+            "{boiler}"
+        );
+    }
+    // In the article, its header included, the date is the article's.
+    assert_eq!(
+        day(r#"<div role="banner"><span class="date">1 June 2024</span></div>
+            <article><header><time datetime="2024-05-20">20 May</time></header><p>Text.</p></article>"#)
+        .as_deref(),
+        Some("2024-05-20")
+    );
+}
+
+#[test]
+fn a_local_time_ahead_of_utc_keeps_its_day() {
+    // Crawled at 13:30 UTC; the page, three hours east, says 14:09 local.
+    let now = Utc.with_ymd_and_hms(2026, 4, 20, 13, 30, 0).unwrap();
+    let published = |content: &str| {
+        extract_at(
+            &format!(r#"<meta property="article:published_time" content="{content}">"#),
+            None,
+            now,
+        )
+        .published
+        .map(|d| d.to_rfc3339())
+    };
+    assert_eq!(
+        published("2026-04-20T14:09:42.493").as_deref(),
+        Some("2026-04-20T00:00:00+00:00")
+    );
+    // With an offset, it is in the future: no date.
+    assert_eq!(published("2026-04-20T14:09:42+00:00"), None);
+    // More than 14 hours ahead: no date either.
+    assert_eq!(published("2026-04-21T09:00:00"), None);
+}
+
+#[test]
+fn dates_written_in_time_and_date_published_markup() {
+    let now = at(2024, 6, 1);
+    let day = |body: &str| {
+        extract_at(
+            &format!("<html><body><article>{body}<p>Text.</p></article></body></html>"),
+            None,
+            now,
+        )
+        .published
+        .map(|d| d.date_naive().to_string())
+    };
+    assert_eq!(
+        day("<time>12 May 2024</time>").as_deref(),
+        Some("2024-05-12")
+    );
+    assert_eq!(
+        day(r#"<span class="x">Updated 20 May 2024</span><span itemprop="datePublished">12.05.2024</span>"#).as_deref(),
+        Some("2024-05-12")
+    );
+}
+
+#[test]
+fn an_articles_own_footer_dates_it() {
+    let html = r#"<html><body><main><article><h1>T</h1><p>Text of the post.</p>
+        <footer class="entry-meta"><p>Posted on <time datetime="2015-03-10T08:05:41-07:00">March 10</time></p></footer>
+        </article></main><footer><time datetime="2024-01-01">2024</time></footer></body></html>"#;
+    let a = extract_at(html, None, at(2024, 6, 1));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2015-03-10T08:05:41-07:00")
+    );
+}
+
+#[test]
+fn a_title_made_of_separators_is_read_in_linear_time() {
+    // Stripping the site's name part by part, by recursion, went 20,000
+    // levels deep here, each scanning the whole title.
+    let h1 = "x - ".repeat(20_000);
+    let html = format!(
+        r#"<html><head><meta property="og:site_name" content="x"></head><body><h1>{h1}</h1></body></html>"#
+    );
+    let started = std::time::Instant::now();
+    let title = extract(&html, None).title.unwrap_or_default();
+    assert!(title.len() > 70_000, "{}", title.len());
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
 }
