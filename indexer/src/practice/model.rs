@@ -366,7 +366,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            gram_bits: 19,
+            gram_bits: 21,
             epochs: 15,
             rate: 0.3,
             l2: 1e-5,
