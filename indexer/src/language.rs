@@ -8,7 +8,8 @@
 //!   ([`NEIGHBOURS`]: Danish, Bokmål and Swedish; Russian and Ukrainian;
 //!   Persian, Urdu and Arabic; Indonesian and Tagalog; Czech and Polish;
 //!   Dutch and German) or may be hiding Basque, which it does not know
-//!   ([`BASQUE_CONFUSED_WITH`]): there lingua chooses among those few on
+//!   ([`BASQUE_CONFUSED_WITH`], when the text has a few very frequent
+//!   Basque words): there lingua chooses among those few on
 //!   [`NEIGHBOUR_BYTES`] of the text, which costs little.
 //! - Everywhere else (short texts, titles, unreliable or neighbour answers,
 //!   a disagreement with the declaration) lingua decides, among the
@@ -142,9 +143,9 @@ const NEIGHBOUR_BYTES: usize = 400;
 
 static LINGUA: LazyLock<LanguageDetector> = LazyLock::new(|| {
     let languages: Vec<Language> = SUPPORTED.iter().map(|(_, l)| *l).collect();
-    LanguageDetectorBuilder::from_languages(&languages)
-        .with_preloaded_language_models()
-        .build()
+    // Each language's models are loaded the first time a text may be in
+    // it: a process that never sees Urdu never holds its models.
+    LanguageDetectorBuilder::from_languages(&languages).build()
 });
 
 fn code_of(language: Language) -> &'static str {
@@ -265,7 +266,7 @@ fn fast_answer(
             candidates.push(g);
         }
     }
-    if BASQUE_CONFUSED_WITH.contains(&guess) {
+    if BASQUE_CONFUSED_WITH.contains(&guess) && has_basque_words(sample) {
         candidates.push("eu");
     }
     match candidates.len() {
@@ -280,6 +281,19 @@ fn fast_answer(
             (confidence > 0.0).then(|| Detected::of(code_of(top), confidence))
         }
     }
+}
+
+/// Very frequent Basque words that Spanish, Italian, Indonesian … texts
+/// do not use: a text without any of them is not Basque, and lingua is not
+/// asked (a Spanish page costs no more than whatlang).
+const BASQUE_WORDS: &[&str] = &[
+    "eta", "du", "dira", "ere", "baina", "edo", "bat", "dute", "zen", "izan", "egin",
+];
+
+fn has_basque_words(sample: &str) -> bool {
+    truncate(sample, NEIGHBOUR_BYTES * 4)
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| BASQUE_WORDS.iter().any(|b| w.eq_ignore_ascii_case(b)))
 }
 
 /// A lingua detector among a few languages, built once per group.
