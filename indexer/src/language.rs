@@ -1,16 +1,16 @@
 //! Language detection, reconciled with what the page and the source declare.
 //!
 //! Two detectors, the fast one first:
-//! - whatlang reads the title and up to [`MAX_BYTES`] of the text. On a text
+//! - whatlang reads the title and up to `MAX_BYTES` of the text. On a text
 //!   of at least [`LONG_TEXT_WORDS`] words whose answer is reliable and
 //!   confident, and that no declaration contradicts, its answer stands;
 //!   except where whatlang confuses close neighbours even at length
-//!   ([`NEIGHBOURS`]: Danish, Bokmål and Swedish; Russian and Ukrainian;
+//!   (`NEIGHBOURS`: Danish, Bokmål and Swedish; Russian and Ukrainian;
 //!   Persian, Urdu and Arabic; Indonesian and Tagalog; Czech and Polish;
 //!   Dutch and German) or may be hiding Basque, which it does not know
-//!   ([`BASQUE_CONFUSED_WITH`], when the text has a few very frequent
+//!   (`BASQUE_CONFUSED_WITH`, when the text has a few very frequent
 //!   Basque words): there lingua chooses among those few on
-//!   [`NEIGHBOUR_BYTES`] of the text, which costs little.
+//!   `NEIGHBOUR_BYTES` of the text, which costs little.
 //! - Everywhere else (short texts, titles, unreliable or neighbour answers,
 //!   a disagreement with the declaration) lingua decides, among the
 //!   [`SUPPORTED`] languages, on the first [`LINGUA_BYTES`] of the title and

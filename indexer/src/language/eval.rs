@@ -1,4 +1,4 @@
-//! How well [`detect`](super::detect) names the language of labelled texts,
+//! How well [`super::detect`] names the language of labelled texts,
 //! beside whatlang alone and lingua alone (among the same languages), per
 //! language: `veille eval language` and the regression tests.
 

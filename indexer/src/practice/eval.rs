@@ -1,5 +1,5 @@
 //! How well the detector agrees with people: precision, recall, F1 and
-//! accuracy of [`classify_with`](super::classify_with) against curator
+//! accuracy of [`super::classify_with`] against curator
 //! decisions in the store (approved = a practice, rejected = not one), or
 //! against a file of labelled cases (`tests/fixtures/candidates/cases.tsv`).
 //!

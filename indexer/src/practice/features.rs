@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 
 use super::lexicon::{self, Kind, Match, Token};
 
-/// Bumped whenever what [`extract`] computes changes.
+/// Bumped whenever what `extract` computes changes.
 pub const FEATURES_VERSION: u32 = 1;
 
 /// A word this long or longer also counts by its first
