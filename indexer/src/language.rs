@@ -50,10 +50,6 @@ use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 /// From this many words on, whatlang's reliable answer may stand alone.
 pub const LONG_TEXT_WORDS: usize = 40;
 
-/// The old threshold below which a declaration was preferred; kept for the
-/// callers that ask whether a text is short.
-pub const SHORT_TEXT_WORDS: usize = 20;
-
 /// At most this many bytes of text are read by whatlang (enough to tell;
 /// keeps detection fast on long pages).
 const MAX_BYTES: usize = 4000;
