@@ -41,7 +41,7 @@ pub struct SourceList {
 
 struct Running {
     /// The source as scheduled, to tell whether an edit changed it.
-    fingerprint: String,
+    source: Source,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -132,9 +132,7 @@ fn apply(
         .map(|s| (s.id.as_str(), s))
         .collect();
     running.retain(|id, r| {
-        let keep = wanted
-            .get(id.as_str())
-            .is_some_and(|s| format!("{s:?}") == r.fingerprint);
+        let keep = wanted.get(id.as_str()).is_some_and(|s| **s == r.source);
         if !keep {
             tracing::info!(source = %id, "unscheduled");
             let _ = r.stop.send(true);
@@ -160,7 +158,7 @@ fn apply(
         running.insert(
             id.to_string(),
             Running {
-                fingerprint: format!("{source:?}"),
+                source: source.clone(),
                 stop,
                 task,
             },

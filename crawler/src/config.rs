@@ -151,7 +151,9 @@ impl std::fmt::Display for SourceKind {
     }
 }
 
-/// One `[[source]]`, validated.
+/// One `[[source]]`, validated. Two sources are equal when every field
+/// the operator wrote is (the parsed `schedule` follows `schedule_expr`):
+/// the scheduler restarts a source whose entry changed in any field.
 #[derive(Debug, Clone)]
 pub struct Source {
     /// Unique slug (`[a-z0-9_-]+`).
@@ -174,6 +176,39 @@ pub struct Source {
     /// Path globs (`*` matches anything, `/` included) of the article pages
     /// to fetch from a page source's listing.
     pub follow: Vec<String>,
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured, so that a new field cannot be forgotten here.
+        let Source {
+            id,
+            name,
+            url,
+            kind,
+            schedule: _,
+            schedule_expr,
+            country,
+            city,
+            languages,
+            network,
+            tags,
+            enabled,
+            follow,
+        } = self;
+        *id == other.id
+            && *name == other.name
+            && *url == other.url
+            && *kind == other.kind
+            && *schedule_expr == other.schedule_expr
+            && *country == other.country
+            && *city == other.city
+            && *languages == other.languages
+            && *network == other.network
+            && *tags == other.tags
+            && *enabled == other.enabled
+            && *follow == other.follow
+    }
 }
 
 /// One problem found in `sources.toml`.

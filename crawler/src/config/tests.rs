@@ -341,3 +341,43 @@ fn politeness_and_retry_settings_are_read_and_checked() {
     let fields: Vec<Option<&str>> = errors.0.iter().map(|p| p.field.as_deref()).collect();
     assert_eq!(fields, [Some("per_host_concurrency"), Some("max_attempts")]);
 }
+
+#[test]
+fn a_source_edited_in_any_field_is_not_the_same_source() {
+    let base = r#"
+[crawler]
+user_agent = "veille-test/0.1 (+https://example.org/contact)"
+
+[[source]]
+id = "ripess"
+name = "RIPESS"
+url = "https://www.ripess.org/feed/"
+kind = "feed"
+schedule = "0 */6 * * *"
+country = "FR"
+languages = ["fr"]
+tags = ["network"]
+"#;
+    let parse_one = |text: &str| parse(text, "sources.toml").unwrap().sources.remove(0);
+    let original = parse_one(base);
+    assert_eq!(original, parse_one(base), "the same entry parsed twice");
+    for (from, to) in [
+        ("name = \"RIPESS\"", "name = \"RIPESS Europe\""),
+        (
+            "https://www.ripess.org/feed/",
+            "https://www.ripess.org/rss/",
+        ),
+        ("kind = \"feed\"", "kind = \"page\""),
+        ("0 */6 * * *", "0 */4 * * *"),
+        ("country = \"FR\"", "country = \"BE\""),
+        ("languages = [\"fr\"]", "languages = [\"fr\", \"es\"]"),
+        ("tags = [\"network\"]", "tags = []"),
+    ] {
+        let edited = base.replace(from, to);
+        assert_ne!(original, parse_one(&edited), "{from} → {to}");
+    }
+    let disabled = format!("{base}enabled = false\n");
+    assert_ne!(original, parse_one(&disabled), "disabled");
+    let city = format!("{base}city = \"Lyon\"\n");
+    assert_ne!(original, parse_one(&city), "city");
+}
