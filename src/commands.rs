@@ -50,7 +50,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(code);
             }
             let config = load_config(&cli.config)?;
-            let enabled = config.sources.iter().filter(|s| s.enabled).count();
+            let enabled = config.enabled_sources().count();
             let progress = Progress::new(enabled as u64, "sources", cli.quiet);
             let rows = runtime()?.block_on(veille::sources::probe(&config, &progress))?;
             println!();
@@ -253,12 +253,7 @@ async fn crawl_once(
 ) -> anyhow::Result<ExitCode> {
     let config = load_config(config_path)?;
     let sources: Vec<Source> = if only.is_empty() {
-        config
-            .sources
-            .iter()
-            .filter(|s| s.enabled)
-            .cloned()
-            .collect()
+        config.enabled_sources().cloned().collect()
     } else {
         let unknown: Vec<&str> = only
             .iter()
@@ -425,7 +420,7 @@ fn sources_check(config_path: &Path, data: &DataDir) -> anyhow::Result<ExitCode>
         "{}: {} source(s), {} enabled, no problems",
         config_path.display(),
         config.sources.len(),
-        config.sources.iter().filter(|s| s.enabled).count()
+        config.enabled_sources().count()
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -126,9 +126,7 @@ fn apply(
     running: &mut HashMap<String, Running>,
 ) {
     let wanted: HashMap<&str, &Source> = config
-        .sources
-        .iter()
-        .filter(|s| s.enabled)
+        .enabled_sources()
         .map(|s| (s.id.as_str(), s))
         .collect();
     running.retain(|id, r| {

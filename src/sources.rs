@@ -158,7 +158,7 @@ pub async fn probe(
     use futures_util::StreamExt;
     let store = veille_store::Store::open_in_memory()?;
     let crawler = veille_crawler::Crawler::new(&config.crawler, store)?;
-    let sources: Vec<_> = config.sources.iter().filter(|s| s.enabled).collect();
+    let sources: Vec<_> = config.enabled_sources().collect();
     let mut rows: Vec<ProbeRow> = futures_util::stream::iter(sources)
         .map(|source| {
             let crawler = crawler.clone();
