@@ -17,10 +17,6 @@ use veille_search_api::{ApiState, Curators, SourceInfo};
 
 use crate::{Cli, Command, SourcesCommand};
 
-/// Sources crawled at once in a pass (the crawler still keeps one request at
-/// a time per host).
-const PASS_CONCURRENCY: usize = 16;
-
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let data = DataDir::new(&cli.data);
     if matches!(
@@ -280,8 +276,11 @@ async fn crawl_once(
         crawler,
     };
     let progress = Progress::new(sources.len() as u64, "sources", quiet);
+    // `[crawler] max_concurrency` sources at once (the crawler still keeps
+    // one request at a time per host).
+    let concurrency = config.crawler.max_concurrency.get();
     let summary = pipeline
-        .pass_with_progress(&sources, PASS_CONCURRENCY, |r| {
+        .pass_with_progress(&sources, concurrency, |r| {
             let what = match &r.error {
                 Some(_) => "failed".to_string(),
                 None => format!("{}, {} new", r.outcome, r.counts.new),

@@ -16,10 +16,11 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinHandle;
 use veille_crawler::config::{Config, Source};
 use veille_crawler::schedule::next_run;
@@ -60,7 +61,19 @@ pub async fn run(
             .filter_map(|h| Some((h.source_id, h.last_fetch?)))
             .collect();
     let mut running: HashMap<String, Running> = HashMap::new();
-    apply(&pipeline, &sources.initial, &last_fetch, &mut running);
+    // `[crawler] max_concurrency` sources crawl at once; the others wait
+    // for a permit (the crawler still fetches one request at a time per
+    // host).
+    let permits = Arc::new(Semaphore::new(
+        pipeline.crawler.settings().max_concurrency.get(),
+    ));
+    apply(
+        &pipeline,
+        &sources.initial,
+        &last_fetch,
+        &permits,
+        &mut running,
+    );
     let mut modified = modified_time(&sources.path);
     loop {
         tokio::select! {
@@ -75,7 +88,7 @@ pub async fn run(
         match veille_crawler::config::load(&sources.path) {
             Ok(config) => {
                 let health = last_fetches(&pipeline).await;
-                apply(&pipeline, &config, &health, &mut running);
+                apply(&pipeline, &config, &health, &permits, &mut running);
                 (sources.on_reload)(&config);
                 tracing::info!(
                     file = %sources.path.display(),
@@ -123,6 +136,7 @@ fn apply(
     pipeline: &Pipeline,
     config: &Config,
     last_fetch: &HashMap<String, DateTime<Utc>>,
+    permits: &Arc<Semaphore>,
     running: &mut HashMap<String, Running>,
 ) {
     let wanted: HashMap<&str, &Source> = config
@@ -151,6 +165,7 @@ fn apply(
             pipeline.clone(),
             source.clone(),
             overdue,
+            permits.clone(),
             stop_rx,
         ));
         running.insert(
@@ -168,6 +183,7 @@ async fn source_loop(
     pipeline: Pipeline,
     source: Source,
     mut overdue: bool,
+    permits: Arc<Semaphore>,
     mut stop: watch::Receiver<bool>,
 ) {
     // A failing source is backed off: its runs are skipped until
@@ -206,6 +222,13 @@ async fn source_loop(
             }
         }
         overdue = false;
+        let _permit = tokio::select! {
+            permit = permits.acquire() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return,
+            },
+            _ = stop.changed() => return,
+        };
         tokio::select! {
             result = pipeline.run_source(&source) => {
                 match result.outcome {

@@ -57,7 +57,8 @@ pub struct CrawlerSettings {
     /// Minimum delay between the end of a request and the start of the next
     /// to the same host.
     pub min_host_delay: Duration,
-    /// How many sources the scheduler crawls at once.
+    /// How many sources are crawled at once, by `crawl --once` and by the
+    /// scheduler (each host still gets one request at a time).
     pub max_concurrency: NonZeroUsize,
     /// Longest wait for the response's status and headers once connected
     /// (and, while the body streams, for each next chunk).

@@ -6,6 +6,7 @@
 mod accounts;
 mod backup;
 mod cli;
+mod concurrency;
 mod crash;
 mod learning;
 mod operators;
