@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use veille_crawler::config::Source;
 use veille_crawler::{Crawler, FetchOutcome, SourceReport};
 use veille_indexer::sync::IndexSync;
-use veille_store::{Harvested, SourceOutcome, Store, Upsert};
+use veille_store::{Harvested, Outcome, SourceOutcome, Store, Upsert};
 
 /// What ingesting a batch of harvested entries did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +34,7 @@ impl IngestCounts {
 #[derive(Debug, Clone)]
 pub struct SourceResult {
     pub source_id: String,
-    /// `ok`, `not_modified` or `failed`.
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub error: Option<String>,
     pub counts: IngestCounts,
     /// 304 responses (the feed's and its pages').
@@ -149,7 +148,7 @@ impl Pipeline {
         } = report;
         let mut result = SourceResult {
             source_id,
-            outcome: "ok",
+            outcome: outcome.kind(),
             error: None,
             counts: IngestCounts {
                 unchanged,
@@ -160,16 +159,11 @@ impl Pipeline {
             warnings: errors,
         };
         match outcome {
-            FetchOutcome::Ok => {}
-            FetchOutcome::NotModified => result.outcome = "not_modified",
-            FetchOutcome::Failed(e) => {
-                result.outcome = "failed";
-                result.error = Some(e);
-            }
+            FetchOutcome::Ok | FetchOutcome::NotModified => {}
+            FetchOutcome::Failed(e) => result.error = Some(e),
             // No request was sent: the server asked not to come back yet.
             // Nothing is recorded on the source (its health stays as it was).
             FetchOutcome::Deferred(until) => {
-                result.outcome = "deferred";
                 result.warnings.push(format!(
                     "not fetched: the server asked not to come back before {until}"
                 ));
@@ -188,11 +182,11 @@ impl Pipeline {
                     result.counts.add(counts);
                 }
                 Ok(Err(e)) => {
-                    result.outcome = "failed";
+                    result.outcome = Outcome::Failed;
                     result.error = Some(format!("ingestion failed: {e:#}"));
                 }
                 Err(e) => {
-                    result.outcome = "failed";
+                    result.outcome = Outcome::Failed;
                     result.error = Some(format!("ingestion panicked: {e}"));
                 }
             }
@@ -206,11 +200,11 @@ impl Pipeline {
         let outcome = SourceOutcome {
             source_id: result.source_id.clone(),
             at: Utc::now(),
-            outcome: result.outcome.to_string(),
+            outcome: result.outcome,
             error: result.error.clone(),
         };
         let store = self.store.clone();
-        let deferred = result.outcome == "deferred";
+        let deferred = result.outcome == Outcome::Deferred;
         match tokio::task::spawn_blocking(move || {
             if deferred {
                 return Ok(());
@@ -231,7 +225,7 @@ impl Pipeline {
             Some(e) => tracing::warn!(source = %result.source_id, error = %e, "source failed"),
             None => tracing::info!(
                 source = %result.source_id,
-                outcome = result.outcome,
+                outcome = result.outcome.as_str(),
                 new = result.counts.new,
                 updated = result.counts.updated,
                 unchanged = result.counts.unchanged,

@@ -24,6 +24,7 @@ use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinHandle;
 use veille_crawler::config::{Config, Source};
 use veille_crawler::schedule::next_run;
+use veille_store::Outcome;
 
 use crate::pipeline::Pipeline;
 
@@ -232,8 +233,8 @@ async fn source_loop(
         tokio::select! {
             result = pipeline.run_source(&source) => {
                 match result.outcome {
-                    "deferred" => {}
-                    "failed" => {
+                    Outcome::Deferred => {}
+                    Outcome::Failed => {
                         failures += 1;
                         last_fetch = Some(Utc::now());
                     }

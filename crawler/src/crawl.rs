@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tracing::Instrument;
 use url::Url;
-use veille_store::{FetchState, Harvested, SourceOutcome, Store};
+use veille_store::{FetchState, Harvested, Outcome, Store};
 
 use crate::config::{CrawlerSettings, Source, SourceKind};
 use crate::decode::decode_html;
@@ -46,15 +46,19 @@ pub enum FetchOutcome {
 }
 
 impl FetchOutcome {
-    /// `ok`, `not_modified` or `failed`, as the store records it
-    /// (`deferred` is not recorded).
-    pub fn as_str(&self) -> &'static str {
+    /// Its kind, as the store, the API and the metrics name it.
+    pub fn kind(&self) -> Outcome {
         match self {
-            FetchOutcome::Ok => "ok",
-            FetchOutcome::NotModified => "not_modified",
-            FetchOutcome::Failed(_) => "failed",
-            FetchOutcome::Deferred(_) => "deferred",
+            FetchOutcome::Ok => Outcome::Ok,
+            FetchOutcome::NotModified => Outcome::NotModified,
+            FetchOutcome::Failed(_) => Outcome::Failed,
+            FetchOutcome::Deferred(_) => Outcome::Deferred,
         }
+    }
+
+    /// `ok`, `not_modified`, `failed` or `deferred`.
+    pub fn as_str(&self) -> &'static str {
+        self.kind().as_str()
     }
 }
 
@@ -91,19 +95,6 @@ impl SourceReport {
             requests: 0,
             errors: Vec::new(),
             fetch_states: Vec::new(),
-        }
-    }
-
-    /// The outcome as the store records it (`Store::record_source_outcome`).
-    pub fn to_source_outcome(&self, at: DateTime<Utc>) -> SourceOutcome {
-        SourceOutcome {
-            source_id: self.source_id.clone(),
-            at,
-            outcome: self.outcome.as_str().to_string(),
-            error: match &self.outcome {
-                FetchOutcome::Failed(e) => Some(e.clone()),
-                _ => None,
-            },
         }
     }
 }

@@ -199,7 +199,9 @@ pub(crate) fn gauges(state: &ApiState) -> Result<DataGauges, ApiError> {
         .store
         .source_health()?
         .iter()
-        .filter(|h| h.consecutive_failures > 0 || h.last_outcome.as_deref() == Some("failed"))
+        .filter(|h| {
+            h.consecutive_failures > 0 || h.last_outcome == Some(veille_store::Outcome::Failed)
+        })
         .count() as u64;
     Ok(DataGauges {
         items_by_status,

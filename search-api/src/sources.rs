@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use veille_store::SourceHealth;
+use veille_store::{Outcome, SourceHealth};
 
 use crate::error::ApiError;
 use crate::{blocking, ApiState};
@@ -51,9 +51,7 @@ impl SourceView {
         let status = match health {
             None => "never_fetched",
             Some(h) if h.last_fetch.is_none() => "never_fetched",
-            Some(h)
-                if h.consecutive_failures > 0 || h.last_outcome.as_deref() == Some("failed") =>
-            {
+            Some(h) if h.consecutive_failures > 0 || h.last_outcome == Some(Outcome::Failed) => {
                 "failing"
             }
             Some(_) => "ok",
@@ -61,7 +59,7 @@ impl SourceView {
         SourceView {
             source,
             last_fetch: health.and_then(|h| h.last_fetch),
-            last_outcome: health.and_then(|h| h.last_outcome.clone()),
+            last_outcome: health.and_then(|h| h.last_outcome.map(|o| o.as_str().to_string())),
             last_error: health.and_then(|h| h.last_error.clone()),
             last_success: health.and_then(|h| h.last_success),
             consecutive_failures: health.map_or(0, |h| h.consecutive_failures),

@@ -570,7 +570,7 @@ async fn sources_merge_configuration_and_health() {
         .record_source_outcome(&SourceOutcome {
             source_id: "ripess-eu".to_string(),
             at,
-            outcome: "ok".to_string(),
+            outcome: veille_store::Outcome::Ok,
             error: None,
         })
         .unwrap();
@@ -580,7 +580,7 @@ async fn sources_merge_configuration_and_health() {
             .record_source_outcome(&SourceOutcome {
                 source_id: "reas".to_string(),
                 at,
-                outcome: "failed".to_string(),
+                outcome: veille_store::Outcome::Failed,
                 error: Some("https://reas.example/feed.xml: HTTP 503".to_string()),
             })
             .unwrap();

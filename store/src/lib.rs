@@ -414,7 +414,7 @@ impl Store {
     pub fn record_source_outcome(&self, outcome: &SourceOutcome) -> Result<()> {
         let conn = self.conn();
         let at = outcome.at.to_rfc3339();
-        if outcome.outcome == "failed" {
+        if outcome.outcome == Outcome::Failed {
             conn.prepare_cached(
                 "INSERT INTO source_health (source_id, last_fetch, last_outcome, last_error,
                     consecutive_failures, failing_since)
@@ -433,7 +433,7 @@ impl Store {
                     last_error = NULL, last_success = ?2, consecutive_failures = 0,
                     failing_since = NULL",
             )?
-            .execute(params![outcome.source_id, at, outcome.outcome])?;
+            .execute(params![outcome.source_id, at, outcome.outcome.as_str()])?;
         }
         Ok(())
     }
@@ -469,7 +469,10 @@ fn read_source_health(r: &Row<'_>) -> rusqlite::Result<SourceHealth> {
     Ok(SourceHealth {
         source_id: r.get(0)?,
         last_fetch: parse_utc(r.get(1)?),
-        last_outcome: r.get(2)?,
+        last_outcome: r
+            .get::<_, Option<String>>(2)?
+            .as_deref()
+            .and_then(Outcome::parse),
         last_error: r.get(3)?,
         last_success: parse_utc(r.get(4)?),
         consecutive_failures: r.get::<_, i64>(5)? as u32,

@@ -86,7 +86,7 @@ fn source_health_counts_failures_and_recovers() {
         at: DateTime::parse_from_rfc3339(at)
             .unwrap()
             .with_timezone(&Utc),
-        outcome: "failed".into(),
+        outcome: Outcome::Failed,
         error: Some("http 500".into()),
     };
     store
@@ -108,7 +108,7 @@ fn source_health_counts_failures_and_recovers() {
         .record_source_outcome(&SourceOutcome {
             source_id: "s".into(),
             at: Utc::now(),
-            outcome: "ok".into(),
+            outcome: Outcome::Ok,
             error: None,
         })
         .unwrap();
@@ -718,4 +718,17 @@ fn fingerprints_stored_before_version_4_still_find_their_duplicates() {
         .unwrap()
         .unwrap();
     assert_eq!(d.group_id, item_id("https://c.example.org/x"));
+}
+
+#[test]
+fn outcomes_keep_their_names() {
+    // The names the store, the API, the metrics and the command line show.
+    let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+    assert_eq!(names, ["ok", "not_modified", "failed", "deferred"]);
+    for o in Outcome::ALL {
+        assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        assert_eq!(Outcome::parse(o.as_str()), Some(o));
+        assert_eq!(o.to_string(), o.as_str());
+    }
+    assert_eq!(Outcome::parse("Failed"), None);
 }

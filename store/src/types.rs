@@ -216,13 +216,59 @@ pub struct FetchState {
     pub not_before: Option<DateTime<Utc>>,
 }
 
+/// How a crawl of a source ended. Its names (`ok`, `not_modified`,
+/// `failed`, `deferred`) are what the store, the API, the metrics and the
+/// command line show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Fetched, and what it held ingested.
+    Ok,
+    /// 304: unchanged since the last crawl.
+    NotModified,
+    /// The source could not be fetched or read.
+    Failed,
+    /// Not fetched: the server asked not to come back yet. Never recorded
+    /// on the source.
+    Deferred,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Ok,
+        Outcome::NotModified,
+        Outcome::Failed,
+        Outcome::Deferred,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::NotModified => "not_modified",
+            Outcome::Failed => "failed",
+            Outcome::Deferred => "deferred",
+        }
+    }
+
+    /// The outcome of its name; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The outcome of one fetch of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceOutcome {
     pub source_id: String,
     pub at: DateTime<Utc>,
-    /// `ok`, `not_modified` or `failed`.
-    pub outcome: String,
+    /// `Ok`, `NotModified` or `Failed` (a deferred crawl is not recorded).
+    pub outcome: Outcome,
     pub error: Option<String>,
 }
 
@@ -231,7 +277,7 @@ pub struct SourceOutcome {
 pub struct SourceHealth {
     pub source_id: String,
     pub last_fetch: Option<DateTime<Utc>>,
-    pub last_outcome: Option<String>,
+    pub last_outcome: Option<Outcome>,
     pub last_error: Option<String>,
     pub last_success: Option<DateTime<Utc>>,
     pub consecutive_failures: u32,

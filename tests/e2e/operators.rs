@@ -137,7 +137,7 @@ async fn sources_status_shows_health_volume_and_precision() {
     let outcome = |source: &str, day: u32, outcome: &str| SourceOutcome {
         source_id: source.into(),
         at: Utc.with_ymd_and_hms(2026, 11, day, 6, 0, 0).unwrap(),
-        outcome: outcome.into(),
+        outcome: veille_store::Outcome::parse(outcome).expect("a known outcome"),
         error: (outcome == "failed")
             .then(|| "http://127.0.0.1:9/flaky.xml: http status 503".into()),
     };

@@ -109,7 +109,7 @@ async fn a_failing_source_is_counted() {
         .record_source_outcome(&veille_store::SourceOutcome {
             source_id: "network-1".to_string(),
             at: chrono::Utc::now(),
-            outcome: "failed".to_string(),
+            outcome: veille_store::Outcome::Failed,
             error: Some("HTTP 500".to_string()),
         })
         .unwrap();

@@ -173,7 +173,7 @@ async fn the_sources_page_shows_health_and_counts() {
         .record_source_outcome(&veille_store::SourceOutcome {
             source_id: "network-2".to_string(),
             at: chrono::Utc::now(),
-            outcome: "failed".to_string(),
+            outcome: veille_store::Outcome::Failed,
             error: Some("HTTP 503 from https://network2.example/feed.xml".to_string()),
         })
         .unwrap();
