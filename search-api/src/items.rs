@@ -254,16 +254,12 @@ pub(crate) async fn post_review(
     let id = item_id(id)?;
     let body: ReviewBody =
         json_body_with_whole(body, "review body", REVIEW_BODY_SHAPE, &["version"])?;
-    let decision = match body.decision.as_str() {
-        "approve" => Decision::Approve,
-        "reject" => Decision::Reject,
-        other => {
-            return Err(ApiError::BadRequest(format!(
-                "field decision is {:?}: accepted values are approve, reject",
-                other.chars().take(60).collect::<String>()
-            )))
-        }
-    };
+    let decision = Decision::parse(&body.decision).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "field decision is {:?}: accepted values are approve, reject",
+            body.decision.chars().take(60).collect::<String>()
+        ))
+    })?;
     let reason = match body.reason.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(r) => Some(Reason::parse(r).ok_or_else(|| {

@@ -36,7 +36,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use veille_indexer::practice::theme_label;
-use veille_store::{AuditEntry, Item, QueueEntry, QueueOrder, Status};
+use veille_store::{AuditEntry, Decision, Item, QueueEntry, QueueOrder, Status};
 
 use crate::auth::{identify, Principal};
 use crate::error::ApiError;
@@ -712,10 +712,10 @@ fn audit_change(page: &Page, entry: &AuditEntry) -> Markup {
         .get("review")
         .and_then(|r| r.get("decision"))
         .and_then(|d| d.as_str())
-        .map(|d| match d {
-            "approve" => page.t.status_approved,
-            "reject" => page.t.status_rejected,
-            other => page.status(other),
+        .map(|d| match Decision::parse(d) {
+            Some(Decision::Approve) => page.t.status_approved,
+            Some(Decision::Reject) => page.t.status_rejected,
+            None => page.status(d),
         });
     let fields: Vec<String> = entry
         .after

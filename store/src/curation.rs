@@ -302,7 +302,7 @@ impl Store {
         put_review(&tx, &members, Some(&after))?;
         tx.execute(
             "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, decision_str(review.decision), review.curator, review.note, review.at.to_rfc3339()],
+            params![id, review.decision.as_str(), review.curator, review.note, review.at.to_rfc3339()],
         )?;
         bump(&tx, &members)?;
         append(
@@ -645,13 +645,6 @@ fn gone(id: &str) -> StoreError {
     StoreError::Corrupt(format!("item {id} vanished during a write"))
 }
 
-fn decision_str(d: Decision) -> &'static str {
-    match d {
-        Decision::Approve => "approve",
-        Decision::Reject => "reject",
-    }
-}
-
 /// The item (corrected) with its workflow state, read inside `tx`.
 pub(crate) fn record(tx: &Transaction<'_>, id: &str) -> Result<Option<ItemRecord>> {
     let mut stmt = tx.prepare_cached(&format!("{} WHERE i.id = ?1", crate::ITEM_SELECT))?;
@@ -732,7 +725,7 @@ fn put_review(
                 )?
                 .execute(params![
                     member,
-                    decision_str(r.decision),
+                    r.decision.as_str(),
                     r.curator,
                     r.note,
                     r.at.to_rfc3339(),

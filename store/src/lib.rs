@@ -562,11 +562,7 @@ fn read_crawled(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
 
 /// A stored decision (`approve` or `reject`).
 pub(crate) fn parse_decision(d: &str) -> Result<Decision> {
-    match d {
-        "approve" => Ok(Decision::Approve),
-        "reject" => Ok(Decision::Reject),
-        other => Err(StoreError::Corrupt(format!("decision {other:?}"))),
-    }
+    Decision::parse(d).ok_or_else(|| StoreError::Corrupt(format!("decision {d:?}")))
 }
 
 fn parse_utc(s: Option<String>) -> Option<DateTime<Utc>> {

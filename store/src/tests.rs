@@ -732,3 +732,13 @@ fn outcomes_keep_their_names() {
     }
     assert_eq!(Outcome::parse("Failed"), None);
 }
+
+#[test]
+fn decisions_keep_their_names() {
+    for d in Decision::ALL {
+        assert_eq!(serde_json::to_value(d).unwrap(), d.as_str());
+        assert_eq!(Decision::parse(d.as_str()), Some(d));
+    }
+    assert_eq!(Decision::ALL.map(Decision::as_str), ["approve", "reject"]);
+    assert_eq!(Decision::parse("Approve"), None);
+}

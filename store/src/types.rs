@@ -107,6 +107,24 @@ pub enum Decision {
     Reject,
 }
 
+impl Decision {
+    pub const ALL: [Decision; 2] = [Decision::Approve, Decision::Reject];
+
+    /// `approve` or `reject`: the name the store, the API and the audit log
+    /// use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+        }
+    }
+
+    /// The decision of its name; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Decision> {
+        Decision::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+}
+
 /// Where an item stands in the review workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
