@@ -20,16 +20,16 @@ out = sys.argv[1]
 fundus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "fixtures", "pages", "fundus")
 os.makedirs(out, exist_ok=True)
 
-# ISO 639-1 of each lingua model crate veille depends on.
-CODES = {
-    "english": "en", "french": "fr", "spanish": "es", "catalan": "ca", "basque": "eu",
-    "portuguese": "pt", "italian": "it", "german": "de", "korean": "ko", "dutch": "nl",
-    "polish": "pl", "japanese": "ja", "chinese": "zh", "arabic": "ar", "swahili": "sw",
-    "turkish": "tr", "russian": "ru", "indonesian": "id", "hindi": "hi", "greek": "el",
-    "romanian": "ro", "swedish": "sv", "danish": "da", "bokmal": "nb", "finnish": "fi",
-    "czech": "cs", "hungarian": "hu", "ukrainian": "uk", "vietnamese": "vi", "hebrew": "he",
-    "persian": "fa", "bengali": "bn", "tamil": "ta", "tagalog": "tl", "urdu": "ur",
-}
+# The languages veille identifies, read from its one list (SUPPORTED in
+# indexer/src/language.rs): ISO 639-1 code and lingua's name, whose model
+# crate is lingua-<name>-language-model.
+here = os.path.dirname(os.path.abspath(__file__))
+source = open(os.path.join(here, "..", "indexer", "src", "language.rs"), encoding="utf-8").read()
+supported = source[source.index("pub const SUPPORTED"):]
+supported = supported[:supported.index("];")]
+CODES = {name.lower(): code for code, name in re.findall(r'\("([a-z]{2})", Language::(\w+)\)', supported)}
+if len(CODES) < 9:
+    sys.exit("cannot read SUPPORTED in indexer/src/language.rs")
 
 meta = json.loads(subprocess.run(
     ["cargo", "metadata", "--format-version", "1", "--locked"],

@@ -8,6 +8,7 @@
 //! every machine that builds veille: `cargo metadata` says where.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use veille_indexer::language::eval::{evaluate, Case, Report};
 use veille_indexer::language::{PORTAL_LANGUAGES, SUPPORTED};
@@ -21,7 +22,13 @@ fn crate_name(code: &str) -> String {
     )
 }
 
-fn testdata_dirs() -> Vec<(String, PathBuf)> {
+/// Each language's test-data folder, found once for every test.
+fn testdata_dirs() -> &'static [(String, PathBuf)] {
+    static DIRS: LazyLock<Vec<(String, PathBuf)>> = LazyLock::new(find_testdata_dirs);
+    &DIRS
+}
+
+fn find_testdata_dirs() -> Vec<(String, PathBuf)> {
     let out = std::process::Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--offline"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -23,16 +23,16 @@ pub fn parse_cases(tsv: &str, name: &str) -> Result<Vec<Case>, Vec<String>> {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        match line.split_once('\t') {
-            Some((lang, text))
-                if super::normalize_code(lang).is_some() && !text.trim().is_empty() =>
-            {
-                cases.push(Case {
-                    lang: super::normalize_code(lang).unwrap_or_default(),
-                    text: text.to_string(),
-                })
-            }
-            _ => problems.push(format!(
+        let parsed = line.split_once('\t').and_then(|(lang, text)| {
+            let lang = super::normalize_code(lang)?;
+            (!text.trim().is_empty()).then(|| Case {
+                lang,
+                text: text.to_string(),
+            })
+        });
+        match parsed {
+            Some(case) => cases.push(case),
+            None => problems.push(format!(
                 "{name}:{}: want `lang<TAB>text` with an ISO 639 code, got {:?}",
                 i + 1,
                 line.chars().take(60).collect::<String>()
