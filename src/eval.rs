@@ -45,6 +45,24 @@ pub enum EvalCommand {
     /// `lang<TAB>text`, no declaration given), per language, beside
     /// whatlang alone and lingua alone among the same languages; with the
     /// confusions and the detector's speed.
+    /// How often a practice record's pre-filled fields (challenge,
+    /// approach, results, conditions for transfer) are the sentence a
+    /// person would pick, per field, beside a sentence drawn at random; and
+    /// how many of the figures a person lists are found. The cases are JSON
+    /// lines: `url`, `lang`, `text`, `expected` (per field, the sentences a
+    /// person accepts, the best first), `figures`, as
+    /// indexer/data/prefill/cases.jsonl.
+    Prefill {
+        /// The labelled cases (default: the shipped ones).
+        #[arg(value_name = "JSONL")]
+        cases: Option<PathBuf>,
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Also print each field a person would have filled otherwise.
+        #[arg(long)]
+        misses: bool,
+    },
     Language {
         /// The labelled texts, one or more files.
         #[arg(required = true, value_name = "TSV")]
@@ -65,7 +83,85 @@ pub fn run(data: &DataDir, command: EvalCommand) -> anyhow::Result<ExitCode> {
         } => trained(data, json, learning_curve),
         EvalCommand::Candidates { json, cases, .. } => candidates(data, json, cases),
         EvalCommand::Language { cases, json } => language(&cases, json),
+        EvalCommand::Prefill {
+            cases,
+            json,
+            misses,
+        } => prefill(cases, json, misses),
     }
+}
+
+/// `veille eval prefill`.
+fn prefill(path: Option<PathBuf>, as_json: bool, show_misses: bool) -> anyhow::Result<ExitCode> {
+    use veille_indexer::practice::record::{eval as record_eval, Field};
+    let (name, text) = match &path {
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read cases file {}", path.display()))?,
+        ),
+        None => (
+            "the shipped cases".to_string(),
+            record_eval::SHIPPED.to_string(),
+        ),
+    };
+    let cases = record_eval::parse_cases(&text, &name).map_err(anyhow::Error::msg)?;
+    let report = record_eval::evaluate(&cases);
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.1}%", 100.0 * x));
+    writeln!(out, "pre-filled records: {} cases in {name}", report.cases)?;
+    writeln!(
+        out,
+        "  field       answerable  first  accepted  other  empty  filled-none  picked right  recall  chance"
+    )?;
+    for field in Field::ALL {
+        let c = report.fields.get(&field).cloned().unwrap_or_default();
+        writeln!(
+            out,
+            "  {:<10}  {:>10}  {:>5}  {:>8}  {:>5}  {:>5}  {:>11}  {:>12}  {:>6}  {:>6}",
+            field.as_str(),
+            c.answerable,
+            c.first,
+            c.accepted,
+            c.other,
+            c.empty,
+            c.unanswerable_filled,
+            pct(c.precision()),
+            pct(c.recall()),
+            pct(c.chance_recall()),
+        )?;
+    }
+    let f = &report.figures;
+    writeln!(
+        out,
+        "  figures: {} listed, {} found, {} of them listed (precision {}, recall {})",
+        f.expected,
+        f.found,
+        f.right,
+        pct((f.found > 0).then(|| f64::from(f.right) / f64::from(f.found))),
+        pct((f.expected > 0).then(|| f64::from(f.right) / f64::from(f.expected))),
+    )?;
+    if show_misses {
+        for m in &report.misses {
+            writeln!(out, "\n{} [{}]", m.url, m.field.as_str())?;
+            writeln!(
+                out,
+                "  picked:   {}",
+                m.picked.as_deref().unwrap_or("(nothing)")
+            )?;
+            writeln!(
+                out,
+                "  expected: {}",
+                m.expected.as_deref().unwrap_or("(nothing)")
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The figures `veille train` reports, without training for keeps.

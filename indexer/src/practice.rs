@@ -45,6 +45,7 @@ mod lexicon;
 pub mod model;
 mod organizations;
 mod places;
+pub mod record;
 mod summary;
 pub mod training;
 

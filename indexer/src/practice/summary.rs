@@ -123,7 +123,7 @@ pub(super) fn start_year(tokens: &[Token], lang: Option<&str>) -> Option<i32> {
 }
 
 /// Byte ranges of the sentences of `text` (from `start`).
-fn sentences(text: &str, start: usize) -> Vec<(usize, usize)> {
+pub(crate) fn sentences(text: &str, start: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut begin = start;
     let bytes = text.as_bytes();
@@ -131,27 +131,44 @@ fn sentences(text: &str, start: usize) -> Vec<(usize, usize)> {
     let mut prev_word_digits = false;
     let mut word_len = 0usize;
     let mut word_digits = true;
+    let mut word_upper = true;
+    let mut prev_word_upper = false;
+    // Whether the character before is a letter or digit ("30%." ends a
+    // sentence where "12. Juni" does not).
+    let mut after_word = false;
     for (at, c) in text[start..].char_indices() {
         let at = at + start;
         if c.is_alphanumeric() {
             word_len += 1;
             word_digits &= c.is_ascii_digit();
+            word_upper &= c.is_uppercase();
+            after_word = true;
             continue;
         }
+        let follows_word = std::mem::replace(&mut after_word, false);
         if word_len > 0 {
             prev_word_len = word_len;
             prev_word_digits = word_digits;
+            prev_word_upper = word_upper;
         }
         word_len = 0;
         word_digits = true;
+        word_upper = true;
         let end = at + c.len_utf8();
         let boundary = match c {
             '\n' => true,
             '!' | '?' | '。' => true,
             '.' => {
-                let next_space = bytes.get(end).is_none_or(|b| b.is_ascii_whitespace());
-                // "Dr.", "St.", "12. Juni" do not end a sentence.
-                next_space && (prev_word_len > 2 && !prev_word_digits || prev_word_len == 4)
+                // A reference mark may follow the stop ("organisms.[1] It").
+                let after = end + citations_len(&text[end..]);
+                let next_space = bytes.get(after).is_none_or(|b| b.is_ascii_whitespace());
+                // "Dr.", "St.", "12. Juni" do not end a sentence; "the US."
+                // and "30%." do.
+                next_space
+                    && (!follows_word
+                        || prev_word_len > 2 && !prev_word_digits
+                        || prev_word_len == 4
+                        || prev_word_len == 2 && prev_word_upper)
             }
             _ => false,
         };
@@ -166,6 +183,19 @@ fn sentences(text: &str, start: usize) -> Vec<(usize, usize)> {
         out.push((begin, text.len()));
     }
     out
+}
+
+/// Length in bytes of the reference marks at the start of `s` ("[1][2]",
+/// "[citation needed]"), none longer than 24 bytes.
+pub(crate) fn citations_len(s: &str) -> usize {
+    let mut len = 0;
+    while s[len..].starts_with('[') {
+        match s[len..].find(']') {
+            Some(close) if close <= 24 => len += close + 1,
+            _ => break,
+        }
+    }
+    len
 }
 
 /// The highest-scoring sentences of the body (`doc[body_start..]`), in
