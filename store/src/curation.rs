@@ -266,7 +266,7 @@ pub struct QueuePage {
 impl Store {
     /// The item with its version, reason, corrections and crawled values.
     pub fn item_record(&self, id: &str) -> Result<Option<ItemRecord>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let tx = conn.unchecked_transaction()?;
         record(&tx, id)
     }
@@ -282,7 +282,7 @@ impl Store {
         reason: Option<Reason>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -334,7 +334,7 @@ impl Store {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<Edit> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -375,7 +375,7 @@ impl Store {
         at: DateTime<Utc>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -439,7 +439,7 @@ impl Store {
     /// The audit entries that concern an item (its own changes and its
     /// duplicate group's decisions), oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<AuditEntry>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let group: Option<String> = conn
             .query_row(
                 "SELECT coalesce(group_id, id) FROM items WHERE id = ?1",
@@ -458,7 +458,7 @@ impl Store {
     /// The audit log after entry `after_seq` (0: from the start), at most
     /// `limit` entries, oldest first.
     pub fn audit_log(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!(
             "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
         ))?;
@@ -470,12 +470,12 @@ impl Store {
     /// with its decision's reason, in id order: what a model learns from.
     pub fn for_each_decision(&self, mut f: impl FnMut(Item, Option<Reason>)) -> Result<u64> {
         let reasons: std::collections::HashMap<String, Option<String>> = {
-            let conn = self.conn();
+            let conn = self.reader()?;
             let mut stmt = conn.prepare("SELECT item_id, reason FROM reviews")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(&format!(
             "{} WHERE r.item_id IS NOT NULL ORDER BY i.id",
             crate::ITEM_SELECT
@@ -499,7 +499,7 @@ impl Store {
     /// rejected as not practices (reason `not_a_practice`,
     /// `out_of_scope`, or none): `(approved, rejected)`.
     pub fn source_decisions(&self, source_id: &str) -> Result<(u32, u32)> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(
             "SELECT coalesce(sum(r.decision = 'approve'), 0),
                     coalesce(sum(r.decision = 'reject' AND (r.reason IS NULL
@@ -512,7 +512,7 @@ impl Store {
     /// Up to `limit` items no curator decided, after id `after` in id
     /// order (corrections applied): a page of what a new model rescores.
     pub fn unreviewed_after(&self, after: &str, limit: usize) -> Result<Vec<Item>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!(
             "{} WHERE r.item_id IS NULL AND i.id > ?1 ORDER BY i.id LIMIT ?2",
             crate::ITEM_SELECT
@@ -531,7 +531,7 @@ impl Store {
     /// an item decided meanwhile are left as they are. Returns how many
     /// changed.
     pub fn rescore(&self, scores: &[Rescore]) -> Result<usize> {
-        let conn = self.conn();
+        let conn = self.writer();
         let tx = conn.unchecked_transaction()?;
         let mut changed = 0;
         {
@@ -572,7 +572,7 @@ impl Store {
         let ids: Vec<(String, i64, i64)>;
         let total: i64;
         {
-            let conn = self.conn();
+            let conn = self.reader()?;
             let tx = conn.unchecked_transaction()?;
             total = tx.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
                 r.get(0)

@@ -273,7 +273,7 @@ fn a_version_2_database_is_migrated_with_its_reviews_in_the_audit_log() {
     let id = v2_database(&path);
     let store = Store::open(&path).unwrap();
     let version: i64 = store
-        .conn()
+        .writer()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, schema::VERSION);
@@ -487,7 +487,7 @@ fn the_audit_log_only_grows() {
         seen = log;
     }
     // The database itself refuses to rewrite or delete an entry.
-    let conn = store.conn();
+    let conn = store.writer();
     let update = conn.execute("UPDATE audit_log SET actor = 'mallory'", []);
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = conn.execute("DELETE FROM audit_log", []);
@@ -597,7 +597,7 @@ fn accounts_passwords_tokens_and_sessions() {
         .is_none());
     // The hash, never the password, is stored.
     let stored: String = store
-        .conn()
+        .writer()
         .query_row(
             "SELECT password_hash FROM users WHERE name = 'ana'",
             [],
@@ -741,4 +741,97 @@ fn decisions_keep_their_names() {
     }
     assert_eq!(Decision::ALL.map(Decision::as_str), ["approve", "reject"]);
     assert_eq!(Decision::parse("Approve"), None);
+}
+
+#[test]
+fn reads_go_on_while_the_writer_holds_a_transaction() {
+    let store = Store::open_in_memory().unwrap();
+    let a = item("https://example.org/a", "A");
+    store.upsert_item(&a).unwrap();
+    let id = item_id(&a.url);
+    // The writer is in the middle of a write: locked, transaction open,
+    // a row written but not committed.
+    let mut writer = store.writer();
+    let tx = writer.transaction().unwrap();
+    tx.execute(
+        "UPDATE items SET title = 'uncommitted' WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    let (sent, received) = std::sync::mpsc::channel();
+    let reading = store.clone();
+    let reader = std::thread::spawn(move || {
+        let title = reading.get_item(&id).unwrap().unwrap().title;
+        sent.send((title, reading.item_count().unwrap())).unwrap();
+    });
+    let read = received.recv_timeout(std::time::Duration::from_secs(5));
+    tx.commit().unwrap();
+    drop(writer);
+    reader.join().unwrap();
+    // The read did not wait, and saw the last commit.
+    assert_eq!(read, Ok(("A".to_string(), 1)));
+    // A write that has returned is seen by the next read.
+    assert_eq!(
+        store.get_item(&item_id(&a.url)).unwrap().unwrap().title,
+        "uncommitted"
+    );
+    store
+        .upsert_item(&item("https://example.org/b", "B"))
+        .unwrap();
+    assert_eq!(store.item_count().unwrap(), 2);
+}
+
+#[test]
+fn readers_refuse_writes() {
+    let store = Store::open_in_memory().unwrap();
+    let reader = store.reader().unwrap();
+    let err = reader
+        .execute("DELETE FROM sessions", [])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("readonly"), "{err}");
+}
+
+#[test]
+fn reads_wait_for_a_free_reader_past_the_limit() {
+    let store = Store::open_in_memory().unwrap();
+    let held: Vec<_> = (0..MAX_READERS).map(|_| store.reader().unwrap()).collect();
+    let (sent, received) = std::sync::mpsc::channel();
+    let reading = store.clone();
+    let waiting = std::thread::spawn(move || sent.send(reading.item_count().unwrap()).unwrap());
+    let short = std::time::Duration::from_millis(200);
+    assert!(
+        received.recv_timeout(short).is_err(),
+        "a reader past the limit"
+    );
+    drop(held);
+    assert_eq!(
+        received.recv_timeout(std::time::Duration::from_secs(5)),
+        Ok(0)
+    );
+    waiting.join().unwrap();
+}
+
+#[test]
+fn a_throwaway_store_leaves_no_file() {
+    let store = Store::open_in_memory().unwrap();
+    let path = store
+        .connections
+        ._temporary
+        .as_ref()
+        .unwrap()
+        .path()
+        .to_path_buf();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    assert_eq!(store.item_count().unwrap(), 1);
+    assert!(path.exists());
+    let clone = store.clone();
+    drop(store);
+    assert!(path.exists(), "a clone still uses it");
+    drop(clone);
+    let mut wal = path.clone().into_os_string();
+    wal.push("-wal");
+    assert!(!path.exists() && !Path::new(&wal).exists());
 }
