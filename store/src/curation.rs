@@ -20,7 +20,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{parse_utc, read_raw, Decision, Item, Place, Result, Review, Store, StoreError};
+use crate::{
+    parse_utc, read_raw, Decision, Item, Place, Result, Review, Store, StoreError, ITEM_COLUMNS,
+    ITEM_JOINS,
+};
 
 /// Why a curator decided as they did: a short fixed list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -559,42 +562,39 @@ impl Store {
         self.queue_in(QueueOrder::Best, offset, limit)
     }
 
-    /// The review queue in `order`, `limit` from `offset`.
+    /// The review queue in `order`, `limit` from `offset`: two queries (the
+    /// count and the page), from one snapshot.
     pub fn queue_in(&self, order: QueueOrder, offset: u64, limit: u64) -> Result<QueuePage> {
         let (which, sort) = match order {
             QueueOrder::Best => (
                 "AND json_extract(i.candidate, '$.is_candidate') = 1",
-                "score DESC, first_seen, id",
+                "b.score DESC, b.first_seen, b.id",
             ),
-            QueueOrder::Uncertain => ("", "abs(score - 0.5), first_seen, id"),
+            QueueOrder::Uncertain => ("", "abs(b.score - 0.5), b.first_seen, b.id"),
         };
         let cte = QUEUE_CTE.replace("{which}", which);
-        let ids: Vec<(String, i64, i64)>;
-        let total: i64;
-        {
-            let conn = self.reader()?;
-            let tx = conn.unchecked_transaction()?;
-            total = tx.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
-                r.get(0)
-            })?;
-            let mut stmt = tx.prepare_cached(&format!(
-                "{cte} SELECT id, size, version FROM best ORDER BY {sort} LIMIT ?1 OFFSET ?2"
-            ))?;
-            let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-            ids = rows.collect::<std::result::Result<_, _>>()?;
-        }
-        let mut entries = Vec::with_capacity(ids.len());
-        for (id, size, version) in ids {
-            if let Some(item) = self.get_item(&id)? {
-                entries.push(QueueEntry {
-                    item,
-                    version,
-                    duplicates: (size.max(1) - 1) as u64,
-                });
-            }
-        }
+        let conn = self.reader()?;
+        let tx = conn.unchecked_transaction()?;
+        let total: i64 = tx.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
+            r.get(0)
+        })?;
+        // The page is chosen on the small rows of `best`; only its items
+        // are read whole.
+        let mut stmt = tx.prepare_cached(&format!(
+            "{cte}, page AS (SELECT b.* FROM best b ORDER BY {sort} LIMIT ?1 OFFSET ?2)
+             SELECT {ITEM_COLUMNS}, b.size FROM page b CROSS JOIN items i ON i.id = b.id
+             {ITEM_JOINS} ORDER BY {sort}"
+        ))?;
+        let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
+            let size: i64 = r.get(22)?;
+            let version: i64 = r.get(20)?;
+            Ok(crate::read_item(r)?.map(|item| QueueEntry {
+                item,
+                version,
+                duplicates: (size.max(1) - 1) as u64,
+            }))
+        })?;
+        let entries = rows.map(|r| r?).collect::<Result<Vec<_>>>()?;
         Ok(QueuePage {
             total: total as u64,
             entries,

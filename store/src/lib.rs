@@ -358,15 +358,17 @@ impl Store {
         Ok(lines.join("\n"))
     }
 
-    /// The items with these ids (those that exist), in no particular order.
+    /// The items with these ids (those that exist), in the order of `ids`,
+    /// in one query.
     pub fn get_items(&self, ids: &[String]) -> Result<Vec<Item>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(item) = self.get_item(id)? {
-                out.push(item);
-            }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(ITEMS_BY_ID)?;
+        let rows = stmt.query_map([ids], read_item)?;
+        rows.map(|r| r?).collect()
     }
 
     /// Number of items stored.
@@ -389,23 +391,13 @@ impl Store {
         }
     }
 
-    /// Every item of `id`'s duplicate group, `id`'s own first (empty when
-    /// there is no such item).
+    /// Every item of `id`'s duplicate group, `id`'s own first, then the
+    /// others by first sight (empty when there is no such item).
     pub fn group_of(&self, id: &str) -> Result<Vec<Item>> {
-        let Some(item) = self.get_item(id)? else {
-            return Ok(Vec::new());
-        };
-        let ids: Vec<String> = {
-            let conn = self.reader()?;
-            let mut stmt = conn.prepare_cached(
-                "SELECT id FROM items WHERE group_id = ?1 AND id != ?2 ORDER BY first_seen, id",
-            )?;
-            let rows = stmt.query_map(params![item.group_id, id], |r| r.get(0))?;
-            rows.collect::<std::result::Result<_, _>>()?
-        };
-        let mut out = vec![item];
-        out.extend(self.get_items(&ids)?);
-        Ok(out)
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(GROUP_SELECT)?;
+        let rows = stmt.query_map([id], read_item)?;
+        rows.map(|r| r?).collect()
     }
 
     /// The HTTP cache state of a URL.
@@ -529,15 +521,54 @@ fn read_source_health(r: &Row<'_>) -> rusqlite::Result<SourceHealth> {
     })
 }
 
-/// An item as crawled, its review, its corrections (column 19), its
-/// version (20) and the sequence of its last change (21).
-pub(crate) const ITEM_SELECT: &str =
-    "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
+/// The columns [`read_item`] reads: an item as crawled, its review, its
+/// corrections (column 19), its version (20) and the sequence of its last
+/// change (21), `i` being the item.
+macro_rules! item_columns {
+    () => {
+        "i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
         i.lang, i.lang_confidence, i.country, i.candidate, i.first_seen, i.updated_at,
         r.decision, r.curator, r.note, r.at, i.fingerprint, coalesce(i.group_id, i.id),
-        c.fields, i.version, i.change_seq
-     FROM items i LEFT JOIN reviews r ON r.item_id = i.id
-     LEFT JOIN item_corrections c ON c.item_id = i.id";
+        c.fields, i.version, i.change_seq"
+    };
+}
+
+/// The tables the item columns come from besides the item `i`.
+macro_rules! item_joins {
+    () => {
+        "LEFT JOIN reviews r ON r.item_id = i.id
+     LEFT JOIN item_corrections c ON c.item_id = i.id"
+    };
+}
+
+pub(crate) const ITEM_COLUMNS: &str = item_columns!();
+pub(crate) const ITEM_JOINS: &str = item_joins!();
+
+/// Every item, as [`read_item`] reads it.
+pub(crate) const ITEM_SELECT: &str =
+    concat!("SELECT ", item_columns!(), " FROM items i ", item_joins!());
+
+/// The items whose ids are in the JSON array `?1`, in its order (the array
+/// drives the loop; each item is found by its key).
+const ITEMS_BY_ID: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    " FROM json_each(?1) j CROSS JOIN items i ON i.id = j.value ",
+    item_joins!(),
+    " ORDER BY j.key"
+);
+
+/// The items of the duplicate group of the item `?1`, that item first, then
+/// the others by first sight.
+const GROUP_SELECT: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    " FROM items i ",
+    item_joins!(),
+    " WHERE i.id = ?1
+        OR i.group_id = (SELECT coalesce(group_id, id) FROM items WHERE id = ?1)
+     ORDER BY i.id != ?1, i.first_seen, i.id"
+);
 
 /// An item with its corrections applied.
 pub(crate) fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {

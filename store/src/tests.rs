@@ -543,6 +543,28 @@ fn the_queue_holds_unreviewed_candidates_best_first_one_per_group() {
     let second = store.queue(1, 1).unwrap();
     assert_eq!(second.total, 2);
     assert_eq!(second.entries[0].item.url, "https://c.example/2");
+    // Each entry carries its item's version; the uncertain order takes
+    // non-candidates too, the scores nearest 0.5 first.
+    let b = store
+        .item_record(&item_id("https://b.example/1"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.entries[0].version, b.version);
+    let uncertain = store.queue_in(QueueOrder::Uncertain, 0, 10).unwrap();
+    let got: Vec<&str> = uncertain
+        .entries
+        .iter()
+        .map(|e| e.item.url.as_str())
+        .collect();
+    assert_eq!(uncertain.total, 3);
+    assert_eq!(
+        got,
+        [
+            "https://c.example/2",
+            "https://d.example/3",
+            "https://b.example/1"
+        ]
+    );
     // A decision on one copy takes the whole group out of the queue.
     store
         .set_review(
@@ -835,3 +857,41 @@ fn a_throwaway_store_leaves_no_file() {
     wal.push("-wal");
     assert!(!path.exists() && !Path::new(&wal).exists());
 }
+
+#[test]
+fn get_items_reads_many_in_the_order_asked() {
+    let store = Store::open_in_memory().unwrap();
+    let urls: Vec<String> = (0..1500)
+        .map(|n| format!("https://example.org/{n}"))
+        .collect();
+    let items: Vec<NewItem> = urls.iter().map(|u| item(u, u)).collect();
+    store.upsert_items(&items).unwrap();
+    store
+        .correct_item(
+            &item_id(&urls[7]),
+            0,
+            &Correction {
+                title: Some("Corrected".into()),
+                ..Correction::default()
+            },
+            "alice",
+            Utc::now(),
+        )
+        .unwrap();
+    // Reversed, with an unknown id and a repeated one: the ones that
+    // exist, as asked, corrections applied.
+    let mut ids: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
+    ids.insert(3, "no such item".into());
+    ids.push(item_id(&urls[1499]));
+    let got = store.get_items(&ids).unwrap();
+    let mut expected: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
+    expected.push(item_id(&urls[1499]));
+    assert_eq!(
+        got.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(got[1500 - 1 - 7].title, "Corrected");
+    assert_eq!(got[0], store.get_item(&ids[0]).unwrap().unwrap());
+    assert!(store.get_items(&[]).unwrap().is_empty());
+}
+
