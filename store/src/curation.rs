@@ -303,10 +303,6 @@ impl Store {
             at: review.at,
         };
         put_review(&tx, &members, Some(&after))?;
-        tx.execute(
-            "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, review.decision.as_str(), review.curator, review.note, review.at.to_rfc3339()],
-        )?;
         bump(&tx, &members)?;
         append(
             &tx,

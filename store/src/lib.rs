@@ -379,10 +379,10 @@ impl Store {
     }
 
     /// Records a curator's decision on an item and every near-duplicate of
-    /// it (replacing an earlier one) and appends it to the review log and
-    /// the audit log. Returns the item, or `None` when there is no item with
-    /// this id; its group's members are [`Store::group_of`]. See
-    /// [`Store::review_item`] for a decision with a reason and a version.
+    /// it (replacing an earlier one) and appends it to the audit log.
+    /// Returns the item, or `None` when there is no item with this id; its
+    /// group's members are [`Store::group_of`]. See [`Store::review_item`]
+    /// for a decision with a reason and a version.
     pub fn set_review(&self, id: &str, review: &Review) -> Result<Option<Item>> {
         match self.review_item(id, review, None, None)? {
             Edit::Done(record) => Ok(Some(record.item)),

@@ -895,3 +895,22 @@ fn get_items_reads_many_in_the_order_asked() {
     assert!(store.get_items(&[]).unwrap().is_empty());
 }
 
+#[test]
+fn decisions_are_logged_once_in_the_audit_log() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    let id = item_id("https://example.org/a");
+    store
+        .set_review(&id, &review_by("alice", Decision::Approve))
+        .unwrap();
+    assert_eq!(store.history(&id).unwrap().len(), 1);
+    // The old review log is kept for migrations only.
+    let old: i64 = store
+        .reader()
+        .unwrap()
+        .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(old, 0);
+}
