@@ -30,6 +30,15 @@ fn item(url: &str, title: &str) -> NewItem {
     }
 }
 
+/// A throwaway store holding one item, `https://example.org/a`, and its id.
+fn store_with_one_item() -> (Store, String) {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    (store, item_id("https://example.org/a"))
+}
+
 #[test]
 fn same_url_updates_never_duplicates() {
     let store = Store::open_in_memory().unwrap();
@@ -309,11 +318,7 @@ fn a_version_2_database_is_migrated_with_its_reviews_in_the_audit_log() {
 
 #[test]
 fn corrections_overlay_the_crawl_and_survive_a_recrawl() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     let fix = Correction {
         title: Some("Housing cooperative fund, Montréal".into()),
         themes: Some(vec!["T3".into(), "T7".into()]),
@@ -349,11 +354,7 @@ fn corrections_overlay_the_crawl_and_survive_a_recrawl() {
 
 #[test]
 fn a_write_on_an_old_version_is_refused_with_the_current_record() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     let first = Correction {
         summary: Some("A fund for housing cooperatives.".into()),
         ..Default::default()
@@ -398,11 +399,7 @@ fn a_write_on_an_old_version_is_refused_with_the_current_record() {
 
 #[test]
 fn undo_walks_back_through_reviews_and_corrections() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     assert!(matches!(
         store.undo(&id, "alice", Utc::now(), None).unwrap(),
         Edit::NothingToUndo(_)
@@ -464,11 +461,7 @@ fn undo_walks_back_through_reviews_and_corrections() {
 
 #[test]
 fn the_audit_log_only_grows() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     let mut seen: Vec<AuditEntry> = Vec::new();
     for n in 0..4 {
         match n % 2 {
@@ -897,11 +890,7 @@ fn get_items_reads_many_in_the_order_asked() {
 
 #[test]
 fn decisions_are_logged_once_in_the_audit_log() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     store
         .set_review(&id, &review_by("alice", Decision::Approve))
         .unwrap();
