@@ -558,22 +558,24 @@ impl Store {
         self.queue_in(QueueOrder::Best, offset, limit)
     }
 
+    /// How many duplicate groups wait in the review queue (its `total`),
+    /// in one query.
+    pub fn queue_length(&self) -> Result<u64> {
+        let cte = QUEUE_CTE.replace("{which}", QUEUE_BEST);
+        Ok(queue_total(&*self.reader()?, &cte)? as u64)
+    }
+
     /// The review queue in `order`, `limit` from `offset`: two queries (the
     /// count and the page), from one snapshot.
     pub fn queue_in(&self, order: QueueOrder, offset: u64, limit: u64) -> Result<QueuePage> {
         let (which, sort) = match order {
-            QueueOrder::Best => (
-                "AND json_extract(i.candidate, '$.is_candidate') = 1",
-                "b.score DESC, b.first_seen, b.id",
-            ),
+            QueueOrder::Best => (QUEUE_BEST, "b.score DESC, b.first_seen, b.id"),
             QueueOrder::Uncertain => ("", "abs(b.score - 0.5), b.first_seen, b.id"),
         };
         let cte = QUEUE_CTE.replace("{which}", which);
         let conn = self.reader()?;
         let tx = conn.unchecked_transaction()?;
-        let total: i64 = tx.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
-            r.get(0)
-        })?;
+        let total = queue_total(&tx, &cte)?;
         // The page is chosen on the small rows of `best`; only its items
         // are read whole.
         let mut stmt = tx.prepare_cached(&format!(
@@ -596,6 +598,18 @@ impl Store {
             entries,
         })
     }
+}
+
+/// What keeps the queue's best order to candidates.
+const QUEUE_BEST: &str = "AND json_extract(i.candidate, '$.is_candidate') = 1";
+
+/// The length of the queue `cte` describes.
+fn queue_total(conn: &rusqlite::Connection, cte: &str) -> Result<i64> {
+    Ok(
+        conn.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Unreviewed candidates ranked within their duplicate group; `best` keeps

@@ -10,6 +10,8 @@
 //! - `schema`: the versioned schema and its migrations, and the change feed
 //!   (every change to an item takes the next `change_seq`).
 //! - `backup`: online backups and restores (SQLite's backup API).
+//! - `metrics`: the counter and histogram types each crate counts its own
+//!   work with, in Prometheus's text format.
 //! - `readers`: the pool of read-only connections beside the one writer.
 //! - `temporary`: the file behind a throwaway store.
 //! - this file: [`Store`], the narrow interface the other crates use, kept
@@ -23,6 +25,7 @@ mod accounts;
 mod backup;
 mod curation;
 mod dedup;
+pub mod metrics;
 mod readers;
 mod schema;
 mod temporary;
@@ -476,6 +479,18 @@ impl Store {
             .execute(params![outcome.source_id, at, outcome.outcome.as_str()])?;
         }
         Ok(())
+    }
+
+    /// How many sources are failing: their last fetch failed, or failures
+    /// have not been followed by a success yet.
+    pub fn sources_failing(&self) -> Result<u64> {
+        let n: i64 = self.reader()?.query_row(
+            "SELECT count(*) FROM source_health
+             WHERE consecutive_failures > 0 OR last_outcome = ?1",
+            [Outcome::Failed.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
     }
 
     /// The health of one source, if the store has heard of it.

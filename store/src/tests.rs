@@ -106,6 +106,7 @@ fn source_health_counts_failures_and_recovers() {
         .unwrap();
     let h = &store.source_health().unwrap()[0];
     assert_eq!(h.consecutive_failures, 2);
+    assert_eq!(store.sources_failing().unwrap(), 1);
     assert_eq!(store.source_health_of("s").unwrap().as_ref(), Some(h));
     assert_eq!(store.source_health_of("unheard-of").unwrap(), None);
     assert_eq!(
@@ -125,6 +126,7 @@ fn source_health_counts_failures_and_recovers() {
     assert_eq!(h.consecutive_failures, 0);
     assert!(h.failing_since.is_none() && h.last_error.is_none());
     assert!(h.last_success.is_some());
+    assert_eq!(store.sources_failing().unwrap(), 0);
 }
 
 #[test]
@@ -524,6 +526,7 @@ fn the_queue_holds_unreviewed_candidates_best_first_one_per_group() {
         .unwrap();
     let page = store.queue(0, 10).unwrap();
     assert_eq!(page.total, 2);
+    assert_eq!(store.queue_length().unwrap(), 2);
     let got: Vec<(&str, u64)> = page
         .entries
         .iter()
