@@ -906,3 +906,19 @@ fn decisions_are_logged_once_in_the_audit_log() {
         .unwrap();
     assert_eq!(old, 0);
 }
+
+#[test]
+fn the_files_a_process_left_are_removed_by_the_next() {
+    // A store of a process that ended without dropping it (no process has
+    // this id: the kernel's limit is lower).
+    let dir = std::env::temp_dir();
+    let left = dir.join("veille-store-4294967295-0000000000000000.sqlite");
+    std::fs::write(&left, b"").unwrap();
+    temporary::remove_ended(&dir);
+    assert!(!left.exists() || !Path::new("/proc/self").exists());
+    // This process's own are kept.
+    let store = Store::open_in_memory().unwrap();
+    temporary::remove_ended(&dir);
+    let own = store.connections._temporary.as_ref().unwrap().path();
+    assert!(own.exists());
+}
