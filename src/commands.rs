@@ -198,6 +198,8 @@ async fn run(
         )),
     };
     let api_state = state.clone();
+    // Each crate counts its own work; the API writes the counts out.
+    veille_search_api::metrics::expose("crawler", veille_crawler::metrics::write);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

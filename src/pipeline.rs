@@ -130,12 +130,7 @@ impl Pipeline {
     /// Crawls one source and ingests what it brought, recording the outcome
     /// on the source. The index shows it after the owner's debounce.
     pub async fn run_source(&self, source: &Source) -> SourceResult {
-        let started = std::time::Instant::now();
         let report = self.crawler.harvest(source).await;
-        veille_search_api::metrics::record_fetch(
-            report.outcome.as_str(),
-            started.elapsed().as_secs_f64(),
-        );
         let SourceReport {
             source_id,
             outcome,

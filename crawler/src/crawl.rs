@@ -163,6 +163,7 @@ impl Crawler {
     /// are in the report.
     pub async fn harvest(&self, source: &Source) -> SourceReport {
         let span = tracing::info_span!("crawl", source = %source.id, url = %source.url);
+        let started = std::time::Instant::now();
         async {
             let mut report = SourceReport::new(&source.id);
             match source.kind {
@@ -180,6 +181,8 @@ impl Crawler {
                     "source crawled"
                 ),
             }
+            crate::metrics::fetches()
+                .record(report.outcome.kind(), started.elapsed().as_secs_f64());
             report
         }
         .instrument(span)

@@ -23,6 +23,8 @@
 //!   the resolver (with its overrides for tests and benchmarks).
 //! - `politeness`: per-host slots and delays (raised by `Crawl-delay` and
 //!   `Retry-After`), and the global cap on requests in flight.
+//! - `metrics`: the crawler's counters of its own work (fetches by outcome,
+//!   their latency), which search-api exposes.
 //! - `feed`: feed bodies → entries (feed-rs); `page`: listing pages → article
 //!   links; `decode`: bytes → UTF-8; `normalize`: URL normalization.
 //!
@@ -42,6 +44,7 @@ mod error;
 mod feed;
 mod fetch;
 mod freshness;
+pub mod metrics;
 mod normalize;
 pub mod opml;
 mod page;

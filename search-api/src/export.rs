@@ -3,7 +3,8 @@
 //!
 //! The index gives the ids of every hit in the search's order (one per
 //! duplicate group, past the deepest page a search can reach); the body is a
-//! stream that reads their records from the store [`BATCH`] at a time, so
+//! stream that reads their records from the store [`BATCH`] at a time (one
+//! query a batch), so
 //! memory holds the ids and one batch of records whatever the number of
 //! results. The first batch is read before the answer starts, so that a bad
 //! parameter is still a 400 with a JSON body; a failure later cuts the
@@ -22,7 +23,7 @@ use futures_util::{stream, StreamExt};
 use serde::Serialize;
 use veille_indexer::index::MAX_PER_PAGE;
 use veille_indexer::search::SearchRequest;
-use veille_store::{Item, Status, Store};
+use veille_store::{Item, Status};
 
 use crate::error::ApiError;
 use crate::params::parse_search_params;
@@ -206,18 +207,6 @@ pub fn json_line(item: &Item) -> String {
     line
 }
 
-/// The items with these ids, curators' corrections applied, in the order
-/// of `ids` (those that exist). Synchronous (the store).
-pub(crate) fn records(store: &Store, ids: &[String]) -> Result<Vec<Item>, ApiError> {
-    let mut items = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(record) = store.item_record(id)? {
-            items.push(record.item);
-        }
-    }
-    Ok(items)
-}
-
 fn encode(format: ExportFormat, items: Vec<Item>) -> Bytes {
     let mut out = String::new();
     for item in items {
@@ -239,7 +228,7 @@ pub(crate) async fn export(
         let state = state.clone();
         blocking(move || {
             let ids = state.index.search_ids(&req, MAX_EXPORT_ROWS + 1)?;
-            let first = records(&state.store, &ids[..ids.len().min(BATCH)])?;
+            let first = state.store.get_items(&ids[..ids.len().min(BATCH)])?;
             Ok((ids, first))
         })
         .await?
@@ -256,7 +245,7 @@ pub(crate) async fn export(
     let rest = stream::iter(rest).then(move |chunk| {
         let store = state.store.clone();
         async move {
-            match blocking(move || records(&store, &chunk)).await {
+            match blocking(move || Ok(store.get_items(&chunk)?)).await {
                 Ok(items) => Ok::<Bytes, std::io::Error>(encode(format, items)),
                 Err(e) => {
                     tracing::error!(cause = %e, "export stopped before its end");

@@ -196,7 +196,7 @@ pub(crate) fn base_url(headers: &HeaderMap) -> String {
 pub(crate) fn search_items(state: &ApiState, req: &SearchRequest) -> Result<Vec<Item>, ApiError> {
     let results = crate::search::search(&state.index, req)?;
     let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
-    crate::export::records(&state.store, &ids)
+    Ok(state.store.get_items(&ids)?)
 }
 
 /// A search request for a feed: newest first unless the query string says

@@ -17,8 +17,8 @@
 //! - `feeds`: Atom feeds of a search, of the approved practices, of a saved
 //!   search.
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` (utoipa).
-//! - `metrics`: Prometheus metrics at `/metrics`, and
-//!   [`metrics::record_fetch`] for the crawler.
+//! - `metrics`: Prometheus metrics at `/metrics`: the API's own counters,
+//!   and those other crates keep, [`metrics::expose`]d by the binary.
 //! - `ui`: the web pages (`/`, `/items/{id}`, `/queue`, `/sources`,
 //!   `/login`), in English, French and Spanish.
 //! - this file: [`ApiState`], [`router`], [`serve`].

@@ -1,25 +1,26 @@
 //! Prometheus metrics at `GET /metrics`, in the text exposition format
-//! (version 0.0.4), written by hand.
+//! (version 0.0.4).
 //!
-//! What is counted as it happens, in this process (the crawler runs in the
-//! same process under `veille run` and calls the recording functions):
-//! - `veille_fetches_total{outcome}`: source fetches by outcome
-//!   (`ok`, `not_modified`, `failed`), via [`record_fetch`];
-//! - `veille_fetch_duration_seconds`: a histogram of fetch latency;
+//! Each crate counts its own work; this module only writes the counts out.
+//! What other crates keep is written first, by the writers the binary
+//! [`expose`]s at start-up (search-api depends on none of those crates):
+//! - `veille_fetches_total{outcome}` and `veille_fetch_duration_seconds`:
+//!   the crawler's fetches of sources (`veille_crawler::metrics`).
+//!
+//! What the API counts as it happens, in this process:
 //! - `veille_search_duration_seconds`: a histogram of search latency (every
 //!   `/api/search`, `/api/export`, `/feeds/…` and search page request, timed
 //!   by the router's layer, or by a caller through [`record_search`]);
 //! - `veille_http_responses_total{class}`: responses by status class.
 //!
 //! What is computed from the data at scrape time:
-//! - `veille_items{status}`: items by review status;
-//! - `veille_queue_length`: unreviewed candidates waiting for a curator;
-//! - `veille_sources_failing`: sources whose last fetch failed.
+//! - `veille_items{status}`: items by review status (the index);
+//! - `veille_queue_length`: unreviewed candidates waiting for a curator, and
+//!   `veille_sources_failing`: sources whose last fetch failed (the store).
 //!
 //! The counters are process-wide (one registry per process), so that the
-//! pipeline can record without being handed anything.
+//! router's layer records without being handed anything.
 
-use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
@@ -29,12 +30,10 @@ use axum::http::{header, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use veille_indexer::search::SearchRequest;
+use veille_store::metrics::{Counts, Family, Histogram};
 
 use crate::error::ApiError;
 use crate::{blocking, ApiState};
-
-/// Upper bounds of the fetch latency buckets, in seconds.
-pub const FETCH_BUCKETS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
 
 /// Upper bounds of the search latency buckets, in seconds.
 pub const SEARCH_BUCKETS: [f64; 11] = [
@@ -44,94 +43,68 @@ pub const SEARCH_BUCKETS: [f64; 11] = [
 /// The Content-Type of the text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-#[derive(Debug, Clone)]
-struct Histogram {
-    bounds: &'static [f64],
-    /// Per bucket (not cumulative), plus one for +Inf.
-    counts: Vec<u64>,
-    sum: f64,
-    count: u64,
-}
-
-impl Histogram {
-    fn new(bounds: &'static [f64]) -> Histogram {
-        Histogram {
-            bounds,
-            counts: vec![0; bounds.len() + 1],
-            sum: 0.0,
-            count: 0,
-        }
-    }
-
-    fn observe(&mut self, value: f64) {
-        let value = if value.is_finite() && value >= 0.0 {
-            value
-        } else {
-            0.0
-        };
-        let slot = self
-            .bounds
-            .iter()
-            .position(|b| value <= *b)
-            .unwrap_or(self.bounds.len());
-        self.counts[slot] += 1;
-        self.sum += value;
-        self.count += 1;
-    }
-
-    fn write(&self, out: &mut String, name: &str, help: &str) {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} histogram");
-        let mut cumulative = 0;
-        for (bound, count) in self.bounds.iter().zip(&self.counts) {
-            cumulative += count;
-            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
-        }
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}", self.count);
-        let _ = writeln!(out, "{name}_sum {}", self.sum);
-        let _ = writeln!(out, "{name}_count {}", self.count);
-    }
-}
-
+/// What the API counts.
 #[derive(Debug)]
 struct Registry {
-    /// (outcome, count), in first-seen order.
-    fetches: Vec<(String, u64)>,
-    fetch_latency: Histogram,
     search_latency: Histogram,
-    /// (status class such as `2xx`, count).
-    responses: Vec<(String, u64)>,
+    /// By status class such as `2xx`.
+    responses: Counts,
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        Registry {
+            search_latency: Histogram::new(&SEARCH_BUCKETS),
+            responses: Counts::default(),
+        }
+    }
+}
+
+impl Registry {
+    fn write(&self, out: &mut String) {
+        self.search_latency.write(
+            out,
+            "veille_search_duration_seconds",
+            "Time to answer a search, in seconds.",
+        );
+        self.responses.write(
+            out,
+            "veille_http_responses_total",
+            "HTTP responses by status class.",
+            "class",
+        );
+    }
 }
 
 fn registry() -> MutexGuard<'static, Registry> {
     static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
     REGISTRY
-        .get_or_init(|| {
-            Mutex::new(Registry {
-                fetches: Vec::new(),
-                fetch_latency: Histogram::new(&FETCH_BUCKETS),
-                search_latency: Histogram::new(&SEARCH_BUCKETS),
-                responses: Vec::new(),
-            })
-        })
+        .get_or_init(|| Mutex::new(Registry::default()))
         .lock()
         // Counters stay meaningful after a panic elsewhere.
         .unwrap_or_else(|p| p.into_inner())
 }
 
-fn increment(counts: &mut Vec<(String, u64)>, label: &str) {
-    match counts.iter_mut().find(|(l, _)| l == label) {
-        Some((_, n)) => *n += 1,
-        None => counts.push((label.to_string(), 1)),
-    }
+/// Writes another crate's counters in the text exposition format.
+pub type Writer = fn(&mut String);
+
+fn exposed() -> MutexGuard<'static, Vec<(&'static str, Writer)>> {
+    static EXPOSED: OnceLock<Mutex<Vec<(&'static str, Writer)>>> = OnceLock::new();
+    EXPOSED
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
 }
 
-/// Records one fetch of a source: its outcome (`ok`, `not_modified`,
-/// `failed`, …) and how long it took, in seconds.
-pub fn record_fetch(outcome: &str, seconds: f64) {
-    let mut r = registry();
-    increment(&mut r.fetches, outcome);
-    r.fetch_latency.observe(seconds);
+/// Exposes the counters another crate keeps (`name` says whose: exposing
+/// the same name again replaces its writer). They are written before the
+/// API's own, in the order they were first exposed.
+pub fn expose(name: &'static str, write: Writer) {
+    let mut exposed = exposed();
+    match exposed.iter_mut().find(|(n, _)| *n == name) {
+        Some(slot) => slot.1 = write,
+        None => exposed.push((name, write)),
+    }
 }
 
 /// Records one search and how long it took, in seconds.
@@ -158,7 +131,7 @@ pub(crate) async fn track(req: Request<Body>, next: Next) -> Response {
         record_search(started.elapsed().as_secs_f64());
     }
     let class = format!("{}xx", response.status().as_u16() / 100);
-    increment(&mut registry().responses, &class);
+    registry().responses.increment(&class);
     response
 }
 
@@ -194,97 +167,44 @@ pub(crate) fn gauges(state: &ApiState) -> Result<DataGauges, ApiError> {
             items_by_status.push((status.clone(), *n));
         }
     }
-    let queue_length = queue_length(state)?;
-    let sources_failing = state
-        .store
-        .source_health()?
-        .iter()
-        .filter(|h| {
-            h.consecutive_failures > 0 || h.last_outcome == Some(veille_store::Outcome::Failed)
-        })
-        .count() as u64;
     Ok(DataGauges {
         items_by_status,
-        queue_length,
-        sources_failing,
+        queue_length: state.store.queue_length()?,
+        sources_failing: state.store.sources_failing()?,
     })
-}
-
-/// The review queue's length: unreviewed candidates, one per duplicate
-/// group, as the store counts them for `GET /api/queue`.
-fn queue_length(state: &ApiState) -> Result<u64, ApiError> {
-    Ok(state.store.queue(0, 0)?.total)
 }
 
 /// Writes every metric in the text exposition format.
 pub fn render(gauges: &DataGauges) -> String {
-    let r = registry();
-    let mut out = String::with_capacity(4096);
-    let _ = writeln!(
-        out,
-        "# HELP veille_fetches_total Source fetches by outcome."
-    );
-    let _ = writeln!(out, "# TYPE veille_fetches_total counter");
-    for (outcome, n) in &r.fetches {
-        let _ = writeln!(
-            out,
-            "veille_fetches_total{{outcome=\"{}\"}} {n}",
-            escape_label(outcome)
-        );
-    }
-    r.fetch_latency.write(
-        &mut out,
-        "veille_fetch_duration_seconds",
-        "Time to fetch a source, in seconds.",
-    );
-    r.search_latency.write(
-        &mut out,
-        "veille_search_duration_seconds",
-        "Time to answer a search, in seconds.",
-    );
-    let _ = writeln!(
-        out,
-        "# HELP veille_http_responses_total HTTP responses by status class."
-    );
-    let _ = writeln!(out, "# TYPE veille_http_responses_total counter");
-    for (class, n) in &r.responses {
-        let _ = writeln!(
-            out,
-            "veille_http_responses_total{{class=\"{}\"}} {n}",
-            escape_label(class)
-        );
-    }
-    drop(r);
-    let _ = writeln!(out, "# HELP veille_items Items by review status.");
-    let _ = writeln!(out, "# TYPE veille_items gauge");
-    for (status, n) in &gauges.items_by_status {
-        let _ = writeln!(
-            out,
-            "veille_items{{status=\"{}\"}} {n}",
-            escape_label(status)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP veille_queue_length Unreviewed candidates waiting for a curator."
-    );
-    let _ = writeln!(out, "# TYPE veille_queue_length gauge");
-    let _ = writeln!(out, "veille_queue_length {}", gauges.queue_length);
-    let _ = writeln!(
-        out,
-        "# HELP veille_sources_failing Sources whose last fetch failed."
-    );
-    let _ = writeln!(out, "# TYPE veille_sources_failing gauge");
-    let _ = writeln!(out, "veille_sources_failing {}", gauges.sources_failing);
-    out
+    let writers: Vec<Writer> = exposed().iter().map(|(_, w)| *w).collect();
+    render_with(&writers, &registry(), gauges)
 }
 
-/// A label value escaped as the format asks (backslash, quote, newline).
-fn escape_label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+/// Writes the exposed crates' counters, then the API's, then the gauges.
+fn render_with(exposed: &[Writer], registry: &Registry, gauges: &DataGauges) -> String {
+    let mut out = String::with_capacity(4096);
+    for write in exposed {
+        write(&mut out);
+    }
+    registry.write(&mut out);
+    let gauge = |name, help| Family {
+        name,
+        help,
+        kind: "gauge",
+    };
+    gauge("veille_items", "Items by review status.").write_labelled(
+        &mut out,
+        "status",
+        &gauges.items_by_status,
+    );
+    gauge(
+        "veille_queue_length",
+        "Unreviewed candidates waiting for a curator.",
+    )
+    .write_value(&mut out, gauges.queue_length);
+    gauge("veille_sources_failing", "Sources whose last fetch failed.")
+        .write_value(&mut out, gauges.sources_failing);
+    out
 }
 
 pub(crate) async fn handler(State(state): State<ApiState>) -> Result<Response, ApiError> {

@@ -169,7 +169,7 @@ impl Store {
         check_password(password)?;
         let hash = hash_password(password)?;
         let now = Utc::now();
-        let conn = self.conn();
+        let conn = self.writer();
         let inserted = conn.execute(
             "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(name) DO NOTHING",
@@ -189,7 +189,7 @@ impl Store {
     pub fn set_password(&self, name: &str, password: &str) -> Result<()> {
         check_password(password)?;
         let hash = hash_password(password)?;
-        let n = self.conn().execute(
+        let n = self.writer().execute(
             "UPDATE users SET password_hash = ?2 WHERE name = ?1",
             params![name, hash],
         )?;
@@ -201,7 +201,7 @@ impl Store {
 
     /// Changes an account's role.
     pub fn set_role(&self, name: &str, role: Role) -> Result<User> {
-        let n = self.conn().execute(
+        let n = self.writer().execute(
             "UPDATE users SET role = ?2 WHERE name = ?1",
             params![name, role.as_str()],
         )?;
@@ -214,7 +214,7 @@ impl Store {
 
     /// The account with this name.
     pub fn user(&self, name: &str) -> Result<Option<User>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let user = conn
             .prepare_cached("SELECT name, role, created_at FROM users WHERE name = ?1")?
             .query_row([name], read_user)
@@ -224,7 +224,7 @@ impl Store {
 
     /// Every account, by name.
     pub fn users(&self) -> Result<Vec<User>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt =
             conn.prepare_cached("SELECT name, role, created_at FROM users ORDER BY name")?;
         let rows = stmt.query_map([], read_user)?;
@@ -233,7 +233,7 @@ impl Store {
 
     /// Whether any account may write (curator or admin).
     pub fn has_writers(&self) -> Result<bool> {
-        let n: i64 = self.conn().query_row(
+        let n: i64 = self.reader()?.query_row(
             "SELECT count(*) FROM users WHERE role IN ('curator', 'admin')",
             [],
             |r| r.get(0),
@@ -245,7 +245,7 @@ impl Store {
     /// unknown name (argon2 compares in constant time).
     pub fn check_password(&self, name: &str, password: &str) -> Result<Option<User>> {
         let row: Option<(String, Result<User>)> = {
-            let conn = self.conn();
+            let conn = self.reader()?;
             let mut stmt = conn.prepare_cached(
                 "SELECT name, role, created_at, password_hash FROM users WHERE name = ?1",
             )?;
@@ -274,7 +274,7 @@ impl Store {
             return Err(StoreError::NoSuchUser(name.to_string()));
         }
         let token = random_secret();
-        self.conn().execute(
+        self.writer().execute(
             "INSERT INTO api_tokens (digest, user_name, created_at) VALUES (?1, ?2, ?3)",
             params![digest(&token), name, Utc::now().to_rfc3339()],
         )?;
@@ -284,13 +284,13 @@ impl Store {
     /// Revokes every API token of an account; returns how many.
     pub fn revoke_tokens(&self, name: &str) -> Result<usize> {
         Ok(self
-            .conn()
+            .writer()
             .execute("DELETE FROM api_tokens WHERE user_name = ?1", [name])?)
     }
 
     /// The account holding this API token.
     pub fn user_by_token(&self, token: &str) -> Result<Option<User>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let user = conn
             .prepare_cached(
                 "SELECT u.name, u.role, u.created_at FROM api_tokens t
@@ -306,7 +306,7 @@ impl Store {
     pub fn new_session(&self, name: &str, ttl: Duration) -> Result<String> {
         let token = random_secret();
         let now = Utc::now();
-        let conn = self.conn();
+        let conn = self.writer();
         conn.execute(
             "DELETE FROM sessions WHERE expires_at < ?1",
             [now.to_rfc3339()],
@@ -320,7 +320,7 @@ impl Store {
 
     /// The account of this session, while it has not expired.
     pub fn session_user(&self, token: &str) -> Result<Option<User>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let row = conn
             .prepare_cached(
                 "SELECT u.name, u.role, u.created_at, s.expires_at FROM sessions s
@@ -338,7 +338,7 @@ impl Store {
 
     /// Ends a session (nothing happens for an unknown one).
     pub fn end_session(&self, token: &str) -> Result<()> {
-        self.conn()
+        self.writer()
             .execute("DELETE FROM sessions WHERE digest = ?1", [digest(token)])?;
         Ok(())
     }
@@ -357,7 +357,7 @@ impl Store {
                 "saved search query: give at most 4096 bytes".to_string(),
             ));
         }
-        let conn = self.conn();
+        let conn = self.writer();
         let inserted = conn.execute(
             "INSERT INTO saved_searches (owner, name, query, feed_key, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(owner, name) DO NOTHING",
@@ -377,7 +377,7 @@ impl Store {
 
     /// The saved search with this id.
     pub fn saved_search(&self, id: i64) -> Result<Option<SavedSearch>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let saved = conn
             .prepare_cached(&format!("{SAVED_SELECT} WHERE id = ?1"))?
             .query_row([id], read_saved)
@@ -387,7 +387,7 @@ impl Store {
 
     /// The saved searches of `owner`, by name.
     pub fn saved_searches(&self, owner: &str) -> Result<Vec<SavedSearch>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!(
             "{SAVED_SELECT} WHERE owner = ?1 ORDER BY name, id"
         ))?;
@@ -397,7 +397,7 @@ impl Store {
 
     /// Every saved search, by id.
     pub fn all_saved_searches(&self) -> Result<Vec<SavedSearch>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!("{SAVED_SELECT} ORDER BY id"))?;
         let rows = stmt.query_map([], read_saved)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -405,7 +405,7 @@ impl Store {
 
     /// Deletes `owner`'s saved search `id`; false when they have none such.
     pub fn delete_saved_search(&self, owner: &str, id: i64) -> Result<bool> {
-        let n = self.conn().execute(
+        let n = self.writer().execute(
             "DELETE FROM saved_searches WHERE id = ?1 AND owner = ?2",
             params![id, owner],
         )?;

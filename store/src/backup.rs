@@ -40,7 +40,7 @@ impl Store {
                 source,
             })?;
             {
-                let conn = self.conn();
+                let conn = self.reader()?;
                 let backup = Backup::new(&conn, &mut dest)?;
                 // All pages in one step: one read transaction, one moment.
                 backup.step(-1)?;
@@ -65,7 +65,7 @@ impl Store {
     pub fn restore_from(&self, path: &Path) -> Result<BackupInfo> {
         let source = open_backup(path)?;
         let info = describe(&source, path)?;
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         {
             let backup = Backup::new(&source, &mut conn)?;
             backup.step(-1)?;

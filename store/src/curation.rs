@@ -20,7 +20,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{parse_utc, read_raw, Decision, Item, Place, Result, Review, Store, StoreError};
+use crate::{
+    parse_utc, read_raw, Decision, Item, Place, Result, Review, Store, StoreError, ITEM_COLUMNS,
+    ITEM_JOINS,
+};
 
 /// Why a curator decided as they did: a short fixed list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,7 +269,7 @@ pub struct QueuePage {
 impl Store {
     /// The item with its version, reason, corrections and crawled values.
     pub fn item_record(&self, id: &str) -> Result<Option<ItemRecord>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let tx = conn.unchecked_transaction()?;
         record(&tx, id)
     }
@@ -282,7 +285,7 @@ impl Store {
         reason: Option<Reason>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -300,10 +303,6 @@ impl Store {
             at: review.at,
         };
         put_review(&tx, &members, Some(&after))?;
-        tx.execute(
-            "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, review.decision.as_str(), review.curator, review.note, review.at.to_rfc3339()],
-        )?;
         bump(&tx, &members)?;
         append(
             &tx,
@@ -334,7 +333,7 @@ impl Store {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<Edit> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -375,7 +374,7 @@ impl Store {
         at: DateTime<Utc>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -439,7 +438,7 @@ impl Store {
     /// The audit entries that concern an item (its own changes and its
     /// duplicate group's decisions), oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<AuditEntry>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let group: Option<String> = conn
             .query_row(
                 "SELECT coalesce(group_id, id) FROM items WHERE id = ?1",
@@ -458,7 +457,7 @@ impl Store {
     /// The audit log after entry `after_seq` (0: from the start), at most
     /// `limit` entries, oldest first.
     pub fn audit_log(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!(
             "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
         ))?;
@@ -470,12 +469,12 @@ impl Store {
     /// with its decision's reason, in id order: what a model learns from.
     pub fn for_each_decision(&self, mut f: impl FnMut(Item, Option<Reason>)) -> Result<u64> {
         let reasons: std::collections::HashMap<String, Option<String>> = {
-            let conn = self.conn();
+            let conn = self.reader()?;
             let mut stmt = conn.prepare("SELECT item_id, reason FROM reviews")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<std::result::Result<_, _>>()?
         };
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(&format!(
             "{} WHERE r.item_id IS NOT NULL ORDER BY i.id",
             crate::ITEM_SELECT
@@ -499,7 +498,7 @@ impl Store {
     /// rejected as not practices (reason `not_a_practice`,
     /// `out_of_scope`, or none): `(approved, rejected)`.
     pub fn source_decisions(&self, source_id: &str) -> Result<(u32, u32)> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(
             "SELECT coalesce(sum(r.decision = 'approve'), 0),
                     coalesce(sum(r.decision = 'reject' AND (r.reason IS NULL
@@ -512,7 +511,7 @@ impl Store {
     /// Up to `limit` items no curator decided, after id `after` in id
     /// order (corrections applied): a page of what a new model rescores.
     pub fn unreviewed_after(&self, after: &str, limit: usize) -> Result<Vec<Item>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!(
             "{} WHERE r.item_id IS NULL AND i.id > ?1 ORDER BY i.id LIMIT ?2",
             crate::ITEM_SELECT
@@ -531,7 +530,7 @@ impl Store {
     /// an item decided meanwhile are left as they are. Returns how many
     /// changed.
     pub fn rescore(&self, scores: &[Rescore]) -> Result<usize> {
-        let conn = self.conn();
+        let conn = self.writer();
         let tx = conn.unchecked_transaction()?;
         let mut changed = 0;
         {
@@ -559,47 +558,58 @@ impl Store {
         self.queue_in(QueueOrder::Best, offset, limit)
     }
 
-    /// The review queue in `order`, `limit` from `offset`.
+    /// How many duplicate groups wait in the review queue (its `total`),
+    /// in one query.
+    pub fn queue_length(&self) -> Result<u64> {
+        let cte = QUEUE_CTE.replace("{which}", QUEUE_BEST);
+        Ok(queue_total(&*self.reader()?, &cte)? as u64)
+    }
+
+    /// The review queue in `order`, `limit` from `offset`: two queries (the
+    /// count and the page), from one snapshot.
     pub fn queue_in(&self, order: QueueOrder, offset: u64, limit: u64) -> Result<QueuePage> {
         let (which, sort) = match order {
-            QueueOrder::Best => (
-                "AND json_extract(i.candidate, '$.is_candidate') = 1",
-                "score DESC, first_seen, id",
-            ),
-            QueueOrder::Uncertain => ("", "abs(score - 0.5), first_seen, id"),
+            QueueOrder::Best => (QUEUE_BEST, "b.score DESC, b.first_seen, b.id"),
+            QueueOrder::Uncertain => ("", "abs(b.score - 0.5), b.first_seen, b.id"),
         };
         let cte = QUEUE_CTE.replace("{which}", which);
-        let ids: Vec<(String, i64, i64)>;
-        let total: i64;
-        {
-            let conn = self.conn();
-            let tx = conn.unchecked_transaction()?;
-            total = tx.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
-                r.get(0)
-            })?;
-            let mut stmt = tx.prepare_cached(&format!(
-                "{cte} SELECT id, size, version FROM best ORDER BY {sort} LIMIT ?1 OFFSET ?2"
-            ))?;
-            let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-            ids = rows.collect::<std::result::Result<_, _>>()?;
-        }
-        let mut entries = Vec::with_capacity(ids.len());
-        for (id, size, version) in ids {
-            if let Some(item) = self.get_item(&id)? {
-                entries.push(QueueEntry {
-                    item,
-                    version,
-                    duplicates: (size.max(1) - 1) as u64,
-                });
-            }
-        }
+        let conn = self.reader()?;
+        let tx = conn.unchecked_transaction()?;
+        let total = queue_total(&tx, &cte)?;
+        // The page is chosen on the small rows of `best`; only its items
+        // are read whole.
+        let mut stmt = tx.prepare_cached(&format!(
+            "{cte}, page AS (SELECT b.* FROM best b ORDER BY {sort} LIMIT ?1 OFFSET ?2)
+             SELECT {ITEM_COLUMNS}, b.size FROM page b CROSS JOIN items i ON i.id = b.id
+             {ITEM_JOINS} ORDER BY {sort}"
+        ))?;
+        let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
+            let size: i64 = r.get(22)?;
+            let version: i64 = r.get(20)?;
+            Ok(crate::read_item(r)?.map(|item| QueueEntry {
+                item,
+                version,
+                duplicates: (size.max(1) - 1) as u64,
+            }))
+        })?;
+        let entries = rows.map(|r| r?).collect::<Result<Vec<_>>>()?;
         Ok(QueuePage {
             total: total as u64,
             entries,
         })
     }
+}
+
+/// What keeps the queue's best order to candidates.
+const QUEUE_BEST: &str = "AND json_extract(i.candidate, '$.is_candidate') = 1";
+
+/// The length of the queue `cte` describes.
+fn queue_total(conn: &rusqlite::Connection, cte: &str) -> Result<i64> {
+    Ok(
+        conn.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Unreviewed candidates ranked within their duplicate group; `best` keeps

@@ -10,6 +10,10 @@
 //! - `schema`: the versioned schema and its migrations, and the change feed
 //!   (every change to an item takes the next `change_seq`).
 //! - `backup`: online backups and restores (SQLite's backup API).
+//! - `metrics`: the counter and histogram types each crate counts its own
+//!   work with, in Prometheus's text format.
+//! - `readers`: the pool of read-only connections beside the one writer.
+//! - `temporary`: the file behind a throwaway store.
 //! - this file: [`Store`], the narrow interface the other crates use, kept
 //!   small so that another engine could take SQLite's place.
 //!
@@ -21,15 +25,21 @@ mod accounts;
 mod backup;
 mod curation;
 mod dedup;
+pub mod metrics;
+mod readers;
 mod schema;
+mod temporary;
 mod types;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
+
+use readers::{Reader, Readers};
+use temporary::TemporaryFile;
 
 pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
 pub use backup::{check_backup, BackupInfo};
@@ -38,6 +48,7 @@ pub use curation::{
     ReviewState,
 };
 pub use dedup::MAX_DUPLICATE_DISTANCE;
+pub use readers::MAX_READERS;
 pub use types::*;
 
 /// What can go wrong in the store.
@@ -76,9 +87,22 @@ pub fn item_id(canonical_url: &str) -> String {
 }
 
 /// The system of record. Cheap to clone; safe to share between threads.
+///
+/// One connection writes, behind a lock, so writes are serialized; reads go
+/// to a pool of read-only connections (`readers`) and never wait for the
+/// writer's transaction (WAL). A write has committed when its method
+/// returns, so any read that follows sees it.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    connections: Arc<Connections>,
+}
+
+struct Connections {
+    writer: Mutex<Connection>,
+    readers: Readers,
+    /// A throwaway store's file, removed after the connections close
+    /// (fields drop in order).
+    _temporary: Option<TemporaryFile>,
 }
 
 impl Store {
@@ -93,20 +117,25 @@ impl Store {
                 })?;
             }
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        Store::open_file(path, None)
+    }
+
+    /// A throwaway store, private to this value and its clones: for tests,
+    /// and for tools that must not remember what they fetched. It is a
+    /// temporary file (see `temporary.rs`), removed when the last clone is
+    /// dropped.
+    pub fn open_in_memory() -> Result<Store> {
+        let temporary = TemporaryFile::new();
+        let path = temporary.path().to_path_buf();
+        Store::open_file(&path, Some(temporary))
+    }
+
+    fn open_file(path: &Path, temporary: Option<TemporaryFile>) -> Result<Store> {
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.display().to_string(),
             source,
         })?;
-        Store::from_connection(conn)
-    }
-
-    /// An in-memory store, for tests.
-    pub fn open_in_memory() -> Result<Store> {
-        Store::from_connection(Connection::open_in_memory()?)
-    }
-
-    fn from_connection(mut conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(readers::BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -114,15 +143,37 @@ impl Store {
         // batch stay in memory instead of re-reading pages.
         conn.pragma_update(None, "cache_size", -32_768)?;
         schema::migrate(&mut conn)?;
+        // The file as SQLite resolved it, so that readers find it whatever
+        // the working directory becomes.
+        let resolved = conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| path.to_path_buf());
         Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
+            connections: Arc::new(Connections {
+                writer: Mutex::new(conn),
+                readers: Readers::new(resolved),
+                _temporary: temporary,
+            }),
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    /// The one connection that writes. Hold it for writes only: reads take
+    /// a [`Store::reader`].
+    fn writer(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (every
         // write is a transaction), so a poisoned lock is still usable.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        self.connections
+            .writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A read-only connection, for one read (several statements that must
+    /// agree go in one transaction on it).
+    fn reader(&self) -> Result<Reader<'_>> {
+        self.connections.readers.get()
     }
 
     /// Stores an item: inserts it, updates it if its content changed, or
@@ -133,7 +184,7 @@ impl Store {
 
     /// Stores many items in one transaction (see [`Store::upsert_item`]).
     pub fn upsert_items(&self, items: &[NewItem]) -> Result<Vec<Upsert>> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         let mut out = Vec::with_capacity(items.len());
         {
@@ -199,7 +250,7 @@ impl Store {
 
     /// The item with this id, with its review.
     pub fn get_item(&self, id: &str) -> Result<Option<Item>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?1"))?;
         let item = stmt.query_row([id], read_item).optional()?;
         item.transpose()
@@ -208,7 +259,7 @@ impl Store {
     /// Calls `f` on every item, in id order, without holding them all in
     /// memory. Used to rebuild the index.
     pub fn for_each_item(&self, mut f: impl FnMut(Item)) -> Result<u64> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(&format!("{ITEM_SELECT} ORDER BY i.id"))?;
         let mut rows = stmt.query([])?;
         let mut n = 0;
@@ -223,7 +274,7 @@ impl Store {
     /// update, group, review, correction, undo) takes the next one, in the
     /// same transaction as the change.
     pub fn change_seq(&self) -> Result<i64> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         Ok(conn.query_row("SELECT seq FROM change_counter", [], |r| r.get(0))?)
     }
 
@@ -232,7 +283,7 @@ impl Store {
     /// catch up with the store. An item changed twice appears once, at its
     /// last change.
     pub fn changes_after(&self, after: i64, limit: usize) -> Result<Vec<ItemChange>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(&format!(
             "{ITEM_SELECT} WHERE i.change_seq > ?1 ORDER BY i.change_seq LIMIT ?2"
         ))?;
@@ -249,7 +300,7 @@ impl Store {
     /// memory; returns the snapshot's change sequence (every change up to it
     /// was seen). Used to rebuild the index.
     pub fn snapshot_changes(&self, mut f: impl FnMut(ItemChange)) -> Result<i64> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let tx = conn.unchecked_transaction()?;
         let seq: i64 = tx.query_row("SELECT seq FROM change_counter", [], |r| r.get(0))?;
         {
@@ -266,7 +317,7 @@ impl Store {
     /// The id, status and version of every item, in id order: what a
     /// consistency check compares the index with (`Index::documents`).
     pub fn item_versions(&self) -> Result<Vec<(String, Status, i64)>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(
             "SELECT i.id, r.decision, i.version FROM items i
              LEFT JOIN reviews r ON r.item_id = i.id ORDER BY i.id",
@@ -293,7 +344,7 @@ impl Store {
     /// URLs stored under more than one item (there must be none: an item's
     /// id is a hash of its URL).
     pub fn duplicate_urls(&self) -> Result<Vec<String>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt =
             conn.prepare("SELECT url FROM items GROUP BY url HAVING count(*) > 1 ORDER BY url")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
@@ -302,7 +353,7 @@ impl Store {
 
     /// SQLite's own check of the database file: `ok`, or what is damaged.
     pub fn integrity_check(&self) -> Result<String> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare("PRAGMA integrity_check")?;
         let lines = stmt
             .query_map([], |r| r.get::<_, String>(0))?
@@ -310,29 +361,31 @@ impl Store {
         Ok(lines.join("\n"))
     }
 
-    /// The items with these ids (those that exist), in no particular order.
+    /// The items with these ids (those that exist), in the order of `ids`,
+    /// in one query.
     pub fn get_items(&self, ids: &[String]) -> Result<Vec<Item>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(item) = self.get_item(id)? {
-                out.push(item);
-            }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(ITEMS_BY_ID)?;
+        let rows = stmt.query_map([ids], read_item)?;
+        rows.map(|r| r?).collect()
     }
 
     /// Number of items stored.
     pub fn item_count(&self) -> Result<u64> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let n: i64 = conn.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         Ok(n as u64)
     }
 
     /// Records a curator's decision on an item and every near-duplicate of
-    /// it (replacing an earlier one) and appends it to the review log and
-    /// the audit log. Returns the item, or `None` when there is no item with
-    /// this id; its group's members are [`Store::group_of`]. See
-    /// [`Store::review_item`] for a decision with a reason and a version.
+    /// it (replacing an earlier one) and appends it to the audit log.
+    /// Returns the item, or `None` when there is no item with this id; its
+    /// group's members are [`Store::group_of`]. See [`Store::review_item`]
+    /// for a decision with a reason and a version.
     pub fn set_review(&self, id: &str, review: &Review) -> Result<Option<Item>> {
         match self.review_item(id, review, None, None)? {
             Edit::Done(record) => Ok(Some(record.item)),
@@ -341,28 +394,18 @@ impl Store {
         }
     }
 
-    /// Every item of `id`'s duplicate group, `id`'s own first (empty when
-    /// there is no such item).
+    /// Every item of `id`'s duplicate group, `id`'s own first, then the
+    /// others by first sight (empty when there is no such item).
     pub fn group_of(&self, id: &str) -> Result<Vec<Item>> {
-        let Some(item) = self.get_item(id)? else {
-            return Ok(Vec::new());
-        };
-        let ids: Vec<String> = {
-            let conn = self.conn();
-            let mut stmt = conn.prepare_cached(
-                "SELECT id FROM items WHERE group_id = ?1 AND id != ?2 ORDER BY first_seen, id",
-            )?;
-            let rows = stmt.query_map(params![item.group_id, id], |r| r.get(0))?;
-            rows.collect::<std::result::Result<_, _>>()?
-        };
-        let mut out = vec![item];
-        out.extend(self.get_items(&ids)?);
-        Ok(out)
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(GROUP_SELECT)?;
+        let rows = stmt.query_map([id], read_item)?;
+        rows.map(|r| r?).collect()
     }
 
     /// The HTTP cache state of a URL.
     pub fn fetch_state(&self, url: &str) -> Result<Option<FetchState>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare_cached(
             "SELECT url, etag, last_modified, fetched_at, not_before FROM fetch_state WHERE url = ?1",
         )?;
@@ -387,7 +430,7 @@ impl Store {
 
     /// Remembers the HTTP cache states of many URLs, in one transaction.
     pub fn put_fetch_states(&self, states: &[FetchState]) -> Result<()> {
-        let mut conn = self.conn();
+        let mut conn = self.writer();
         let tx = conn.transaction()?;
         {
             let mut put = tx.prepare_cached(
@@ -412,7 +455,7 @@ impl Store {
 
     /// Records the outcome of a fetch of a source, updating its health.
     pub fn record_source_outcome(&self, outcome: &SourceOutcome) -> Result<()> {
-        let conn = self.conn();
+        let conn = self.writer();
         let at = outcome.at.to_rfc3339();
         if outcome.outcome == Outcome::Failed {
             conn.prepare_cached(
@@ -438,9 +481,21 @@ impl Store {
         Ok(())
     }
 
+    /// How many sources are failing: their last fetch failed, or failures
+    /// have not been followed by a success yet.
+    pub fn sources_failing(&self) -> Result<u64> {
+        let n: i64 = self.reader()?.query_row(
+            "SELECT count(*) FROM source_health
+             WHERE consecutive_failures > 0 OR last_outcome = ?1",
+            [Outcome::Failed.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
     /// The health of one source, if the store has heard of it.
     pub fn source_health_of(&self, id: &str) -> Result<Option<SourceHealth>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt =
             conn.prepare_cached(&format!("{SOURCE_HEALTH_SELECT} WHERE ids.source_id = ?1"))?;
         let health = stmt.query_row([id], read_source_health).optional()?;
@@ -450,7 +505,7 @@ impl Store {
     /// The health of every source the store has heard of (fetched, or holding
     /// items), by id.
     pub fn source_health(&self) -> Result<Vec<SourceHealth>> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(&format!("{SOURCE_HEALTH_SELECT} ORDER BY ids.source_id"))?;
         let rows = stmt.query_map([], read_source_health)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -481,15 +536,54 @@ fn read_source_health(r: &Row<'_>) -> rusqlite::Result<SourceHealth> {
     })
 }
 
-/// An item as crawled, its review, its corrections (column 19), its
-/// version (20) and the sequence of its last change (21).
-pub(crate) const ITEM_SELECT: &str =
-    "SELECT i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
+/// The columns [`read_item`] reads: an item as crawled, its review, its
+/// corrections (column 19), its version (20) and the sequence of its last
+/// change (21), `i` being the item.
+macro_rules! item_columns {
+    () => {
+        "i.id, i.url, i.source_id, i.title, i.text, i.author, i.published,
         i.lang, i.lang_confidence, i.country, i.candidate, i.first_seen, i.updated_at,
         r.decision, r.curator, r.note, r.at, i.fingerprint, coalesce(i.group_id, i.id),
-        c.fields, i.version, i.change_seq
-     FROM items i LEFT JOIN reviews r ON r.item_id = i.id
-     LEFT JOIN item_corrections c ON c.item_id = i.id";
+        c.fields, i.version, i.change_seq"
+    };
+}
+
+/// The tables the item columns come from besides the item `i`.
+macro_rules! item_joins {
+    () => {
+        "LEFT JOIN reviews r ON r.item_id = i.id
+     LEFT JOIN item_corrections c ON c.item_id = i.id"
+    };
+}
+
+pub(crate) const ITEM_COLUMNS: &str = item_columns!();
+pub(crate) const ITEM_JOINS: &str = item_joins!();
+
+/// Every item, as [`read_item`] reads it.
+pub(crate) const ITEM_SELECT: &str =
+    concat!("SELECT ", item_columns!(), " FROM items i ", item_joins!());
+
+/// The items whose ids are in the JSON array `?1`, in its order (the array
+/// drives the loop; each item is found by its key).
+const ITEMS_BY_ID: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    " FROM json_each(?1) j CROSS JOIN items i ON i.id = j.value ",
+    item_joins!(),
+    " ORDER BY j.key"
+);
+
+/// The items of the duplicate group of the item `?1`, that item first, then
+/// the others by first sight.
+const GROUP_SELECT: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    " FROM items i ",
+    item_joins!(),
+    " WHERE i.id = ?1
+        OR i.group_id = (SELECT coalesce(group_id, id) FROM items WHERE id = ?1)
+     ORDER BY i.id != ?1, i.first_seen, i.id"
+);
 
 /// An item with its corrections applied.
 pub(crate) fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {

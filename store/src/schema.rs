@@ -1,6 +1,10 @@
 //! The versioned schema. `PRAGMA user_version` holds the version; each
 //! migration brings the database from one version to the next, in a
 //! transaction, and is never edited once shipped.
+//!
+//! `review_log` (migration 1) is written no more: migration 3 copied it into
+//! `audit_log`, which records every decision since. The table stays so that
+//! a database from before migration 3 still migrates.
 
 use rusqlite::Connection;
 

@@ -30,6 +30,15 @@ fn item(url: &str, title: &str) -> NewItem {
     }
 }
 
+/// A throwaway store holding one item, `https://example.org/a`, and its id.
+fn store_with_one_item() -> (Store, String) {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    (store, item_id("https://example.org/a"))
+}
+
 #[test]
 fn same_url_updates_never_duplicates() {
     let store = Store::open_in_memory().unwrap();
@@ -97,6 +106,7 @@ fn source_health_counts_failures_and_recovers() {
         .unwrap();
     let h = &store.source_health().unwrap()[0];
     assert_eq!(h.consecutive_failures, 2);
+    assert_eq!(store.sources_failing().unwrap(), 1);
     assert_eq!(store.source_health_of("s").unwrap().as_ref(), Some(h));
     assert_eq!(store.source_health_of("unheard-of").unwrap(), None);
     assert_eq!(
@@ -116,6 +126,7 @@ fn source_health_counts_failures_and_recovers() {
     assert_eq!(h.consecutive_failures, 0);
     assert!(h.failing_since.is_none() && h.last_error.is_none());
     assert!(h.last_success.is_some());
+    assert_eq!(store.sources_failing().unwrap(), 0);
 }
 
 #[test]
@@ -273,7 +284,7 @@ fn a_version_2_database_is_migrated_with_its_reviews_in_the_audit_log() {
     let id = v2_database(&path);
     let store = Store::open(&path).unwrap();
     let version: i64 = store
-        .conn()
+        .writer()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, schema::VERSION);
@@ -309,11 +320,7 @@ fn a_version_2_database_is_migrated_with_its_reviews_in_the_audit_log() {
 
 #[test]
 fn corrections_overlay_the_crawl_and_survive_a_recrawl() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     let fix = Correction {
         title: Some("Housing cooperative fund, Montréal".into()),
         themes: Some(vec!["T3".into(), "T7".into()]),
@@ -349,11 +356,7 @@ fn corrections_overlay_the_crawl_and_survive_a_recrawl() {
 
 #[test]
 fn a_write_on_an_old_version_is_refused_with_the_current_record() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     let first = Correction {
         summary: Some("A fund for housing cooperatives.".into()),
         ..Default::default()
@@ -398,11 +401,7 @@ fn a_write_on_an_old_version_is_refused_with_the_current_record() {
 
 #[test]
 fn undo_walks_back_through_reviews_and_corrections() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     assert!(matches!(
         store.undo(&id, "alice", Utc::now(), None).unwrap(),
         Edit::NothingToUndo(_)
@@ -464,11 +463,7 @@ fn undo_walks_back_through_reviews_and_corrections() {
 
 #[test]
 fn the_audit_log_only_grows() {
-    let store = Store::open_in_memory().unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A"))
-        .unwrap();
-    let id = item_id("https://example.org/a");
+    let (store, id) = store_with_one_item();
     let mut seen: Vec<AuditEntry> = Vec::new();
     for n in 0..4 {
         match n % 2 {
@@ -487,7 +482,7 @@ fn the_audit_log_only_grows() {
         seen = log;
     }
     // The database itself refuses to rewrite or delete an entry.
-    let conn = store.conn();
+    let conn = store.writer();
     let update = conn.execute("UPDATE audit_log SET actor = 'mallory'", []);
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = conn.execute("DELETE FROM audit_log", []);
@@ -531,6 +526,7 @@ fn the_queue_holds_unreviewed_candidates_best_first_one_per_group() {
         .unwrap();
     let page = store.queue(0, 10).unwrap();
     assert_eq!(page.total, 2);
+    assert_eq!(store.queue_length().unwrap(), 2);
     let got: Vec<(&str, u64)> = page
         .entries
         .iter()
@@ -543,6 +539,28 @@ fn the_queue_holds_unreviewed_candidates_best_first_one_per_group() {
     let second = store.queue(1, 1).unwrap();
     assert_eq!(second.total, 2);
     assert_eq!(second.entries[0].item.url, "https://c.example/2");
+    // Each entry carries its item's version; the uncertain order takes
+    // non-candidates too, the scores nearest 0.5 first.
+    let b = store
+        .item_record(&item_id("https://b.example/1"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.entries[0].version, b.version);
+    let uncertain = store.queue_in(QueueOrder::Uncertain, 0, 10).unwrap();
+    let got: Vec<&str> = uncertain
+        .entries
+        .iter()
+        .map(|e| e.item.url.as_str())
+        .collect();
+    assert_eq!(uncertain.total, 3);
+    assert_eq!(
+        got,
+        [
+            "https://c.example/2",
+            "https://d.example/3",
+            "https://b.example/1"
+        ]
+    );
     // A decision on one copy takes the whole group out of the queue.
     store
         .set_review(
@@ -597,7 +615,7 @@ fn accounts_passwords_tokens_and_sessions() {
         .is_none());
     // The hash, never the password, is stored.
     let stored: String = store
-        .conn()
+        .writer()
         .query_row(
             "SELECT password_hash FROM users WHERE name = 'ana'",
             [],
@@ -741,4 +759,166 @@ fn decisions_keep_their_names() {
     }
     assert_eq!(Decision::ALL.map(Decision::as_str), ["approve", "reject"]);
     assert_eq!(Decision::parse("Approve"), None);
+}
+
+#[test]
+fn reads_go_on_while_the_writer_holds_a_transaction() {
+    let store = Store::open_in_memory().unwrap();
+    let a = item("https://example.org/a", "A");
+    store.upsert_item(&a).unwrap();
+    let id = item_id(&a.url);
+    // The writer is in the middle of a write: locked, transaction open,
+    // a row written but not committed.
+    let mut writer = store.writer();
+    let tx = writer.transaction().unwrap();
+    tx.execute(
+        "UPDATE items SET title = 'uncommitted' WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    let (sent, received) = std::sync::mpsc::channel();
+    let reading = store.clone();
+    let reader = std::thread::spawn(move || {
+        let title = reading.get_item(&id).unwrap().unwrap().title;
+        sent.send((title, reading.item_count().unwrap())).unwrap();
+    });
+    let read = received.recv_timeout(std::time::Duration::from_secs(5));
+    tx.commit().unwrap();
+    drop(writer);
+    reader.join().unwrap();
+    // The read did not wait, and saw the last commit.
+    assert_eq!(read, Ok(("A".to_string(), 1)));
+    // A write that has returned is seen by the next read.
+    assert_eq!(
+        store.get_item(&item_id(&a.url)).unwrap().unwrap().title,
+        "uncommitted"
+    );
+    store
+        .upsert_item(&item("https://example.org/b", "B"))
+        .unwrap();
+    assert_eq!(store.item_count().unwrap(), 2);
+}
+
+#[test]
+fn readers_refuse_writes() {
+    let store = Store::open_in_memory().unwrap();
+    let reader = store.reader().unwrap();
+    let err = reader
+        .execute("DELETE FROM sessions", [])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("readonly"), "{err}");
+}
+
+#[test]
+fn reads_wait_for_a_free_reader_past_the_limit() {
+    let store = Store::open_in_memory().unwrap();
+    let held: Vec<_> = (0..MAX_READERS).map(|_| store.reader().unwrap()).collect();
+    let (sent, received) = std::sync::mpsc::channel();
+    let reading = store.clone();
+    let waiting = std::thread::spawn(move || sent.send(reading.item_count().unwrap()).unwrap());
+    let short = std::time::Duration::from_millis(200);
+    assert!(
+        received.recv_timeout(short).is_err(),
+        "a reader past the limit"
+    );
+    drop(held);
+    assert_eq!(
+        received.recv_timeout(std::time::Duration::from_secs(5)),
+        Ok(0)
+    );
+    waiting.join().unwrap();
+}
+
+#[test]
+fn a_throwaway_store_leaves_no_file() {
+    let store = Store::open_in_memory().unwrap();
+    let path = store
+        .connections
+        ._temporary
+        .as_ref()
+        .unwrap()
+        .path()
+        .to_path_buf();
+    store
+        .upsert_item(&item("https://example.org/a", "A"))
+        .unwrap();
+    assert_eq!(store.item_count().unwrap(), 1);
+    assert!(path.exists());
+    let clone = store.clone();
+    drop(store);
+    assert!(path.exists(), "a clone still uses it");
+    drop(clone);
+    let mut wal = path.clone().into_os_string();
+    wal.push("-wal");
+    assert!(!path.exists() && !Path::new(&wal).exists());
+}
+
+#[test]
+fn get_items_reads_many_in_the_order_asked() {
+    let store = Store::open_in_memory().unwrap();
+    let urls: Vec<String> = (0..1500)
+        .map(|n| format!("https://example.org/{n}"))
+        .collect();
+    let items: Vec<NewItem> = urls.iter().map(|u| item(u, u)).collect();
+    store.upsert_items(&items).unwrap();
+    store
+        .correct_item(
+            &item_id(&urls[7]),
+            0,
+            &Correction {
+                title: Some("Corrected".into()),
+                ..Correction::default()
+            },
+            "alice",
+            Utc::now(),
+        )
+        .unwrap();
+    // Reversed, with an unknown id and a repeated one: the ones that
+    // exist, as asked, corrections applied.
+    let mut ids: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
+    ids.insert(3, "no such item".into());
+    ids.push(item_id(&urls[1499]));
+    let got = store.get_items(&ids).unwrap();
+    let mut expected: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
+    expected.push(item_id(&urls[1499]));
+    assert_eq!(
+        got.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(got[1500 - 1 - 7].title, "Corrected");
+    assert_eq!(got[0], store.get_item(&ids[0]).unwrap().unwrap());
+    assert!(store.get_items(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn decisions_are_logged_once_in_the_audit_log() {
+    let (store, id) = store_with_one_item();
+    store
+        .set_review(&id, &review_by("alice", Decision::Approve))
+        .unwrap();
+    assert_eq!(store.history(&id).unwrap().len(), 1);
+    // The old review log is kept for migrations only.
+    let old: i64 = store
+        .reader()
+        .unwrap()
+        .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(old, 0);
+}
+
+#[test]
+fn the_files_a_process_left_are_removed_by_the_next() {
+    // A store of a process that ended without dropping it (no process has
+    // this id: the kernel's limit is lower).
+    let dir = std::env::temp_dir();
+    let left = dir.join("veille-store-4294967295-0000000000000000.sqlite");
+    std::fs::write(&left, b"").unwrap();
+    temporary::remove_ended(&dir);
+    assert!(!left.exists() || !Path::new("/proc/self").exists());
+    // This process's own are kept.
+    let store = Store::open_in_memory().unwrap();
+    temporary::remove_ended(&dir);
+    let own = store.connections._temporary.as_ref().unwrap().path();
+    assert!(own.exists());
 }

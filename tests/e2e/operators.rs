@@ -62,6 +62,17 @@ async fn run_follows_edits_of_sources_toml() {
             .collect()
     };
     assert_eq!(ids().await, vec!["fr", "es"]);
+    // The crawler counts its fetches; the API's /metrics shows them.
+    wait_for(
+        async || {
+            let metrics = api.http.get(api.url("/metrics")).send().await.unwrap();
+            let text = metrics.text().await.unwrap();
+            text.lines()
+                .any(|l| l.starts_with("veille_fetches_total{outcome=\"ok\"} "))
+        },
+        "the crawler's fetches on /metrics",
+    )
+    .await;
 
     // A broken edit: reported, ignored.
     tokio::time::sleep(Duration::from_millis(1100)).await;

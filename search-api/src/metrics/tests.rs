@@ -1,5 +1,6 @@
-//! Tests of `/metrics`: what the pipeline records, what a search records,
-//! and the gauges read from the data, parsed back from the text format.
+//! Tests of `/metrics`: the text as scripts read it, other crates'
+//! counters exposed, what a search records, and the gauges read from the
+//! data, parsed back from the text format.
 
 use axum::http::{header, StatusCode};
 
@@ -20,42 +21,58 @@ async fn scrape(app: &axum::Router) -> String {
     body
 }
 
+/// Another crate's counters.
+fn another_crates_counters(out: &mut String) {
+    out.push_str(CRAWLER_PART);
+}
+
 #[tokio::test]
-async fn recorded_fetches_show_by_outcome_and_in_the_latency_histogram() {
+async fn exposed_counters_are_written_first() {
     let w = world();
-    let before = scrape(&w.app).await;
-    let count_before = sample(&before, "veille_fetch_duration_seconds_count").unwrap_or(0.0);
-    // An outcome no other test records, so that its count is exact.
-    record_fetch("metrics-test-outcome", 0.2);
-    record_fetch("metrics-test-outcome", 0.3);
-    record_fetch("metrics \"quoted\"", 12.0);
-    let after = scrape(&w.app).await;
+    expose("metrics-test", another_crates_counters);
+    let body = scrape(&w.app).await;
+    assert!(body.starts_with(CRAWLER_PART), "{body}");
     assert_eq!(
-        sample(
-            &after,
-            "veille_fetches_total{outcome=\"metrics-test-outcome\"}"
-        ),
-        Some(2.0)
-    );
-    assert_eq!(
-        sample(
-            &after,
-            "veille_fetches_total{outcome=\"metrics \\\"quoted\\\"\"}"
-        ),
+        sample(&body, "veille_fetches_total{outcome=\"failed\"}"),
         Some(1.0)
     );
-    let count_after = sample(&after, "veille_fetch_duration_seconds_count").unwrap();
-    assert!(count_after >= count_before + 3.0);
-    // Buckets are cumulative and end at the count.
-    let buckets: Vec<f64> = after
-        .lines()
-        .filter(|l| l.starts_with("veille_fetch_duration_seconds_bucket"))
-        .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
-        .collect();
-    assert_eq!(buckets.len(), FETCH_BUCKETS.len() + 1);
-    assert!(buckets.windows(2).all(|b| b[0] <= b[1]));
-    assert_eq!(*buckets.last().unwrap(), count_after);
 }
+
+#[test]
+fn the_text_stays_as_scripts_read_it() {
+    let mut registry = Registry::default();
+    registry.search_latency.observe(0.003);
+    registry.search_latency.observe(7.5);
+    for class in ["2xx", "4xx", "2xx"] {
+        registry.responses.increment(class);
+    }
+    let gauges = DataGauges {
+        items_by_status: vec![
+            ("unreviewed".into(), 5),
+            ("approved".into(), 2),
+            ("rejected".into(), 0),
+        ],
+        queue_length: 3,
+        sources_failing: 1,
+    };
+    let text = render_with(&[another_crates_counters], &registry, &gauges);
+    assert_eq!(text, format!("{CRAWLER_PART}{API_PART}"));
+    // Labels are escaped.
+    registry.responses.increment("a \"quoted\"\nclass");
+    let text = render_with(&[], &registry, &gauges);
+    assert!(text.contains("veille_http_responses_total{class=\"a \\\"quoted\\\"\\nclass\"} 1\n"));
+}
+
+/// What another crate writes (the crawler's text is tested in
+/// `veille_crawler::metrics`).
+const CRAWLER_PART: &str = "# HELP veille_fetches_total Source fetches by outcome.
+# TYPE veille_fetches_total counter
+veille_fetches_total{outcome=\"failed\"} 1
+";
+
+/// What the API writes after two searches (3 ms, 7.5 s), three responses
+/// and the gauges above.
+const API_PART: &str = include_str!("api.prom");
 
 #[tokio::test]
 async fn searches_are_timed() {
