@@ -764,6 +764,75 @@ fn authors_from_author_pages_and_datelines() {
 }
 
 #[test]
+fn authors_credited_together() {
+    let author = |html: &str| extract(html, Some("https://news.example.org/x")).author;
+    let ld = |authors: &str| {
+        format!(
+            r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"H","author":{authors}}}</script>"#
+        )
+    };
+    // A reporter and her agency, or the site's desk, credited together.
+    assert_eq!(
+        author(&ld(
+            r#"[{"@type":"Person","name":"Ana Pérez"},{"@type":"Organization","name":"Wire Agency"}]"#
+        ))
+        .as_deref(),
+        Some("Ana Pérez, Wire Agency")
+    );
+    assert_eq!(
+        author(&format!(
+            r#"<meta property="og:site_name" content="Example News">{}"#,
+            ld(r#"[{"@type":"Person","name":"Ana Pérez"},{"@type":"Person","name":"Example News Desk"}]"#)
+        ))
+        .as_deref(),
+        Some("Ana Pérez, Example News Desk")
+    );
+    // The organization alone still gives way to a person named elsewhere.
+    assert_eq!(
+        author(&format!(
+            r#"{}<p class="byline">By Luis Gómez</p>"#,
+            ld(r#"{"@type":"Organization","name":"Wire Agency"}"#)
+        ))
+        .as_deref(),
+        Some("Luis Gómez")
+    );
+    // Several names written as one.
+    assert_eq!(
+        author(&ld(
+            r#"{"@type":"Person","name":"Ana Pérez, Luis Gómez and Sara Lee-Park"}"#
+        ))
+        .as_deref(),
+        Some("Ana Pérez, Luis Gómez, Sara Lee-Park")
+    );
+    // The name WordPress's SEO plugin gives the social card, when the
+    // author tag holds an address.
+    assert_eq!(
+        author(
+            r#"<meta name="author" content="a.doe@example.org"><meta name="twitter:label1" content="Reading time">
+            <meta name="twitter:data1" content="3 minutes"><meta name="twitter:label2" content="Verfasst von">
+            <meta name="twitter:data2" content="Anna Doe">"#
+        )
+        .as_deref(),
+        Some("Anna Doe")
+    );
+    assert_eq!(
+        author(r#"<meta name="twitter:misc:Written by" content="Dieter Kuck">"#).as_deref(),
+        Some("Dieter Kuck")
+    );
+    // Co-authors' links beside the first byline complete JSON-LD's one
+    // name; a teaser's author elsewhere on the page does not.
+    let page = format!(
+        r#"{}<article><div class="bylines">
+        <div class="byline"><address><a rel="author" href="mailto:i@example.org">Ingrid Berg</a></address></div>
+        <div class="byline"><address><a rel="author" href="mailto:m@example.org">Marit Holm</a></address></div>
+        </div><p>Text.</p>
+        <section><div><div><a rel="author" href="/x">Other Writer</a></div></div></section></article>"#,
+        ld(r#"{"@type":"Person","name":"Marit Holm"}"#)
+    );
+    assert_eq!(author(&page).as_deref(), Some("Ingrid Berg, Marit Holm"));
+}
+
+#[test]
 fn dates_outside_the_article_are_others() {
     let now = at(2024, 6, 1);
     let day = |body: &str| {
