@@ -3,8 +3,9 @@
 //!
 //! A title is chosen among the page's own statements of it (JSON-LD's
 //! headline, `dc:title`, `og:title`, the `<h1>`s, `twitter:title`, the
-//! `<title>`), each without the site's name: the one the others agree with
-//! most, the earlier in that order on a tie; an `<h1>` nothing agrees with
+//! `<title>`), each without the site's name: the one most of the others
+//! agree with (`og:title` and its copy `twitter:title` count once), the
+//! earlier in that order on a tie; an `<h1>` nothing agrees with
 //! is no title (a logo, a section name). The authors are the persons of
 //! the first source naming one among JSON-LD, the meta tags (WordPress's
 //! "Written by" among them), the `rel=author` links, `itemprop=author` and
@@ -694,21 +695,23 @@ impl Collector {
             add(Source::Title, t);
         }
         let support = |c: &Candidate| -> f32 {
-            candidates
-                .iter()
-                .filter(|o| o.source != c.source)
-                .map(|o| {
-                    if o.stripped == c.stripped || o.raw == c.stripped {
-                        1.0
-                    } else if plus_a_part(&c.stripped, &o.raw)
-                        || plus_a_part(&c.stripped, &o.stripped)
-                    {
-                        0.5
-                    } else {
-                        0.0
-                    }
-                })
-                .sum()
+            let agreement = |o: &Candidate| {
+                if o.stripped == c.stripped || o.raw == c.stripped {
+                    1.0
+                } else if plus_a_part(&c.stripped, &o.raw) || plus_a_part(&c.stripped, &o.stripped)
+                {
+                    0.5
+                } else {
+                    0.0
+                }
+            };
+            let mut by_statement = [0.0f32; 5];
+            for o in candidates.iter().filter(|o| o.source != c.source) {
+                let i = o.source.statement();
+                by_statement[i] = by_statement[i].max(agreement(o));
+            }
+            by_statement[c.source.statement()] = 0.0;
+            by_statement.iter().sum()
         };
         let only_h1s = candidates.iter().all(|c| c.source == Source::H1);
         candidates
@@ -900,6 +903,22 @@ enum Source {
     Twitter,
     LdName,
     Title,
+}
+
+impl Source {
+    /// Which of the page's independent statements of its title this one
+    /// repeats: `twitter:title` copies `og:title` on most pages (both the
+    /// social card's title), JSON-LD's headline and name are one object's,
+    /// so that their agreement counts once.
+    fn statement(self) -> usize {
+        match self {
+            Source::Headline | Source::LdName => 0,
+            Source::Dublin => 1,
+            Source::Og | Source::Twitter => 2,
+            Source::H1 => 3,
+            Source::Title => 4,
+        }
+    }
 }
 
 #[derive(Debug)]

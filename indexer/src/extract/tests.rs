@@ -207,11 +207,6 @@ fn expected_metadata(name: &str) -> serde_json::Value {
 /// Where Readability took the `<title>` but the page shows another
 /// headline, which a meta title repeats: the headline.
 const VISIBLE_HEADLINES: &[(&str, &str)] = &[
-    // The <h1>, and og:title.
-    (
-        "theverge",
-        "Apple’s Vision Pro is the Retina display moment for headsets",
-    ),
     // The <h1>, and twitter:title.
     (
         "citylab-1",
@@ -649,6 +644,18 @@ fn the_title_the_page_agrees_on() {
         )
         .as_deref(),
         Some("Ausschuss zur Flut: Zwei Rücktritte - und viele offene Fragen")
+    );
+    // The social card's title and its Twitter copy are one statement:
+    // the <h1> and the <title> agreeing outweigh them.
+    assert_eq!(
+        title(
+            r#"<meta property="og:title" content="You will not believe this cable car">
+            <meta name="twitter:title" content="You will not believe this cable car">
+            <title>A cable car for the valley opens in May - Golem.de</title>"#,
+            "<h1>A cable car for the valley opens in May</h1>"
+        )
+        .as_deref(),
+        Some("A cable car for the valley opens in May")
     );
     // An <h1> nothing agrees with (a logo) is not the title; a login
     // label never is; the site's name is not an article's title.
