@@ -3,12 +3,15 @@
 //!
 //! A title is chosen among the page's own statements of it (JSON-LD's
 //! headline, `dc:title`, `og:title`, the `<h1>`s, `twitter:title`, the
-//! `<title>`), each without the site's name: the one the others agree with
-//! most, the earlier in that order on a tie; an `<h1>` nothing agrees with
-//! is no title (a logo, a section name). An author is the first person
-//! named by JSON-LD, the meta tags, `rel=author`, `itemprop=author` or a
-//! byline; the site or an organization stands in only when no person is
-//! named.
+//! `<title>`), each without the site's name: the one most of the others
+//! agree with (`og:title` and its copy `twitter:title` count once), the
+//! earlier in that order on a tie; an `<h1>` nothing agrees with
+//! is no title (a logo, a section name). The authors are the persons of
+//! the first source naming one among JSON-LD, the meta tags (WordPress's
+//! "Written by" among them), the `rel=author` links, `itemprop=author` and
+//! a byline, completed by a later source naming them and co-authors; an
+//! organization JSON-LD credits beside a person is credited too, and the
+//! site or an organization stands in only when no person is named.
 
 use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use scraper::{ElementRef, Html};
@@ -20,6 +23,9 @@ use crate::language::normalize_code;
 
 /// At most this many `<h1>`s are title candidates.
 const MAX_H1: usize = 4;
+
+/// At most this many `rel=author` links are read.
+const MAX_REL_AUTHORS: usize = 8;
 
 /// The earliest publication year believed: older dates on a news page are
 /// quotations, birthdays, history, or placeholders ("1970-01-01").
@@ -38,7 +44,8 @@ pub(super) struct Collector {
     ld: Ld,
     time_pub: Option<String>,
     time_first: Option<String>,
-    rel_author: Option<String>,
+    /// The texts of the first `rel=author` link and of those beside it.
+    rel_authors: Vec<String>,
     /// The first link to an author's page (`/author/jane-doe/`).
     author_link: Option<String>,
     itemprop_author: Option<String>,
@@ -254,6 +261,37 @@ fn not_the_articles(e: ElementRef<'_>) -> bool {
     false
 }
 
+fn is_rel_author(el: &scraper::node::Element) -> bool {
+    el.attr("rel")
+        .is_some_and(|r| r.split_whitespace().any(|r| r == "author"))
+}
+
+/// The texts of the first `rel=author` link and of the co-authors' links
+/// beside it: in the same byline block, up to four levels up but not the
+/// whole article (where other articles' teasers may link their authors).
+fn rel_authors(first: ElementRef<'_>) -> Vec<String> {
+    let scope = first
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(4)
+        .take_while(|a| !matches!(a.value().name(), "article" | "main" | "body" | "html"))
+        .last();
+    let links: Vec<ElementRef<'_>> = match scope {
+        Some(scope) => scope
+            .descendants()
+            .take(400)
+            .filter_map(ElementRef::wrap)
+            .filter(|a| a.value().name() == "a" && is_rel_author(a.value()))
+            .take(MAX_REL_AUTHORS)
+            .collect(),
+        None => vec![first],
+    };
+    links
+        .into_iter()
+        .filter_map(|a| nonempty(element_text_capped(a, 200)))
+        .collect()
+}
+
 /// Whether a class names the element holding an article's author
 /// ("byline", "author", "article__author", "author-name"), not an image
 /// credit, a comment's author or an author's biography.
@@ -312,6 +350,15 @@ impl Collector {
                 }
                 for key in ["property", "name", "itemprop", "http-equiv"] {
                     if let Some(k) = el.attr(key) {
+                        // "twitter:misc:Written by" is one name with a
+                        // space; elsewhere a space separates names.
+                        if k.get(..13)
+                            .is_some_and(|p| p.eq_ignore_ascii_case("twitter:misc:"))
+                        {
+                            self.metas
+                                .push((collapse(k).to_lowercase(), content.clone()));
+                            continue;
+                        }
                         for k in k.split_whitespace() {
                             self.metas.push((k.to_ascii_lowercase(), content.clone()));
                         }
@@ -353,12 +400,8 @@ impl Collector {
                     }
                 }
             }
-            "a" if self.rel_author.is_none()
-                && el
-                    .attr("rel")
-                    .is_some_and(|r| r.split_whitespace().any(|r| r == "author")) =>
-            {
-                self.rel_author = nonempty(element_text_capped(e, 200));
+            "a" if self.rel_authors.is_empty() && is_rel_author(el) => {
+                self.rel_authors = rel_authors(e);
             }
             "a" if self.author_link.is_none() && el.attr("href").is_some_and(is_author_page) => {
                 let t = element_text_capped(e, 80);
@@ -652,21 +695,23 @@ impl Collector {
             add(Source::Title, t);
         }
         let support = |c: &Candidate| -> f32 {
-            candidates
-                .iter()
-                .filter(|o| o.source != c.source)
-                .map(|o| {
-                    if o.stripped == c.stripped || o.raw == c.stripped {
-                        1.0
-                    } else if plus_a_part(&c.stripped, &o.raw)
-                        || plus_a_part(&c.stripped, &o.stripped)
-                    {
-                        0.5
-                    } else {
-                        0.0
-                    }
-                })
-                .sum()
+            let agreement = |o: &Candidate| {
+                if o.stripped == c.stripped || o.raw == c.stripped {
+                    1.0
+                } else if plus_a_part(&c.stripped, &o.raw) || plus_a_part(&c.stripped, &o.stripped)
+                {
+                    0.5
+                } else {
+                    0.0
+                }
+            };
+            let mut by_statement = [0.0f32; 5];
+            for o in candidates.iter().filter(|o| o.source != c.source) {
+                let i = o.source.statement();
+                by_statement[i] = by_statement[i].max(agreement(o));
+            }
+            by_statement[c.source.statement()] = 0.0;
+            by_statement.iter().sum()
         };
         let only_h1s = candidates.iter().all(|c| c.source == Source::H1);
         candidates
@@ -677,28 +722,48 @@ impl Collector {
             .map(|(_, c)| c.stripped.clone())
     }
 
-    /// The authors: the persons of the first source that names one, else
-    /// the first name given (an organization standing in).
+    /// The authors: the persons of the first source that names one (or of
+    /// a later source naming them all and co-authors besides), else the
+    /// first name given (an organization standing in). JSON-LD crediting
+    /// persons and organizations together (a reporter and her agency or
+    /// desk) credits them all.
     fn choose_author(&self, site: &Site<'_>) -> Option<String> {
+        // Each source's names, each marked when it is an organization.
         let mut groups: Vec<Vec<(String, bool)>> = Vec::new();
         if let Some(main) = self.ld.main() {
-            groups.push(
-                main.authors
-                    .iter()
-                    .filter_map(|a| {
-                        let name = clean_text(&a.name);
-                        let name = if a.organization {
-                            name
-                        } else {
-                            ld_person_name(name)
-                        };
-                        let n = clean_name(&name)?;
+            let mut ld: Vec<(String, bool)> = main
+                .authors
+                .iter()
+                .flat_map(|a| {
+                    let name = clean_text(&a.name);
+                    let names = if a.organization {
+                        vec![name]
+                    } else {
+                        ld_person_names(name)
+                    };
+                    names.into_iter().filter_map(|n| {
+                        let n = clean_name(&n)?;
                         let org = a.organization || site.names_itself(&n);
                         Some((n, org))
                     })
-                    .collect(),
-            );
+                })
+                .collect();
+            if ld.iter().any(|(_, org)| !org) {
+                for (_, org) in &mut ld {
+                    *org = false;
+                }
+            }
+            groups.push(ld);
         }
+        let named = |values: &mut dyn Iterator<Item = &str>| -> Vec<(String, bool)> {
+            values
+                .filter_map(|v| clean_name(&clean_text(v)))
+                .map(|n| {
+                    let org = site.names_itself(&n);
+                    (n, org)
+                })
+                .collect()
+        };
         for key in [
             "dc:creator",
             "author",
@@ -711,63 +776,121 @@ impl Collector {
             "byl",
             "cxenseparse:author",
         ] {
-            groups.push(
-                self.metas(key)
-                    .filter_map(|v| clean_name(&clean_text(v)))
-                    .map(|n| {
-                        let org = site.names_itself(&n);
-                        (n, org)
-                    })
-                    .collect(),
-            );
+            groups.push(named(&mut self.metas(key)));
         }
-        let one = |v: Option<&str>| -> Vec<(String, bool)> {
-            v.and_then(|v| clean_name(&clean_text(v)))
-                .map(|n| {
-                    let org = site.names_itself(&n);
-                    vec![(n, org)]
-                })
-                .unwrap_or_default()
-        };
-        groups.push(one(self.rel_author.as_deref()));
-        groups.push(one(self.itemprop_author.as_deref()));
-        groups.push(one(self.byline.as_deref()));
-        groups.push(one(self.author_link.as_deref()));
-        groups.push(one(self.meta(&["twitter:creator"])));
+        groups.push(named(&mut self.written_by().into_iter()));
+        groups.push(named(&mut self.rel_authors.iter().map(String::as_str)));
+        for v in [
+            self.itemprop_author.as_deref(),
+            self.byline.as_deref(),
+            self.author_link.as_deref(),
+            self.meta(&["twitter:creator"]),
+        ] {
+            groups.push(named(&mut v.into_iter()));
+        }
 
-        let join = |names: Vec<&String>| {
-            let mut seen: Vec<&String> = Vec::new();
+        let distinct = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+            let mut seen: Vec<String> = Vec::new();
             for n in names {
                 if !seen.iter().any(|s| s.eq_ignore_ascii_case(n)) {
-                    seen.push(n);
+                    seen.push(n.clone());
                 }
             }
-            nonempty(
-                seen.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
+            seen
         };
-        groups
+        let persons: Vec<Vec<String>> = groups
             .iter()
-            .find_map(|g| join(g.iter().filter(|(_, org)| !org).map(|(n, _)| n).collect()))
+            .map(|g| distinct(&mut g.iter().filter(|(_, org)| !org).map(|(n, _)| n)))
+            .collect();
+        let chosen = persons
+            .iter()
+            .find(|p| !p.is_empty())
+            .map(|first| {
+                persons
+                    .iter()
+                    .filter(|p| {
+                        p.len() > first.len()
+                            && first
+                                .iter()
+                                .all(|n| p.iter().any(|m| m.eq_ignore_ascii_case(n)))
+                    })
+                    .max_by_key(|p| p.len())
+                    .unwrap_or(first)
+                    .clone()
+            })
             .or_else(|| {
                 groups
                     .iter()
-                    .find_map(|g| join(g.iter().map(|(n, _)| n).collect()))
-            })
+                    .map(|g| distinct(&mut g.iter().map(|(n, _)| n)))
+                    .find(|names| !names.is_empty())
+            })?;
+        nonempty(chosen.join(", "))
+    }
+
+    /// The author WordPress's SEO plugins state for the social card:
+    /// `twitter:label1` "Written by" and `twitter:data1` the name, or
+    /// `twitter:misc:Written by`, in the site's language.
+    fn written_by(&self) -> Option<&str> {
+        const LABELS: &[&str] = &[
+            "written by",
+            "verfasst von",
+            "geschrieben von",
+            "écrit par",
+            "escrito por",
+            "escrit per",
+            "scritto da",
+            "geschreven door",
+            "skrevet av",
+            "skrevet af",
+            "skrivet av",
+        ];
+        for i in 1..=4 {
+            let label = self.meta(&[&format!("twitter:label{i}")]);
+            if label.is_some_and(|l| LABELS.contains(&l.to_lowercase().as_str())) {
+                return self.meta(&[&format!("twitter:data{i}")]);
+            }
+        }
+        LABELS
+            .iter()
+            .find_map(|l| self.meta(&[&format!("twitter:misc:{l}")]))
     }
 }
 
-/// A person's name as JSON-LD gives it, without the role or affiliation
-/// after a comma ("Jane Doe, professor at the University of X"); "Doe,
-/// Jane" is kept.
-fn ld_person_name(name: String) -> String {
-    match name.split_once(", ") {
-        Some((head, tail)) if tail.split_whitespace().count() >= 2 => head.to_string(),
-        _ => name,
+/// The persons a JSON-LD person's name gives: each name of a list written
+/// as one ("Ana Pérez, Luis Gómez and Sara Lee"), else the name without
+/// the role or affiliation after a comma ("Jane Doe, professor at the
+/// University of X"); "Doe, Jane" is kept.
+fn ld_person_names(name: String) -> Vec<String> {
+    if let Some(list) = name_list(&name) {
+        return list;
     }
+    match name.split_once(", ") {
+        Some((head, tail)) if tail.split_whitespace().count() >= 2 => vec![head.to_string()],
+        _ => vec![name],
+    }
+}
+
+/// The names of a list of names written as one string, joined by commas
+/// and a last "and" ("&", "und", "et", "y", "e", "og", "en"): `None` unless
+/// every part looks like a name (two to four capitalized words).
+fn name_list(s: &str) -> Option<Vec<String>> {
+    let (head, last) = [
+        " and ", " & ", " und ", " et ", " y ", " e ", " og ", " en ",
+    ]
+    .iter()
+    .find_map(|c| s.rsplit_once(c))?;
+    let mut parts: Vec<&str> = head.split(", ").collect();
+    parts.push(last);
+    let looks_like_a_name = |p: &str| {
+        let words: Vec<&str> = p.split_whitespace().collect();
+        (2..=4).contains(&words.len())
+            && words.iter().all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && !w.chars().any(|c| c.is_ascii_digit())
+            })
+    };
+    (parts.len() >= 2 && parts.iter().all(|p| looks_like_a_name(p)))
+        .then(|| parts.iter().map(|p| p.trim().to_string()).collect())
 }
 
 /// Where a title candidate comes from, in order of preference on a tie.
@@ -780,6 +903,22 @@ enum Source {
     Twitter,
     LdName,
     Title,
+}
+
+impl Source {
+    /// Which of the page's independent statements of its title this one
+    /// repeats: `twitter:title` copies `og:title` on most pages (both the
+    /// social card's title), JSON-LD's headline and name are one object's,
+    /// so that their agreement counts once.
+    fn statement(self) -> usize {
+        match self {
+            Source::Headline | Source::LdName => 0,
+            Source::Dublin => 1,
+            Source::Og | Source::Twitter => 2,
+            Source::H1 => 3,
+            Source::Title => 4,
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -408,11 +408,11 @@ fn labelled_fundus_pages() {
     let pages = fundus_pages();
     assert_eq!(pages.len(), 258);
     let f = measure(&pages);
-    // Reached: titles 81.8%, authors 87.7%, dates 99.2% right and none
+    // Reached: titles 82.2%, authors 90.5%, dates 99.2% right and none
     // wrong. Most title misses are another headline the page gives the
     // same article (og:title, JSON-LD's, the <h1> disagree); see
     // BENCHMARKS.md.
-    check(&f, (80.5, 86.5, 97.5), 1.0);
+    check(&f, (82.0, 90.0, 97.5), 1.0);
 }
 
 #[test]
@@ -420,7 +420,7 @@ fn labelled_readability_pages() {
     let pages = readability_pages();
     assert!(pages.len() >= 130, "{} readability pages", pages.len());
     let f = measure(&pages);
-    // Reached: titles 95.3%, authors 95.9%, dates 100% right: the goals
-    // (95%, 90%, 92% with at most 3% wrong).
-    check(&f, (95.0, 94.0, 97.0), 3.0);
+    // Reached: titles 97.6%, authors 95.9%, dates 100% right, above the
+    // goals (95%, 90%, 92% with at most 3% wrong).
+    check(&f, (97.0, 95.5, 97.0), 3.0);
 }
