@@ -12,6 +12,8 @@
 //! - `backup`: online backups and restores (SQLite's backup API).
 //! - `metrics`: the counter and histogram types each crate counts its own
 //!   work with, in Prometheus's text format.
+//! - `practices`: practice records ([`Practice`]), their versions and
+//!   history.
 //! - `readers`: the pool of read-only connections beside the one writer.
 //! - `temporary`: the file behind a throwaway store.
 //! - this file: [`Store`], the narrow interface the other crates use, kept
@@ -26,6 +28,7 @@ mod backup;
 mod curation;
 mod dedup;
 pub mod metrics;
+mod practices;
 mod readers;
 mod schema;
 mod temporary;
@@ -48,6 +51,11 @@ pub use curation::{
     ReviewState,
 };
 pub use dedup::MAX_DUPLICATE_DISTANCE;
+pub use practices::{
+    FieldEvidence, Practice, PracticeAuditEntry, PracticeDraft, PracticeEdit, PracticeFigure,
+    PracticeFilter, PracticeOrganization, PracticePlace, PracticeSource, PracticeStatus,
+    PracticeText, FIELDS as PRACTICE_FIELDS,
+};
 pub use readers::MAX_READERS;
 pub use types::*;
 

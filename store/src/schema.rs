@@ -209,6 +209,39 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER corrections_change_on_delete AFTER DELETE ON item_corrections BEGIN
         UPDATE items SET change_seq = change_seq WHERE id = OLD.item_id;
     END;",
+    // 6: practice records (issue 13): the record as JSON with its version
+    // and status, the items it was made from, and its history, which
+    // triggers make append-only.
+    "CREATE TABLE practices (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        record TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+    );
+    CREATE INDEX practices_status ON practices (status, updated_at);
+    CREATE TABLE practice_items (
+        practice_id TEXT NOT NULL REFERENCES practices (id),
+        item_id TEXT NOT NULL,
+        PRIMARY KEY (practice_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX practice_items_item ON practice_items (item_id);
+    CREATE TABLE practice_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        practice_id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL
+    );
+    CREATE INDEX practice_audit_practice ON practice_audit (practice_id);
+    CREATE TRIGGER practice_audit_no_update BEFORE UPDATE ON practice_audit
+        BEGIN SELECT RAISE(ABORT, 'practice_audit is append-only'); END;
+    CREATE TRIGGER practice_audit_no_delete BEFORE DELETE ON practice_audit
+        BEGIN SELECT RAISE(ABORT, 'practice_audit is append-only'); END;",
 ];
 
 /// The schema version this code writes.

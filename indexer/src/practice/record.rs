@@ -648,6 +648,9 @@ fn figures_in(text: &str, langs: &[&'static str]) -> Vec<Figure> {
     out
 }
 
+mod draft;
+pub use draft::{coordinates, draft};
+
 #[cfg(test)]
 mod tests;
 

@@ -122,3 +122,74 @@ fn shipped_cases_agree_with_people_above_chance() {
     assert!(f64::from(f.right) >= 0.75 * f64::from(f.found), "{f:?}");
     assert!(f64::from(f.right) >= 0.60 * f64::from(f.expected), "{f:?}");
 }
+
+fn source(id: &str, lang: &str, title: &str, text: &str) -> veille_store::Item {
+    let now = chrono::Utc::now();
+    veille_store::Item {
+        id: id.to_string(),
+        url: format!("http://127.0.0.1/{id}"),
+        source_id: "s".to_string(),
+        title: title.to_string(),
+        text: text.to_string(),
+        author: None,
+        published: None,
+        lang: Some(lang.to_string()),
+        lang_confidence: 1.0,
+        country: None,
+        candidate: crate::practice::classify(title, text, Some(lang)),
+        fingerprint: None,
+        group_id: id.to_string(),
+        first_seen: now,
+        updated_at: now,
+        review: None,
+    }
+}
+
+#[test]
+fn a_record_is_drafted_from_its_sources() {
+    let a = source(
+        "a",
+        "en",
+        "A housing cooperative in Bilbao",
+        "Bizkaia Housing Cooperative is a housing cooperative owned by its members in Bilbao. \
+         It was created in response to a shortage of affordable homes in the city. Today it \
+         has 120 households and rents have fallen by 30%.",
+    );
+    let b = source(
+        "b",
+        "es",
+        "Una cooperativa de vivienda",
+        "La cooperativa fue creada para responder a la falta de vivienda asequible en Bilbao. \
+         Hoy cuenta con 450 socios y 120 viviendas en cesión de uso.",
+    );
+    let d = draft(&[a, b]);
+    assert_eq!(d.sources.len(), 2);
+    assert_eq!(d.sources[1].url, "http://127.0.0.1/b");
+    let bilbao = d
+        .places
+        .iter()
+        .find(|p| p.name == "Bilbao")
+        .expect("Bilbao");
+    assert_eq!(bilbao.country.as_deref(), Some("ES"));
+    assert!((bilbao.lat.unwrap() - 43.26).abs() < 0.1 && (bilbao.lon.unwrap() + 2.93).abs() < 0.1);
+    assert!(!d.name.is_empty());
+    // Each language keeps its own texts, with the sentence they came from.
+    let challenge = |lang: &str| {
+        d.texts
+            .iter()
+            .find(|t| t.field == "challenge" && t.lang == lang)
+            .map(|t| t.text.clone())
+    };
+    assert!(challenge("en")
+        .unwrap()
+        .contains("shortage of affordable homes"));
+    assert!(challenge("es").unwrap().contains("falta de vivienda"));
+    assert!(d.texts.iter().all(|t| t.evidence.is_some() && !t.reviewed));
+    assert_eq!(d.languages(), vec!["en", "es"]);
+    let figures: Vec<&str> = d.figures.iter().map(|f| f.text.as_str()).collect();
+    assert!(
+        figures.contains(&"120 households") && figures.contains(&"450 socios"),
+        "{figures:?}"
+    );
+    assert!(d.problems().is_empty(), "{:?}", d.problems());
+}

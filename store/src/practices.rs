@@ -1,0 +1,528 @@
+//! Practice records: what the network files and transfers. A curator makes
+//! one from one or more approved items (several articles about the same
+//! initiative make one practice, which keeps them as its sources), corrects
+//! it with the same versions as items (a write carries the version it was
+//! based on; a stale one is refused), and every change is appended to
+//! `practice_audit`, which triggers keep append-only.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::{Result, Store, StoreError};
+
+/// Where a practice record stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PracticeStatus {
+    /// Being written by curators; not shown to the public.
+    #[default]
+    Draft,
+    /// Shown on the portal and in exports of published practices.
+    Published,
+    /// Taken back from the portal.
+    Withdrawn,
+}
+
+impl PracticeStatus {
+    pub const ALL: [PracticeStatus; 3] = [
+        PracticeStatus::Draft,
+        PracticeStatus::Published,
+        PracticeStatus::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PracticeStatus::Draft => "draft",
+            PracticeStatus::Published => "published",
+            PracticeStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PracticeStatus> {
+        PracticeStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// An organisation behind a practice, with its ESSGlobal kinds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PracticeOrganization {
+    pub name: String,
+    /// ESSGlobal organisational-structure ids (`OS…`).
+    #[serde(default)]
+    pub kinds: Vec<String>,
+}
+
+/// A place of a practice, with its coordinates when the gazetteer has them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PracticePlace {
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+}
+
+/// Where a field's text comes from: the sentence of a source item it was
+/// pre-filled with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldEvidence {
+    pub item_id: String,
+    pub sentence: String,
+}
+
+/// One field of the record (challenge, approach, results, conditions) in
+/// one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeText {
+    /// `challenge`, `approach`, `results` or `conditions`.
+    pub field: String,
+    /// ISO 639-1.
+    pub lang: String,
+    pub text: String,
+    /// The source sentence, for a pre-filled text; none for a curator's or
+    /// a translation.
+    #[serde(default)]
+    pub evidence: Option<FieldEvidence>,
+    /// Whether a curator wrote or checked it.
+    #[serde(default)]
+    pub reviewed: bool,
+}
+
+/// An amount a source gives (members, jobs, euros …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeFigure {
+    pub text: String,
+    pub value: f64,
+    /// `members`, `jobs`, `people`, `households`, `area`, `money`,
+    /// `percent`, `tonnes`, `organizations`.
+    pub unit: String,
+    #[serde(default)]
+    pub item_id: Option<String>,
+}
+
+/// A source item of a practice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeSource {
+    pub item_id: String,
+    pub url: String,
+    pub title: String,
+    #[serde(default)]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub published: Option<String>,
+}
+
+/// What a curator writes of a practice: every field but the identity,
+/// version and dates the store keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PracticeDraft {
+    pub name: String,
+    #[serde(default)]
+    pub status: PracticeStatus,
+    #[serde(default)]
+    pub organizations: Vec<PracticeOrganization>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub places: Vec<PracticePlace>,
+    #[serde(default)]
+    pub start_year: Option<i32>,
+    /// ESSGlobal theme ids (`T1` … `T19`).
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub texts: Vec<PracticeText>,
+    #[serde(default)]
+    pub figures: Vec<PracticeFigure>,
+    #[serde(default)]
+    pub sources: Vec<PracticeSource>,
+}
+
+impl PracticeDraft {
+    /// The languages the practice is described in (those of its texts).
+    pub fn languages(&self) -> Vec<String> {
+        let mut langs: Vec<String> = self.texts.iter().map(|t| t.lang.clone()).collect();
+        langs.sort();
+        langs.dedup();
+        langs
+    }
+
+    /// What is wrong with it, if anything: the message says what to give.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push("name: give the practice a name".to_string());
+        }
+        if self.name.chars().count() > MAX_NAME_CHARS {
+            out.push(format!("name: at most {MAX_NAME_CHARS} characters"));
+        }
+        for t in &self.texts {
+            if !FIELDS.contains(&t.field.as_str()) {
+                out.push(format!(
+                    "texts: unknown field {:?} (one of {})",
+                    t.field,
+                    FIELDS.join(", ")
+                ));
+            }
+            if t.lang.len() != 2 || !t.lang.chars().all(|c| c.is_ascii_lowercase()) {
+                out.push(format!(
+                    "texts: language {:?} is not an ISO 639-1 code",
+                    t.lang
+                ));
+            }
+            if t.text.chars().count() > MAX_TEXT_CHARS {
+                out.push(format!(
+                    "texts: a {} text is at most {MAX_TEXT_CHARS} characters",
+                    t.field
+                ));
+            }
+        }
+        if let Some(y) = self.start_year {
+            if !(1800..=2100).contains(&y) {
+                out.push(format!("start_year: {y} is not a plausible year"));
+            }
+        }
+        out
+    }
+}
+
+/// The record's text fields, in order.
+pub const FIELDS: [&str; 4] = ["challenge", "approach", "results", "conditions"];
+
+const MAX_NAME_CHARS: usize = 300;
+const MAX_TEXT_CHARS: usize = 10_000;
+
+/// A practice record as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Practice {
+    pub id: String,
+    /// Bumped on every change; a write must carry the version it was based
+    /// on.
+    pub version: i64,
+    #[serde(flatten)]
+    pub record: PracticeDraft,
+    /// The languages its texts are in.
+    pub languages: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Who made it.
+    pub created_by: String,
+}
+
+/// What a write to a practice did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PracticeEdit {
+    Done(Box<Practice>),
+    /// The practice moved on since the version given: here it is now.
+    Stale(Box<Practice>),
+    NotFound,
+}
+
+/// One entry of a practice's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeAuditEntry {
+    pub seq: i64,
+    pub practice_id: String,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    /// `create` or `update`.
+    pub action: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// Which practices to list.
+#[derive(Debug, Clone, Default)]
+pub struct PracticeFilter {
+    pub status: Option<PracticeStatus>,
+    pub theme: Option<String>,
+    pub country: Option<String>,
+    pub lang: Option<String>,
+    /// Practices holding this item among their sources.
+    pub item_id: Option<String>,
+}
+
+impl PracticeFilter {
+    fn keeps(&self, p: &Practice) -> bool {
+        self.status.is_none_or(|s| s == p.record.status)
+            && self
+                .theme
+                .as_ref()
+                .is_none_or(|t| p.record.themes.contains(t))
+            && self.country.as_ref().is_none_or(|c| {
+                p.record
+                    .places
+                    .iter()
+                    .any(|pl| pl.country.as_deref() == Some(c.as_str()))
+            })
+            && self.lang.as_ref().is_none_or(|l| p.languages.contains(l))
+            && self
+                .item_id
+                .as_ref()
+                .is_none_or(|i| p.record.sources.iter().any(|s| &s.item_id == i))
+    }
+}
+
+fn new_id(tx: &Transaction<'_>) -> Result<String> {
+    let n: i64 = tx.query_row(
+        "SELECT coalesce(max(rowid), 0) + 1 FROM practices",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(format!("p{n}"))
+}
+
+fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
+    let row: Option<(i64, String, String, String, String, String)> = conn
+        .query_row(
+            "SELECT version, record, created_at, updated_at, created_by, id FROM practices
+             WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(version, record, created, updated, by, id)| {
+        decode(id, version, &record, &created, &updated, by)
+    })
+    .transpose()
+}
+
+fn decode(
+    id: String,
+    version: i64,
+    record: &str,
+    created: &str,
+    updated: &str,
+    created_by: String,
+) -> Result<Practice> {
+    let record: PracticeDraft = serde_json::from_str(record)
+        .map_err(|e| StoreError::Corrupt(format!("practice {id}: {e}")))?;
+    let date = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| StoreError::Corrupt(format!("practice {id}: date {s:?}: {e}")))
+    };
+    Ok(Practice {
+        languages: record.languages(),
+        created_at: date(created)?,
+        updated_at: date(updated)?,
+        id,
+        version,
+        record,
+        created_by,
+    })
+}
+
+fn put_sources(tx: &Transaction<'_>, id: &str, draft: &PracticeDraft) -> Result<()> {
+    tx.execute("DELETE FROM practice_items WHERE practice_id = ?1", [id])?;
+    let mut stmt =
+        tx.prepare("INSERT OR IGNORE INTO practice_items (practice_id, item_id) VALUES (?1, ?2)")?;
+    for s in &draft.sources {
+        stmt.execute(params![id, s.item_id])?;
+    }
+    Ok(())
+}
+
+fn audit(
+    tx: &Transaction<'_>,
+    id: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+    action: &str,
+    before: Value,
+    after: Value,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO practice_audit (practice_id, actor, at, action, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id,
+            actor,
+            at.to_rfc3339(),
+            action,
+            before.to_string(),
+            after.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+fn invalid(draft: &PracticeDraft) -> Result<()> {
+    let problems = draft.problems();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(problems.join("; ")))
+    }
+}
+
+impl Store {
+    /// Files a new practice record (version 1) made by `actor`.
+    pub fn create_practice(&self, draft: &PracticeDraft, actor: &str) -> Result<Practice> {
+        invalid(draft)?;
+        let now = Utc::now();
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let id = new_id(&tx)?;
+        let body = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO practices (id, version, status, record, created_at, updated_at, created_by)
+             VALUES (?1, 1, ?2, ?3, ?4, ?4, ?5)",
+            params![id, draft.status.as_str(), body, now.to_rfc3339(), actor],
+        )?;
+        put_sources(&tx, &id, draft)?;
+        audit(&tx, &id, actor, now, "create", Value::Null, json!(draft))?;
+        let done = read(&tx, &id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Replaces a practice's record if `expected_version` is its current
+    /// version; appends the change to its history.
+    pub fn update_practice(
+        &self,
+        id: &str,
+        expected_version: i64,
+        draft: &PracticeDraft,
+        actor: &str,
+    ) -> Result<PracticeEdit> {
+        invalid(draft)?;
+        let now = Utc::now();
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let Some(current) = read(&tx, id)? else {
+            return Ok(PracticeEdit::NotFound);
+        };
+        if current.version != expected_version {
+            return Ok(PracticeEdit::Stale(Box::new(current)));
+        }
+        if &current.record == draft {
+            return Ok(PracticeEdit::Done(Box::new(current)));
+        }
+        let body = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.execute(
+            "UPDATE practices SET version = version + 1, status = ?2, record = ?3, updated_at = ?4
+             WHERE id = ?1",
+            params![id, draft.status.as_str(), body, now.to_rfc3339()],
+        )?;
+        put_sources(&tx, id, draft)?;
+        audit(
+            &tx,
+            id,
+            actor,
+            now,
+            "update",
+            json!(current.record),
+            json!(draft),
+        )?;
+        let done =
+            read(&tx, id)?.ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
+        tx.commit()?;
+        Ok(PracticeEdit::Done(Box::new(done)))
+    }
+
+    /// A practice record.
+    pub fn practice(&self, id: &str) -> Result<Option<Practice>> {
+        let conn = self.reader()?;
+        read(&conn, id)
+    }
+
+    /// The practices `filter` keeps, newest change first, and how many
+    /// there are in all.
+    pub fn practices(
+        &self,
+        filter: &PracticeFilter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<Practice>)> {
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, version, record, created_at, updated_at, created_by FROM practices
+             WHERE (?1 IS NULL OR status = ?1)
+               AND (?2 IS NULL OR id IN (SELECT practice_id FROM practice_items WHERE item_id = ?2))
+             ORDER BY updated_at DESC, rowid DESC",
+        )?;
+        let rows = stmt.query_map(
+            params![filter.status.map(PracticeStatus::as_str), filter.item_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )?;
+        let mut kept = Vec::new();
+        for row in rows {
+            let (id, version, record, created, updated, by) = row?;
+            let p = decode(id, version, &record, &created, &updated, by)?;
+            if filter.keeps(&p) {
+                kept.push(p);
+            }
+        }
+        let total = kept.len();
+        Ok((total, kept.into_iter().skip(offset).take(limit).collect()))
+    }
+
+    /// A practice's history, oldest first.
+    pub fn practice_history(&self, id: &str) -> Result<Vec<PracticeAuditEntry>> {
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare(
+            "SELECT seq, practice_id, actor, at, action, before, after FROM practice_audit
+             WHERE practice_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (seq, practice_id, actor, at, action, before, after) = row?;
+            let parse = |s: &str| {
+                serde_json::from_str(s)
+                    .map_err(|e| StoreError::Corrupt(format!("practice_audit {seq}: {e}")))
+            };
+            Ok(PracticeAuditEntry {
+                seq,
+                at: DateTime::parse_from_rfc3339(&at)
+                    .map(|d| d.with_timezone(&Utc))
+                    .map_err(|e| StoreError::Corrupt(format!("practice_audit {seq}: {e}")))?,
+                practice_id,
+                actor,
+                action,
+                before: parse(&before)?,
+                after: parse(&after)?,
+            })
+        })
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;
