@@ -540,7 +540,9 @@ impl Index {
                 .get_all(f.theme)
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
-            status: text_of(f.status).unwrap_or_default(),
+            status: text_of(f.status)
+                .and_then(|s| Status::parse(&s))
+                .unwrap_or(Status::Unreviewed),
             group_id: text_of(f.group_id)
                 .or_else(|| text_of(f.id))
                 .unwrap_or_default(),

@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use veille_store::Status;
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,12 +25,12 @@ pub struct SearchRequest {
     /// OR). Empty lists everything.
     pub q: String,
     /// Filters; each is an exact value (ISO 639-1, ISO 3166-1 alpha-2, an
-    /// ESSGlobal theme id, a source id, a status).
+    /// ESSGlobal theme id, a source id, a review status).
     pub lang: Option<String>,
     pub country: Option<String>,
     pub theme: Option<String>,
     pub source: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Publication date bounds, inclusive.
     pub from: Option<DateTime<FixedOffset>>,
     pub to: Option<DateTime<FixedOffset>>,
@@ -76,7 +77,7 @@ pub struct Hit {
     pub snippet: String,
     pub candidate_score: f64,
     pub themes: Vec<String>,
-    pub status: String,
+    pub status: Status,
     /// The near-duplicate group: the id of its first item. A search shows
     /// one hit per group, its best-ranked member.
     pub group_id: String,

@@ -215,11 +215,11 @@ impl Page {
             .unwrap_or_else(|| id.to_string())
     }
 
-    fn status(&self, status: &str) -> &'static str {
+    fn status(&self, status: Status) -> &'static str {
         match status {
-            "approved" => self.t.status_approved,
-            "rejected" => self.t.status_rejected,
-            _ => self.t.status_unreviewed,
+            Status::Unreviewed => self.t.status_unreviewed,
+            Status::Approved => self.t.status_approved,
+            Status::Rejected => self.t.status_rejected,
         }
     }
 
@@ -441,7 +441,8 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
                                 @for (value, count) in sorted_counts(counts) {
                                     @let label = match key {
                                         "theme" => page.theme(value),
-                                        "status" => page.status(value).to_string(),
+                                        "status" => Status::parse(value)
+                                            .map_or_else(|| value.to_string(), |s| page.status(s).to_string()),
                                         _ => value.to_string(),
                                     };
                                     @if query.get(key) == Some(value) {
@@ -487,7 +488,7 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
                         li.hit data-id=(hit.id) data-status=(hit.status) {
                             h3 { a href={ "/items/" (hit.id) } { (hit.title) } }
                             p.meta {
-                                span.status.{ "status-" (hit.status) } { (page.status(&hit.status)) }
+                                span.status.{ "status-" (hit.status) } { (page.status(hit.status)) }
                                 " · " (hit.source)
                                 @if let Some(lang) = &hit.lang { " · " span.lang { (lang) } }
                                 @if let Some(published) = &hit.published { " · " time datetime=(published) { (short_date(published)) } }
@@ -589,7 +590,7 @@ fn render_item(page: &Page, data: &ItemPageData) -> Markup {
         article.item data-id=(item.id) data-status=(status.as_str()) data-version=(data.version) {
             h1 { (item.title) }
             p.meta {
-                span.status.{ "status-" (status.as_str()) } data-role="status" { (page.status(status.as_str())) }
+                span.status.{ "status-" (status.as_str()) } data-role="status" { (page.status(status)) }
                 " · " a.original href=(item.url) rel="noopener noreferrer" { (t.original) " ↗" }
             }
             (review_controls(page, item))
@@ -661,7 +662,7 @@ fn render_item(page: &Page, data: &ItemPageData) -> Markup {
                         h2 { (t.history) }
                         @if data.history.is_empty() {
                             @match &item.review {
-                                Some(review) => p { (page.status(Status::from(review.decision).as_str())) " " (t.reviewed_by) " " (review.curator) " · " (when(Some(review.at), t.never)) },
+                                Some(review) => p { (page.status(review.decision.into())) " " (t.reviewed_by) " " (review.curator) " · " (when(Some(review.at), t.never)) },
                                 None => p { (t.not_reviewed) },
                             }
                         } @else {
@@ -712,11 +713,7 @@ fn audit_change(page: &Page, entry: &AuditEntry) -> Markup {
         .get("review")
         .and_then(|r| r.get("decision"))
         .and_then(|d| d.as_str())
-        .map(|d| match Decision::parse(d) {
-            Some(Decision::Approve) => page.t.status_approved,
-            Some(Decision::Reject) => page.t.status_rejected,
-            None => page.status(d),
-        });
+        .map(|d| page.status(Decision::parse(d).map_or(Status::Unreviewed, Status::from)));
     let fields: Vec<String> = entry
         .after
         .get("corrections")
@@ -812,7 +809,7 @@ fn render_queue(page: &Page, order: QueueOrder, total: u64, entries: &[QueueEntr
                     p.position { span.n { (i + 1) } " " (t.of) " " (total) }
                     h2 { a href={ "/items/" (item.id) } { (item.title) } }
                     p.meta {
-                        span.status.{ "status-" (item.status().as_str()) } data-role="status" { (page.status(item.status().as_str())) }
+                        span.status.{ "status-" (item.status().as_str()) } data-role="status" { (page.status(item.status())) }
                         " · " (item.source_id)
                         @if let Some(lang) = &item.lang { " · " (lang) }
                         " · " (t.score) " " (format!("{:.2}", c.score))
@@ -881,7 +878,7 @@ async fn sources_page(
         let health = store.source_health()?;
         let approved = index
             .search(&veille_indexer::search::SearchRequest {
-                status: Some(Status::Approved.as_str().to_string()),
+                status: Some(Status::Approved),
                 per_page: 1,
                 ..Default::default()
             })?

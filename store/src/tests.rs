@@ -742,3 +742,17 @@ fn decisions_keep_their_names() {
     assert_eq!(Decision::ALL.map(Decision::as_str), ["approve", "reject"]);
     assert_eq!(Decision::parse("Approve"), None);
 }
+
+#[test]
+fn statuses_keep_their_names() {
+    for s in Status::ALL {
+        assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        assert_eq!(Status::parse(s.as_str()), Some(s));
+        assert_eq!(s.to_string(), s.as_str());
+    }
+    assert_eq!(
+        Status::ALL.map(Status::as_str),
+        ["unreviewed", "approved", "rejected"]
+    );
+    assert_eq!(Status::parse("Approved"), None);
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use veille_store::{Candidate, Decision, Item, NewItem, Review, Store};
+use veille_store::{Candidate, Decision, Item, NewItem, Review, Status, Store};
 
 use super::{query_nesting_depth, Index, IndexError, MAX_QUERY_CHARS, MAX_QUERY_DEPTH};
 use crate::search::{SearchRequest, SearchResults, Sort};
@@ -439,7 +439,7 @@ fn filters_narrow_and_facets_count_every_match() {
     );
     assert_eq!(
         filtered(SearchRequest {
-            status: Some("unreviewed".into()),
+            status: Some(Status::Unreviewed),
             ..base()
         }),
         ["en-leeds", "ko-seoul", "undated"]
@@ -543,7 +543,7 @@ fn a_hit_carries_what_the_item_had() {
     assert_eq!(hit.published.as_deref(), Some("2024-03-10T09:00:00+01:00"));
     assert_eq!(hit.candidate_score, 0.9);
     assert_eq!(hit.themes, ["T3", "T7"]);
-    assert_eq!(hit.status, "approved");
+    assert_eq!(hit.status, Status::Approved);
     let undated = search(&index, &query("finance"));
     assert_eq!(undated.hits[0].published, None);
 }
@@ -620,7 +620,7 @@ fn an_upsert_replaces_and_a_commit_shows_it_at_once() {
         &index,
         &SearchRequest {
             q: "housing".into(),
-            status: Some("approved".into()),
+            status: Some(Status::Approved),
             ..SearchRequest::default()
         },
     );
@@ -779,7 +779,7 @@ fn a_rebuild_from_the_store_matches_the_incremental_index() {
             ..SearchRequest::default()
         },
         SearchRequest {
-            status: Some("approved".into()),
+            status: Some(Status::Approved),
             ..SearchRequest::default()
         },
         SearchRequest {
