@@ -323,7 +323,7 @@ impl Fetcher {
         for hop in 0..=MAX_REDIRECTS {
             if hop > 0 {
                 check_redirect(hop, &current, self.allow_private).map_err(|why| {
-                    Failure::permanent(CrawlError::Network {
+                    Failure::permanent(CrawlError::Broken {
                         url: url.to_string(),
                         detail: why,
                     })
@@ -373,7 +373,7 @@ impl Fetcher {
                 let seen = normalize_url(&next);
                 if visited.contains(&seen) {
                     let path: Vec<&str> = visited.iter().map(Url::as_str).collect();
-                    return Err(Failure::permanent(CrawlError::Network {
+                    return Err(Failure::permanent(CrawlError::Broken {
                         url: url.to_string(),
                         detail: format!(
                             "redirect loop {} → {next}: stopped after {hop} redirects",
@@ -463,7 +463,7 @@ impl Fetcher {
                 state: Box::new(state),
             }));
         }
-        Err(Failure::permanent(CrawlError::Network {
+        Err(Failure::permanent(CrawlError::Broken {
             url: url.to_string(),
             detail: format!("more than {MAX_REDIRECTS} redirects"),
         }))
@@ -514,7 +514,16 @@ impl Fetcher {
             let chunk = match tokio::time::timeout_at(chunk_deadline, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => chunk,
                 Ok(Ok(None)) => return Ok(Ok(bytes)),
-                Ok(Err(e)) => return Err(Failure::transient(self.network_error(url, &e))),
+                // The server answered: a body that breaks off (but for a
+                // timeout) is not a server that never answered.
+                Ok(Err(e)) => {
+                    return Err(Failure::transient(match self.network_error(url, &e) {
+                        CrawlError::Network { url, detail } if !e.is_timeout() => {
+                            CrawlError::Broken { url, detail }
+                        }
+                        other => other,
+                    }))
+                }
                 Err(_) => {
                     let whole = chunk_deadline >= deadline;
                     let detail = if whole {
@@ -586,7 +595,7 @@ impl Fetcher {
     /// answer → unreachable. A refused address is an error, not a verdict.
     async fn fetch_robots(&self, url: &Url, log: &mut FetchLog) -> Result<Verdict, Failure> {
         let first = Url::parse(&robots_url(url)).map_err(|e| {
-            Failure::permanent(CrawlError::Network {
+            Failure::permanent(CrawlError::Broken {
                 url: url.to_string(),
                 detail: format!("no robots.txt url: {e}"),
             })
