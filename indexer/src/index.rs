@@ -17,7 +17,8 @@
 //!   languages (`indexer/data/concepts.tsv`, `themes.tsv`).
 //! - `facets`: facet counts, the month histogram and the group count over
 //!   every matching document.
-//! - `snippets`: `<mark>`ed, HTML-escaped fragments.
+//! - `snippets`: fragments of the text with the ranges the query matched
+//!   (data; the faces render them).
 //!
 //! Invariants: an item is one document, whose `id` term is deleted before it
 //! is added again; a search shows one hit per near-duplicate group (its
