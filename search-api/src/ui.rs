@@ -40,6 +40,7 @@ use veille_store::{AuditEntry, Decision, Item, QueueEntry, QueueOrder, Status};
 
 use crate::auth::{identify, Principal};
 use crate::error::ApiError;
+use crate::items::{find_view, ItemView};
 use crate::params::parse_search_params;
 use crate::search::{search, SearchResponse};
 use crate::sources::SourceView;
@@ -535,14 +536,6 @@ fn sorted_counts(counts: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
 
 // --- item -------------------------------------------------------------------
 
-struct ItemPageData {
-    /// Curators' corrections applied.
-    item: Item,
-    version: i64,
-    duplicates: Vec<Item>,
-    history: Vec<AuditEntry>,
-}
-
 async fn item_page(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -559,19 +552,11 @@ async fn item_page(
     let page = Page::for_request(&state, &query, &headers, &format!("/items/{id}")).await;
     let store = state.store.clone();
     let data = blocking(move || {
-        let record = store.item_record(&id)?.ok_or_else(|| {
+        find_view(&store, &id)?.ok_or_else(|| {
             ApiError::NotFound(format!(
                 "no item with id {:?}: items are reached from the search page",
                 id.chars().take(64).collect::<String>()
             ))
-        })?;
-        let duplicates = store.group_of(&id)?.into_iter().skip(1).collect();
-        let history = store.history(&id)?;
-        Ok(ItemPageData {
-            item: record.item,
-            version: record.version,
-            duplicates,
-            history,
         })
     })
     .await;
@@ -581,7 +566,7 @@ async fn item_page(
     }
 }
 
-fn render_item(page: &Page, data: &ItemPageData) -> Markup {
+fn render_item(page: &Page, data: &ItemView) -> Markup {
     let t = page.t;
     let item = &data.item;
     let c = &item.candidate;
