@@ -13,6 +13,7 @@ use veille::pipeline::Pipeline;
 use veille::progress::Progress;
 use veille_crawler::config::{Config, Source};
 use veille_crawler::Crawler;
+use veille_indexer::index::IndexError;
 use veille_search_api::{ApiState, Curators, SourceInfo};
 
 use crate::{Cli, Command, SourcesCommand};
@@ -315,17 +316,26 @@ fn search(
         per_page: limit.clamp(1, 100),
         ..Default::default()
     };
-    let response =
-        veille_search_api::search(&index, &request).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The words the API uses for the same failures.
+    let results = index.search(&request).map_err(|e| match e {
+        IndexError::BadQuery(_) => anyhow::Error::new(e).context("parameter q"),
+        e => anyhow::Error::new(e).context("search index"),
+    })?;
     let mut out = std::io::stdout().lock();
     if json {
+        let response = veille_search_api::SearchResponse::new(&request, results);
         serde_json::to_writer_pretty(&mut out, &response)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    writeln!(out, "{} hit(s)", response.total)?;
-    for hit in &response.hits {
+    // Matched words in bold on a terminal, between *stars* otherwise.
+    let (on, off) = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("*", "*")
+    };
+    writeln!(out, "{} hit(s)", results.total)?;
+    for hit in &results.hits {
         writeln!(
             out,
             "\n{}  [{}] {} · {} · score {:.2} · {}",
@@ -337,25 +347,9 @@ fn search(
             hit.status
         )?;
         writeln!(out, "  {}", hit.url)?;
-        // Matched words in bold on a terminal, between *stars* otherwise.
-        let (on, off) = if terminal {
-            ("\x1b[1m", "\x1b[0m")
-        } else {
-            ("*", "*")
-        };
-        let snippet = hit.snippet.replace("<mark>", on).replace("</mark>", off);
-        writeln!(out, "  {}", html_unescape(&snippet))?;
+        writeln!(out, "  {}", hit.snippet.render(on, off, str::to_string))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 fn sources_check(config_path: &Path, data: &DataDir) -> anyhow::Result<ExitCode> {

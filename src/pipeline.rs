@@ -155,7 +155,7 @@ impl Pipeline {
         };
         match outcome {
             FetchOutcome::Ok | FetchOutcome::NotModified => {}
-            FetchOutcome::Failed(e) => result.error = Some(e),
+            FetchOutcome::Failed(e) => result.error = Some(e.to_string()),
             // No request was sent: the server asked not to come back yet.
             // Nothing is recorded on the source (its health stays as it was).
             FetchOutcome::Deferred(until) => {

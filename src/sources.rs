@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use crate::data::DataDir;
 use chrono::{DateTime, Duration, Utc};
 use veille_crawler::config::Config;
+use veille_crawler::CrawlError;
 use veille_store::Status;
 
 /// What the store says of one source.
@@ -164,8 +165,8 @@ pub async fn probe(
             let crawler = crawler.clone();
             async move {
                 let report = crawler.crawl_source(source).await;
-                let error = match &report.outcome {
-                    veille_crawler::FetchOutcome::Failed(e) => Some(e.clone()),
+                let failure = match &report.outcome {
+                    veille_crawler::FetchOutcome::Failed(e) => Some(e),
                     _ => None,
                 };
                 let mut languages: Vec<String> = report
@@ -176,24 +177,14 @@ pub async fn probe(
                     .collect();
                 languages.sort();
                 languages.dedup();
-                let robots = match &error {
-                    Some(e) if e.contains("robots.txt") => {
-                        if e.contains("disallow") {
-                            "disallowed".to_string()
-                        } else {
-                            "unreachable".to_string()
-                        }
-                    }
-                    _ => "allowed".to_string(),
-                };
                 ProbeRow {
                     id: source.id.clone(),
-                    reachable: error.as_deref().is_none_or(|e| !unreachable(e)),
-                    robots,
+                    reachable: failure.is_none_or(|e| !unreachable(e)),
+                    robots: failure.map_or("allowed", robots).to_string(),
                     kind: source.kind.to_string(),
                     items: report.harvested.len(),
                     languages,
-                    error,
+                    error: failure.map(ToString::to_string),
                 }
             }
         })
@@ -219,18 +210,26 @@ pub async fn probe(
 }
 
 /// Whether a crawl error means the server never answered (as opposed to an
-/// answer veille could not use).
-fn unreachable(error: &str) -> bool {
-    const NO_ANSWER: [&str; 6] = [
-        "error sending request",
-        "dns error",
-        "timed out",
-        "connection refused",
-        "refused: private address",
-        "robots.txt unreachable",
-    ];
-    let error = error.to_lowercase();
-    NO_ANSWER.iter().any(|m| error.contains(m))
+/// answer veille could not use): no connection, no DNS answer, a timeout, an
+/// address refused as private (source urls are http(s) with a host, so a
+/// refusal is always that), a robots.txt that did not answer.
+fn unreachable(error: &CrawlError) -> bool {
+    matches!(
+        error,
+        CrawlError::Network { .. }
+            | CrawlError::Refused { .. }
+            | CrawlError::RobotsUnreachable { .. }
+    )
+}
+
+/// What robots.txt said, as the probe shows it: `allowed` unless the
+/// failure came from it.
+fn robots(error: &CrawlError) -> &'static str {
+    match error {
+        CrawlError::Disallowed { .. } => "disallowed",
+        CrawlError::RobotsUnreachable { .. } => "unreachable",
+        _ => "allowed",
+    }
 }
 
 /// Prints the probe's table.
@@ -481,3 +480,6 @@ pub fn import_opml(
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests;

@@ -198,10 +198,10 @@ async fn main() {
             .iter()
             .filter(|r| r.outcome == FetchOutcome::NotModified)
             .count();
-        let failed: Vec<&str> = reports
+        let failed: Vec<String> = reports
             .iter()
             .filter_map(|r| match &r.outcome {
-                FetchOutcome::Failed(e) => Some(e.as_str()),
+                FetchOutcome::Failed(e) => Some(e.to_string()),
                 _ => None,
             })
             .take(3)

@@ -489,44 +489,87 @@ impl TableReader<'_, '_> {
     }
 }
 
+/// A number of `[crawler]`: its key, whether 0 is a valid value, and what
+/// it sets. [`NUMBER_KEYS`] spells each key once: reading the table, the
+/// list of known keys, validation and the setting all come from it.
+struct NumberKey {
+    key: &'static str,
+    allow_zero: bool,
+    set: fn(&mut CrawlerSettings, u64),
+}
+
+/// The numbers of `[crawler]`, in the order an unknown key's message lists
+/// them (after `user_agent` and `allow_private_networks`). Their defaults
+/// are [`CrawlerSettings::new`]'s.
+#[rustfmt::skip]
+const NUMBER_KEYS: [NumberKey; 14] = [
+    number("max_body_bytes",            ONE_OR_MORE,  |s, n| s.max_body_bytes = n),
+    number("timeout_secs",              ONE_OR_MORE,  |s, n| s.timeout = secs(n)),
+    number("connect_timeout_secs",      ONE_OR_MORE,  |s, n| s.connect_timeout = secs(n)),
+    number("min_host_delay_ms",         ZERO_OR_MORE, |s, n| s.min_host_delay = millis(n)),
+    number("max_concurrency",           ONE_OR_MORE,  |s, n| s.max_concurrency = non_zero(n)),
+    number("first_byte_timeout_secs",   ONE_OR_MORE,  |s, n| s.first_byte_timeout = secs(n)),
+    number("per_host_concurrency",      ONE_OR_MORE,  |s, n| s.per_host_concurrency = non_zero(n)),
+    number("max_requests_in_flight",    ONE_OR_MORE,  |s, n| s.max_in_flight = non_zero(n)),
+    number("max_crawl_delay_secs",      ZERO_OR_MORE, |s, n| s.max_crawl_delay = secs(n)),
+    number("max_attempts",              ONE_OR_MORE,  |s, n| s.max_attempts = u32::try_from(n).unwrap_or(u32::MAX)),
+    number("retry_base_delay_ms",       ZERO_OR_MORE, |s, n| s.retry_base_delay = millis(n)),
+    number("max_retry_wait_secs",       ZERO_OR_MORE, |s, n| s.max_retry_wait = secs(n)),
+    number("failure_backoff_base_secs", ZERO_OR_MORE, |s, n| s.failure_backoff_base = secs(n)),
+    number("failure_backoff_max_secs",  ZERO_OR_MORE, |s, n| s.failure_backoff_cap = secs(n)),
+];
+
+/// The keys of `[crawler]` that are not numbers.
+const USER_AGENT: &str = "user_agent";
+const ALLOW_PRIVATE_NETWORKS: &str = "allow_private_networks";
+
+/// Whether 0 is a valid value of a [`NumberKey`].
+const ZERO_OR_MORE: bool = true;
+const ONE_OR_MORE: bool = false;
+
+const fn number(
+    key: &'static str,
+    allow_zero: bool,
+    set: fn(&mut CrawlerSettings, u64),
+) -> NumberKey {
+    NumberKey {
+        key,
+        allow_zero,
+        set,
+    }
+}
+
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+fn millis(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// A count of at least 1 (a larger value than the machine holds is cut).
+fn non_zero(n: u64) -> NonZeroUsize {
+    NonZeroUsize::new(usize::try_from(n).unwrap_or(usize::MAX)).unwrap_or(NonZeroUsize::MIN)
+}
+
+/// Every key of `[crawler]`, in order.
+fn crawler_keys() -> &'static [&'static str] {
+    static KEYS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        [USER_AGENT, ALLOW_PRIVATE_NETWORKS]
+            .into_iter()
+            .chain(NUMBER_KEYS.iter().map(|k| k.key))
+            .collect()
+    })
+}
+
 /// `[crawler]` as written.
 struct RawCrawler {
     user_agent: Option<Spanned<String>>,
     allow_private_networks: Option<Spanned<bool>>,
-    max_body_bytes: Option<Spanned<i64>>,
-    timeout_secs: Option<Spanned<i64>>,
-    connect_timeout_secs: Option<Spanned<i64>>,
-    min_host_delay_ms: Option<Spanned<i64>>,
-    max_concurrency: Option<Spanned<i64>>,
-    first_byte_timeout_secs: Option<Spanned<i64>>,
-    per_host_concurrency: Option<Spanned<i64>>,
-    max_requests_in_flight: Option<Spanned<i64>>,
-    max_crawl_delay_secs: Option<Spanned<i64>>,
-    max_attempts: Option<Spanned<i64>>,
-    retry_base_delay_ms: Option<Spanned<i64>>,
-    max_retry_wait_secs: Option<Spanned<i64>>,
-    failure_backoff_base_secs: Option<Spanned<i64>>,
-    failure_backoff_max_secs: Option<Spanned<i64>>,
+    /// The numbers given, with their keys.
+    numbers: Vec<(&'static NumberKey, Spanned<i64>)>,
 }
-
-const CRAWLER_KEYS: &[&str] = &[
-    "user_agent",
-    "allow_private_networks",
-    "max_body_bytes",
-    "timeout_secs",
-    "connect_timeout_secs",
-    "min_host_delay_ms",
-    "max_concurrency",
-    "first_byte_timeout_secs",
-    "per_host_concurrency",
-    "max_requests_in_flight",
-    "max_crawl_delay_secs",
-    "max_attempts",
-    "retry_base_delay_ms",
-    "max_retry_wait_secs",
-    "failure_backoff_base_secs",
-    "failure_backoff_max_secs",
-];
 
 const CRAWLER: &str = "[crawler]";
 
@@ -536,26 +579,16 @@ impl RawCrawler {
             table,
             at: span.start,
             label: CRAWLER.to_string(),
-            known: CRAWLER_KEYS,
+            known: crawler_keys(),
         };
         r.check_unknown_keys(problems);
         RawCrawler {
-            user_agent: r.required("user_agent", problems),
-            allow_private_networks: r.get("allow_private_networks", problems),
-            max_body_bytes: r.get("max_body_bytes", problems),
-            timeout_secs: r.get("timeout_secs", problems),
-            connect_timeout_secs: r.get("connect_timeout_secs", problems),
-            min_host_delay_ms: r.get("min_host_delay_ms", problems),
-            max_concurrency: r.get("max_concurrency", problems),
-            first_byte_timeout_secs: r.get("first_byte_timeout_secs", problems),
-            per_host_concurrency: r.get("per_host_concurrency", problems),
-            max_requests_in_flight: r.get("max_requests_in_flight", problems),
-            max_crawl_delay_secs: r.get("max_crawl_delay_secs", problems),
-            max_attempts: r.get("max_attempts", problems),
-            retry_base_delay_ms: r.get("retry_base_delay_ms", problems),
-            max_retry_wait_secs: r.get("max_retry_wait_secs", problems),
-            failure_backoff_base_secs: r.get("failure_backoff_base_secs", problems),
-            failure_backoff_max_secs: r.get("failure_backoff_max_secs", problems),
+            user_agent: r.required(USER_AGENT, problems),
+            allow_private_networks: r.get(ALLOW_PRIVATE_NETWORKS, problems),
+            numbers: NUMBER_KEYS
+                .iter()
+                .filter_map(|k| Some((k, r.get(k.key, problems)?)))
+                .collect(),
         }
     }
 
@@ -569,7 +602,7 @@ impl RawCrawler {
                 problems.push(
                     ua.span().start,
                     CRAWLER,
-                    Some("user_agent"),
+                    Some(USER_AGENT),
                     format!(
                         "user agent {:?} has no contact URL: add one, as in \"veille/0.1 (+https://example.org/contact)\"",
                         ua.get_ref()
@@ -581,88 +614,24 @@ impl RawCrawler {
         if let Some(v) = &self.allow_private_networks {
             settings.allow_private_networks = *v.get_ref();
         }
-        let mut positive =
-            |v: &Option<Spanned<i64>>, field: &str, allow_zero: bool| -> Option<u64> {
-                let v = v.as_ref()?;
-                let n = *v.get_ref();
-                if n < 0 || (n == 0 && !allow_zero) {
-                    ok = false;
-                    let expected = if allow_zero {
-                        "zero or more"
-                    } else {
-                        "1 or more"
-                    };
-                    problems.push(
-                        v.span().start,
-                        CRAWLER,
-                        Some(field),
-                        format!("invalid value {n}: expected {expected}"),
-                    );
-                    return None;
-                }
-                Some(n as u64)
-            };
-        if let Some(n) = positive(&self.max_body_bytes, "max_body_bytes", false) {
-            settings.max_body_bytes = n;
-        }
-        if let Some(n) = positive(&self.timeout_secs, "timeout_secs", false) {
-            settings.timeout = Duration::from_secs(n);
-        }
-        if let Some(n) = positive(&self.connect_timeout_secs, "connect_timeout_secs", false) {
-            settings.connect_timeout = Duration::from_secs(n);
-        }
-        if let Some(n) = positive(&self.min_host_delay_ms, "min_host_delay_ms", true) {
-            settings.min_host_delay = Duration::from_millis(n);
-        }
-        if let Some(n) = positive(&self.max_concurrency, "max_concurrency", false) {
-            settings.max_concurrency = NonZeroUsize::new(usize::try_from(n).unwrap_or(usize::MAX))
-                .unwrap_or(NonZeroUsize::MIN);
-        }
-        let non_zero = |n: u64| {
-            NonZeroUsize::new(usize::try_from(n).unwrap_or(usize::MAX)).unwrap_or(NonZeroUsize::MIN)
-        };
-        if let Some(n) = positive(
-            &self.first_byte_timeout_secs,
-            "first_byte_timeout_secs",
-            false,
-        ) {
-            settings.first_byte_timeout = Duration::from_secs(n);
-        }
-        if let Some(n) = positive(&self.per_host_concurrency, "per_host_concurrency", false) {
-            settings.per_host_concurrency = non_zero(n);
-        }
-        if let Some(n) = positive(
-            &self.max_requests_in_flight,
-            "max_requests_in_flight",
-            false,
-        ) {
-            settings.max_in_flight = non_zero(n);
-        }
-        if let Some(n) = positive(&self.max_crawl_delay_secs, "max_crawl_delay_secs", true) {
-            settings.max_crawl_delay = Duration::from_secs(n);
-        }
-        if let Some(n) = positive(&self.max_attempts, "max_attempts", false) {
-            settings.max_attempts = u32::try_from(n).unwrap_or(u32::MAX);
-        }
-        if let Some(n) = positive(&self.retry_base_delay_ms, "retry_base_delay_ms", true) {
-            settings.retry_base_delay = Duration::from_millis(n);
-        }
-        if let Some(n) = positive(&self.max_retry_wait_secs, "max_retry_wait_secs", true) {
-            settings.max_retry_wait = Duration::from_secs(n);
-        }
-        if let Some(n) = positive(
-            &self.failure_backoff_base_secs,
-            "failure_backoff_base_secs",
-            true,
-        ) {
-            settings.failure_backoff_base = Duration::from_secs(n);
-        }
-        if let Some(n) = positive(
-            &self.failure_backoff_max_secs,
-            "failure_backoff_max_secs",
-            true,
-        ) {
-            settings.failure_backoff_cap = Duration::from_secs(n);
+        for (key, value) in &self.numbers {
+            let n = *value.get_ref();
+            if n < 0 || (n == 0 && !key.allow_zero) {
+                ok = false;
+                let expected = if key.allow_zero {
+                    "zero or more"
+                } else {
+                    "1 or more"
+                };
+                problems.push(
+                    value.span().start,
+                    CRAWLER,
+                    Some(key.key),
+                    format!("invalid value {n}: expected {expected}"),
+                );
+                continue;
+            }
+            (key.set)(&mut settings, n as u64);
         }
         ok.then_some(settings)
     }

@@ -32,13 +32,14 @@ pub struct Crawler {
 }
 
 /// How the fetch of the source itself (the feed, or the listing page) went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum FetchOutcome {
     Ok,
     /// 304: unchanged since the last crawl; nothing harvested.
     NotModified,
-    /// The message names the URL and what went wrong.
-    Failed(String),
+    /// What went wrong, typed (its message names the URL): the pipeline
+    /// records the message, `sources check --probe` classifies the error.
+    Failed(CrawlError),
     /// Not fetched: the server asked not to come back before this time
     /// (`Retry-After`, `Cache-Control: max-age`, RSS `ttl`). No request was
     /// sent; nothing is recorded on the source.
@@ -62,8 +63,22 @@ impl FetchOutcome {
     }
 }
 
+/// Two failures are equal when they say the same (a [`CrawlError`] may hold
+/// errors that cannot be compared).
+impl PartialEq for FetchOutcome {
+    fn eq(&self, other: &FetchOutcome) -> bool {
+        match (self, other) {
+            (FetchOutcome::Ok, FetchOutcome::Ok)
+            | (FetchOutcome::NotModified, FetchOutcome::NotModified) => true,
+            (FetchOutcome::Failed(a), FetchOutcome::Failed(b)) => a.to_string() == b.to_string(),
+            (FetchOutcome::Deferred(a), FetchOutcome::Deferred(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 /// What one crawl of a source did and found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct SourceReport {
     pub source_id: String,
     pub outcome: FetchOutcome,
@@ -234,7 +249,7 @@ impl Crawler {
                 None
             }
             Err(e) => {
-                report.outcome = FetchOutcome::Failed(e.to_string());
+                report.outcome = FetchOutcome::Failed(e);
                 None
             }
         }
@@ -259,11 +274,10 @@ impl Crawler {
         let feed = match parsed {
             Ok(feed) => feed,
             Err(detail) => {
-                let e = CrawlError::NotAFeed {
+                report.outcome = FetchOutcome::Failed(CrawlError::NotAFeed {
                     url: source.url.to_string(),
                     detail,
-                };
-                report.outcome = FetchOutcome::Failed(e.to_string());
+                });
                 return;
             }
         };
@@ -314,7 +328,7 @@ impl Crawler {
                             item.url = normalize_url(&page.url).to_string();
                             item.html = Some(html);
                         }
-                        Err(e) => report.errors.push(e),
+                        Err(e) => report.errors.push(e.to_string()),
                     },
                     Err(e) => report.errors.push(format!("{e} (kept the feed's summary)")),
                 }
@@ -346,8 +360,10 @@ impl Crawler {
         let links = match links {
             Ok(links) => links,
             Err(e) => {
-                report.outcome =
-                    FetchOutcome::Failed(format!("{}: the page parser crashed: {e}", source.url));
+                report.outcome = FetchOutcome::Failed(CrawlError::PageParser {
+                    url: source.url.to_string(),
+                    detail: e.to_string(),
+                });
                 return;
             }
         };
@@ -356,7 +372,7 @@ impl Crawler {
                 Ok(Fetched::NotModified | Fetched::Deferred(_)) => report.unchanged += 1,
                 Ok(Fetched::Fresh(page)) => match page_html(&page) {
                     Ok(html) => report.harvested.push(page_item(source, &page.url, html)),
-                    Err(e) => report.errors.push(e),
+                    Err(e) => report.errors.push(e.to_string()),
                 },
                 Err(e) => report.errors.push(e.to_string()),
             }
@@ -377,7 +393,7 @@ fn page_item(source: &Source, url: &Url, html: String) -> Harvested {
 
 /// The body as HTML text; an error when the server says it is something
 /// else (a PDF, an image …).
-fn page_html(body: &Body) -> Result<String, String> {
+fn page_html(body: &Body) -> Result<String, CrawlError> {
     let mime = body
         .content_type
         .as_deref()
@@ -388,7 +404,10 @@ fn page_html(body: &Body) -> Result<String, String> {
         | Some("text/html" | "application/xhtml+xml" | "text/plain" | "application/octet-stream") => {
             Ok(decode_html(&body.bytes, body.content_type.as_deref()))
         }
-        Some(other) => Err(format!("{}: not an HTML page ({other}): skipped", body.url)),
+        Some(other) => Err(CrawlError::NotHtml {
+            url: body.url.to_string(),
+            content_type: other.to_string(),
+        }),
     }
 }
 

@@ -27,9 +27,14 @@ pub enum CrawlError {
     /// The body is larger than `max_body_bytes`.
     #[error("{url}: body larger than the {cap}-byte cap: raise max_body_bytes in [crawler] if this source is trusted")]
     TooLarge { url: String, cap: u64 },
-    /// Connection, DNS, TLS, timeout, redirect loop …
+    /// The server did not answer, or not in time: connection, DNS, TLS, a
+    /// timeout.
     #[error("{url}: {detail}")]
     Network { url: String, detail: String },
+    /// The server answered, but the exchange broke off: a redirect not
+    /// followed (a loop, too many, to a refused address), a body cut short.
+    #[error("{url}: {detail}")]
+    Broken { url: String, detail: String },
     /// The body is not a feed the parser understands.
     #[error("{url}: not a feed: {detail}: check that the source url points at an RSS, Atom or JSON feed")]
     NotAFeed { url: String, detail: String },
@@ -63,6 +68,12 @@ pub enum CrawlError {
         content_type: String,
         expected: &'static str,
     },
+    /// A page source answered something other than HTML (a PDF, an image …).
+    #[error("{url}: not an HTML page ({content_type}): skipped")]
+    NotHtml { url: String, content_type: String },
+    /// The page parser crashed on the source's page.
+    #[error("{url}: the page parser crashed: {detail}")]
+    PageParser { url: String, detail: String },
     /// A feed entry has neither a link nor an id that is a URL.
     #[error("{feed}: entry {entry:?} has no link: skipped")]
     NoLink { feed: String, entry: String },

@@ -42,7 +42,7 @@ use crate::config::CrawlerSettings;
 use crate::error::CrawlError;
 use crate::freshness;
 use crate::normalize::normalize_url;
-use crate::politeness::Politeness;
+use crate::politeness::{HostPermit, Politeness};
 use crate::robots::{product_token, RobotsRules, MAX_ROBOTS_BYTES};
 
 /// Most redirects followed for one request.
@@ -167,6 +167,100 @@ impl Failure {
             transient: true,
             ..Failure::permanent(error)
         }
+    }
+}
+
+/// The redirects of one attempt: where it is, where it has been, and
+/// whether every redirect so far was permanent.
+struct Redirects {
+    current: Url,
+    visited: Vec<Url>,
+    permanent: bool,
+}
+
+impl Redirects {
+    fn new(url: &Url) -> Redirects {
+        Redirects {
+            current: url.clone(),
+            visited: vec![normalize_url(url)],
+            permanent: true,
+        }
+    }
+
+    /// Moves to the `Location` of a redirect answer (`status`, `headers`)
+    /// after `hop` redirects: a loop, or no usable `Location`, fails; where
+    /// a chain of permanent redirects of the URL itself led is logged.
+    fn follow(
+        &mut self,
+        url: &Url,
+        status: StatusCode,
+        headers: &HeaderMap,
+        hop: usize,
+        log: &mut FetchLog,
+    ) -> Result<(), Failure> {
+        let Some(next) = header(headers, LOCATION).and_then(|l| self.current.join(&l).ok()) else {
+            return Err(Failure::permanent(CrawlError::Status {
+                url: url.to_string(),
+                status: status.as_u16(),
+                hint: ": a redirect without a usable Location",
+            }));
+        };
+        let seen = normalize_url(&next);
+        if self.visited.contains(&seen) {
+            let path: Vec<&str> = self.visited.iter().map(Url::as_str).collect();
+            return Err(Failure::permanent(broken(
+                url,
+                format!(
+                    "redirect loop {} → {next}: stopped after {hop} redirects",
+                    path.join(" → ")
+                ),
+            )));
+        }
+        if self.permanent && matches!(status.as_u16(), 301 | 308) {
+            log.moved = Some(next.clone());
+        } else {
+            self.permanent = false;
+        }
+        tracing::debug!(status = status.as_u16(), to = %next, "redirected");
+        self.visited.push(seen);
+        self.current = next;
+        Ok(())
+    }
+}
+
+/// The fetch state of a URL never fetched.
+fn no_state(url: &Url) -> FetchState {
+    FetchState {
+        url: url.to_string(),
+        etag: None,
+        last_modified: None,
+        fetched_at: None,
+        not_before: None,
+    }
+}
+
+/// An exchange with `url`'s server that broke off.
+fn broken(url: &Url, detail: String) -> CrawlError {
+    CrawlError::Broken {
+        url: url.to_string(),
+        detail,
+    }
+}
+
+/// An error status: transient for 408, 429 and 5xx (but 501), with the
+/// server's `Retry-After`.
+fn error_status(url: &Url, status: StatusCode, headers: &HeaderMap, now: DateTime<Utc>) -> Failure {
+    let code = status.as_u16();
+    let transient = code == 429 || code == 408 || (status.is_server_error() && code != 501);
+    Failure {
+        error: CrawlError::Status {
+            url: url.to_string(),
+            status: code,
+            hint: status_hint(status),
+        },
+        transient,
+        status: Some(code),
+        retry_after: freshness::retry_after(headers, now),
     }
 }
 
@@ -309,7 +403,11 @@ impl Fetcher {
         }
     }
 
-    /// One attempt: the URL and its redirects.
+    /// One attempt: the URL and its redirects. Each hop is checked, let
+    /// through robots.txt and the host's turn ([`Fetcher::admit`]), asked
+    /// conditionally, and its answer read: a redirect leads to the next
+    /// hop, a 304 keeps the validators, an error status fails, a 200 is
+    /// read ([`Fetcher::fresh`]).
     async fn chain(
         &self,
         url: &Url,
@@ -317,156 +415,154 @@ impl Fetcher {
         state: Option<&FetchState>,
         log: &mut FetchLog,
     ) -> Result<Fetched, Failure> {
-        let mut current = url.clone();
-        let mut visited = vec![normalize_url(url)];
-        let mut permanent = true;
+        let mut redirects = Redirects::new(url);
         for hop in 0..=MAX_REDIRECTS {
+            let current = redirects.current.clone();
             if hop > 0 {
-                check_redirect(hop, &current, self.allow_private).map_err(|why| {
-                    Failure::permanent(CrawlError::Network {
-                        url: url.to_string(),
-                        detail: why,
-                    })
-                })?;
+                check_redirect(hop, &current, self.allow_private)
+                    .map_err(|why| Failure::permanent(broken(url, why)))?;
             }
-            let rules = self.robots_for(&current, log).await?;
-            if !rules.allowed(&current) {
-                return Err(Failure::permanent(CrawlError::Disallowed {
-                    url: current.to_string(),
-                    robots: robots_url(&current),
-                    token: self.token.clone(),
-                }));
-            }
-            let host = current.host_str().unwrap_or_default().to_string();
-            let crawl_delay = rules.crawl_delay.map(|d| d.min(self.max_crawl_delay));
-            let permit = self.politeness.acquire(&host, crawl_delay).await;
-
-            let mut request = self
-                .client
-                .get(current.clone())
-                .header(ACCEPT, want.accept());
-            if let Some(s) = state {
-                if let Some(etag) = &s.etag {
-                    request = request.header(IF_NONE_MATCH, etag);
-                }
-                if let Some(lm) = &s.last_modified {
-                    request = request.header(IF_MODIFIED_SINCE, lm);
-                }
-            }
+            let permit = self.admit(&current, log).await?;
             log.requests += 1;
-            let started = Instant::now();
-            let deadline = started + self.timeout;
-            let mut response = self.send(url, request, deadline).await?;
+            let deadline = Instant::now() + self.timeout;
+            let request = self.conditional_get(&current, want, state);
+            let response = self.send(url, request, deadline).await?;
             let status = response.status();
-            let headers = response.headers().clone();
-
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 drop(permit);
-                let Some(next) = header(&headers, LOCATION).and_then(|l| current.join(&l).ok())
-                else {
-                    return Err(Failure::permanent(CrawlError::Status {
-                        url: url.to_string(),
-                        status: status.as_u16(),
-                        hint: ": a redirect without a usable Location",
-                    }));
-                };
-                let seen = normalize_url(&next);
-                if visited.contains(&seen) {
-                    let path: Vec<&str> = visited.iter().map(Url::as_str).collect();
-                    return Err(Failure::permanent(CrawlError::Network {
-                        url: url.to_string(),
-                        detail: format!(
-                            "redirect loop {} → {next}: stopped after {hop} redirects",
-                            path.join(" → ")
-                        ),
-                    }));
-                }
-                if permanent && matches!(status.as_u16(), 301 | 308) {
-                    log.moved = Some(next.clone());
-                } else {
-                    permanent = false;
-                }
-                tracing::debug!(status = status.as_u16(), to = %next, "redirected");
-                visited.push(seen);
-                current = next;
+                redirects.follow(url, status, response.headers(), hop, log)?;
                 continue;
             }
             let now = Utc::now();
             if status == StatusCode::NOT_MODIFIED {
                 drop(permit);
-                let mut s = state.cloned().unwrap_or_else(|| FetchState {
-                    url: url.to_string(),
-                    etag: None,
-                    last_modified: None,
-                    fetched_at: None,
-                    not_before: None,
-                });
-                s.etag = header(&headers, ETAG).or(s.etag);
-                s.last_modified = header(&headers, LAST_MODIFIED).or(s.last_modified);
-                s.fetched_at = Some(now);
-                s.not_before =
-                    freshness::fresh_for(&headers).map(|d| freshness::not_before(now, d));
-                self.save_state(s).await;
+                self.not_modified(url, state, response.headers(), now).await;
                 return Ok(Fetched::NotModified);
             }
             if !status.is_success() {
-                let code = status.as_u16();
-                let transient =
-                    code == 429 || code == 408 || (status.is_server_error() && code != 501);
-                return Err(Failure {
-                    error: CrawlError::Status {
-                        url: url.to_string(),
-                        status: code,
-                        hint: status_hint(status),
-                    },
-                    transient,
-                    status: Some(code),
-                    retry_after: freshness::retry_after(&headers, now),
-                });
+                return Err(error_status(url, status, response.headers(), now));
             }
-            let content_type = header(&headers, CONTENT_TYPE);
-            if !want.accepts(content_type.as_deref()) {
-                return Err(Failure::permanent(CrawlError::WrongType {
-                    url: current.to_string(),
-                    content_type: content_type.unwrap_or_default(),
-                    expected: want.expected(),
-                }));
-            }
-            let too_large = || CrawlError::TooLarge {
-                url: url.to_string(),
-                cap: self.max_body_bytes,
-            };
-            if response
-                .content_length()
-                .is_some_and(|n| n > self.max_body_bytes)
-            {
-                return Err(Failure::permanent(too_large()));
-            }
-            let bytes = self
-                .read_body(url, &mut response, self.max_body_bytes, deadline)
-                .await?
-                .map_err(|_| Failure::permanent(too_large()))?;
+            let body = self
+                .fresh(url, current, want, response, deadline, now)
+                .await?;
             drop(permit);
-            tracing::trace!(status = status.as_u16(), bytes = bytes.len(), "fetched");
-            let state = FetchState {
+            return Ok(Fetched::Fresh(body));
+        }
+        Err(Failure::permanent(broken(
+            url,
+            format!("more than {MAX_REDIRECTS} redirects"),
+        )))
+    }
+
+    /// Lets a request for `url` go: its host's robots.txt allows it, and
+    /// the host's turn has come (the permit holds it until dropped).
+    async fn admit(&self, url: &Url, log: &mut FetchLog) -> Result<HostPermit, Failure> {
+        let rules = self.robots_for(url, log).await?;
+        if !rules.allowed(url) {
+            return Err(Failure::permanent(CrawlError::Disallowed {
                 url: url.to_string(),
-                etag: header(&headers, ETAG),
-                last_modified: header(&headers, LAST_MODIFIED),
-                fetched_at: Some(now),
-                not_before: freshness::fresh_for(&headers).map(|d| freshness::not_before(now, d)),
-            };
-            return Ok(Fetched::Fresh(Body {
-                url: current,
-                content_type,
-                content_language: header(&headers, CONTENT_LANGUAGE),
-                bytes,
-                state: Box::new(state),
+                robots: robots_url(url),
+                token: self.token.clone(),
             }));
         }
-        Err(Failure::permanent(CrawlError::Network {
-            url: url.to_string(),
-            detail: format!("more than {MAX_REDIRECTS} redirects"),
-        }))
+        let host = url.host_str().unwrap_or_default();
+        let crawl_delay = rules.crawl_delay.map(|d| d.min(self.max_crawl_delay));
+        Ok(self.politeness.acquire(host, crawl_delay).await)
+    }
+
+    /// A GET of `url` for what `want` parses, with the validators the
+    /// store remembered (`If-None-Match`, `If-Modified-Since`).
+    fn conditional_get(
+        &self,
+        url: &Url,
+        want: Want,
+        state: Option<&FetchState>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self.client.get(url.clone()).header(ACCEPT, want.accept());
+        if let Some(s) = state {
+            if let Some(etag) = &s.etag {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &s.last_modified {
+                request = request.header(IF_MODIFIED_SINCE, lm);
+            }
+        }
+        request
+    }
+
+    /// A 304: the remembered validators, refreshed by the answer's, and
+    /// its `not_before`, are saved.
+    async fn not_modified(
+        &self,
+        url: &Url,
+        state: Option<&FetchState>,
+        headers: &HeaderMap,
+        now: DateTime<Utc>,
+    ) {
+        let mut s = state.cloned().unwrap_or_else(|| no_state(url));
+        s.etag = header(headers, ETAG).or(s.etag);
+        s.last_modified = header(headers, LAST_MODIFIED).or(s.last_modified);
+        s.fetched_at = Some(now);
+        s.not_before = freshness::fresh_for(headers).map(|d| freshness::not_before(now, d));
+        self.save_state(s).await;
+    }
+
+    /// A 200 from `current` (the URL after redirects): a content type
+    /// `want` parses, a body within the cap, and the validators to
+    /// remember once what it brought is stored.
+    async fn fresh(
+        &self,
+        url: &Url,
+        current: Url,
+        want: Want,
+        mut response: reqwest::Response,
+        deadline: Instant,
+        now: DateTime<Utc>,
+    ) -> Result<Body, Failure> {
+        let headers = response.headers().clone();
+        let content_type = header(&headers, CONTENT_TYPE);
+        if !want.accepts(content_type.as_deref()) {
+            return Err(Failure::permanent(CrawlError::WrongType {
+                url: current.to_string(),
+                content_type: content_type.unwrap_or_default(),
+                expected: want.expected(),
+            }));
+        }
+        let too_large = || {
+            Failure::permanent(CrawlError::TooLarge {
+                url: url.to_string(),
+                cap: self.max_body_bytes,
+            })
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body_bytes)
+        {
+            return Err(too_large());
+        }
+        let bytes = self
+            .read_body(url, &mut response, self.max_body_bytes, deadline)
+            .await?
+            .map_err(|_| too_large())?;
+        tracing::trace!(
+            status = response.status().as_u16(),
+            bytes = bytes.len(),
+            "fetched"
+        );
+        let state = FetchState {
+            etag: header(&headers, ETAG),
+            last_modified: header(&headers, LAST_MODIFIED),
+            fetched_at: Some(now),
+            not_before: freshness::fresh_for(&headers).map(|d| freshness::not_before(now, d)),
+            ..no_state(url)
+        };
+        Ok(Body {
+            url: current,
+            content_type,
+            content_language: header(&headers, CONTENT_LANGUAGE),
+            bytes,
+            state: Box::new(state),
+        })
     }
 
     /// Sends a request and waits for its status and headers, within the
@@ -514,7 +610,16 @@ impl Fetcher {
             let chunk = match tokio::time::timeout_at(chunk_deadline, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => chunk,
                 Ok(Ok(None)) => return Ok(Ok(bytes)),
-                Ok(Err(e)) => return Err(Failure::transient(self.network_error(url, &e))),
+                // The server answered: a body that breaks off (but for a
+                // timeout) is not a server that never answered.
+                Ok(Err(e)) => {
+                    return Err(Failure::transient(match self.network_error(url, &e) {
+                        CrawlError::Network { url, detail } if !e.is_timeout() => {
+                            CrawlError::Broken { url, detail }
+                        }
+                        other => other,
+                    }))
+                }
                 Err(_) => {
                     let whole = chunk_deadline >= deadline;
                     let detail = if whole {
@@ -585,12 +690,8 @@ impl Fetcher {
     /// [`MAX_REDIRECTS`]); 4xx → everything allowed; 429, 5xx or no
     /// answer → unreachable. A refused address is an error, not a verdict.
     async fn fetch_robots(&self, url: &Url, log: &mut FetchLog) -> Result<Verdict, Failure> {
-        let first = Url::parse(&robots_url(url)).map_err(|e| {
-            Failure::permanent(CrawlError::Network {
-                url: url.to_string(),
-                detail: format!("no robots.txt url: {e}"),
-            })
-        })?;
+        let first = Url::parse(&robots_url(url))
+            .map_err(|e| Failure::permanent(broken(url, format!("no robots.txt url: {e}"))))?;
         let mut current = first.clone();
         for hop in 0..=MAX_REDIRECTS {
             if hop > 0 {
@@ -679,13 +780,7 @@ impl Fetcher {
     /// Makes no request for `url` before `until` (kept if a later time is
     /// already set).
     pub(crate) async fn defer_url(&self, url: &Url, until: DateTime<Utc>) {
-        let mut state = self.load_state(url).await.unwrap_or_else(|| FetchState {
-            url: url.to_string(),
-            etag: None,
-            last_modified: None,
-            fetched_at: None,
-            not_before: None,
-        });
+        let mut state = self.load_state(url).await.unwrap_or_else(|| no_state(url));
         if state.not_before.is_some_and(|t| t >= until) {
             return;
         }

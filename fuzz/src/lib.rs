@@ -19,7 +19,7 @@ use veille_crawler::{opml, sources_edit, Config};
 use veille_indexer::extract::{self, dates};
 use veille_indexer::index::{Index, IndexError};
 use veille_indexer::search::{SearchRequest, Sort};
-use veille_store::{Candidate, Item};
+use veille_store::{Candidate, Item, Status};
 
 /// A fuzz target: its name (the binary, and the corpus folder) and body.
 pub type Target = (&'static str, fn(&[u8]));
@@ -255,7 +255,7 @@ pub fn search(data: &[u8]) {
         theme: (flags & 16 != 0).then(|| "housing".to_string()),
         from: (flags & 32 != 0)
             .then(|| DateTime::parse_from_rfc3339("2023-01-01T00:00:00Z").unwrap()),
-        status: (flags & 64 != 0).then(|| "unreviewed".to_string()),
+        status: (flags & 64 != 0).then_some(Status::Unreviewed),
         page: if flags & 128 != 0 { 2 } else { 1 },
         per_page: 2,
         ..SearchRequest::default()

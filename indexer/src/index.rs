@@ -17,7 +17,8 @@
 //!   languages (`indexer/data/concepts.tsv`, `themes.tsv`).
 //! - `facets`: facet counts, the month histogram and the group count over
 //!   every matching document.
-//! - `snippets`: `<mark>`ed, HTML-escaped fragments.
+//! - `snippets`: fragments of the text with the ranges the query matched
+//!   (data; the faces render them).
 //!
 //! Invariants: an item is one document, whose `id` term is deleted before it
 //! is added again; a search shows one hit per near-duplicate group (its
@@ -540,7 +541,9 @@ impl Index {
                 .get_all(f.theme)
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
-            status: text_of(f.status).unwrap_or_default(),
+            status: text_of(f.status)
+                .and_then(|s| Status::parse(&s))
+                .unwrap_or(Status::Unreviewed),
             group_id: text_of(f.group_id)
                 .or_else(|| text_of(f.id))
                 .unwrap_or_default(),

@@ -4,6 +4,8 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ops::Range;
+use veille_store::Status;
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,12 +26,12 @@ pub struct SearchRequest {
     /// OR). Empty lists everything.
     pub q: String,
     /// Filters; each is an exact value (ISO 639-1, ISO 3166-1 alpha-2, an
-    /// ESSGlobal theme id, a source id, a status).
+    /// ESSGlobal theme id, a source id, a review status).
     pub lang: Option<String>,
     pub country: Option<String>,
     pub theme: Option<String>,
     pub source: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Publication date bounds, inclusive.
     pub from: Option<DateTime<FixedOffset>>,
     pub to: Option<DateTime<FixedOffset>>,
@@ -61,9 +63,10 @@ impl Default for SearchRequest {
     }
 }
 
-/// One hit.
+/// One hit. `S` is how its snippet is told: a [`Snippet`] as the index
+/// makes it, or what a face rendered of it ([`Hit::map_snippet`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hit {
+pub struct Hit<S = Snippet> {
     pub id: String,
     pub title: String,
     pub url: String,
@@ -71,17 +74,82 @@ pub struct Hit {
     pub lang: Option<String>,
     /// RFC 3339, with the offset the page gave.
     pub published: Option<String>,
-    /// A fragment of the text with the matched words marked `<mark>…</mark>`
-    /// (the rest HTML-escaped).
-    pub snippet: String,
+    /// A fragment of the text and the words the query matched in it.
+    pub snippet: S,
     pub candidate_score: f64,
     pub themes: Vec<String>,
-    pub status: String,
+    pub status: Status,
     /// The near-duplicate group: the id of its first item. A search shows
     /// one hit per group, its best-ranked member.
     pub group_id: String,
     /// How many other items of the index are in the same group.
     pub duplicates: u64,
+}
+
+impl<S> Hit<S> {
+    /// The same hit with its snippet told another way (HTML for the API and
+    /// the pages, bold or stars for the terminal).
+    pub fn map_snippet<T>(self, tell: impl FnOnce(S) -> T) -> Hit<T> {
+        Hit {
+            id: self.id,
+            title: self.title,
+            url: self.url,
+            source: self.source,
+            lang: self.lang,
+            published: self.published,
+            snippet: tell(self.snippet),
+            candidate_score: self.candidate_score,
+            themes: self.themes,
+            status: self.status,
+            group_id: self.group_id,
+            duplicates: self.duplicates,
+        }
+    }
+}
+
+/// A fragment of an item's text with the words the query matched, as data:
+/// each face marks them its own way. With no query (or no match in the
+/// text), the beginning of the text, nothing highlighted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// The fragment, plain text (`…` at its end when the text goes on).
+    pub text: String,
+    /// The matched words: byte ranges of `text`, in order, none overlapping.
+    pub highlighted: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// The fragment cut at the highlighted ranges, in order: each piece
+    /// with whether it is highlighted. Together they are the whole text.
+    pub fn pieces(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut pieces = Vec::with_capacity(self.highlighted.len() * 2 + 1);
+        let mut from = 0;
+        for range in &self.highlighted {
+            pieces.push((&self.text[from..range.start], false));
+            pieces.push((&self.text[range.clone()], true));
+            from = range.end;
+        }
+        pieces.push((&self.text[from..], false));
+        pieces
+            .into_iter()
+            .filter(|(piece, highlighted)| *highlighted || !piece.is_empty())
+    }
+
+    /// The fragment with each highlighted piece between `open` and
+    /// `close`, every piece passed through `text` (an escape, or nothing).
+    pub fn render(&self, open: &str, close: &str, text: impl Fn(&str) -> String) -> String {
+        let mut out = String::with_capacity(self.text.len() + 32);
+        for (piece, highlighted) in self.pieces() {
+            if highlighted {
+                out.push_str(open);
+                out.push_str(&text(piece));
+                out.push_str(close);
+            } else {
+                out.push_str(&text(piece));
+            }
+        }
+        out
+    }
 }
 
 /// Counts of the matching items per value of each facet field (items, not

@@ -221,12 +221,13 @@ fn describe(req: &SearchRequest) -> String {
     if !req.q.trim().is_empty() {
         parts.push(format!("“{}”", req.q.trim()));
     }
+    let status = req.status.map(|s| s.to_string());
     for (name, value) in [
         ("language", &req.lang),
         ("country", &req.country),
         ("theme", &req.theme),
         ("source", &req.source),
-        ("status", &req.status),
+        ("status", &status),
     ] {
         if let Some(value) = value {
             parts.push(format!("{name} {value}"));
@@ -276,7 +277,7 @@ pub(crate) async fn approved_feed(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let req = SearchRequest {
-        status: Some(Status::Approved.as_str().to_string()),
+        status: Some(Status::Approved),
         sort: Sort::Date,
         per_page: FEED_ENTRIES,
         ..SearchRequest::default()

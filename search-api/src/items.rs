@@ -113,10 +113,19 @@ impl ItemView {
     }
 }
 
-/// The whole view of an item, from the store. Blocking.
+/// The whole view of an item, from the store: what `/api/items/{id}`
+/// answers and the item page shows; `None` when there is no such item.
+/// Blocking.
+pub(crate) fn find_view(store: &Store, id: &str) -> Result<Option<ItemView>, ApiError> {
+    store
+        .item_record(id)?
+        .map(|record| view_of(store, record))
+        .transpose()
+}
+
+/// [`find_view`], a 404 when there is no such item.
 fn view(store: &Store, id: &str) -> Result<ItemView, ApiError> {
-    let record = store.item_record(id)?.ok_or_else(|| no_such_item(id))?;
-    view_of(store, record)
+    find_view(store, id)?.ok_or_else(|| no_such_item(id))
 }
 
 /// The whole view of a record: its history and its duplicates added.

@@ -5,7 +5,8 @@
 //! # Layout
 //! - `params`: the query string of `/api/search`, parsed and checked by hand.
 //! - `search`: [`SearchResponse`] and [`search`], what `/api/search` returns
-//!   (also printed by `veille search --json`).
+//!   (also printed by `veille search --json`), and [`snippet_html`], the
+//!   HTML face of a snippet (the API's `snippet` field and the pages).
 //! - `items`: `/api/items/{id}` and `POST /api/items/{id}/review`.
 //! - `sources`: `/api/sources` (configured sources merged with their health)
 //!   and `/healthz`.
@@ -78,7 +79,7 @@ pub use params::{
     parse_search_params, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_DEPTH, MAX_RESULT_WINDOW,
 };
 pub use queue::{QueueItem, QueueResponse, QUEUE_MAX_PER_PAGE, QUEUE_PER_PAGE};
-pub use search::{search, SearchResponse};
+pub use search::{search, snippet_html, SearchResponse};
 pub use sources::{SourceInfo, SourceView};
 pub use users::Me;
 

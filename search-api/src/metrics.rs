@@ -153,12 +153,12 @@ pub(crate) fn gauges(state: &ApiState) -> Result<DataGauges, ApiError> {
         ..SearchRequest::default()
     };
     let results = state.index.search(&everything)?;
-    let mut items_by_status: Vec<(String, u64)> = ["unreviewed", "approved", "rejected"]
+    let mut items_by_status: Vec<(String, u64)> = veille_store::Status::ALL
         .iter()
         .map(|s| {
             (
                 s.to_string(),
-                results.facets.status.get(*s).copied().unwrap_or(0),
+                results.facets.status.get(s.as_str()).copied().unwrap_or(0),
             )
         })
         .collect();

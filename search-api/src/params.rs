@@ -73,11 +73,12 @@ pub fn parse_search_params(query_string: &str) -> Result<SearchRequest, ApiError
             "status" => {
                 let status = Status::parse(&value.to_ascii_lowercase()).ok_or_else(|| {
                     bad(format!(
-                        "parameter status is {}: accepted values are unreviewed, approved, rejected",
-                        quote(value)
+                        "parameter status is {}: accepted values are {}",
+                        quote(value),
+                        Status::ALL.map(Status::as_str).join(", ")
                     ))
                 })?;
-                req.status = Some(status.as_str().to_string());
+                req.status = Some(status);
             }
             "from" => req.from = Some(parse_date(key, value, false)?),
             "to" => req.to = Some(parse_date(key, value, true)?),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use veille_indexer::index::Index;
-use veille_indexer::search::{Facets, Hit, SearchRequest};
+use veille_indexer::search::{Facets, Hit, SearchRequest, SearchResults, Snippet};
 
 use crate::error::ApiError;
 use crate::params::{check_request, parse_search_params};
@@ -23,7 +23,8 @@ pub struct SearchResponse {
     /// 1-based.
     pub page: usize,
     pub per_page: usize,
-    pub hits: Vec<Hit>,
+    /// Each snippet as HTML ([`snippet_html`]).
+    pub hits: Vec<Hit<String>>,
     /// Counts per value of `lang`, `country`, `theme`, `source`, `status`
     /// over every matching item (duplicates included).
     pub facets: Facets,
@@ -43,17 +44,55 @@ pub struct SearchResponse {
 /// other index failure is an [`ApiError::Internal`].
 pub fn search(index: &Index, req: &SearchRequest) -> Result<SearchResponse, ApiError> {
     check_request(req)?;
-    let results = index.search(req)?;
-    Ok(SearchResponse {
-        total: results.total,
-        page: req.page,
-        per_page: req.per_page,
-        hits: results.hits,
-        facets: results.facets,
-        total_items: results.total_items,
-        histogram: results.histogram,
-        expansion: results.expansion,
-    })
+    Ok(SearchResponse::new(req, index.search(req)?))
+}
+
+impl SearchResponse {
+    /// The answer to `req` of its `results`: what `/api/search` and
+    /// `veille search --json` print.
+    pub fn new(req: &SearchRequest, results: SearchResults) -> SearchResponse {
+        SearchResponse {
+            total: results.total,
+            page: req.page,
+            per_page: req.per_page,
+            hits: results
+                .hits
+                .into_iter()
+                .map(|hit| hit.map_snippet(|s| snippet_html(&s)))
+                .collect(),
+            facets: results.facets,
+            total_items: results.total_items,
+            histogram: results.histogram,
+            expansion: results.expansion,
+        }
+    }
+}
+
+/// A snippet as HTML: the text escaped (`&`, `<`, `>`, `"`, `'`), the
+/// matched words in `<mark>…</mark>`.
+pub fn snippet_html(snippet: &Snippet) -> String {
+    snippet.render("<mark>", "</mark>", escape_html)
+}
+
+/// The characters a snippet escapes, and how (as the snippets have always
+/// been escaped: `'` as `&#x27;`).
+const HTML_ENTITIES: [(char, &str); 5] = [
+    ('&', "&amp;"),
+    ('<', "&lt;"),
+    ('>', "&gt;"),
+    ('"', "&quot;"),
+    ('\'', "&#x27;"),
+];
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match HTML_ENTITIES.iter().find(|(special, _)| *special == c) {
+            Some((_, entity)) => out.push_str(entity),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 pub(crate) async fn handler(

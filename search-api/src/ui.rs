@@ -40,6 +40,7 @@ use veille_store::{AuditEntry, Decision, Item, QueueEntry, QueueOrder, Status};
 
 use crate::auth::{identify, Principal};
 use crate::error::ApiError;
+use crate::items::{find_view, ItemView};
 use crate::params::parse_search_params;
 use crate::search::{search, SearchResponse};
 use crate::sources::SourceView;
@@ -215,11 +216,11 @@ impl Page {
             .unwrap_or_else(|| id.to_string())
     }
 
-    fn status(&self, status: &str) -> &'static str {
+    fn status(&self, status: Status) -> &'static str {
         match status {
-            "approved" => self.t.status_approved,
-            "rejected" => self.t.status_rejected,
-            _ => self.t.status_unreviewed,
+            Status::Unreviewed => self.t.status_unreviewed,
+            Status::Approved => self.t.status_approved,
+            Status::Rejected => self.t.status_rejected,
         }
     }
 
@@ -441,7 +442,8 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
                                 @for (value, count) in sorted_counts(counts) {
                                     @let label = match key {
                                         "theme" => page.theme(value),
-                                        "status" => page.status(value).to_string(),
+                                        "status" => Status::parse(value)
+                                            .map_or_else(|| value.to_string(), |s| page.status(s).to_string()),
                                         _ => value.to_string(),
                                     };
                                     @if query.get(key) == Some(value) {
@@ -487,7 +489,7 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
                         li.hit data-id=(hit.id) data-status=(hit.status) {
                             h3 { a href={ "/items/" (hit.id) } { (hit.title) } }
                             p.meta {
-                                span.status.{ "status-" (hit.status) } { (page.status(&hit.status)) }
+                                span.status.{ "status-" (hit.status) } { (page.status(hit.status)) }
                                 " · " (hit.source)
                                 @if let Some(lang) = &hit.lang { " · " span.lang { (lang) } }
                                 @if let Some(published) = &hit.published { " · " time datetime=(published) { (short_date(published)) } }
@@ -534,14 +536,6 @@ fn sorted_counts(counts: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
 
 // --- item -------------------------------------------------------------------
 
-struct ItemPageData {
-    /// Curators' corrections applied.
-    item: Item,
-    version: i64,
-    duplicates: Vec<Item>,
-    history: Vec<AuditEntry>,
-}
-
 async fn item_page(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -558,19 +552,11 @@ async fn item_page(
     let page = Page::for_request(&state, &query, &headers, &format!("/items/{id}")).await;
     let store = state.store.clone();
     let data = blocking(move || {
-        let record = store.item_record(&id)?.ok_or_else(|| {
+        find_view(&store, &id)?.ok_or_else(|| {
             ApiError::NotFound(format!(
                 "no item with id {:?}: items are reached from the search page",
                 id.chars().take(64).collect::<String>()
             ))
-        })?;
-        let duplicates = store.group_of(&id)?.into_iter().skip(1).collect();
-        let history = store.history(&id)?;
-        Ok(ItemPageData {
-            item: record.item,
-            version: record.version,
-            duplicates,
-            history,
         })
     })
     .await;
@@ -580,7 +566,7 @@ async fn item_page(
     }
 }
 
-fn render_item(page: &Page, data: &ItemPageData) -> Markup {
+fn render_item(page: &Page, data: &ItemView) -> Markup {
     let t = page.t;
     let item = &data.item;
     let c = &item.candidate;
@@ -589,7 +575,7 @@ fn render_item(page: &Page, data: &ItemPageData) -> Markup {
         article.item data-id=(item.id) data-status=(status.as_str()) data-version=(data.version) {
             h1 { (item.title) }
             p.meta {
-                span.status.{ "status-" (status.as_str()) } data-role="status" { (page.status(status.as_str())) }
+                span.status.{ "status-" (status.as_str()) } data-role="status" { (page.status(status)) }
                 " · " a.original href=(item.url) rel="noopener noreferrer" { (t.original) " ↗" }
             }
             (review_controls(page, item))
@@ -661,7 +647,7 @@ fn render_item(page: &Page, data: &ItemPageData) -> Markup {
                         h2 { (t.history) }
                         @if data.history.is_empty() {
                             @match &item.review {
-                                Some(review) => p { (page.status(Status::from(review.decision).as_str())) " " (t.reviewed_by) " " (review.curator) " · " (when(Some(review.at), t.never)) },
+                                Some(review) => p { (page.status(review.decision.into())) " " (t.reviewed_by) " " (review.curator) " · " (when(Some(review.at), t.never)) },
                                 None => p { (t.not_reviewed) },
                             }
                         } @else {
@@ -712,11 +698,7 @@ fn audit_change(page: &Page, entry: &AuditEntry) -> Markup {
         .get("review")
         .and_then(|r| r.get("decision"))
         .and_then(|d| d.as_str())
-        .map(|d| match Decision::parse(d) {
-            Some(Decision::Approve) => page.t.status_approved,
-            Some(Decision::Reject) => page.t.status_rejected,
-            None => page.status(d),
-        });
+        .map(|d| page.status(Decision::parse(d).map_or(Status::Unreviewed, Status::from)));
     let fields: Vec<String> = entry
         .after
         .get("corrections")
@@ -812,7 +794,7 @@ fn render_queue(page: &Page, order: QueueOrder, total: u64, entries: &[QueueEntr
                     p.position { span.n { (i + 1) } " " (t.of) " " (total) }
                     h2 { a href={ "/items/" (item.id) } { (item.title) } }
                     p.meta {
-                        span.status.{ "status-" (item.status().as_str()) } data-role="status" { (page.status(item.status().as_str())) }
+                        span.status.{ "status-" (item.status().as_str()) } data-role="status" { (page.status(item.status())) }
                         " · " (item.source_id)
                         @if let Some(lang) = &item.lang { " · " (lang) }
                         " · " (t.score) " " (format!("{:.2}", c.score))
@@ -881,7 +863,7 @@ async fn sources_page(
         let health = store.source_health()?;
         let approved = index
             .search(&veille_indexer::search::SearchRequest {
-                status: Some(Status::Approved.as_str().to_string()),
+                status: Some(Status::Approved),
                 per_page: 1,
                 ..Default::default()
             })?

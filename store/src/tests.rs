@@ -922,3 +922,17 @@ fn the_files_a_process_left_are_removed_by_the_next() {
     let own = store.connections._temporary.as_ref().unwrap().path();
     assert!(own.exists());
 }
+
+#[test]
+fn statuses_keep_their_names() {
+    for s in Status::ALL {
+        assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        assert_eq!(Status::parse(s.as_str()), Some(s));
+        assert_eq!(s.to_string(), s.as_str());
+    }
+    assert_eq!(
+        Status::ALL.map(Status::as_str),
+        ["unreviewed", "approved", "rejected"]
+    );
+    assert_eq!(Status::parse("Approved"), None);
+}

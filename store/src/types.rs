@@ -135,6 +135,10 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 3] = [Status::Unreviewed, Status::Approved, Status::Rejected];
+
+    /// `unreviewed`, `approved` or `rejected`: the name the store, the
+    /// index, the API, the metrics and the pages use.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Unreviewed => "unreviewed",
@@ -143,13 +147,15 @@ impl Status {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "unreviewed" => Some(Status::Unreviewed),
-            "approved" => Some(Status::Approved),
-            "rejected" => Some(Status::Rejected),
-            _ => None,
-        }
+    /// The status of its name; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -1,9 +1,11 @@
-//! The whole road on the fixture world: `veille crawl --once` with the real
-//! binary against a local server, then the API of `veille serve`: the right
-//! items with the right languages and themes, the broken source reported
-//! while the others succeed, a second crawl that creates no duplicates and
-//! gets 304s, a review that survives an edition of the page, a restart and a
-//! `reindex`, and 400s for bad queries.
+//! The whole road on the fixture world, one scenario per test, each from
+//! its own `veille crawl --once` (the real binary against a local server,
+//! [`crawled_world`]): the broken source reported while the others
+//! succeed, the right items with the right languages and themes through the
+//! API of `veille serve`, words stemmed and marked, 400s for bad queries, a
+//! second crawl that creates no duplicates and gets 304s, reviews that need
+//! a token and survive an edition of the page, a restart and a `reindex`,
+//! and the terminal's search that is the API's.
 
 use serde_json::json;
 
@@ -12,13 +14,66 @@ use crate::support::*;
 /// Items in the world: 3 French, 2 Spanish, 2 English pages, 2 linked pages.
 const WORLD_ITEMS: u64 = 9;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn crawl_search_review_restart_reindex() {
+/// The curators of the review scenarios.
+const TOKENS: [(&str, &str); 1] = [("VEILLE_CURATOR_TOKENS", "alice=s3cret-a,bob=s3cret-b")];
+
+/// The fixture world after one `veille crawl --once`, in a home of its own.
+struct World {
+    site: FixtureServer,
+    home: Home,
+    /// What the crawl printed.
+    crawl: Output,
+}
+
+async fn crawled_world() -> World {
     let site = FixtureServer::start().await;
     let home = Home::new(&world_config(&site));
+    let crawl = home.veille(&["crawl", "--once"]).await;
+    World { site, home, crawl }
+}
 
-    // First pass: four sources succeed, the broken one fails and is named.
-    let out = home.veille(&["crawl", "--once"]).await;
+/// The crawled world and its `veille serve` (no curator).
+async fn served_world() -> (World, Server) {
+    let world = crawled_world().await;
+    let api = world.home.start("serve", &[]).await;
+    (world, api)
+}
+
+/// The id of the hit whose title contains `needle`.
+fn id_titled(hits: &[serde_json::Value], needle: &str) -> String {
+    hit_titled(hits, needle)["id"].as_str().unwrap().to_string()
+}
+
+/// Every item of the world, through the API of `veille serve`.
+async fn every_hit(api: &Server) -> Vec<serde_json::Value> {
+    let (status, all) = api.get("/api/search?per_page=100").await;
+    assert_eq!(status, 200, "{all}");
+    hits(&all)
+}
+
+/// Alice approves the Montréal practice; its id.
+async fn approve_montreal(world: &World) -> String {
+    let api = world.home.start("serve", &TOKENS).await;
+    let id = id_titled(&every_hit(&api).await, "Montréal lance un fonds");
+    let approve = json!({"decision": "approve", "note": "housing policy, Montréal"});
+    let (status, body) = api
+        .post(
+            &format!("/api/items/{id}/review"),
+            Some("s3cret-a"),
+            &approve,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    api.stop().await;
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_names_the_broken_source_and_fetches_each_article_once() {
+    let World {
+        site, crawl: out, ..
+    } = crawled_world().await;
+    // Four sources succeed, the broken one fails and is named.
     assert_eq!(
         out.code,
         Some(1),
@@ -52,10 +107,12 @@ async fn crawl_search_review_restart_reindex() {
         assert_eq!(s.requests.get("/en/news/land-trust.html"), Some(&1));
         assert_eq!(s.requests.get("/pages/lemonde-1.html"), Some(&1));
     });
+}
 
-    let api = home.start("serve", &[]).await;
-    let (status, all) = api.get("/api/search?per_page=100").await;
-    assert_eq!(status, 200, "{all}");
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_items_have_their_languages_themes_urls_and_dates() {
+    let (World { site, .. }, api) = served_world().await;
+    let (_, all) = api.get("/api/search?per_page=100").await;
     assert_eq!(all["total"], WORLD_ITEMS, "{all:#}");
     let items = hits(&all);
     let langs = &all["facets"]["lang"];
@@ -115,19 +172,27 @@ async fn crawl_search_review_restart_reindex() {
     let preston = hit_titled(&items, "Preston");
     assert_eq!(preston["lang"], "en");
     assert_eq!(preston["title"], "How Preston built community wealth");
+    let girona = hit_titled(&items, "Girona");
+    assert_eq!(girona["lang"], "ca");
+    api.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_is_no_candidate_and_a_summary_gets_its_pages_text() {
+    let (_world, api) = served_world().await;
+    let items = every_hit(&api).await;
+    let record_of = |needle: &str| {
+        let id = id_titled(&items, needle);
+        let api = &api;
+        async move { api.get(&format!("/api/items/{id}")).await.1 }
+    };
 
     // The event announcement is not a candidate.
-    let webinar = hit_titled(&items, "Webinaire");
-    let (_, record) = api
-        .get(&format!("/api/items/{}", webinar["id"].as_str().unwrap()))
-        .await;
+    let record = record_of("Webinaire").await;
     assert_eq!(record["candidate"]["is_candidate"], false, "{record:#}");
 
     // A summary-only entry got its linked page's main text, not its menus.
-    let lemonde = hit_titled(&items, "renseignement");
-    let (_, record) = api
-        .get(&format!("/api/items/{}", lemonde["id"].as_str().unwrap()))
-        .await;
+    let record = record_of("renseignement").await;
     let text = record["text"].as_str().unwrap();
     assert!(
         text.contains("Il sera désormais examiné par le Sénat"),
@@ -135,28 +200,32 @@ async fn crawl_search_review_restart_reindex() {
     );
     assert!(text.contains("lanceurs d’alerte"), "{text}");
     assert_eq!(record["lang"], "fr");
-    let girona = hit_titled(&items, "Girona");
-    assert_eq!(girona["lang"], "ca");
+    api.stop().await;
+}
 
-    // A search with words: stemmed, snippets marked, filters and facets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_are_stemmed_marked_and_filtered() {
+    let (_world, api) = served_world().await;
     let (status, found) = api.get("/api/search?q=cooperativas%20vivienda").await;
     assert_eq!(status, 200);
-    assert_eq!(hits(&found)[0]["title"], barcelona["title"], "{found:#}");
+    let first = |key: &str| hits(&found)[0][key].as_str().unwrap().to_string();
     assert!(
-        hits(&found)[0]["snippet"]
-            .as_str()
-            .unwrap()
-            .contains("<mark>"),
+        first("title").starts_with("Barcelona pone en marcha"),
         "{found:#}"
     );
+    assert!(first("snippet").contains("<mark>"), "{found:#}");
     let (_, french) = api.get("/api/search?q=coop%C3%A9rative&lang=fr").await;
     assert!(
         hits(&french).iter().all(|h| h["lang"] == "fr"),
         "{french:#}"
     );
     assert!(french["total"].as_u64().unwrap() >= 2, "{french:#}");
+    api.stop().await;
+}
 
-    // Sources: the broken one failed with its error; the others are fine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_broken_source_is_reported_with_its_error() {
+    let (_world, api) = served_world().await;
     let (_, sources) = api.get("/api/sources").await;
     let sources = sources["sources"].as_array().unwrap().clone();
     let source = |id: &str| sources.iter().find(|s| s["id"] == id).unwrap().clone();
@@ -168,8 +237,12 @@ async fn crawl_search_review_restart_reindex() {
     assert_eq!(source("rqes-fr")["last_outcome"], "ok");
     assert_eq!(source("rqes-fr")["item_count"], 3);
     assert_eq!(source("cwn-en")["item_count"], 2);
+    api.stop().await;
+}
 
-    // Bad queries are 400s that say what is wrong, never 500s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_queries_are_400s_that_say_what_is_wrong() {
+    let (_world, api) = served_world().await;
     for bad in [
         "/api/search?sort=bogus",
         "/api/search?page=0",
@@ -186,8 +259,11 @@ async fn crawl_search_review_restart_reindex() {
         );
     }
     assert_eq!(api.stop().await, Some(0));
+}
 
-    // Second pass: nothing new, conditional GETs answered 304.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_crawl_gets_304s_and_creates_nothing() {
+    let World { site, home, .. } = crawled_world().await;
     site.reset_counts();
     let out = home.veille(&["crawl", "--once"]).await;
     assert!(
@@ -197,12 +273,15 @@ async fn crawl_search_review_restart_reindex() {
     );
     let not_modified = site.seen(|s| s.not_modified);
     assert!(not_modified >= 4, "304s on the second pass: {not_modified}");
+}
 
-    // Reviews need a curator token.
-    let id = montreal["id"].as_str().unwrap().to_string();
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviews_need_a_curator_token() {
+    let (world, api) = served_world().await;
+    let id = id_titled(&every_hit(&api).await, "Montréal lance un fonds");
     let review_path = format!("/api/items/{id}/review");
     let approve = json!({"decision": "approve", "note": "housing policy, Montréal"});
-    let api = home.start("serve", &[]).await;
+    // No curator configured: writes are refused, and the answer says how.
     let (status, body) = api.post(&review_path, Some("anything"), &approve).await;
     assert!(status == 401 || status == 403, "{status} {body}");
     assert!(
@@ -214,8 +293,7 @@ async fn crawl_search_review_restart_reindex() {
     );
     api.stop().await;
 
-    let tokens = [("VEILLE_CURATOR_TOKENS", "alice=s3cret-a,bob=s3cret-b")];
-    let api = home.start("serve", &tokens).await;
+    let api = world.home.start("serve", &TOKENS).await;
     let (status, _) = api.post(&review_path, None, &approve).await;
     assert_eq!(status, 401);
     let (status, _) = api.post(&review_path, Some("wrong"), &approve).await;
@@ -227,10 +305,17 @@ async fn crawl_search_review_restart_reindex() {
     assert_eq!(hits(&approved)[0]["id"], id.as_str());
     assert_eq!(approved["facets"]["status"]["approved"], 1);
     api.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_survives_an_edition_a_restart_and_a_reindex() {
+    let world = crawled_world().await;
+    let id = approve_montreal(&world).await;
+    let home = &world.home;
 
     // The page is edited at the source: a re-crawl updates the item and keeps
     // the decision.
-    site.edit("un fonds de 5 M$", "un fonds de 6 M$");
+    world.site.edit("un fonds de 5 M$", "un fonds de 6 M$");
     let out = home
         .veille(&["crawl", "--once", "--source", "rqes-fr"])
         .await;
@@ -252,7 +337,7 @@ async fn crawl_search_review_restart_reindex() {
                 out.stdout
             );
         }
-        let api = home.start("serve", &tokens).await;
+        let api = home.start("serve", &TOKENS).await;
         let (_, item) = api.get(&format!("/api/items/{id}")).await;
         assert_eq!(item["status"], "approved", "{step}: {item:#}");
         assert_eq!(item["review"]["curator"], "alice", "{step}");
@@ -268,13 +353,54 @@ async fn crawl_search_review_restart_reindex() {
         assert_eq!(found["total"], 1, "{step}: {found:#}");
         api.stop().await;
     }
+}
 
-    // The terminal search is the API's search.
+/// The terminal's search is the API's: `--json` prints the API's answer,
+/// and the text output is the API's hits with the marks as stars and the
+/// HTML undone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_search_is_the_apis_search() {
+    let (World { home, .. }, api) = served_world().await;
+    let (_, answer) = api.get("/api/search?q=cooperativas&per_page=10").await;
+    api.stop().await;
+
     let out = home.veille(&["search", "cooperativas", "--json"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let body: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert!(body["total"].as_u64().unwrap() >= 1);
-    assert_eq!(hits(&body)[0]["lang"], "es");
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(printed, answer);
+    assert!(answer["total"].as_u64().unwrap() >= 1);
+    assert_eq!(hits(&answer)[0]["lang"], "es");
+
+    let out = home.veille(&["search", "cooperativas"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let mut expected = format!("{} hit(s)\n", answer["total"]);
+    for hit in hits(&answer) {
+        let text = |key: &str| hit[key].as_str().unwrap_or_default().to_string();
+        expected.push_str(&format!(
+            "\n{}  [{}] {} · {} · score {:.2} · {}\n  {}\n  {}\n",
+            text("title"),
+            hit["lang"].as_str().unwrap_or("??"),
+            text("source"),
+            hit["published"].as_str().unwrap_or("undated"),
+            hit["candidate_score"].as_f64().unwrap(),
+            text("status"),
+            text("url"),
+            starred(&text("snippet")),
+        ));
+    }
+    assert_eq!(out.stdout, expected);
+    assert!(out.stdout.contains("*cooperativas*"), "{}", out.stdout);
+}
+
+/// An HTML snippet as a pipe shows it: marks as stars, entities undone.
+fn starred(html: &str) -> String {
+    html.replace("<mark>", "*")
+        .replace("</mark>", "*")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
 }
 
 /// `veille run`: never-fetched sources are overdue and crawled at once, the

@@ -381,3 +381,53 @@ tags = ["network"]
     let city = format!("{base}city = \"Lyon\"\n");
     assert_ne!(original, parse_one(&city), "city");
 }
+
+/// `[crawler]` with its user agent and `extra`.
+fn crawler_table(extra: &str) -> String {
+    format!("[crawler]\nuser_agent = \"veille (+http://localhost/contact)\"\n{extra}\n")
+}
+
+#[test]
+fn every_crawler_number_sets_its_own_setting_and_is_checked() {
+    let defaults = CrawlerSettings::new("veille (+http://localhost/contact)");
+    for key in &NUMBER_KEYS {
+        // A value no default has, set alone: it changes the settings.
+        let config = parse(&crawler_table(&format!("{} = 7", key.key)), "sources.toml")
+            .unwrap_or_else(|e| panic!("{}: {e}", key.key));
+        assert_ne!(config.crawler, defaults, "{} sets nothing", key.key);
+        // Below the range: one problem, on this key.
+        let below = if key.allow_zero { -1 } else { 0 };
+        let errors = parse(
+            &crawler_table(&format!("{} = {below}", key.key)),
+            "sources.toml",
+        )
+        .expect_err(key.key);
+        let fields: Vec<Option<&str>> = errors.0.iter().map(|p| p.field.as_deref()).collect();
+        assert_eq!(fields, [Some(key.key)]);
+    }
+    // Each key sets a setting of its own: no two keys set alike.
+    let alone: Vec<CrawlerSettings> = NUMBER_KEYS
+        .iter()
+        .map(|k| {
+            let mut settings = defaults.clone();
+            (k.set)(&mut settings, 7);
+            settings
+        })
+        .collect();
+    for (i, a) in alone.iter().enumerate() {
+        for (j, b) in alone.iter().enumerate().skip(i + 1) {
+            assert_ne!(a, b, "{} and {}", NUMBER_KEYS[i].key, NUMBER_KEYS[j].key);
+        }
+    }
+}
+
+#[test]
+fn every_crawler_key_is_in_the_readme() {
+    let readme = include_str!("../../../README.md");
+    for key in crawler_keys() {
+        assert!(
+            readme.contains(&format!("`{key}`")) || readme.contains(&format!("{key} =")),
+            "{key}"
+        );
+    }
+}

@@ -77,8 +77,8 @@ pub(crate) fn build(
     if let Some(source) = non_blank(&req.source) {
         filter(fields.source, source.trim().to_string());
     }
-    if let Some(status) = non_blank(&req.status) {
-        filter(fields.status, status.trim().to_ascii_lowercase());
+    if let Some(status) = req.status {
+        filter(fields.status, status.as_str().to_string());
     }
     if req.from.is_some() || req.to.is_some() {
         if let (Some(from), Some(to)) = (req.from, req.to) {

@@ -1,13 +1,15 @@
-//! Snippets: a fragment of an item's text with the matched words marked
-//! `<mark>…</mark>` and the rest HTML-escaped; with no query (or no match in
-//! the text), the beginning of the text, escaped.
+//! Snippets: a fragment of an item's text with the ranges of the matched
+//! words ([`Snippet`], data: each face marks them its own way); with no
+//! query (or no match in the text), the beginning of the text.
 
 use std::collections::HashMap;
 
 use tantivy::query::Query;
 use tantivy::schema::Field;
-use tantivy::snippet::SnippetGenerator;
+use tantivy::snippet::{collapse_overlapped_ranges, SnippetGenerator};
 use tantivy::Searcher;
+
+use crate::search::Snippet;
 
 /// Length of a snippet, in characters.
 pub(crate) const SNIPPET_CHARS: usize = 200;
@@ -30,7 +32,7 @@ impl<'a> Snippets<'a> {
     }
 
     /// The snippet of `text`, indexed in `field`.
-    pub(crate) fn snippet(&mut self, field: Field, text: &str) -> String {
+    pub(crate) fn snippet(&mut self, field: Field, text: &str) -> Snippet {
         if let Some(query) = self.query {
             let searcher = self.searcher;
             let generator = self.generators.entry(field).or_insert_with(|| {
@@ -44,10 +46,12 @@ impl<'a> Snippets<'a> {
                     })
             });
             if let Some(generator) = generator {
-                let mut snippet = generator.snippet(text);
+                let snippet = generator.snippet(text);
                 if !snippet.is_empty() {
-                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    return snippet.to_html();
+                    return Snippet {
+                        text: snippet.fragment().to_string(),
+                        highlighted: collapse_overlapped_ranges(snippet.highlighted()),
+                    };
                 }
             }
         }
@@ -56,32 +60,22 @@ impl<'a> Snippets<'a> {
 }
 
 /// The first [`SNIPPET_CHARS`] characters of `text` (cut at a word boundary
-/// when one is near), HTML-escaped, with `…` when cut.
-pub(crate) fn beginning(text: &str) -> String {
+/// when one is near), with `…` when cut; nothing highlighted.
+pub(crate) fn beginning(text: &str) -> Snippet {
     let text = text.trim();
     let Some((cut, _)) = text.char_indices().nth(SNIPPET_CHARS) else {
-        return escape(text);
+        return Snippet {
+            text: text.to_string(),
+            highlighted: Vec::new(),
+        };
     };
     let head = &text[..cut];
     let head = match head.rfind(char::is_whitespace) {
         Some(space) if space > cut / 2 => &head[..space],
         _ => head,
     };
-    format!("{}…", escape(head.trim_end()))
-}
-
-/// Escapes `&`, `<`, `>`, `"` and `'`.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    Snippet {
+        text: format!("{}…", head.trim_end()),
+        highlighted: Vec::new(),
     }
-    out
 }

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use veille_store::{Candidate, Decision, Item, NewItem, Review, Store};
+use veille_store::{Candidate, Decision, Item, NewItem, Review, Status, Store};
 
 use super::{query_nesting_depth, Index, IndexError, MAX_QUERY_CHARS, MAX_QUERY_DEPTH};
-use crate::search::{SearchRequest, SearchResults, Sort};
+use crate::search::{SearchRequest, SearchResults, Snippet, Sort};
 
 /// An item as the store would hold it.
 struct Spec {
@@ -439,7 +439,7 @@ fn filters_narrow_and_facets_count_every_match() {
     );
     assert_eq!(
         filtered(SearchRequest {
-            status: Some("unreviewed".into()),
+            status: Some(Status::Unreviewed),
             ..base()
         }),
         ["en-leeds", "ko-seoul", "undated"]
@@ -543,7 +543,7 @@ fn a_hit_carries_what_the_item_had() {
     assert_eq!(hit.published.as_deref(), Some("2024-03-10T09:00:00+01:00"));
     assert_eq!(hit.candidate_score, 0.9);
     assert_eq!(hit.themes, ["T3", "T7"]);
-    assert_eq!(hit.status, "approved");
+    assert_eq!(hit.status, Status::Approved);
     let undated = search(&index, &query("finance"));
     assert_eq!(undated.hits[0].published, None);
 }
@@ -553,8 +553,13 @@ const LONG_TEXT: &str = "Le réseau des collectivités territoriales pour une é
     entreprises d'insertion, et publie chaque année un guide des politiques publiques \
     locales d'économie sociale et solidaire.";
 
+/// A snippet with its highlighted pieces between `[` and `]`.
+fn marked(snippet: &Snippet) -> String {
+    snippet.render("[", "]", str::to_string)
+}
+
 #[test]
-fn snippets_mark_the_matched_words_and_escape_the_rest() {
+fn snippets_are_text_with_the_matched_words_as_ranges() {
     let index = index_of(&[item(Spec {
         id: "html",
         title: "Cooperatives",
@@ -564,15 +569,29 @@ fn snippets_mark_the_matched_words_and_escape_the_rest() {
         ..Spec::default()
     })]);
     let snippet = &search(&index, &query("cooperative")).hits[0].snippet;
-    assert!(snippet.contains("<mark>cooperatives</mark>"), "{snippet}");
-    assert!(snippet.contains("&lt;script&gt;"), "{snippet}");
-    assert!(!snippet.contains("<script>"), "{snippet}");
-    assert!(snippet.contains("&amp;"), "{snippet}");
+    let words: Vec<&str> = snippet
+        .highlighted
+        .iter()
+        .map(|r| &snippet.text[r.clone()])
+        .collect();
+    assert_eq!(words, ["cooperatives"], "{snippet:?}");
+    assert!(
+        marked(snippet).contains("the [cooperatives] of"),
+        "{snippet:?}"
+    );
+    // Text, not HTML: nothing is escaped here.
+    assert!(
+        snippet.text.contains("<script>alert(1)</script> & such"),
+        "{snippet:?}"
+    );
 
-    // With no query, the beginning of the text, escaped and unmarked.
+    // With no query, the beginning of the text, nothing highlighted.
     let snippet = &search(&index, &SearchRequest::default()).hits[0].snippet;
-    assert!(snippet.starts_with("Tags like &lt;script&gt;"), "{snippet}");
-    assert!(!snippet.contains("<mark>"), "{snippet}");
+    assert!(
+        snippet.text.starts_with("Tags like <script>"),
+        "{snippet:?}"
+    );
+    assert!(snippet.highlighted.is_empty(), "{snippet:?}");
 
     // A match in the title only: the beginning of the text.
     let index = index_of(&[item(Spec {
@@ -583,12 +602,13 @@ fn snippets_mark_the_matched_words_and_escape_the_rest() {
         ..Spec::default()
     })]);
     let snippet = &search(&index, &query("lille")).hits[0].snippet;
-    assert!(snippet.ends_with('…'), "{snippet}");
-    let shown = snippet.replace("&#x27;", "'");
-    assert!(shown.chars().count() <= 201, "{snippet}");
+    assert!(snippet.highlighted.is_empty(), "{snippet:?}");
+    let shown = &snippet.text;
+    assert!(shown.ends_with('…'), "{shown}");
+    assert!(shown.chars().count() <= 201, "{shown}");
     assert!(
         LONG_TEXT.starts_with(shown.trim_end_matches('…')),
-        "{snippet}"
+        "{shown}"
     );
 }
 
@@ -620,7 +640,7 @@ fn an_upsert_replaces_and_a_commit_shows_it_at_once() {
         &index,
         &SearchRequest {
             q: "housing".into(),
-            status: Some("approved".into()),
+            status: Some(Status::Approved),
             ..SearchRequest::default()
         },
     );
@@ -779,7 +799,7 @@ fn a_rebuild_from_the_store_matches_the_incremental_index() {
             ..SearchRequest::default()
         },
         SearchRequest {
-            status: Some("approved".into()),
+            status: Some(Status::Approved),
             ..SearchRequest::default()
         },
         SearchRequest {
@@ -987,26 +1007,18 @@ fn snippets_mark_expanded_terms_in_the_items_language() {
             .hits
             .iter()
             .find(|h| h.id == id)
-            .map(|h| h.snippet.clone())
+            .map(|h| marked(&h.snippet))
             .unwrap_or_default()
     };
+    assert!(snippet("fr").contains("[coopérative]"), "{}", snippet("fr"));
     assert!(
-        snippet("fr").contains("<mark>coopérative</mark>"),
-        "{}",
-        snippet("fr")
-    );
-    assert!(
-        snippet("es").contains("<mark>cooperativas</mark>"),
+        snippet("es").contains("[cooperativas]"),
         "{}",
         snippet("es")
     );
+    assert!(snippet("ko").contains("[주택협동조합"), "{}", snippet("ko"));
     assert!(
-        snippet("ko").contains("<mark>주택협동조합"),
-        "{}",
-        snippet("ko")
-    );
-    assert!(
-        snippet("en").contains("<mark>housing</mark> <mark>cooperative</mark>"),
+        snippet("en").contains("[housing] [cooperative]"),
         "{}",
         snippet("en")
     );
@@ -1107,7 +1119,11 @@ fn a_korean_word_inside_a_longer_eojeol_is_found() {
             "{word} in {id}: {results:?}"
         );
         let hit = results.hits.iter().find(|h| h.id == id).unwrap();
-        assert!(hit.snippet.contains("<mark>"), "{word}: {}", hit.snippet);
+        assert!(
+            !hit.snippet.highlighted.is_empty(),
+            "{word}: {:?}",
+            hit.snippet
+        );
     }
 }
 
@@ -1404,4 +1420,22 @@ fn every_language_the_detector_knows_is_stored_faceted_and_searched() {
         );
         assert_eq!(ids(&found), vec![*lang], "{lang}: {word:?} in {text:?}");
     }
+}
+
+#[test]
+fn a_snippet_renders_its_pieces_in_order() {
+    let snippet = Snippet {
+        text: "ab cd ef".to_string(),
+        highlighted: vec![0..2, 3..5],
+    };
+    let pieces: Vec<(&str, bool)> = snippet.pieces().collect();
+    assert_eq!(
+        pieces,
+        [("ab", true), (" ", false), ("cd", true), (" ef", false)]
+    );
+    assert_eq!(
+        snippet.render("<b>", "</b>", str::to_uppercase),
+        "<b>AB</b> <b>CD</b> EF"
+    );
+    assert_eq!(marked(&Snippet::default()), "");
 }

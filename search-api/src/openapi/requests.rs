@@ -12,6 +12,7 @@
 
 use serde_json::{json, Map, Value};
 use veille_indexer::search::SearchRequest;
+use veille_store::Status;
 
 use crate::params::{MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_QUERY_DEPTH, MAX_RESULT_WINDOW};
 
@@ -150,7 +151,7 @@ pub(crate) fn search_parameters(default_per_page: usize) -> Vec<Value> {
         query(
             "status",
             "Review status (any case)".to_string(),
-            json!({"type": "string", "enum": ["unreviewed", "approved", "rejected"]}),
+            json!({"type": "string", "enum": Status::ALL.map(Status::as_str)}),
         ),
         query("from", date("on or after"), any_date.clone()),
         query("to", date("on or before"), any_date),

@@ -29,7 +29,7 @@ fn every_parameter_is_read() {
             country: Some("FR".to_string()),
             theme: Some("T3".to_string()),
             source: Some("ripess-eu".to_string()),
-            status: Some("approved".to_string()),
+            status: Some(Status::Approved),
             from: Some(date("2024-01-01T00:00:00Z")),
             to: Some(date("2024-03-31T23:59:59.999999999Z")),
             sort: Sort::Date,

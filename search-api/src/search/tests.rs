@@ -159,3 +159,18 @@ fn the_response_counts_groups_shows_duplicates_and_a_histogram() {
         serde_json::json!({"2023-11": 1, "2024-01": 1, "2024-03": 1, "2024-05": 2})
     );
 }
+
+#[test]
+fn a_snippet_is_html_escaped_with_its_words_marked() {
+    let text = "<b>Tom's</b> \"co-op\" & cooperatives…";
+    let start = text.find("cooperatives").unwrap();
+    let word = start..start + "cooperatives".len();
+    let snippet = veille_indexer::search::Snippet {
+        text: text.to_string(),
+        highlighted: vec![word],
+    };
+    assert_eq!(
+        super::snippet_html(&snippet),
+        "&lt;b&gt;Tom&#x27;s&lt;/b&gt; &quot;co-op&quot; &amp; <mark>cooperatives</mark>…"
+    );
+}

@@ -7,9 +7,9 @@ use std::io::Write;
 
 use super::*;
 
-fn failed(report: &SourceReport) -> &str {
+fn failed(report: &SourceReport) -> String {
     match &report.outcome {
-        FetchOutcome::Failed(e) => e,
+        FetchOutcome::Failed(e) => e.to_string(),
         other => panic!("expected a failure, got {other:?}: {:?}", report.errors),
     }
 }

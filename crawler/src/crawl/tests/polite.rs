@@ -4,9 +4,9 @@
 
 use super::*;
 
-fn failed(report: &SourceReport) -> &str {
+fn failed(report: &SourceReport) -> String {
     match &report.outcome {
-        FetchOutcome::Failed(e) => e,
+        FetchOutcome::Failed(e) => e.to_string(),
         other => panic!("expected a failure, got {other:?}"),
     }
 }
