@@ -203,7 +203,7 @@ pub(crate) fn json_body<T: DeserializeOwned>(
 /// As [`json_body`], for a body whose `whole` fields are whole numbers:
 /// JSON means `5.0` and `5` alike, so a whole number written with a
 /// fraction is read as the integer it is.
-fn json_body_with_whole<T: DeserializeOwned>(
+pub(crate) fn json_body_with_whole<T: DeserializeOwned>(
     body: Result<Bytes, BytesRejection>,
     what: &str,
     shape: &str,

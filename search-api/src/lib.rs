@@ -50,6 +50,7 @@ mod items;
 pub mod metrics;
 pub mod openapi;
 mod params;
+pub mod practices;
 mod queue;
 mod search;
 mod sources;
@@ -141,6 +142,19 @@ pub fn router(state: ApiState) -> Router {
                 .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
         )
         .route("/api/saved-searches/{id}", delete(users::delete_saved))
+        // Practice records (`practices`).
+        .route(
+            "/api/practices",
+            get(practices::list)
+                .post(practices::create)
+                .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
+        .route(
+            "/api/practices/{id}",
+            get(practices::get_one)
+                .patch(practices::patch)
+                .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+        )
         .route("/api/sources", get(sources::list))
         .route("/healthz", get(sources::healthz))
         // Sharing, machines and the web pages.

@@ -688,9 +688,18 @@ impl Modify for Security {
         // The review workflow and accounts.
         patch_item, undo, history, queue, login, logout, me, users, add_user, saved_searches,
         add_saved_search, delete_saved_search, saved_feed,
+        // Practice records.
+        practices::list, practices::create, practices::get_one, practices::patch,
     ),
-    // The answers named only by `ItemWriteFailures`.
-    components(schemas(ConflictDoc, ErrorDoc)),
+    // The answers named only by `ItemWriteFailures` and
+    // `PracticeWriteFailures`,
+    // and the enums of query parameters, which utoipa refers to without
+    // adding them.
+    components(schemas(
+        ConflictDoc, ErrorDoc, QueueOrderDoc, practices::PracticeConflictDoc,
+        practices::PracticeFormatDoc, practices::OnePracticeFormatDoc,
+        practices::PracticeStatusDoc,
+    )),
     modifiers(&Security),
     tags(
         (name = "search", description = "Search with facets"),
@@ -698,6 +707,7 @@ impl Modify for Security {
         (name = "sources", description = "What is watched, and its health"),
         (name = "accounts", description = "Sign-in and accounts"),
         (name = "sharing", description = "Exports and Atom feeds"),
+        (name = "practices", description = "Practice records made from approved items"),
         (name = "machines", description = "Health, metrics, this description"),
     )
 )]
@@ -784,6 +794,7 @@ pub(crate) async fn handler() -> Response {
         .into_response()
 }
 
+pub mod practices;
 mod requests;
 
 #[cfg(test)]

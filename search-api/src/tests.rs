@@ -15,7 +15,7 @@ use veille_store::{Candidate, NewItem, SourceOutcome, Store};
 
 use super::*;
 
-const ALICE: &str = "alice-token-0123456789";
+pub(crate) const ALICE: &str = "alice-token-0123456789";
 const BOB: &str = "bob-token-9876543210";
 
 /// A hand-made item: (url, source, lang, country, published, score, themes, title, text).
@@ -81,14 +81,14 @@ const SAMPLES: [Sample; 4] = [
     },
 ];
 
-struct Fixture {
-    app: Router,
-    state: ApiState,
+pub(crate) struct Fixture {
+    pub(crate) app: Router,
+    pub(crate) state: ApiState,
     /// Item ids, in the order of [`SAMPLES`].
-    ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
 }
 
-fn fixture(curators: &str) -> Fixture {
+pub(crate) fn fixture(curators: &str) -> Fixture {
     let store = Store::open_in_memory().unwrap();
     let index = Index::open_in_ram().unwrap();
     let mut ids = Vec::new();
@@ -157,7 +157,7 @@ fn source_info(id: &str, name: &str) -> SourceInfo {
 
 /// Sends a request through the router; returns the status, the headers and
 /// the body parsed as JSON (every answer must be JSON).
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+pub(crate) async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
     let response = app.clone().oneshot(req).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -173,13 +173,13 @@ async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value
     (status, headers, body)
 }
 
-async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
+pub(crate) async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
     let req = Request::get(uri).body(Body::empty()).unwrap();
     let (status, _, body) = send(app, req).await;
     (status, body)
 }
 
-async fn review(
+pub(crate) async fn review(
     app: &Router,
     id: &str,
     token: Option<&str>,

@@ -160,7 +160,7 @@ impl PracticeDraft {
         if self.name.trim().is_empty() {
             out.push("name: give the practice a name".to_string());
         }
-        if self.name.chars().count() > MAX_NAME_CHARS {
+        if self.name.trim().chars().count() > MAX_NAME_CHARS {
             out.push(format!("name: at most {MAX_NAME_CHARS} characters"));
         }
         for t in &self.texts {

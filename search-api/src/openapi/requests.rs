@@ -242,7 +242,8 @@ fn body_schemas() -> Vec<(&'static str, Value)> {
         .collect();
     let mut patch_properties = fields;
     patch_properties.insert("version".to_string(), int64(false));
-    vec![
+    let mut bodies = practice_bodies();
+    bodies.extend([
         (
             "ReviewBody",
             json!({
@@ -361,12 +362,138 @@ fn body_schemas() -> Vec<(&'static str, Value)> {
                 },
             }),
         ),
+    ]);
+    bodies
+}
+
+/// The bodies of the practice records' writes: the rules of
+/// `PracticeDraft::problems` and of `practices.rs`.
+fn practice_bodies() -> Vec<(&'static str, Value)> {
+    use crate::practices::{MAX_NAME_CHARS, MAX_SOURCES};
+    let string = json!({"type": "string"});
+    let nullable_string = json!({"type": ["string", "null"]});
+    let strings = json!({"type": "array", "items": string});
+    let number = json!({"type": "number"});
+    let nullable_number = json!({"type": ["number", "null"]});
+    let record = json!({
+        "name": {
+            "description": "Not blank; at most 300 characters once trimmed",
+            "type": "string",
+            "pattern": trimmed(MAX_NAME_CHARS, true),
+        },
+        "status": {"type": "string", "enum": ["draft", "published", "withdrawn"]},
+        "organizations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": string, "kinds": strings},
+            },
+        },
+        "website": nullable_string,
+        "contact": nullable_string,
+        "places": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": string,
+                    "country": nullable_string,
+                    "lat": nullable_number,
+                    "lon": nullable_number,
+                },
+            },
+        },
+        "start_year": {"type": ["integer", "null"], "minimum": 1800, "maximum": 2100},
+        "themes": strings,
+        "texts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "lang", "text"],
+                "properties": {
+                    "field": {"type": "string", "enum": veille_store::PRACTICE_FIELDS},
+                    "lang": {"description": "ISO 639-1", "type": "string", "pattern": "^[a-z]{2}$"},
+                    "text": {"type": "string", "maxLength": 10_000},
+                    "evidence": {
+                        "type": ["object", "null"],
+                        "required": ["item_id", "sentence"],
+                        "properties": {"item_id": string, "sentence": string},
+                    },
+                    "reviewed": {"type": "boolean"},
+                },
+            },
+        },
+        "figures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["text", "value", "unit"],
+                "properties": {
+                    "text": string,
+                    "value": number,
+                    "unit": string,
+                    "item_id": nullable_string,
+                },
+            },
+        },
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["item_id", "url", "title"],
+                "properties": {
+                    "item_id": string,
+                    "url": string,
+                    "title": string,
+                    "lang": nullable_string,
+                    "published": nullable_string,
+                },
+            },
+        },
+    });
+    let mut patch = record;
+    patch["version"] = int64(false);
+    vec![
+        (
+            "NewPracticeBody",
+            json!({
+                "description": "The approved items a practice is made of, and maybe its name \
+                                (blank is the same as absent).",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["items"],
+                "properties": {
+                    "items": {"type": "array", "minItems": 1, "maxItems": MAX_SOURCES, "items": string},
+                    "name": {"type": ["string", "null"], "pattern": trimmed(MAX_NAME_CHARS, false)},
+                },
+            }),
+        ),
+        (
+            "PracticePatchBody",
+            json!({
+                "description": "The version read, and the fields to replace.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["version"],
+                "properties": patch,
+            }),
+        ),
     ]
 }
 
 /// Which operation takes which body: path, method, schema, required, and
 /// whether it is also accepted as a form.
-const BODIES: [(&str, &str, &str, bool, bool); 6] = [
+const BODIES: [(&str, &str, &str, bool, bool); 8] = [
+    ("/api/practices", "post", "NewPracticeBody", true, false),
+    (
+        "/api/practices/{id}",
+        "patch",
+        "PracticePatchBody",
+        true,
+        false,
+    ),
     ("/api/items/{id}/review", "post", "ReviewBody", true, false),
     ("/api/items/{id}", "patch", "PatchBody", true, false),
     ("/api/items/{id}/undo", "post", "UndoBody", false, false),

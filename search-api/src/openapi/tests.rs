@@ -204,3 +204,42 @@ async fn a_stale_write_answers_the_documented_conflict() {
         ["current", "error"].map(String::from).into()
     );
 }
+
+/// Every `$ref` of the document, with where it is.
+fn refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "$ref" {
+                    if let Some(target) = v.as_str() {
+                        out.push((at.to_string(), target.to_string()));
+                    }
+                } else {
+                    refs(v, &format!("{at}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                refs(v, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_resolves() {
+    let doc = document().await;
+    let mut all = Vec::new();
+    refs(&doc, "", &mut all);
+    assert!(!all.is_empty());
+    let dangling: Vec<&(String, String)> = all
+        .iter()
+        .filter(|(_, target)| {
+            doc.pointer(target.trim_start_matches('#'))
+                .is_none_or(Value::is_null)
+        })
+        .collect();
+    assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
+}

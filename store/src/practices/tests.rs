@@ -1,3 +1,6 @@
+//! The practice records: filing, versions, the append-only history, the
+//! filters of the list, refused records.
+
 use super::*;
 
 fn draft(name: &str) -> PracticeDraft {

@@ -1,3 +1,6 @@
+//! The pre-fill of a practice record: figures, the sentence of each field,
+//! the shipped cases people labelled, and a record drafted from items.
+
 use super::*;
 
 fn figures(text: &str, lang: &str) -> Vec<(String, f64, Unit)> {
