@@ -24,6 +24,7 @@
 
 mod highlight;
 mod i18n;
+mod practices;
 
 use std::collections::BTreeMap;
 
@@ -65,6 +66,14 @@ pub(crate) fn routes() -> Router<ApiState> {
         .route("/", get(search_page))
         .route("/items/{id}", get(item_page))
         .route("/queue", get(queue_page))
+        .route(
+            "/practices",
+            get(practices::list_page).post(practices::create),
+        )
+        .route(
+            "/practices/{id}",
+            get(practices::record_page).post(practices::save),
+        )
         .route("/sources", get(sources_page))
         .route("/login", get(login_page))
         .route("/assets/style.css", get(style))
@@ -249,6 +258,7 @@ impl Page {
                         nav {
                             a href="/" { (t.nav_search) }
                             a href="/queue" { (t.nav_queue) }
+                            a href="/practices" { (t.nav_practices) }
                             a href="/sources" { (t.nav_sources) }
                             @if let Some(user) = &self.user {
                                 span.user { (t.signed_in_as) " " strong { (user.name) } " (" (user.role.as_str()) ")" }
@@ -579,6 +589,12 @@ fn render_item(page: &Page, data: &ItemView) -> Markup {
                 " · " a.original href=(item.url) rel="noopener noreferrer" { (t.original) " ↗" }
             }
             (review_controls(page, item))
+            @if status == Status::Approved {
+                form.make-practice method="post" action="/practices" {
+                    input type="hidden" name="item" value=(item.id);
+                    button type="submit" { (page.t.make_practice) }
+                }
+            }
             div.item-layout {
                 section.record {
                     dl {
