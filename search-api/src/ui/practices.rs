@@ -158,14 +158,10 @@ pub(super) async fn record_page(
     id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let query = PageQuery::parse(raw.as_deref(), true);
-    let Ok(Path(id)) = id else {
-        let page = Page::new(&query, &headers, "/practices");
-        return page.error(&ApiError::BadRequest(
-            "practice id in the path is not valid".into(),
-        ));
+    let (query, page, id) = match record_request(&state, &headers, id, raw).await {
+        Ok(opened) => opened,
+        Err(response) => return *response,
     };
-    let page = Page::for_request(&state, &query, &headers, &format!("/practices/{id}")).await;
     let saved = query.get("saved").is_some();
     let store = state.store.clone();
     match blocking(move || load(&store, &id)).await {
@@ -175,6 +171,25 @@ pub(super) async fn record_page(
         }
         Err(e) => page.error(&e),
     }
+}
+
+/// A record page's query, page and practice id (or the error page of a
+/// bad id).
+async fn record_request(
+    state: &ApiState,
+    headers: &HeaderMap,
+    id: Result<Path<String>, PathRejection>,
+    raw: Option<String>,
+) -> Result<(PageQuery, Page, String), Box<Response>> {
+    let query = PageQuery::parse(raw.as_deref(), true);
+    let Ok(Path(id)) = id else {
+        let page = Page::new(&query, headers, "/practices");
+        return Err(Box::new(page.error(&ApiError::BadRequest(
+            "practice id in the path is not valid".into(),
+        ))));
+    };
+    let page = Page::for_request(state, &query, headers, &format!("/practices/{id}")).await;
+    Ok((query, page, id))
 }
 
 fn load(
@@ -199,14 +214,10 @@ pub(super) async fn save(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Response {
-    let query = PageQuery::parse(raw.as_deref(), true);
-    let Ok(Path(id)) = id else {
-        let page = Page::new(&query, &headers, "/practices");
-        return page.error(&ApiError::BadRequest(
-            "practice id in the path is not valid".into(),
-        ));
+    let (_, page, id) = match record_request(&state, &headers, id, raw).await {
+        Ok(opened) => opened,
+        Err(response) => return *response,
     };
-    let page = Page::for_request(&state, &query, &headers, &format!("/practices/{id}")).await;
     let curator = match require(&state, &headers, Need::Write).await {
         Ok(p) => p.name,
         Err(e) => return page.error(&e),
