@@ -300,3 +300,36 @@ test("the pages follow the chosen language", async () => {
   assert.equal(await page.getAttribute("html", "lang"), "es");
   await page.close();
 });
+
+test("a curator makes a practice record from an approved item and saves its form", async () => {
+  const page = await context.newPage();
+  await signIn(page, CURATOR);
+  // Approve the first card of the queue, then open its page.
+  await page.goto(`${base}/queue`);
+  const id = await page.locator("section.card:not([hidden])").getAttribute("data-id");
+  await page.keyboard.press("a");
+  await page.locator(`section.card[data-id="${id}"][data-status=approved]`).waitFor({ state: "attached" });
+  await page.goto(`${base}/items/${id}?ui=fr`);
+  // The form of an approved item files a record and opens it.
+  await Promise.all([page.waitForURL(/\/practices\/p[0-9]+/), page.click("form.make-practice button")]);
+  const version = Number(await page.getAttribute("article.practice", "data-version"));
+  assert.equal(version, 1);
+  assert.ok((await page.locator("table.field-languages").count()) === 1, "the fields by language");
+  await shot(page, "practice-1-drafted");
+  // Save the form: a new name, a French challenge, an English translation.
+  await page.fill("form.practice-form input[name=name]", "Coopérative d'habitants");
+  await page.selectOption("form.practice-form select[name=status]", "published");
+  await page.fill("form.practice-form input[name=new_lang]", "en");
+  await page.fill("form.practice-form textarea[name='new:challenge']", "Housing that people can afford.");
+  await Promise.all([page.waitForURL(/saved=1/), page.click("form.practice-form button[type=submit]")]);
+  assert.equal((await page.textContent("article.practice h1")).trim(), "Coopérative d'habitants");
+  assert.equal(await page.getAttribute("article.practice", "data-status"), "published");
+  assert.equal(Number(await page.getAttribute("article.practice", "data-version")), 2);
+  assert.match(await page.textContent("section.field[data-field=challenge][lang=en]"), /Housing that people can afford/);
+  await shot(page, "practice-2-saved");
+  // Listed, in French.
+  await page.goto(`${base}/practices?ui=fr`);
+  assert.match(await page.textContent("main h1"), /Pratiques/);
+  assert.ok((await page.locator("table.practices tbody tr").count()) >= 1);
+  await page.close();
+});
