@@ -10,6 +10,7 @@ mod concurrency;
 mod crash;
 mod learning;
 mod operators;
+mod practices;
 mod support;
 mod tidy;
 mod world;

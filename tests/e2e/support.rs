@@ -268,7 +268,19 @@ impl Server {
         token: Option<&str>,
         body: &serde_json::Value,
     ) -> (u16, serde_json::Value) {
-        let mut req = self.http.post(self.url(path)).json(body);
+        self.request(reqwest::Method::POST, path, token, body).await
+    }
+
+    /// Sends JSON with `method` and an optional bearer token → (status,
+    /// JSON body).
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.http.request(method, self.url(path)).json(body);
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
