@@ -195,7 +195,11 @@ async fn run(
         curators: Arc::new(curators(&store)?),
         sources: Arc::new(RwLock::new(source_infos(&config))),
         access: Arc::new(veille_search_api::Access::new(
-            veille_search_api::AccessConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?,
+            veille_search_api::AccessConfig {
+                // A submitted URL follows the crawler's own rule.
+                allow_private_urls: config.crawler.allow_private_networks,
+                ..veille_search_api::AccessConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?
+            },
         )),
     };
     let api_state = state.clone();

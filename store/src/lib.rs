@@ -61,7 +61,7 @@ pub use practices::{
 };
 pub use readers::MAX_READERS;
 pub use submissions::{
-    caps as submission_caps, is_receipt, Submission, SubmissionFields, SubmissionKind,
+    caps as submission_caps, is_receipt, new_receipt, Submission, SubmissionFields, SubmissionKind,
     SubmissionStatus, ANONYMOUS,
 };
 pub use types::*;

@@ -117,9 +117,12 @@ pub struct SubmissionFields {
 
 impl SubmissionFields {
     /// What is wrong with it for a submission of `kind`, if anything: each
-    /// message names the field and says what to give.
+    /// message names the field and says what to give. Each text is
+    /// measured trimmed, and a blank one is absent, as [`Self::trimmed`]
+    /// keeps them; themes are counted as given.
     pub fn problems(&self, kind: SubmissionKind) -> Vec<String> {
         let mut out = Vec::new();
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
         let fields = [
             ("url", &self.url, caps::URL),
             ("text", &self.text, caps::TEXT),
@@ -129,21 +132,28 @@ impl SubmissionFields {
             ("note", &self.note, caps::NOTE),
         ];
         for (name, value, cap) in fields {
-            if value.as_deref().is_some_and(|v| v.chars().count() > cap) {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.trim().chars().count() > cap)
+            {
                 out.push(format!("{name}: at most {cap} characters"));
             }
         }
         if self.themes.len() > caps::THEMES {
             out.push(format!("themes: at most {} themes", caps::THEMES));
         }
-        if self.themes.iter().any(|t| t.chars().count() > caps::THEME) {
+        if self
+            .themes
+            .iter()
+            .any(|t| t.trim().chars().count() > caps::THEME)
+        {
             out.push(format!("themes: at most {} characters each", caps::THEME));
         }
         match kind {
-            SubmissionKind::Practice if self.url.is_none() && self.text.is_none() => {
+            SubmissionKind::Practice if !given(&self.url) && !given(&self.text) => {
                 out.push("url or text: give the practice's page or describe it".to_string())
             }
-            SubmissionKind::Source if self.url.is_none() => {
+            SubmissionKind::Source if !given(&self.url) => {
                 out.push("url: give the address of the site to watch".to_string())
             }
             _ => {}
@@ -196,7 +206,7 @@ pub struct Submission {
 }
 
 /// A new receipt: 16 random bytes in hex.
-fn new_receipt() -> String {
+pub fn new_receipt() -> String {
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);
     hex(&bytes)
@@ -256,11 +266,11 @@ impl Store {
         fields: SubmissionFields,
         submitted_by: &str,
     ) -> Result<Submission> {
-        let fields = fields.trimmed();
         let problems = fields.problems(kind);
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems.join("; ")));
         }
+        let fields = fields.trimmed();
         let body =
             serde_json::to_string(&fields).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let receipt = new_receipt();
