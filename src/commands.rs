@@ -296,8 +296,14 @@ async fn crawl_once(
         })
         .await?;
     progress.finish();
+    // The practices partners submitted, fetched with the same crawler.
+    let taken = veille::submissions::take_in(&pipeline).await?;
+    pipeline.commit().await?;
     tokio::task::spawn_blocking(move || index.close()).await?;
     println!("{summary}");
+    if taken.taken + taken.failed > 0 {
+        println!("{taken}");
+    }
     Ok(if summary.sources_failed > 0 {
         ExitCode::from(1)
     } else {

@@ -175,7 +175,8 @@ pub(crate) async fn submit(
         let store = state.store.clone();
         let kind = f.kind;
         let stored = blocking(move || Ok(store.add_submission(kind, fields, &by)?)).await?;
-        tracing::info!(receipt = %stored.receipt, kind = kind.as_str(), by = %stored.submitted_by, "submission received");
+        // Never the receipt: it is the submitter's key.
+        tracing::info!(kind = kind.as_str(), by = %stored.submitted_by, "submission received");
         stored.receipt
     };
     let status_url = status_url(&receipt);
@@ -293,7 +294,7 @@ pub(crate) async fn decide(
                 other => other,
             })?;
         let decided = decided.ok_or_else(no_such_submission)?;
-        tracing::info!(receipt = %decided.receipt, status = decided.status.as_str(), curator = %curator, "submission decided");
+        tracing::info!(status = decided.status.as_str(), curator = %curator, "submission decided");
         Ok(Json(decided))
     })
     .await

@@ -245,7 +245,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // 7: the collection point (issue 13): what partners submit, found by
     // its random receipt; the fields as JSON, the URL apart so that the
     // crawl of submitted pages finds it; the item a submitted practice
-    // became.
+    // became, or why its page could not be fetched.
     "CREATE TABLE submissions (
         receipt TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -256,6 +256,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reason TEXT,
         decided_by TEXT,
         item_id TEXT,
+        fetch_error TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );

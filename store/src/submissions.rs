@@ -201,6 +201,8 @@ pub struct Submission {
     pub decided_by: Option<String>,
     /// The item a submitted practice became.
     pub item_id: Option<String>,
+    /// Why its page could not be fetched (it is then not tried again).
+    pub fetch_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -218,7 +220,7 @@ pub fn is_receipt(s: &str) -> bool {
 }
 
 const SELECT: &str = "SELECT receipt, kind, fields, submitted_by, status, reason, decided_by,
-    item_id, created_at, updated_at FROM submissions";
+    item_id, created_at, updated_at, fetch_error FROM submissions";
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
     let receipt: String = r.get(0)?;
@@ -242,6 +244,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
         reason: r.get(5)?,
         decided_by: r.get(6)?,
         item_id: r.get(7)?,
+        fetch_error: r.get(10)?,
         created_at: parse_utc(r.get(8)?).unwrap_or_default(),
         updated_at: parse_utc(r.get(9)?).unwrap_or_default(),
         receipt,
@@ -369,6 +372,37 @@ impl Store {
             return Ok(None);
         }
         read_one(&conn, receipt)
+    }
+
+    /// The submitted practices still to take in, oldest first, at most
+    /// `limit`: not declined, not yet an item, not failed.
+    pub fn pending_submissions(&self, limit: usize) -> Result<Vec<Submission>> {
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE kind = 'practice' AND item_id IS NULL AND fetch_error IS NULL
+             AND status IN ('received', 'in_review') ORDER BY created_at, receipt LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], read_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// Records what became of a submitted practice: the item it is now, or
+    /// why its page could not be fetched.
+    pub fn take_in_submission(
+        &self,
+        receipt: &str,
+        taken: std::result::Result<&str, &str>,
+    ) -> Result<()> {
+        let (item, error) = match taken {
+            Ok(item) => (Some(item), None),
+            Err(error) => (None, Some(error)),
+        };
+        self.writer().execute(
+            "UPDATE submissions SET item_id = ?2, fetch_error = ?3, updated_at = ?4
+             WHERE receipt = ?1",
+            params![receipt, item, error, Utc::now().to_rfc3339()],
+        )?;
+        Ok(())
     }
 }
 

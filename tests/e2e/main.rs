@@ -10,6 +10,7 @@ mod concurrency;
 mod crash;
 mod learning;
 mod operators;
+mod submissions;
 mod support;
 mod tidy;
 mod world;

@@ -70,8 +70,10 @@ pub struct SubmissionDoc {
     pub reason: Option<String>,
     /// The curator who decided last.
     pub decided_by: Option<String>,
-    /// The item a submitted practice became.
+    /// The item a submitted practice became (its source is `submitted`).
     pub item_id: Option<String>,
+    /// Why the submitted page could not be fetched (not tried again).
+    pub fetch_error: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.

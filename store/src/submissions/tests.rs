@@ -126,3 +126,38 @@ fn curators_decide_and_a_declined_submission_keeps_the_reason() {
     assert_eq!(declined[0].receipt, b.receipt);
     assert_eq!(store.submissions(None, 1, 10).unwrap().1.len(), 1);
 }
+
+#[test]
+fn submitted_practices_wait_until_they_become_an_item_or_fail() {
+    let store = Store::open_in_memory().unwrap();
+    let page = submit(&store, Practice, "http://a.test/page", ANONYMOUS);
+    let gone = submit(&store, Practice, "http://a.test/gone", ANONYMOUS);
+    let declined = submit(&store, Practice, "http://a.test/no", ANONYMOUS);
+    submit(&store, Source, "http://a.test/feed", ANONYMOUS);
+    store
+        .decide_submission(
+            &declined.receipt,
+            SubmissionStatus::Declined,
+            Some("spam"),
+            "cid",
+        )
+        .unwrap();
+    let pending: Vec<String> = store
+        .pending_submissions(10)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.receipt)
+        .collect();
+    assert_eq!(pending, [page.receipt.clone(), gone.receipt.clone()]);
+    store
+        .take_in_submission(&page.receipt, Ok("item-1"))
+        .unwrap();
+    store
+        .take_in_submission(&gone.receipt, Err("http status 404"))
+        .unwrap();
+    assert!(store.pending_submissions(10).unwrap().is_empty());
+    let page = store.submission(&page.receipt).unwrap().unwrap();
+    assert_eq!(page.item_id.as_deref(), Some("item-1"));
+    let gone = store.submission(&gone.receipt).unwrap().unwrap();
+    assert_eq!(gone.fetch_error.as_deref(), Some("http status 404"));
+}
