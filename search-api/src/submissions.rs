@@ -31,7 +31,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use veille_store::{Submission, SubmissionFields, SubmissionKind, SubmissionStatus, ANONYMOUS};
 
-use crate::auth::{require, submitter, Need};
+use crate::auth::{require, submitter, Need, Principal};
 use crate::error::ApiError;
 use crate::items::json_body;
 use crate::{blocking, ApiState, REVIEW_BODY_LIMIT};
@@ -47,27 +47,28 @@ pub const MAX_OFFSET: usize = 1_000_000_000;
 
 pub(crate) const SUBMIT_SHAPE: &str = r#"send {"kind": "practice", "url": "https://…" or "text": "…", "name", "place", "contact", "themes": [...], "note"} or {"kind": "source", "url": "https://…", "note": "…"}"#;
 
-/// A submission as sent, the hidden field among its fields.
+/// A submission as sent (as JSON, or from the page's form), the hidden
+/// field among its fields.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SubmitBody {
-    kind: SubmissionKind,
+pub(crate) struct SubmitBody {
+    pub(crate) kind: SubmissionKind,
     #[serde(default)]
-    url: Option<String>,
+    pub(crate) url: Option<String>,
     #[serde(default)]
-    text: Option<String>,
+    pub(crate) text: Option<String>,
     #[serde(default)]
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(default)]
-    place: Option<String>,
+    pub(crate) place: Option<String>,
     #[serde(default)]
-    contact: Option<String>,
+    pub(crate) contact: Option<String>,
     #[serde(default)]
-    themes: Option<Vec<String>>,
+    pub(crate) themes: Option<Vec<String>>,
     #[serde(default)]
-    note: Option<String>,
+    pub(crate) note: Option<String>,
     #[serde(default)]
-    website_url2: Option<String>,
+    pub(crate) website_url2: Option<String>,
 }
 
 /// What a submission is answered with.
@@ -110,14 +111,14 @@ struct SubmissionList {
 
 /// The client's address, as the connection gives it ("unknown" when the
 /// server was not started with connection info, as in unit tests).
-fn client_address(extensions: &Extensions) -> String {
+pub(crate) fn client_address(extensions: &Extensions) -> String {
     extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(a)| a.ip().to_string())
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-fn status_url(receipt: &str) -> String {
+pub(crate) fn status_url(receipt: &str) -> String {
     format!("/api/submissions/{receipt}")
 }
 
@@ -144,7 +145,32 @@ pub(crate) async fn submit(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let principal = submitter(&state, &headers, &client_address(&extensions)).await?;
-    let f: SubmitBody = json_body(body, "submission", SUBMIT_SHAPE)?;
+    let body: SubmitBody = json_body(body, "submission", SUBMIT_SHAPE)?;
+    let receipt = receive(&state, principal, body)
+        .await
+        .map_err(|e| match e {
+            ApiError::BadRequest(m) => ApiError::BadRequest(format!("{m}: {SUBMIT_SHAPE}")),
+            other => other,
+        })?;
+    let status_url = status_url(&receipt);
+    Ok((
+        StatusCode::CREATED,
+        Json(Receipt {
+            receipt,
+            status_url,
+        }),
+    )
+        .into_response())
+}
+
+/// Takes a submission from a sender already counted ([`submitter`]): the
+/// caps (400), the URL check (400), then the hidden field; the receipt,
+/// stored unless the hidden field is filled.
+pub(crate) async fn receive(
+    state: &ApiState,
+    principal: Option<Principal>,
+    f: SubmitBody,
+) -> Result<String, ApiError> {
     let trap = f.website_url2.is_some_and(|v| !v.trim().is_empty());
     let fields = SubmissionFields {
         url: f.url,
@@ -157,37 +183,24 @@ pub(crate) async fn submit(
     };
     let problems = fields.problems(f.kind);
     if !problems.is_empty() {
-        return Err(ApiError::BadRequest(format!(
-            "{}: {SUBMIT_SHAPE}",
-            problems.join("; ")
-        )));
+        return Err(ApiError::BadRequest(problems.join("; ")));
     }
     let fields = fields.trimmed();
     if let Some(url) = &fields.url {
         check_submitted_url(url, state.access.config.allow_private_urls)?;
     }
-    let receipt = if trap {
+    if trap {
         // Answered as any other, so that robots learn nothing.
         tracing::info!("submission with the hidden field filled: not stored");
-        veille_store::new_receipt()
-    } else {
-        let by = principal.map_or_else(|| ANONYMOUS.to_string(), |p| p.name);
-        let store = state.store.clone();
-        let kind = f.kind;
-        let stored = blocking(move || Ok(store.add_submission(kind, fields, &by)?)).await?;
-        // Never the receipt: it is the submitter's key.
-        tracing::info!(kind = kind.as_str(), by = %stored.submitted_by, "submission received");
-        stored.receipt
-    };
-    let status_url = status_url(&receipt);
-    Ok((
-        StatusCode::CREATED,
-        Json(Receipt {
-            receipt,
-            status_url,
-        }),
-    )
-        .into_response())
+        return Ok(veille_store::new_receipt());
+    }
+    let by = principal.map_or_else(|| ANONYMOUS.to_string(), |p| p.name);
+    let store = state.store.clone();
+    let kind = f.kind;
+    let stored = blocking(move || Ok(store.add_submission(kind, fields, &by)?)).await?;
+    // Never the receipt: it is the submitter's key.
+    tracing::info!(kind = kind.as_str(), by = %stored.submitted_by, "submission received");
+    Ok(stored.receipt)
 }
 
 fn no_such_submission() -> ApiError {

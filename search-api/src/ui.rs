@@ -8,11 +8,14 @@
 //!   (j/k, a, r, e), the next items already in the page;
 //! - `/sources`: the health of each source;
 //! - `/login`: sign in (the form posts to `POST /api/login`);
+//! - `/submit`, `/submissions/{receipt}`: the collection point's form and
+//!   a submission's status (`submit`);
 //! - `/assets/…`: the stylesheet and the script, compiled in.
 //!
 //! # Layout
 //! - `i18n`: the languages and every text of the interface.
 //! - `highlight`: evidence phrases marked in a text.
+//! - `submit`: the collection point's pages, with their texts.
 //! - `assets/`: `style.css`, `app.js`.
 //! - this file: the handlers and the page templates.
 //!
@@ -24,6 +27,7 @@
 
 mod highlight;
 mod i18n;
+mod submit;
 
 use std::collections::BTreeMap;
 
@@ -69,6 +73,7 @@ pub(crate) fn routes() -> Router<ApiState> {
         .route("/login", get(login_page))
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
+        .merge(submit::routes())
 }
 
 async fn style() -> Response {
