@@ -724,6 +724,7 @@ pub fn document() -> Value {
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
     let mut doc = serde_json::to_value(&api).unwrap_or_default();
     requests::add_to(&mut doc);
+    submissions::add_links(&mut doc);
     add_common_answers(&mut doc);
     doc
 }

@@ -1,5 +1,7 @@
 //! The collection point's routes in the OpenAPI document: the schema twins
-//! of a submission (`…Doc`) and one documented stub per operation. The
+//! of a submission (`…Doc`), one documented stub per operation (with an
+//! operation id of its own: the stubs' names are not unique), and the links
+//! from a receipt to its status and its decision ([`add_links`]). The
 //! bodies are in `requests.rs`, beside the others.
 
 use serde::Serialize;
@@ -90,6 +92,7 @@ pub struct SubmissionListDoc {
 
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/submissions", tag = "submissions",
+    operation_id = "submit",
     summary = "Submit a practice or a source to watch (no account needed)",
     description = "A practice gives `url` or `text` (and may give `name`, `place`, `contact`, `themes`); a source gives `url` (and may give a `note`). Blank fields are the same as absent. A URL must be http or https and, on a server that does not crawl private networks, must not name a private address (host names are checked again when the crawler resolves them). Without a token, at most `VEILLE_SUBMISSIONS_PER_HOUR` (default 10) an hour per client address, every attempt counted; a partner's token (`veille users add NAME --role partner`), or any account's, is not counted by address but against the account's write rate, and its name is recorded. Leave `website_url2` out or empty: it is a trap for robots (when filled, the answer is the same 201, and nothing is stored).",
     security((), ("bearer" = []), ("session" = [])),
@@ -105,6 +108,7 @@ pub fn submit() {}
 
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/submissions/{receipt}", tag = "submissions",
+    operation_id = "submission_status",
     summary = "Where a submission stands (its receipt opens it)",
     params(("receipt" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The receipt given on submission")),
     responses(
@@ -115,6 +119,7 @@ pub fn status() {}
 
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/submissions", tag = "submissions",
+    operation_id = "list_submissions",
     summary = "The submissions, oldest first (curators)",
     description = "Counted as a write against the curator's rate. Any other parameter is a 400.",
     params(
@@ -134,6 +139,7 @@ pub fn list() {}
 
 #[allow(dead_code)]
 #[utoipa::path(post, path = "/api/submissions/{receipt}/decision", tag = "submissions",
+    operation_id = "decide_submission",
     summary = "Decide on a submission (curators)",
     description = "`in_review`, `published`, or `declined` with a reason the submitter reads (a reason is kept only to decline).",
     params(("receipt" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The submission's receipt")),
@@ -148,3 +154,16 @@ pub fn list() {}
         (status = 429, description = "Too many writes from this account in the last minute", body = ErrorDoc),
     ))]
 pub fn decide() {}
+
+/// Links the receipt of `POST /api/submissions` to the operations it
+/// opens, so that clients (and the contract test's stateful phase) follow
+/// it.
+pub(crate) fn add_links(doc: &mut serde_json::Value) {
+    let receipt = serde_json::json!({"receipt": "$response.body#/receipt"});
+    if let Some(created) = doc.pointer_mut("/paths/~1api~1submissions/post/responses/201") {
+        created["links"] = serde_json::json!({
+            "SubmissionStatus": {"operationId": "submission_status", "parameters": receipt},
+            "DecideSubmission": {"operationId": "decide_submission", "parameters": receipt},
+        });
+    }
+}
