@@ -1,7 +1,7 @@
 //! The collection point's routes in the OpenAPI document: the schema twins
 //! of a submission (`…Doc`), one documented stub per operation (with an
 //! operation id of its own: the stubs' names are not unique), and the links
-//! from a receipt to its status and its decision ([`add_links`]). The
+//! from a receipt to its status and its decision (`add_links`). The
 //! bodies are in `requests.rs`, beside the others.
 
 use serde::Serialize;
