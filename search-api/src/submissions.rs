@@ -20,7 +20,7 @@
 //! field [`HONEYPOT`] is filled, the answer is a 201 with a receipt and
 //! nothing is stored. Every field is stored as text; the pages escape it.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -109,13 +109,22 @@ struct SubmissionList {
     submissions: Vec<Submission>,
 }
 
-/// The client's address, as the connection gives it ("unknown" when the
-/// server was not started with connection info, as in unit tests).
+/// The client's address as the rate limit counts it: the connection's
+/// IPv4 address, or the /64 network of an IPv6 one (a single client is
+/// given a whole /64, and could otherwise change address at each request);
+/// "unknown" when the server was not started with connection info, as in
+/// unit tests.
 pub(crate) fn client_address(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string())
+    let Some(ConnectInfo(address)) = extensions.get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".to_string();
+    };
+    match address.ip().to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 pub(crate) fn status_url(receipt: &str) -> String {

@@ -202,6 +202,15 @@ async fn a_flood_from_one_address_gets_429_but_partners_and_other_addresses_go_o
         submit(&w.app, "198.51.100.7", None, &json!({})).await.0,
         StatusCode::TOO_MANY_REQUESTS
     );
+    // An IPv6 client counts by its /64: another address in it is the same.
+    for _ in 0..3 {
+        assert_eq!(
+            submit(&w.app, "[2001:db8:1:2::10]", None, &body).await.0,
+            StatusCode::CREATED
+        );
+    }
+    let (status, _, _) = submit(&w.app, "[2001:db8:1:2::99]", None, &body).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // Another address, and a partner's token from the same one.
     assert_eq!(
         submit(&w.app, "198.51.100.8", None, &body).await.0,
@@ -213,7 +222,7 @@ async fn a_flood_from_one_address_gets_429_but_partners_and_other_addresses_go_o
         assert_eq!(status, StatusCode::CREATED, "{got}");
     }
     let list = listed(&w.app).await;
-    assert_eq!(list["total"], 9);
+    assert_eq!(list["total"], 12);
     let by_partner = list["submissions"]
         .as_array()
         .unwrap()
