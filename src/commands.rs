@@ -62,6 +62,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             command: SourcesCommand::Status,
         } => veille::sources::status(&load_config(&cli.config)?, &data),
         Command::Sources {
+            command: SourcesCommand::Suggestions,
+        } => veille::sources::suggestions(&load_config(&cli.config)?, &data),
+        Command::Sources {
             command:
                 SourcesCommand::Add {
                     url,

@@ -2,7 +2,8 @@
 //! practice page served on 127.0.0.1 and a text; `veille crawl --once`
 //! fetches the page with the crawler and makes both items of the source
 //! `submitted`; a curator sees them, with who sent them, and publishes; the
-//! submitter's status page says "published".
+//! submitter's status page says "published". A suggested source waits in
+//! `veille sources suggestions`.
 
 use serde_json::json;
 
@@ -52,9 +53,30 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
         )
         .await;
     assert_eq!(status, 201, "{text}");
+    let (status, _) = api
+        .post(
+            "/api/submissions",
+            None,
+            &json!({"kind": "source", "url": site.url("/en/news/"), "note": "news\u{1b}[31m of a network"}),
+        )
+        .await;
+    assert_eq!(status, 201);
     let (_, view) = api.get(&status_url).await;
     assert_eq!(view["status"], "received");
     api.stop().await;
+
+    // The suggested source waits for the operators, quoted.
+    let out = home.veille(&["sources", "suggestions"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let expected = format!("add it: veille sources add \"{}\"", site.url("/en/news/"));
+    assert!(out.stdout.contains(&expected), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(r#"note: "news\u{1b}[31m of a network""#),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
 
     // The next crawl takes them in: the page through the crawler.
     let out = home.veille(&["crawl", "--once"]).await;
@@ -78,7 +100,7 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
         .json::<serde_json::Value>()
         .await
         .unwrap();
-    assert_eq!(list["total"], 2, "{list}");
+    assert_eq!(list["total"], 3, "{list}");
     let ours = &list["submissions"][0];
     assert_eq!(ours["submitted_by"], "ripess");
     assert_eq!(list["submissions"][1]["submitted_by"], "anonymous");
