@@ -104,10 +104,21 @@ pub fn suggestions(config: &Config, data: &DataDir) -> anyhow::Result<ExitCode> 
         }
         match known {
             Some(c) => writeln!(out, "    already watched on this host: source {}", c.id)?,
-            None => writeln!(out, "    add it: veille sources add {:?}", url)?,
+            None => writeln!(out, "    add it: veille sources add {}", shell_quoted(url))?,
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A submitted URL as a shell word an operator can paste: the URL as the
+/// parser writes it (controls and spaces percent-encoded), in single quotes
+/// (where `$`, backquotes and the rest are only text), its own single
+/// quotes percent-encoded.
+fn shell_quoted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => format!("'{}'", u.as_str().replace('\'', "%27")),
+        Err(_) => format!("{url:?} (not a URL)"),
+    }
 }
 
 /// `veille sources status`.

@@ -68,7 +68,7 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
     // The suggested source waits for the operators, quoted.
     let out = home.veille(&["sources", "suggestions"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let expected = format!("add it: veille sources add \"{}\"", site.url("/en/news/"));
+    let expected = format!("add it: veille sources add '{}'", site.url("/en/news/"));
     assert!(out.stdout.contains(&expected), "{}", out.stdout);
     assert!(
         out.stdout
