@@ -62,6 +62,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             command: SourcesCommand::Status,
         } => veille::sources::status(&load_config(&cli.config)?, &data),
         Command::Sources {
+            command: SourcesCommand::Suggestions,
+        } => veille::sources::suggestions(&load_config(&cli.config)?, &data),
+        Command::Sources {
             command:
                 SourcesCommand::Add {
                     url,
@@ -195,7 +198,11 @@ async fn run(
         curators: Arc::new(curators(&store)?),
         sources: Arc::new(RwLock::new(source_infos(&config))),
         access: Arc::new(veille_search_api::Access::new(
-            veille_search_api::AccessConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?,
+            veille_search_api::AccessConfig {
+                // A submitted URL follows the crawler's own rule.
+                allow_private_urls: config.crawler.allow_private_networks,
+                ..veille_search_api::AccessConfig::from_env().map_err(|e| anyhow::anyhow!("{e}"))?
+            },
         )),
     };
     let api_state = state.clone();
@@ -292,8 +299,14 @@ async fn crawl_once(
         })
         .await?;
     progress.finish();
+    // The practices partners submitted, fetched with the same crawler.
+    let taken = veille::submissions::take_in(&pipeline).await?;
+    pipeline.commit().await?;
     tokio::task::spawn_blocking(move || index.close()).await?;
     println!("{summary}");
+    if taken.taken + taken.failed > 0 {
+        println!("{taken}");
+    }
     Ok(if summary.sources_failed > 0 {
         ExitCode::from(1)
     } else {

@@ -8,6 +8,8 @@
 //! - `scheduler`: every enabled source on its own cron schedule, until
 //!   shutdown.
 //! - `sources`: the operators' commands over the list of sources.
+//! - `submissions`: the practices partners submitted, taken in as items of
+//!   the built-in source `submitted` (pages fetched by the crawler).
 //! - `progress`: progress bars and lines of long commands.
 //! - `data`: where things live in the data directory.
 //! - `maintenance`: `backup`, `restore` and `verify` (store ↔ index).
@@ -19,3 +21,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod scheduler;
 pub mod sources;
+pub mod submissions;

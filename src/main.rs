@@ -168,6 +168,9 @@ pub enum SourcesCommand {
     /// Per source, from the store: last success, consecutive failures and
     /// since when, items per week, candidates, approved and rejected.
     Status,
+    /// The sites partners submitted to watch (at /submit or POST
+    /// /api/submissions), not yet decided, with the command that adds each.
+    Suggestions,
     /// Discover a site's feeds and add one to sources.toml (keeping its
     /// comments and layout). On a terminal you pick the feed; otherwise, or
     /// with --yes, the first one is added and the others listed.

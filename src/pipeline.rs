@@ -95,6 +95,14 @@ impl std::fmt::Display for PassSummary {
 /// store's change feed. Synchronous: CPU and disk work, to run under
 /// `spawn_blocking`.
 pub fn ingest(store: &Store, harvested: &[Harvested]) -> anyhow::Result<IngestCounts> {
+    Ok(ingest_with_ids(store, harvested)?.0)
+}
+
+/// [`ingest`], with the id of each entry's item, in order.
+pub fn ingest_with_ids(
+    store: &Store,
+    harvested: &[Harvested],
+) -> anyhow::Result<(IngestCounts, Vec<String>)> {
     // The candidate model weighs each source's past curator decisions.
     let mut sources = crate::models::SourceRecords::default();
     let mut items = Vec::with_capacity(harvested.len());
@@ -114,7 +122,11 @@ pub fn ingest(store: &Store, harvested: &[Harvested]) -> anyhow::Result<IngestCo
             counts.candidates += 1;
         }
     }
-    Ok(counts)
+    let ids = items
+        .iter()
+        .map(|i| veille_store::item_id(&i.url))
+        .collect();
+    Ok((counts, ids))
 }
 
 /// Crawls, ingests and indexes sources; shared by `crawl --once` and `run`.

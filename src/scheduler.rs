@@ -8,6 +8,9 @@
 //! fetches it again. The index's owner commits what the sources stored on
 //! its debounce, and once more on the way out.
 //!
+//! Beside the sources, the practices partners submitted are taken in every
+//! [`SUBMISSIONS_INTERVAL`] (`crate::submissions`).
+//!
 //! `sources.toml` is watched (its modification time, every
 //! [`RELOAD_INTERVAL`]): an edit that validates is applied without restart
 //! (new sources scheduled, removed ones stopped, changed ones restarted); an
@@ -30,6 +33,36 @@ use crate::pipeline::Pipeline;
 
 /// How often `sources.toml` is checked for edits.
 pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
+
+/// How often the submitted practices are taken in.
+pub const SUBMISSIONS_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Takes in the submitted practices, every [`SUBMISSIONS_INTERVAL`], until
+/// `shutdown` turns true (a pass in flight is dropped, as a source's crawl
+/// is). A failure is logged and tried again next time.
+async fn submissions_loop(pipeline: Pipeline, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let taken = tokio::select! {
+            _ = shutdown.changed() => return,
+            taken = crate::submissions::take_in(&pipeline) => taken,
+        };
+        match taken {
+            Ok(done) if done.taken + done.failed > 0 => {
+                tracing::info!(
+                    taken = done.taken,
+                    failed = done.failed,
+                    "submissions taken in"
+                )
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(cause = %format!("{e:#}"), "cannot take in submissions"),
+        }
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            _ = tokio::time::sleep(SUBMISSIONS_INTERVAL) => {}
+        }
+    }
+}
 
 /// Where the list of sources comes from, and whom to tell when it changes.
 pub struct SourceList {
@@ -75,6 +108,7 @@ pub async fn run(
         &permits,
         &mut running,
     );
+    let submissions = tokio::spawn(submissions_loop(pipeline.clone(), shutdown.clone()));
     let mut modified = modified_time(&sources.path);
     loop {
         tokio::select! {
@@ -113,6 +147,7 @@ pub async fn run(
         let _ = r.stop.send(true);
         let _ = r.task.await;
     }
+    let _ = submissions.await;
     pipeline.commit().await
 }
 

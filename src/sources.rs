@@ -1,6 +1,6 @@
 //! `veille sources …`: what operators run to see and change the list of
-//! sources. `status` reads the store; the others read or write
-//! `sources.toml`.
+//! sources. `status` and `suggestions` (the sites partners submitted) read
+//! the store; the others read or write `sources.toml`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -56,6 +56,69 @@ pub fn stats(
         }
     })?;
     Ok(out)
+}
+
+/// `veille sources suggestions`: the sites partners submitted to watch,
+/// not yet decided, oldest first, each with whether `sources.toml` already
+/// has a source on its host and the command that adds it (with feed
+/// discovery). What a submitter wrote is printed quoted, so that no
+/// control character reaches the terminal.
+pub fn suggestions(config: &Config, data: &DataDir) -> anyhow::Result<ExitCode> {
+    use veille_store::{SubmissionKind, SubmissionStatus};
+    let store = data.open_store()?;
+    let mut waiting = Vec::new();
+    for status in [SubmissionStatus::Received, SubmissionStatus::InReview] {
+        let (_, list) = store.submissions(Some(status), 0, usize::MAX >> 1)?;
+        waiting.extend(
+            list.into_iter()
+                .filter(|s| s.kind == SubmissionKind::Source),
+        );
+    }
+    waiting.sort_by_key(|s| s.created_at);
+    let mut out = std::io::stdout().lock();
+    if waiting.is_empty() {
+        writeln!(
+            out,
+            "no source suggested: partners suggest them at /submit or POST /api/submissions"
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for s in &waiting {
+        let url = s.fields.url.as_deref().unwrap_or_default();
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+        let known = config
+            .sources
+            .iter()
+            .find(|c| c.url.host_str().map(str::to_ascii_lowercase) == host && host.is_some());
+        writeln!(
+            out,
+            "{url:?}  by {:?}, {}, {}",
+            s.submitted_by,
+            s.created_at.format("%Y-%m-%d"),
+            s.status.as_str()
+        )?;
+        if let Some(note) = &s.fields.note {
+            writeln!(out, "    note: {note:?}")?;
+        }
+        match known {
+            Some(c) => writeln!(out, "    already watched on this host: source {}", c.id)?,
+            None => writeln!(out, "    add it: veille sources add {}", shell_quoted(url))?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A submitted URL as a shell word an operator can paste: the URL as the
+/// parser writes it (controls and spaces percent-encoded), in single quotes
+/// (where `$`, backquotes and the rest are only text), its own single
+/// quotes percent-encoded.
+fn shell_quoted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => format!("'{}'", u.as_str().replace('\'', "%27")),
+        Err(_) => format!("{url:?} (not a URL)"),
+    }
 }
 
 /// `veille sources status`.

@@ -1,6 +1,6 @@
 //! `veille users`: accounts of the web app and the API.
 //!
-//! - `veille users add NAME --role curator|analyst|admin`: the password is
+//! - `veille users add NAME --role curator|analyst|admin|partner`: the password is
 //!   read from the terminal without echo (asked twice), or from the first
 //!   line of standard input when it is not a terminal (for scripts);
 //! - `veille users token NAME`: prints a new API token for scripts
@@ -23,7 +23,8 @@ pub enum UsersCommand {
         /// The account name (letters, digits, `.`, `_`, `-`, `@`).
         name: String,
         /// What the account may do: analysts read, curators also review and
-        /// correct, admins also manage accounts.
+        /// correct, admins also manage accounts; partners (an organisation)
+        /// only submit practices and sources, under their name.
         #[arg(long, value_enum)]
         role: RoleArg,
     },
@@ -39,6 +40,7 @@ pub enum RoleArg {
     Curator,
     Analyst,
     Admin,
+    Partner,
 }
 
 impl From<RoleArg> for Role {
@@ -47,6 +49,7 @@ impl From<RoleArg> for Role {
             RoleArg::Curator => Role::Curator,
             RoleArg::Analyst => Role::Analyst,
             RoleArg::Admin => Role::Admin,
+            RoleArg::Partner => Role::Partner,
         }
     }
 }

@@ -71,7 +71,7 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 
 /// Refuses a URL the crawler must not fetch: a scheme other than http(s),
 /// or (unless `allow_private`) a host that is a non-public IP literal.
-pub(crate) fn check_url(url: &Url, allow_private: bool) -> Result<(), CrawlError> {
+pub fn check_url(url: &Url, allow_private: bool) -> Result<(), CrawlError> {
     let refused = |why: String| CrawlError::Refused {
         url: url.to_string(),
         why,

@@ -179,6 +179,29 @@ pub struct Source {
     pub follow: Vec<String>,
 }
 
+impl Source {
+    /// A page outside `sources.toml`, harvested as the one item it is (no
+    /// `follow`), such as a page someone submitted: its items carry `id` as
+    /// their source. It has the default schedule, and is never scheduled.
+    pub fn single_page(id: &str, url: Url) -> Result<Source, String> {
+        Ok(Source {
+            id: id.to_string(),
+            name: id.to_string(),
+            url,
+            kind: SourceKind::Page,
+            schedule: crate::schedule::parse_schedule(DEFAULT_SCHEDULE)?,
+            schedule_expr: DEFAULT_SCHEDULE.to_string(),
+            country: None,
+            city: None,
+            languages: Vec::new(),
+            network: None,
+            tags: Vec::new(),
+            enabled: true,
+            follow: Vec::new(),
+        })
+    }
+}
+
 impl PartialEq for Source {
     fn eq(&self, other: &Self) -> bool {
         // Destructured, so that a new field cannot be forgotten here.

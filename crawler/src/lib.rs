@@ -53,7 +53,7 @@ pub mod robots;
 pub mod schedule;
 pub mod sources_edit;
 
-pub use address::is_public;
+pub use address::{check_url, is_public};
 pub use config::{
     load, parse, Config, ConfigErrors, ConfigProblem, CrawlerSettings, Source, SourceKind,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CRAWL_DELAY_SECS, DEFAULT_SCHEDULE,

@@ -11,7 +11,10 @@
 //!
 //! Reads stay anonymous (as the search API always was); writes need a
 //! curator or an admin ([`Need::Write`], else 403) and are rate-limited per
-//! account (429); managing accounts needs an admin. A write carried by the
+//! account (429); managing accounts needs an admin. Submissions need no
+//! account: without one they are rate-limited per client address
+//! ([`submitter`]); a partner's account (role `partner`, which may do
+//! nothing else) is counted and named as any account. A write carried by the
 //! session cookie must come from the server's own origin or a configured
 //! CORS origin when the browser says where it comes from.
 //!
@@ -296,7 +299,7 @@ pub(crate) async fn require(
             Need::Admin => "only admins manage accounts",
             _ => "only curators and admins review and correct items",
         };
-        let article = if principal.role == Role::Curator {
+        let article = if matches!(principal.role, Role::Curator | Role::Partner) {
             "a"
         } else {
             "an"
@@ -314,6 +317,35 @@ pub(crate) async fn require(
         count_write(&state.access, &format!("account:{}", principal.name))?;
     }
     Ok(principal)
+}
+
+/// Who sends a submission: an account (a partner's token, or any
+/// account's), counted against its write rate and named; or nobody, counted
+/// against the per-hour rate of the client's `address`.
+pub(crate) async fn submitter(
+    state: &ApiState,
+    headers: &HeaderMap,
+    address: &str,
+) -> Result<Option<Principal>, ApiError> {
+    let Some(principal) = identify(state, headers).await? else {
+        state
+            .access
+            .count_submission(address)
+            .map_err(|retry_after_secs| ApiError::TooManyRequests {
+                message: format!(
+                    "too many submissions from your address: at most {} an hour; try again \
+                     in {retry_after_secs} s, or ask for a partner token",
+                    state.access.config.submissions_per_hour
+                ),
+                retry_after_secs,
+            })?;
+        return Ok(None);
+    };
+    if principal.credential == Credential::Session {
+        check_origin(&state.access, headers)?;
+    }
+    count_write(&state.access, &format!("account:{}", principal.name))?;
+    Ok(Some(principal))
 }
 
 /// Refuses a cookie-carried write from another site's page.

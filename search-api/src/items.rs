@@ -490,4 +490,4 @@ fn no_such_item(id: &str) -> ApiError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

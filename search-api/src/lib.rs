@@ -20,6 +20,8 @@
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` (utoipa).
 //! - `metrics`: Prometheus metrics at `/metrics`: the API's own counters,
 //!   and those other crates keep, [`metrics::expose`]d by the binary.
+//! - `submissions`: the collection point, `/api/submissions`: what partners
+//!   send in, its receipt and status, and the curators' decisions.
 //! - `ui`: the web pages (`/`, `/items/{id}`, `/queue`, `/sources`,
 //!   `/login`), in English, French and Spanish.
 //! - this file: [`ApiState`], [`router`], [`serve`].
@@ -30,6 +32,9 @@
 //! | `GET /api/search?q=&lang=&country=&theme=&source=&status=&from=&to=&sort=&page=&per_page=&expand=` | [`SearchResponse`] |
 //! | `GET /api/items/{id}` | the whole item, plus `status` |
 //! | `POST /api/items/{id}/review` (bearer token) | `{"decision": "approve"\|"reject", "note": "..."}` → the item |
+//! | `POST /api/submissions` (no account needed) | `{"kind": "practice"\|"source", "url", "text", …}` → 201 `{"receipt", "status_url"}` |
+//! | `GET /api/submissions/{receipt}` | the submission's status |
+//! | `GET /api/submissions`, `POST /api/submissions/{receipt}/decision` (curators) | the submissions; a decision |
 //! | `GET /api/sources` | `{"sources": [...]}` |
 //! | `GET /healthz` | `{"status": "ok", "items": n}` |
 //! | `GET /api/export?format=csv\|jsonl&` + search parameters | every result, streamed |
@@ -54,6 +59,7 @@ pub mod practices;
 mod queue;
 mod search;
 mod sources;
+pub mod submissions;
 pub mod ui;
 mod users;
 
@@ -155,6 +161,18 @@ pub fn router(state: ApiState) -> Router {
                 .patch(practices::patch)
                 .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
         )
+        // The collection point (`submissions`).
+        .route(
+            "/api/submissions",
+            get(submissions::list)
+                .post(submissions::submit)
+                .layer(DefaultBodyLimit::max(submissions::BODY_LIMIT)),
+        )
+        .route("/api/submissions/{receipt}", get(submissions::status))
+        .route(
+            "/api/submissions/{receipt}/decision",
+            post(submissions::decide).layer(DefaultBodyLimit::max(submissions::BODY_LIMIT)),
+        )
         .route("/api/sources", get(sources::list))
         .route("/healthz", get(sources::healthz))
         // Sharing, machines and the web pages.
@@ -199,7 +217,9 @@ pub async fn serve(
     state: ApiState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // With each connection's address: the submissions' per-address limit.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

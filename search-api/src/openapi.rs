@@ -260,7 +260,7 @@ pub struct QueueDoc {
 #[derive(Serialize, ToSchema)]
 pub struct MeDoc {
     pub name: String,
-    /// `curator`, `analyst` or `admin`.
+    /// `curator`, `analyst`, `admin` or `partner`.
     pub role: String,
 }
 
@@ -690,6 +690,8 @@ impl Modify for Security {
         add_saved_search, delete_saved_search, saved_feed,
         // Practice records.
         practices::list, practices::create, practices::get_one, practices::patch,
+        // The collection point.
+        submissions::submit, submissions::status, submissions::list, submissions::decide,
     ),
     // The answers named only by `ItemWriteFailures` and
     // `PracticeWriteFailures`,
@@ -698,7 +700,7 @@ impl Modify for Security {
     components(schemas(
         ConflictDoc, ErrorDoc, QueueOrderDoc, practices::PracticeConflictDoc,
         practices::PracticeFormatDoc, practices::OnePracticeFormatDoc,
-        practices::PracticeStatusDoc,
+        practices::PracticeStatusDoc, submissions::SubmissionStatusDoc,
     )),
     modifiers(&Security),
     tags(
@@ -708,6 +710,7 @@ impl Modify for Security {
         (name = "accounts", description = "Sign-in and accounts"),
         (name = "sharing", description = "Exports and Atom feeds"),
         (name = "practices", description = "Practice records made from approved items"),
+        (name = "submissions", description = "The collection point: practices and sources partners send in"),
         (name = "machines", description = "Health, metrics, this description"),
     )
 )]
@@ -721,6 +724,7 @@ pub fn document() -> Value {
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
     let mut doc = serde_json::to_value(&api).unwrap_or_default();
     requests::add_to(&mut doc);
+    submissions::add_links(&mut doc);
     add_common_answers(&mut doc);
     doc
 }
@@ -736,7 +740,7 @@ fn add_common_answers(doc: &mut Value) {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        for operation in item.values_mut() {
+        for (method, operation) in item.iter_mut() {
             let Some(responses) = operation
                 .get_mut("responses")
                 .and_then(Value::as_object_mut)
@@ -761,7 +765,7 @@ fn add_common_answers(doc: &mut Value) {
                 (
                     "429",
                     "Retry-After",
-                    json!({"type": "integer", "minimum": 1, "maximum": 60}),
+                    json!({"type": "integer", "minimum": 1, "maximum": retry_after_max(path, method)}),
                 ),
             ];
             for (status, name, schema) in headers {
@@ -773,6 +777,16 @@ fn add_common_answers(doc: &mut Value) {
                 }
             }
         }
+    }
+}
+
+/// The longest wait a 429 of this operation asks for: a minute for the
+/// write rate, an hour for anonymous submissions.
+fn retry_after_max(path: &str, method: &str) -> u64 {
+    if path == "/api/submissions" && method == "post" {
+        3600
+    } else {
+        60
     }
 }
 
@@ -796,6 +810,7 @@ pub(crate) async fn handler() -> Response {
 
 pub mod practices;
 mod requests;
+pub mod submissions;
 
 #[cfg(test)]
 mod tests;

@@ -8,11 +8,14 @@
 //!   (j/k, a, r, e), the next items already in the page;
 //! - `/sources`: the health of each source;
 //! - `/login`: sign in (the form posts to `POST /api/login`);
+//! - `/submit`, `/submissions/{receipt}`: the collection point's form and
+//!   a submission's status (`submit`);
 //! - `/assets/…`: the stylesheet and the script, compiled in.
 //!
 //! # Layout
 //! - `i18n`: the languages and every text of the interface.
 //! - `highlight`: evidence phrases marked in a text.
+//! - `submit`: the collection point's pages, with their texts.
 //! - `assets/`: `style.css`, `app.js`.
 //! - this file: the handlers and the page templates.
 //!
@@ -25,6 +28,7 @@
 mod highlight;
 mod i18n;
 mod practices;
+mod submit;
 
 use std::collections::BTreeMap;
 
@@ -78,6 +82,7 @@ pub(crate) fn routes() -> Router<ApiState> {
         .route("/login", get(login_page))
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
+        .merge(submit::routes())
 }
 
 async fn style() -> Response {
@@ -259,6 +264,7 @@ impl Page {
                             a href="/" { (t.nav_search) }
                             a href="/queue" { (t.nav_queue) }
                             a href="/practices" { (t.nav_practices) }
+                            a href="/submit" { (t.nav_submit) }
                             a href="/sources" { (t.nav_sources) }
                             @if let Some(user) = &self.user {
                                 span.user { (t.signed_in_as) " " strong { (user.name) } " (" (user.role.as_str()) ")" }

@@ -183,8 +183,7 @@ struct NewUser {
     password: String,
 }
 
-const NEW_USER_SHAPE: &str =
-    r#"send {"name": "...", "role": "curator" or "analyst" or "admin", "password": "..."}"#;
+const NEW_USER_SHAPE: &str = r#"send {"name": "...", "role": "curator" or "analyst" or "admin" or "partner", "password": "..."}"#;
 
 pub(crate) async fn add_user(
     State(state): State<ApiState>,
@@ -195,7 +194,7 @@ pub(crate) async fn add_user(
     let body: NewUser = json_body(body, "account body", NEW_USER_SHAPE)?;
     let role = Role::parse(&body.role).ok_or_else(|| {
         ApiError::BadRequest(format!(
-            "field role is {:?}: accepted values are curator, analyst, admin",
+            "field role is {:?}: accepted values are curator, analyst, admin, partner",
             body.role.chars().take(40).collect::<String>()
         ))
     })?;

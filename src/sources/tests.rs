@@ -1,5 +1,5 @@
 //! How `sources check --probe` reads a failed crawl: on the error's type,
-//! never on its words.
+//! never on its words; and how `sources suggestions` prints a submitted URL.
 
 use super::*;
 
@@ -62,4 +62,17 @@ fn an_answer_that_cannot_be_used_is_reachable_whatever_its_words() {
         assert!(!unreachable(&e), "{e}");
         assert_eq!(robots(&e), "allowed", "{e}");
     }
+}
+
+#[test]
+fn a_suggested_url_is_pasted_as_one_inert_shell_word() {
+    assert_eq!(
+        shell_quoted("https://a.example/news/"),
+        "'https://a.example/news/'"
+    );
+    assert_eq!(
+        shell_quoted("https://a.example/$(rm -rf ~)/it's `x`"),
+        "'https://a.example/$(rm%20-rf%20~)/it%27s%20%60x%60'"
+    );
+    assert!(shell_quoted("not a url").ends_with("(not a URL)"));
 }

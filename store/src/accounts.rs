@@ -20,11 +20,14 @@ use crate::{parse_utc, Result, Store, StoreError};
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-/// What an account may do. Analysts read; curators also review and correct;
-/// admins also manage accounts.
+/// What an account may do. Partners (an organisation's account) only
+/// submit practices and sources, unlimited by the per-address rate, under
+/// their name; analysts read; curators also review and correct; admins also
+/// manage accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    Partner,
     Analyst,
     Curator,
     Admin,
@@ -33,6 +36,7 @@ pub enum Role {
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Partner => "partner",
             Role::Analyst => "analyst",
             Role::Curator => "curator",
             Role::Admin => "admin",
@@ -41,6 +45,7 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Role> {
         match s {
+            "partner" => Some(Role::Partner),
             "analyst" => Some(Role::Analyst),
             "curator" => Some(Role::Curator),
             "admin" => Some(Role::Admin),
@@ -88,7 +93,7 @@ fn random_secret() -> String {
     hex(&bytes)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

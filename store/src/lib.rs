@@ -14,6 +14,8 @@
 //!   work with, in Prometheus's text format.
 //! - `practices`: practice records ([`Practice`]), their versions and
 //!   history.
+//! - `submissions`: what partners send in ([`Submission`]), found by its
+//!   receipt, and the curators' decisions on it.
 //! - `readers`: the pool of read-only connections beside the one writer.
 //! - `temporary`: the file behind a throwaway store.
 //! - this file: [`Store`], the narrow interface the other crates use, kept
@@ -31,6 +33,7 @@ pub mod metrics;
 mod practices;
 mod readers;
 mod schema;
+mod submissions;
 mod temporary;
 mod types;
 
@@ -57,6 +60,10 @@ pub use practices::{
     PracticeText, FIELDS as PRACTICE_FIELDS,
 };
 pub use readers::MAX_READERS;
+pub use submissions::{
+    caps as submission_caps, is_receipt, new_receipt, Submission, SubmissionFields, SubmissionKind,
+    SubmissionStatus, ANONYMOUS,
+};
 pub use types::*;
 
 /// What can go wrong in the store.

@@ -242,6 +242,26 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'practice_audit is append-only'); END;
     CREATE TRIGGER practice_audit_no_delete BEFORE DELETE ON practice_audit
         BEGIN SELECT RAISE(ABORT, 'practice_audit is append-only'); END;",
+    // 7: the collection point (issue 13): what partners submit, found by
+    // its random receipt; the fields as JSON, the URL apart so that the
+    // crawl of submitted pages finds it; the item a submitted practice
+    // became, or why its page could not be fetched.
+    "CREATE TABLE submissions (
+        receipt TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        url TEXT,
+        submitted_by TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        decided_by TEXT,
+        item_id TEXT,
+        fetch_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX submissions_status ON submissions (status, created_at);
+    CREATE INDEX submissions_item ON submissions (item_id);",
 ];
 
 /// The schema version this code writes.

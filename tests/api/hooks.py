@@ -10,6 +10,8 @@ document's descriptions; none of them turns a check off.
   design (the document says so), so positive cases draw from the language.
 - format `search-parameters` (a saved search's `query`): a query string of
   /api/search, built from valid parameters.
+- format `submitted-url` (a submission's `url`): an http or https URL with
+  a host name; any other string is a 400 by design (the document says so).
 - positive cases of the searches and the queue keep `page` × `per_page`
   within 10,000 (with each route's default `per_page`), and drop `to` when
   it is before `from`. Negative cases are left as generated.
@@ -57,6 +59,15 @@ search_query = st.one_of(
     st.tuples(st.sampled_from(["", " ", "\t"]), plain, st.sampled_from(["", " ", "\n"])).map("".join),
 )
 schemathesis.openapi.format("search-query", search_query)
+
+label = st.text(st.sampled_from(string.ascii_lowercase + string.digits), min_size=1, max_size=12)
+submitted_url = st.builds(
+    lambda scheme, host, path: f"{scheme}://{host}.example/{path}",
+    st.sampled_from(["http", "https"]),
+    label,
+    st.lists(label, max_size=3).map("/".join),
+)
+schemathesis.openapi.format("submitted-url", submitted_url)
 
 
 @st.composite

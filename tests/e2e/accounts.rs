@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::support::*;
 
-async fn add_user(home: &Home, name: &str, role: &str, password: &str) {
+pub async fn add_user(home: &Home, name: &str, role: &str, password: &str) {
     let mut child = tokio::process::Command::new(BIN)
         .arg("--config")
         .arg(home.config())

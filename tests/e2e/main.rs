@@ -11,6 +11,7 @@ mod crash;
 mod learning;
 mod operators;
 mod practices;
+mod submissions;
 mod support;
 mod tidy;
 mod world;

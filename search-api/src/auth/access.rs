@@ -14,6 +14,12 @@
 //! - `VEILLE_WRITES_PER_MINUTE`: writes allowed per account per minute
 //!   (default 60; sign-in attempts per name count the same way).
 //! - `VEILLE_SESSION_HOURS`: how long a session lasts (default 12).
+//! - `VEILLE_SUBMISSIONS_PER_HOUR`: submissions allowed per client address
+//!   per hour without a partner token (default 10).
+//!
+//! Whether a submitted URL may name a private address is not read from the
+//! environment: the binary sets it from the crawler's own rule
+//! (`allow_private_networks` in `sources.toml`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -33,6 +39,12 @@ pub struct AccessConfig {
     pub writes_per_minute: u32,
     /// How long a session lasts, in hours.
     pub session_hours: u32,
+    /// Submissions allowed per client address per hour (partners' tokens
+    /// are not counted by address).
+    pub submissions_per_hour: u32,
+    /// Whether a submitted URL may name a private address (the crawler's
+    /// `allow_private_networks`; only tests on 127.0.0.1 set it).
+    pub allow_private_urls: bool,
 }
 
 impl Default for AccessConfig {
@@ -42,14 +54,16 @@ impl Default for AccessConfig {
             secure_cookies: false,
             writes_per_minute: 60,
             session_hours: 12,
+            submissions_per_hour: 10,
+            allow_private_urls: false,
         }
     }
 }
 
 impl AccessConfig {
     /// Reads `VEILLE_CORS_ORIGINS`, `VEILLE_SECURE_COOKIES`,
-    /// `VEILLE_WRITES_PER_MINUTE` and `VEILLE_SESSION_HOURS`; every bad value
-    /// is reported at once.
+    /// `VEILLE_WRITES_PER_MINUTE`, `VEILLE_SESSION_HOURS` and
+    /// `VEILLE_SUBMISSIONS_PER_HOUR`; every bad value is reported at once.
     pub fn from_env() -> Result<AccessConfig, String> {
         AccessConfig::from_vars(|name| std::env::var(name).ok())
     }
@@ -78,6 +92,10 @@ impl AccessConfig {
         for (name, slot) in [
             ("VEILLE_WRITES_PER_MINUTE", &mut config.writes_per_minute),
             ("VEILLE_SESSION_HOURS", &mut config.session_hours),
+            (
+                "VEILLE_SUBMISSIONS_PER_HOUR",
+                &mut config.submissions_per_hour,
+            ),
         ] {
             if let Some(value) = var(name).filter(|v| !v.trim().is_empty()) {
                 match value.trim().parse::<u32>() {
@@ -123,10 +141,14 @@ pub struct Access {
 #[derive(Debug, Clone, Copy)]
 struct Window {
     start: Instant,
+    length: Duration,
     count: u32,
 }
 
-const WINDOW: Duration = Duration::from_secs(60);
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// The window of the per-address submission limit.
+const HOUR: Duration = Duration::from_secs(3600);
 
 impl Access {
     pub fn new(config: AccessConfig) -> Access {
@@ -139,23 +161,40 @@ impl Access {
     /// Counts one write by `key`; `Err(seconds to wait)` when the key has
     /// had its `writes_per_minute` in the current minute.
     pub(crate) fn count_write(&self, key: &str) -> Result<(), u64> {
+        self.count(key, self.config.writes_per_minute, MINUTE)
+    }
+
+    /// Counts one submission from a client address; `Err(seconds to
+    /// wait)` past `submissions_per_hour` in the current hour.
+    pub(crate) fn count_submission(&self, address: &str) -> Result<(), u64> {
+        self.count(
+            &format!("address:{address}"),
+            self.config.submissions_per_hour,
+            HOUR,
+        )
+    }
+
+    /// Counts one event by `key`, at most `limit` in a window of `length`
+    /// from the first; `Err(seconds to wait)` past it.
+    fn count(&self, key: &str, limit: u32, length: Duration) -> Result<(), u64> {
         let now = Instant::now();
         let mut windows = self.limiter.lock().unwrap_or_else(|p| p.into_inner());
         if windows.len() > 10_000 {
-            windows.retain(|_, w| now.duration_since(w.start) < WINDOW);
+            windows.retain(|_, w| now.duration_since(w.start) < w.length);
         }
-        let window = windows.entry(key.to_string()).or_insert(Window {
+        let fresh = Window {
             start: now,
+            length,
             count: 0,
-        });
-        if now.duration_since(window.start) >= WINDOW {
-            *window = Window {
-                start: now,
-                count: 0,
-            };
+        };
+        let window = windows.entry(key.to_string()).or_insert(fresh);
+        if now.duration_since(window.start) >= window.length {
+            *window = fresh;
         }
-        if window.count >= self.config.writes_per_minute {
-            let wait = WINDOW.saturating_sub(now.duration_since(window.start));
+        if window.count >= limit {
+            let wait = window
+                .length
+                .saturating_sub(now.duration_since(window.start));
             return Err(wait.as_secs().max(1));
         }
         window.count += 1;

@@ -74,6 +74,7 @@ fn access_config_reads_the_environment_and_reports_every_problem() {
         ("VEILLE_SECURE_COOKIES", "true"),
         ("VEILLE_WRITES_PER_MINUTE", "10"),
         ("VEILLE_SESSION_HOURS", "2"),
+        ("VEILLE_SUBMISSIONS_PER_HOUR", "30"),
     ])
     .unwrap();
     assert_eq!(
@@ -82,10 +83,16 @@ fn access_config_reads_the_environment_and_reports_every_problem() {
     );
     assert!(got.secure_cookies);
     assert_eq!((got.writes_per_minute, got.session_hours), (10, 2));
+    assert_eq!(got.submissions_per_hour, 30);
+    assert!(
+        !got.allow_private_urls,
+        "only the crawler's config allows them"
+    );
     let err = config(&[
         ("VEILLE_CORS_ORIGINS", "portal.example,https://ok.example/x"),
         ("VEILLE_SECURE_COOKIES", "maybe"),
         ("VEILLE_WRITES_PER_MINUTE", "0"),
+        ("VEILLE_SUBMISSIONS_PER_HOUR", "many"),
     ])
     .unwrap_err();
     for expected in [
@@ -93,6 +100,7 @@ fn access_config_reads_the_environment_and_reports_every_problem() {
         "\"https://ok.example/x\"",
         "VEILLE_SECURE_COOKIES",
         "VEILLE_WRITES_PER_MINUTE",
+        "VEILLE_SUBMISSIONS_PER_HOUR",
     ] {
         assert!(err.contains(expected), "{expected}: {err}");
     }

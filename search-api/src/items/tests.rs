@@ -15,14 +15,14 @@ use veille_store::{Candidate, NewItem, Role, Store};
 
 use crate::{router, Access, AccessConfig, ApiState, Curators};
 
-const ALICE: &str = "alice-env-token-0123456789";
-const PASSWORD: &str = "a long enough password";
+pub(crate) const ALICE: &str = "alice-env-token-0123456789";
+pub(crate) const PASSWORD: &str = "a long enough password";
 
-struct World {
-    app: Router,
-    store: Store,
+pub(crate) struct World {
+    pub(crate) app: Router,
+    pub(crate) store: Store,
     /// Item ids: a (score 0.9) and its near-duplicate b (0.6), c (0.7), d (0.2, not a candidate).
-    ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
 }
 
 fn new_item(url: &str, title: &str, score: f64, fingerprint: Option<u64>) -> NewItem {
@@ -47,7 +47,7 @@ fn new_item(url: &str, title: &str, score: f64, fingerprint: Option<u64>) -> New
 }
 
 /// A world with the env curator alice, the accounts given, and `config`.
-fn world(accounts: &[(&str, Role)], config: AccessConfig) -> World {
+pub(crate) fn world(accounts: &[(&str, Role)], config: AccessConfig) -> World {
     let store = Store::open_in_memory().unwrap();
     let index = Index::open_in_ram().unwrap();
     let fp = 0x5555_aaaa_1234_8765u64;
@@ -101,13 +101,13 @@ fn world(accounts: &[(&str, Role)], config: AccessConfig) -> World {
     }
 }
 
-enum Auth<'a> {
+pub(crate) enum Auth<'a> {
     None,
     Bearer(&'a str),
     Cookie(&'a str),
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &Router,
     method: Method,
     uri: &str,
@@ -130,7 +130,7 @@ async fn call(
     send(app, req.body(body).unwrap()).await
 }
 
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+pub(crate) async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
     let response = app.clone().oneshot(req).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -156,7 +156,7 @@ async fn get(app: &Router, uri: &str) -> Value {
     body
 }
 
-fn error(body: &Value) -> &str {
+pub(crate) fn error(body: &Value) -> &str {
     body["error"]
         .as_str()
         .unwrap_or_else(|| panic!("no error in {body}"))

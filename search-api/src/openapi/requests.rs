@@ -243,6 +243,7 @@ fn body_schemas() -> Vec<(&'static str, Value)> {
     let mut patch_properties = fields;
     patch_properties.insert("version".to_string(), int64(false));
     let mut bodies = practice_bodies();
+    bodies.extend(submission_bodies());
     bodies.extend([
         (
             "ReviewBody",
@@ -331,7 +332,7 @@ fn body_schemas() -> Vec<(&'static str, Value)> {
                         "minLength": 1,
                         "maxLength": 64,
                     },
-                    "role": {"type": "string", "enum": ["curator", "analyst", "admin"]},
+                    "role": {"type": "string", "enum": ["curator", "analyst", "admin", "partner"]},
                     "password": {
                         "type": "string",
                         "minLength": veille_store::MIN_PASSWORD_CHARS,
@@ -483,9 +484,87 @@ fn practice_bodies() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The bodies of the collection point: the caps of
+/// `SubmissionFields::problems` (counted once trimmed; blank is absent),
+/// what each kind needs, and the decisions.
+fn submission_bodies() -> Vec<(&'static str, Value)> {
+    use veille_store::submission_caps as caps;
+    let text = |max: usize| json!({"type": ["string", "null"], "pattern": trimmed(max, false)});
+    let given = json!({"type": "string", "pattern": non_blank()});
+    let mut url = text(caps::URL);
+    url["format"] = json!("submitted-url");
+    url["description"] = json!(
+        "http or https; on a server that does not crawl private networks, not an address of one"
+    );
+    vec![
+        (
+            "SubmissionBody",
+            json!({
+                "description": "A practice (`url` or `text`, and any of `name`, `place`, \
+                                `contact`, `themes`, `note`) or a source to watch (`url`, \
+                                and a `note`). Each text is capped once trimmed.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["kind"],
+                "properties": {
+                    "kind": {"type": "string", "enum": ["practice", "source"]},
+                    "url": url,
+                    "text": text(caps::TEXT),
+                    "name": text(caps::NAME),
+                    "place": text(caps::PLACE),
+                    "contact": text(caps::CONTACT),
+                    "note": text(caps::NOTE),
+                    "themes": {
+                        "description": "ESSGlobal theme ids or words; blank ones are dropped",
+                        "type": ["array", "null"],
+                        "maxItems": caps::THEMES,
+                        "items": {"type": "string", "pattern": trimmed(caps::THEME, false)},
+                    },
+                    (crate::submissions::HONEYPOT): {
+                        "description": "Leave it out or empty: a trap for robots (when filled, \
+                                        the answer is the same and nothing is stored)",
+                        "type": ["string", "null"],
+                    },
+                },
+                "anyOf": [
+                    {"properties": {"kind": {"const": "source"}, "url": given}, "required": ["url"]},
+                    {"properties": {"kind": {"const": "practice"}, "url": given}, "required": ["url"]},
+                    {"properties": {"kind": {"const": "practice"}, "text": given}, "required": ["text"]},
+                ],
+            }),
+        ),
+        (
+            "SubmissionDecisionBody",
+            json!({
+                "description": "The new status; declining needs a reason, which the \
+                                submitter reads (a reason is kept only to decline).",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["status"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["in_review", "published", "declined"]},
+                    "reason": text(caps::REASON),
+                },
+                "anyOf": [
+                    {"properties": {"status": {"enum": ["in_review", "published"]}}},
+                    {"properties": {"status": {"const": "declined"}, "reason": given}, "required": ["reason"]},
+                ],
+            }),
+        ),
+    ]
+}
+
 /// Which operation takes which body: path, method, schema, required, and
 /// whether it is also accepted as a form.
-const BODIES: [(&str, &str, &str, bool, bool); 8] = [
+const BODIES: [(&str, &str, &str, bool, bool); 10] = [
+    ("/api/submissions", "post", "SubmissionBody", true, false),
+    (
+        "/api/submissions/{receipt}/decision",
+        "post",
+        "SubmissionDecisionBody",
+        true,
+        false,
+    ),
     ("/api/practices", "post", "NewPracticeBody", true, false),
     (
         "/api/practices/{id}",

@@ -243,3 +243,22 @@ async fn every_reference_resolves() {
         .collect();
     assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
 }
+
+#[tokio::test]
+async fn operation_ids_are_unique_and_links_name_real_ones() {
+    let doc = document().await;
+    let mut ids = BTreeSet::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let id = operation["operationId"].as_str().unwrap().to_string();
+            assert!(ids.insert(id.clone()), "operationId {id} twice");
+        }
+    }
+    let links = &doc["paths"]["/api/submissions"]["post"]["responses"]["201"]["links"];
+    for link in links.as_object().unwrap().values() {
+        assert!(
+            ids.contains(link["operationId"].as_str().unwrap()),
+            "{link}"
+        );
+    }
+}

@@ -1,0 +1,410 @@
+//! What partners send in through the collection point: a practice (a URL or
+//! a text, with its name, place, contact and themes) or a source to watch
+//! (a site's URL, with a note). Each submission is found by its receipt, 128
+//! random bits in hex, which is all a submitter holds: the receipt alone
+//! opens its status. Curators move it from `received` through `in_review`
+//! to `published` or `declined` (with their reason).
+//!
+//! Everything a submitter sends is kept as text, capped field by field
+//! ([`SubmissionFields::problems`]); whoever shows it escapes it.
+
+use chrono::{DateTime, Utc};
+use rand_core::{OsRng, RngCore};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::hex;
+use crate::{parse_utc, Result, Store, StoreError};
+
+/// What is submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionKind {
+    /// A practice: a URL or a text about it.
+    Practice,
+    /// A source to watch: a site.
+    Source,
+}
+
+impl SubmissionKind {
+    pub const ALL: [SubmissionKind; 2] = [SubmissionKind::Practice, SubmissionKind::Source];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubmissionKind::Practice => "practice",
+            SubmissionKind::Source => "source",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SubmissionKind> {
+        SubmissionKind::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// Where a submission stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    /// Stored; no curator has looked at it yet.
+    #[default]
+    Received,
+    /// A curator is looking at it.
+    InReview,
+    /// Taken in: the practice is filed, or the source watched.
+    Published,
+    /// Not taken, with the curator's reason.
+    Declined,
+}
+
+impl SubmissionStatus {
+    pub const ALL: [SubmissionStatus; 4] = [
+        SubmissionStatus::Received,
+        SubmissionStatus::InReview,
+        SubmissionStatus::Published,
+        SubmissionStatus::Declined,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubmissionStatus::Received => "received",
+            SubmissionStatus::InReview => "in_review",
+            SubmissionStatus::Published => "published",
+            SubmissionStatus::Declined => "declined",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SubmissionStatus> {
+        SubmissionStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// The most characters of each field (of each theme, for `themes`).
+pub mod caps {
+    pub const URL: usize = 2_000;
+    pub const TEXT: usize = 10_000;
+    pub const NAME: usize = 300;
+    pub const PLACE: usize = 200;
+    pub const CONTACT: usize = 300;
+    pub const NOTE: usize = 2_000;
+    pub const THEME: usize = 100;
+    /// Themes at most.
+    pub const THEMES: usize = 20;
+    /// A curator's reason.
+    pub const REASON: usize = 2_000;
+}
+
+/// What a submitter sends: every field is text, kept as given (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SubmissionFields {
+    /// The practice's page, or the site to watch.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// A practice described in the submitter's words, when it has no page.
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    /// A source's note (why watch it), or anything else to tell curators.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl SubmissionFields {
+    /// What is wrong with it for a submission of `kind`, if anything: each
+    /// message names the field and says what to give. Each text is
+    /// measured trimmed, and a blank one is absent, as [`Self::trimmed`]
+    /// keeps them; themes are counted as given.
+    pub fn problems(&self, kind: SubmissionKind) -> Vec<String> {
+        let mut out = Vec::new();
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        let fields = [
+            ("url", &self.url, caps::URL),
+            ("text", &self.text, caps::TEXT),
+            ("name", &self.name, caps::NAME),
+            ("place", &self.place, caps::PLACE),
+            ("contact", &self.contact, caps::CONTACT),
+            ("note", &self.note, caps::NOTE),
+        ];
+        for (name, value, cap) in fields {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.trim().chars().count() > cap)
+            {
+                out.push(format!("{name}: at most {cap} characters"));
+            }
+        }
+        if self.themes.len() > caps::THEMES {
+            out.push(format!("themes: at most {} themes", caps::THEMES));
+        }
+        if self
+            .themes
+            .iter()
+            .any(|t| t.trim().chars().count() > caps::THEME)
+        {
+            out.push(format!("themes: at most {} characters each", caps::THEME));
+        }
+        match kind {
+            SubmissionKind::Practice if !given(&self.url) && !given(&self.text) => {
+                out.push("url or text: give the practice's page or describe it".to_string())
+            }
+            SubmissionKind::Source if !given(&self.url) => {
+                out.push("url: give the address of the site to watch".to_string())
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The same fields, trimmed, blank ones dropped.
+    pub fn trimmed(self) -> SubmissionFields {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        SubmissionFields {
+            url: clean(self.url),
+            text: clean(self.text),
+            name: clean(self.name),
+            place: clean(self.place),
+            contact: clean(self.contact),
+            themes: self
+                .themes
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            note: clean(self.note),
+        }
+    }
+}
+
+/// Who sent a submission without a partner token.
+pub const ANONYMOUS: &str = "anonymous";
+
+/// A submission as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    /// 32 hex digits (128 random bits): the only key to its status.
+    pub receipt: String,
+    pub kind: SubmissionKind,
+    #[serde(flatten)]
+    pub fields: SubmissionFields,
+    /// The partner organisation's account, or `anonymous`.
+    pub submitted_by: String,
+    pub status: SubmissionStatus,
+    /// The curator's reason, when declined.
+    pub reason: Option<String>,
+    /// The curator who decided last.
+    pub decided_by: Option<String>,
+    /// The item a submitted practice became.
+    pub item_id: Option<String>,
+    /// Why its page could not be fetched (it is then not tried again).
+    pub fetch_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new receipt: 16 random bytes in hex.
+pub fn new_receipt() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// Whether `s` has the shape of a receipt (so that nothing else is looked up).
+pub fn is_receipt(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+const SELECT: &str = "SELECT receipt, kind, fields, submitted_by, status, reason, decided_by,
+    item_id, created_at, updated_at, fetch_error FROM submissions";
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
+    let receipt: String = r.get(0)?;
+    let (kind, fields, status): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(4)?);
+    let corrupt = |what: String| StoreError::Corrupt(format!("submission {receipt}: {what}"));
+    let Some(kind) = SubmissionKind::parse(&kind) else {
+        return Ok(Err(corrupt(format!("kind {kind:?}"))));
+    };
+    let Some(status) = SubmissionStatus::parse(&status) else {
+        return Ok(Err(corrupt(format!("status {status:?}"))));
+    };
+    let fields: SubmissionFields = match serde_json::from_str(&fields) {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(corrupt(e.to_string()))),
+    };
+    Ok(Ok(Submission {
+        kind,
+        fields,
+        submitted_by: r.get(3)?,
+        status,
+        reason: r.get(5)?,
+        decided_by: r.get(6)?,
+        item_id: r.get(7)?,
+        fetch_error: r.get(10)?,
+        created_at: parse_utc(r.get(8)?).unwrap_or_default(),
+        updated_at: parse_utc(r.get(9)?).unwrap_or_default(),
+        receipt,
+    }))
+}
+
+fn read_one(conn: &Connection, receipt: &str) -> Result<Option<Submission>> {
+    let found = conn
+        .prepare_cached(&format!("{SELECT} WHERE receipt = ?1"))?
+        .query_row([receipt], read_row)
+        .optional()?;
+    found.transpose()
+}
+
+impl Store {
+    /// Stores a submission sent by `submitted_by` (a partner's account name,
+    /// or [`ANONYMOUS`]), status `received`, under a new receipt. Blank
+    /// fields are dropped; a field past its cap is refused.
+    pub fn add_submission(
+        &self,
+        kind: SubmissionKind,
+        fields: SubmissionFields,
+        submitted_by: &str,
+    ) -> Result<Submission> {
+        let problems = fields.problems(kind);
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems.join("; ")));
+        }
+        let fields = fields.trimmed();
+        let body =
+            serde_json::to_string(&fields).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let receipt = new_receipt();
+        let now = Utc::now().to_rfc3339();
+        let conn = self.writer();
+        conn.execute(
+            "INSERT INTO submissions (receipt, kind, fields, url, submitted_by, status,
+                 created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?6)",
+            params![receipt, kind.as_str(), body, fields.url, submitted_by, now],
+        )?;
+        read_one(&conn, &receipt)?
+            .ok_or_else(|| StoreError::Corrupt(format!("submission {receipt} vanished")))
+    }
+
+    /// The submission with this receipt.
+    pub fn submission(&self, receipt: &str) -> Result<Option<Submission>> {
+        if !is_receipt(receipt) {
+            return Ok(None);
+        }
+        let conn = self.reader()?;
+        read_one(&conn, receipt)
+    }
+
+    /// The submissions of `status` (all without), oldest first, skipping
+    /// `offset` and at most `limit`; with how many there are.
+    pub fn submissions(
+        &self,
+        status: Option<SubmissionStatus>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<Submission>)> {
+        let conn = self.reader()?;
+        let status = status.map(SubmissionStatus::as_str);
+        let total: i64 = conn.query_row(
+            "SELECT count(*) FROM submissions WHERE ?1 IS NULL OR status = ?1",
+            [status],
+            |r| r.get(0),
+        )?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at, receipt
+             LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![status, limit as i64, offset as i64], read_row)?;
+        let list = rows.map(|r| r?).collect::<Result<Vec<Submission>>>()?;
+        Ok((total as usize, list))
+    }
+
+    /// A curator's decision: the new status, and the reason (required to
+    /// decline, kept only then). `None` for an unknown receipt.
+    pub fn decide_submission(
+        &self,
+        receipt: &str,
+        status: SubmissionStatus,
+        reason: Option<&str>,
+        curator: &str,
+    ) -> Result<Option<Submission>> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        match (status, reason) {
+            (SubmissionStatus::Declined, None) => {
+                return Err(StoreError::Invalid(
+                    "reason: say why the submission is declined; the submitter reads it"
+                        .to_string(),
+                ))
+            }
+            (_, Some(r)) if r.chars().count() > caps::REASON => {
+                return Err(StoreError::Invalid(format!(
+                    "reason: at most {} characters",
+                    caps::REASON
+                )))
+            }
+            _ => {}
+        }
+        if status == SubmissionStatus::Received {
+            return Err(StoreError::Invalid(
+                "status: a decision is in_review, published or declined".to_string(),
+            ));
+        }
+        if !is_receipt(receipt) {
+            return Ok(None);
+        }
+        let reason = reason.filter(|_| status == SubmissionStatus::Declined);
+        let conn = self.writer();
+        let n = conn.execute(
+            "UPDATE submissions SET status = ?2, reason = ?3, decided_by = ?4, updated_at = ?5
+             WHERE receipt = ?1",
+            params![
+                receipt,
+                status.as_str(),
+                reason,
+                curator,
+                Utc::now().to_rfc3339()
+            ],
+        )?;
+        if n == 0 {
+            return Ok(None);
+        }
+        read_one(&conn, receipt)
+    }
+
+    /// The submitted practices still to take in, oldest first, at most
+    /// `limit`: not declined, not yet an item, not failed.
+    pub fn pending_submissions(&self, limit: usize) -> Result<Vec<Submission>> {
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE kind = 'practice' AND item_id IS NULL AND fetch_error IS NULL
+             AND status IN ('received', 'in_review') ORDER BY created_at, receipt LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], read_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// Records what became of a submitted practice: the item it is now, or
+    /// why its page could not be fetched.
+    pub fn take_in_submission(
+        &self,
+        receipt: &str,
+        taken: std::result::Result<&str, &str>,
+    ) -> Result<()> {
+        let (item, error) = match taken {
+            Ok(item) => (Some(item), None),
+            Err(error) => (None, Some(error)),
+        };
+        self.writer().execute(
+            "UPDATE submissions SET item_id = ?2, fetch_error = ?3, updated_at = ?4
+             WHERE receipt = ?1",
+            params![receipt, item, error, Utc::now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

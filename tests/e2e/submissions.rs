@@ -1,0 +1,130 @@
+//! The collection point through the real binary: a partner submits a
+//! practice page served on 127.0.0.1 and a text; `veille crawl --once`
+//! fetches the page with the crawler and makes both items of the source
+//! `submitted`; a curator sees them, with who sent them, and publishes; the
+//! submitter's status page says "published". A suggested source waits in
+//! `veille sources suggestions`.
+
+use serde_json::json;
+
+use crate::accounts::add_user;
+use crate::support::*;
+
+/// Only the crawler's settings: no source of its own, so that the
+/// submitted page is fetched as a submission.
+const CONFIG: &str = "[crawler]\nuser_agent = \"veille-test (+http://127.0.0.1/contact)\"\n\
+                      allow_private_networks = true\nmin_host_delay_ms = 0\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partners_submitted_page_is_crawled_queued_and_published() {
+    let site = FixtureServer::start().await;
+    let home = Home::new(CONFIG);
+    add_user(&home, "ripess", "partner", "partner password 1").await;
+    add_user(&home, "alice", "curator", "correct horse battery").await;
+    let token = |name: &'static str| {
+        let home = &home;
+        async move {
+            let out = home.veille(&["users", "token", name]).await;
+            assert_eq!(out.code, Some(0), "{}", out.stderr);
+            out.stdout.trim().lines().last().unwrap().trim().to_string()
+        }
+    };
+    let (partner, curator) = (token("ripess").await, token("alice").await);
+
+    let api = home.start("serve", &[]).await;
+    let page = site.url("/en/news/land-trust.html");
+    let (status, sent) = api
+        .post(
+            "/api/submissions",
+            Some(&partner),
+            &json!({"kind": "practice", "url": page, "name": "Community Land Trust Brussels",
+                    "place": "Brussels", "themes": ["T3"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{sent}");
+    let receipt = sent["receipt"].as_str().unwrap().to_string();
+    let status_url = sent["status_url"].as_str().unwrap().to_string();
+    let (status, text) = api
+        .post(
+            "/api/submissions",
+            None,
+            &json!({"kind": "practice", "name": "Repair café <b>Lyon</b>",
+                    "text": "A repair café run by volunteers of a cooperative in Lyon."}),
+        )
+        .await;
+    assert_eq!(status, 201, "{text}");
+    let (status, _) = api
+        .post(
+            "/api/submissions",
+            None,
+            &json!({"kind": "source", "url": site.url("/en/news/"), "note": "news\u{1b}[31m of a network"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, view) = api.get(&status_url).await;
+    assert_eq!(view["status"], "received");
+    api.stop().await;
+
+    // The suggested source waits for the operators, quoted.
+    let out = home.veille(&["sources", "suggestions"]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let expected = format!("add it: veille sources add '{}'", site.url("/en/news/"));
+    assert!(out.stdout.contains(&expected), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(r#"note: "news\u{1b}[31m of a network""#),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+
+    // The next crawl takes them in: the page through the crawler.
+    let out = home.veille(&["crawl", "--once"]).await;
+    assert!(
+        out.stdout.contains("submissions: 2 taken in, 0 failed"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let fetched = site.seen(|s| s.requests.get("/en/news/land-trust.html").copied());
+    assert_eq!(fetched, Some(1), "the crawler fetched the submitted page");
+
+    let api = home.start("serve", &[]).await;
+    let list = api
+        .http
+        .get(api.url("/api/submissions"))
+        .bearer_auth(&curator)
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 3, "{list}");
+    let ours = &list["submissions"][0];
+    assert_eq!(ours["submitted_by"], "ripess");
+    assert_eq!(list["submissions"][1]["submitted_by"], "anonymous");
+    let item_id = ours["item_id"].as_str().expect("the page became an item");
+    let (status, item) = api.get(&format!("/api/items/{item_id}")).await;
+    assert_eq!(status, 200, "{item}");
+    assert_eq!(item["source_id"], "submitted");
+    assert!(
+        item["title"].as_str().unwrap().contains("land trust"),
+        "{item}"
+    );
+    // Searchable, marked as submitted.
+    let (_, found) = api.get("/api/search?q=&source=submitted").await;
+    assert_eq!(hits(&found).len(), 2, "{found}");
+
+    let (status, decided) = api
+        .post(
+            &format!("/api/submissions/{receipt}/decision"),
+            Some(&curator),
+            &json!({"status": "published"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{decided}");
+    let (_, view) = api.get(&status_url).await;
+    assert_eq!(view["status"], "published");
+    api.stop().await;
+}
