@@ -333,3 +333,20 @@ test("a curator makes a practice record from an approved item and saves its form
   assert.ok((await page.locator("table.practices tbody tr").count()) >= 1);
   await page.close();
 });
+
+test("a partner's colleague submits a practice on the public form, in Spanish, and follows its receipt", async () => {
+  const page = await context.newPage();
+  await page.goto(`${base}/submit?ui=es`);
+  assert.equal(await page.getAttribute("html", "lang"), "es");
+  await page.check("form.submission input[name=kind][value=practice]");
+  await page.fill("form.submission textarea[name=text]", "Una cooperativa de vivienda en cesión de uso en Barcelona, <b>gestionada</b> por sus socias.");
+  await page.fill("form.submission input[name=name]", "Cooperativa de vivienda");
+  await page.fill("form.submission input[name=place]", "Barcelona");
+  await Promise.all([page.waitForLoadState("load"), page.click("form.submission button[type=submit]")]);
+  const receipt = (await page.textContent("p.receipt code")).trim();
+  assert.match(receipt, /^[0-9a-f]{32}$/);
+  await shot(page, "submit-1-received");
+  await Promise.all([page.waitForURL(new RegExp(`/submissions/${receipt}`)), page.click(`a[href^='/submissions/${receipt}']`)]);
+  assert.equal(await page.getAttribute("dd[data-status]", "data-status"), "received");
+  await page.close();
+});
