@@ -3,7 +3,8 @@
 //! initiative make one practice, which keeps them as its sources), corrects
 //! it with the same versions as items (a write carries the version it was
 //! based on; a stale one is refused), and every change is appended to
-//! `practice_audit`, which triggers keep append-only.
+//! `practice_audit`, which triggers keep append-only. Publishing a record
+//! publishes the submissions its sources came from.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -339,6 +340,27 @@ fn put_sources(tx: &Transaction<'_>, id: &str, draft: &PracticeDraft) -> Result<
     Ok(())
 }
 
+/// A published record publishes the submissions its sources came from
+/// (those not declined): the submitter's status page says so.
+fn publish_submissions(
+    tx: &Transaction<'_>,
+    id: &str,
+    draft: &PracticeDraft,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    if draft.status != PracticeStatus::Published {
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE submissions SET status = 'published', decided_by = ?2, updated_at = ?3
+         WHERE item_id IN (SELECT item_id FROM practice_items WHERE practice_id = ?1)
+           AND status IN ('received', 'in_review')",
+        params![id, actor, at.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
 fn audit(
     tx: &Transaction<'_>,
     id: &str,
@@ -387,6 +409,7 @@ impl Store {
             params![id, draft.status.as_str(), body, now.to_rfc3339(), actor],
         )?;
         put_sources(&tx, &id, draft)?;
+        publish_submissions(&tx, &id, draft, actor, now)?;
         audit(&tx, &id, actor, now, "create", Value::Null, json!(draft))?;
         let done = read(&tx, &id)?
             .ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
@@ -423,6 +446,7 @@ impl Store {
             params![id, draft.status.as_str(), body, now.to_rfc3339()],
         )?;
         put_sources(&tx, id, draft)?;
+        publish_submissions(&tx, id, draft, actor, now)?;
         audit(
             &tx,
             id,

@@ -1,15 +1,17 @@
-//! A practice record on the whole road: the fixture world and a second
-//! article about the same initiative crawled by the real binary, both
-//! approved through the API of `veille serve`, made into one record (its
-//! fields pre-filled in each article's language, with the place's
-//! coordinates and both sources), corrected with its version, and exported
-//! as JSON-LD (parsed and checked) and CSV.
+//! The collection point and a practice record on the whole road, with the
+//! real binary: a partner submits a page served on 127.0.0.1 (a second
+//! article about the Montréal housing fund); the next crawl fetches it
+//! with the crawler beside the fixture world; a curator approves it and
+//! the world's French article about the same fund, makes them one record
+//! (its fields pre-filled in each article's language, the place's
+//! coordinates, both sources), corrects and publishes it with its version,
+//! and exports it as JSON-LD (parsed and checked) and CSV; the submitter's
+//! status page then says "published".
 
 use serde_json::{json, Value};
 
+use crate::accounts::add_user;
 use crate::support::*;
-
-const TOKENS: [(&str, &str); 1] = [("VEILLE_CURATOR_TOKENS", "alice=s3cret-a")];
 
 /// The content type and the text of a GET.
 async fn text_of(api: &Server, path: &str) -> (String, String) {
@@ -21,34 +23,71 @@ async fn text_of(api: &Server, path: &str) -> (String, String) {
     (kind, response.text().await.unwrap())
 }
 
+/// The API token of an account made with `veille users add`.
+async fn token_of(home: &Home, name: &str) -> String {
+    let out = home.veille(&["users", "token", name]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.stdout.trim().lines().last().unwrap().trim().to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_articles_make_one_practice_record_exported_as_json_ld() {
+async fn a_submitted_article_and_another_make_one_published_practice_record() {
     let site = FixtureServer::start().await;
-    let config = format!(
-        "{}\n[[source]]\nid = \"follow-up\"\nname = \"Housing follow-up (RSS, en)\"\nurl = \"{}\"\nkind = \"feed\"\ncountry = \"CA\"\n",
-        world_config(&site),
-        site.url("/follow-up.rss")
+    let home = Home::new(&world_config(&site));
+    add_user(&home, "ripess", "partner", "partner password 1").await;
+    add_user(&home, "alice", "curator", "correct horse battery").await;
+    let (partner, curator) = (
+        token_of(&home, "ripess").await,
+        token_of(&home, "alice").await,
     );
-    let home = Home::new(&config);
-    home.veille(&["crawl", "--once"]).await;
-    let api = home.start("serve", &TOKENS).await;
+
+    // A partner submits the follow-up article.
+    let api = home.start("serve", &[]).await;
+    let page = site.url("/follow-up/montreal-housing-fund-a-year-on.html");
+    let submission = json!({"kind": "practice", "url": page, "name": "Montréal housing fund", "place": "Montréal"});
+    let (status, sent) = api
+        .post("/api/submissions", Some(&partner), &submission)
+        .await;
+    assert_eq!(status, 201, "{sent}");
+    let status_url = sent["status_url"].as_str().unwrap().to_string();
+    api.stop().await;
+
+    // The crawl takes it in beside the world's sources.
+    let out = home.veille(&["crawl", "--once"]).await;
+    assert!(
+        out.stdout.contains("submissions: 1 taken in, 0 failed"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let api = home.start("serve", &[]).await;
     let (_, all) = api.get("/api/search?per_page=100").await;
-    let all = hits(&all);
-    let fr = hit_titled(&all, "Montréal lance un fonds")["id"]
+    let fr = hit_titled(&hits(&all), "Montréal lance un fonds")["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let en = hit_titled(&all, "A year on, Montreal")["id"]
-        .as_str()
+    let list: Value = api
+        .http
+        .get(api.url("/api/submissions"))
+        .bearer_auth(&curator)
+        .send()
+        .await
         .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["submissions"][0]["submitted_by"], "ripess", "{list}");
+    let en = list["submissions"][0]["item_id"]
+        .as_str()
+        .expect("the page became an item")
         .to_string();
+    let (_, item) = api.get(&format!("/api/items/{en}")).await;
+    assert_eq!(item["source_id"], "submitted");
+    assert_eq!(item["lang"], "en");
     for id in [&fr, &en] {
+        let approve = json!({"decision": "approve"});
         let (status, body) = api
-            .post(
-                &format!("/api/items/{id}/review"),
-                Some("s3cret-a"),
-                &json!({"decision": "approve"}),
-            )
+            .post(&format!("/api/items/{id}/review"), Some(&curator), &approve)
             .await;
         assert_eq!(status, 200, "{body}");
     }
@@ -56,7 +95,7 @@ async fn two_articles_make_one_practice_record_exported_as_json_ld() {
     let (status, p) = api
         .post(
             "/api/practices",
-            Some("s3cret-a"),
+            Some(&curator),
             &json!({"items": [fr, en]}),
         )
         .await;
@@ -108,7 +147,7 @@ async fn two_articles_make_one_practice_record_exported_as_json_ld() {
             .request(
                 reqwest::Method::PATCH,
                 &format!("/api/practices/{id}"),
-                Some("s3cret-a"),
+                Some(&curator),
                 &correction,
             )
             .await;
@@ -150,5 +189,9 @@ async fn two_articles_make_one_practice_record_exported_as_json_ld() {
         2,
         "{csv}"
     );
+    // Publishing the record published the submission: its page says so.
+    let (status, view) = api.get(&status_url).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["status"], "published", "{view}");
     api.stop().await;
 }

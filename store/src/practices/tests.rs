@@ -146,3 +146,30 @@ fn a_bad_record_is_refused_with_what_to_give() {
         0
     );
 }
+
+#[test]
+fn publishing_a_record_publishes_the_submissions_of_its_sources() {
+    use crate::{SubmissionFields, SubmissionKind, SubmissionStatus};
+    let store = Store::open_in_memory().unwrap();
+    let fields = SubmissionFields {
+        text: Some("A housing cooperative run by its members.".to_string()),
+        ..SubmissionFields::default()
+    };
+    let sent = store
+        .add_submission(SubmissionKind::Practice, fields.clone(), "ripess")
+        .unwrap();
+    let other = store
+        .add_submission(SubmissionKind::Practice, fields, "anonymous")
+        .unwrap();
+    store.take_in_submission(&sent.receipt, Ok("item-1")).unwrap();
+    store.take_in_submission(&other.receipt, Ok("item-9")).unwrap();
+    // A draft publishes nothing; publishing does, for its sources only.
+    let p = store.create_practice(&draft("A"), "ana").unwrap();
+    let status = |r: &str| store.submission(r).unwrap().unwrap().status;
+    assert_eq!(status(&sent.receipt), SubmissionStatus::Received);
+    let mut published = p.record.clone();
+    published.status = PracticeStatus::Published;
+    store.update_practice(&p.id, 1, &published, "ben").unwrap();
+    assert_eq!(status(&sent.receipt), SubmissionStatus::Published);
+    assert_eq!(status(&other.receipt), SubmissionStatus::Received);
+}
