@@ -161,8 +161,12 @@ fn publishing_a_record_publishes_the_submissions_of_its_sources() {
     let other = store
         .add_submission(SubmissionKind::Practice, fields, "anonymous")
         .unwrap();
-    store.take_in_submission(&sent.receipt, Ok("item-1")).unwrap();
-    store.take_in_submission(&other.receipt, Ok("item-9")).unwrap();
+    store
+        .take_in_submission(&sent.receipt, Ok("item-1"))
+        .unwrap();
+    store
+        .take_in_submission(&other.receipt, Ok("item-9"))
+        .unwrap();
     // A draft publishes nothing; publishing does, for its sources only.
     let p = store.create_practice(&draft("A"), "ana").unwrap();
     let status = |r: &str| store.submission(r).unwrap().unwrap().status;
