@@ -244,6 +244,9 @@ pub struct QueueItemDoc {
     pub version: i64,
     /// Other members of its near-duplicate group.
     pub duplicates: u64,
+    /// Who submitted it through the collection point (an account, or
+    /// `anonymous`), when it came from there.
+    pub submitted_by: Option<String>,
 }
 
 /// A page of the review queue (one item per duplicate group, best first).

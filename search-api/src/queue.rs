@@ -28,6 +28,9 @@ pub struct QueueItem {
     pub status: Status,
     pub version: i64,
     pub duplicates: u64,
+    /// Who submitted it through the collection point, when it came from
+    /// there.
+    pub submitted_by: Option<String>,
 }
 
 /// A page of the queue.
@@ -93,6 +96,7 @@ pub(crate) async fn handler(
             item: e.item,
             version: e.version,
             duplicates: e.duplicates,
+            submitted_by: e.submitted_by,
         })
         .collect();
     Ok(Json(QueueResponse {

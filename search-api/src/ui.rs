@@ -821,6 +821,7 @@ fn render_queue(page: &Page, order: QueueOrder, total: u64, entries: &[QueueEntr
                         @if let Some(lang) = &item.lang { " · " (lang) }
                         " · " (t.score) " " (format!("{:.2}", c.score))
                         @if entry.duplicates > 0 { " · " (t.duplicates) " " (entry.duplicates) }
+                        @if let Some(by) = &entry.submitted_by { " · " span.submitted { (t.submitted_by) " " strong { (by) } } }
                         " · " a href=(item.url) rel="noopener noreferrer" { (t.original) " ↗" }
                     }
                     @if !c.themes.is_empty() {

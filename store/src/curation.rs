@@ -256,6 +256,9 @@ pub struct QueueEntry {
     /// The item's version (see [`ItemRecord::version`]).
     pub version: i64,
     pub duplicates: u64,
+    /// Who submitted it through the collection point (an account, or
+    /// `anonymous`), when it came from there.
+    pub submitted_by: Option<String>,
 }
 
 /// A page of the review queue.
@@ -580,16 +583,21 @@ impl Store {
         // are read whole.
         let mut stmt = tx.prepare_cached(&format!(
             "{cte}, page AS (SELECT b.* FROM best b ORDER BY {sort} LIMIT ?1 OFFSET ?2)
-             SELECT {ITEM_COLUMNS}, b.size FROM page b CROSS JOIN items i ON i.id = b.id
+             SELECT {ITEM_COLUMNS}, b.size,
+                    (SELECT s.submitted_by FROM submissions s WHERE s.item_id = i.id
+                     ORDER BY s.created_at LIMIT 1)
+             FROM page b CROSS JOIN items i ON i.id = b.id
              {ITEM_JOINS} ORDER BY {sort}"
         ))?;
         let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
             let size: i64 = r.get(22)?;
             let version: i64 = r.get(20)?;
+            let submitted_by: Option<String> = r.get(23)?;
             Ok(crate::read_item(r)?.map(|item| QueueEntry {
                 item,
                 version,
                 duplicates: (size.max(1) - 1) as u64,
+                submitted_by,
             }))
         })?;
         let entries = rows.map(|r| r?).collect::<Result<Vec<_>>>()?;
@@ -600,8 +608,10 @@ impl Store {
     }
 }
 
-/// What keeps the queue's best order to candidates.
-const QUEUE_BEST: &str = "AND json_extract(i.candidate, '$.is_candidate') = 1";
+/// What keeps the queue's best order to candidates, and what partners
+/// submitted through the collection point (whatever the model says of it).
+const QUEUE_BEST: &str = "AND (json_extract(i.candidate, '$.is_candidate') = 1
+                               OR i.source_id = 'submitted')";
 
 /// The length of the queue `cte` describes.
 fn queue_total(conn: &rusqlite::Connection, cte: &str) -> Result<i64> {

@@ -83,6 +83,20 @@ async fn a_submitted_article_and_another_make_one_published_practice_record() {
         .to_string();
     let (_, item) = api.get(&format!("/api/items/{en}")).await;
     assert_eq!(item["source_id"], "submitted");
+    // It waits in the curators' queue, marked with who sent it.
+    let (_, queue) = api.get("/api/queue?per_page=100").await;
+    let queued = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == en.as_str())
+        .unwrap_or_else(|| panic!("the submission is queued: {queue}"));
+    assert_eq!(queued["submitted_by"], "ripess");
+    let (_, card) = text_of(&api, "/queue").await;
+    assert!(
+        card.contains("submitted by <strong>ripess</strong>"),
+        "{card}"
+    );
     assert_eq!(item["lang"], "en");
     for id in [&fr, &en] {
         let approve = json!({"decision": "approve"});

@@ -161,3 +161,53 @@ fn submitted_practices_wait_until_they_become_an_item_or_fail() {
     let gone = store.submission(&gone.receipt).unwrap().unwrap();
     assert_eq!(gone.fetch_error.as_deref(), Some("http status 404"));
 }
+
+#[test]
+fn a_submitted_item_waits_in_the_queue_with_who_sent_it_whatever_its_score() {
+    use crate::{Candidate, NewItem, QueueOrder};
+    let store = Store::open_in_memory().unwrap();
+    let new = |url: &str, source: &str, is_candidate: bool| NewItem {
+        url: url.into(),
+        source_id: source.into(),
+        title: url.into(),
+        text: format!("text of {url}"),
+        author: None,
+        published: None,
+        lang: Some("en".into()),
+        lang_confidence: 0.9,
+        country: None,
+        candidate: Candidate {
+            score: if is_candidate { 0.9 } else { 0.1 },
+            is_candidate,
+            ..Default::default()
+        },
+        fingerprint: None,
+    };
+    store
+        .upsert_item(&new("http://127.0.0.1/a", "network", true))
+        .unwrap();
+    store
+        .upsert_item(&new("http://127.0.0.1/b", "network", false))
+        .unwrap();
+    store
+        .upsert_item(&new("http://127.0.0.1/s", "submitted", false))
+        .unwrap();
+    let sent = submit(&store, Practice, "http://127.0.0.1/s", "ripess");
+    let submitted_id = crate::item_id("http://127.0.0.1/s");
+    store
+        .take_in_submission(&sent.receipt, Ok(&submitted_id))
+        .unwrap();
+    let page = store.queue_in(QueueOrder::Best, 0, 10).unwrap();
+    let queued: Vec<(&str, Option<&str>)> = page
+        .entries
+        .iter()
+        .map(|e| (e.item.source_id.as_str(), e.submitted_by.as_deref()))
+        .collect();
+    // The candidate and the submission wait; the other item does not.
+    assert_eq!(
+        queued,
+        vec![("network", None), ("submitted", Some("ripess"))]
+    );
+    assert_eq!(page.total, 2);
+    assert_eq!(store.queue_length().unwrap(), 2);
+}
