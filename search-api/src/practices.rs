@@ -44,9 +44,13 @@ pub const MAX_LIMIT: usize = 500;
 /// The largest `offset`.
 pub const MAX_OFFSET: usize = 1_000_000_000;
 
-/// The base of ESSGlobal's themes and kinds of organization.
-const ESSGLOBAL_THEMES: &str = "http://purl.org/essglobal/standard/themes/";
-const ESSGLOBAL_KINDS: &str = "http://purl.org/essglobal/standard/organisational-structure/";
+/// The vocabularies of the JSON-LD (names, not addresses veille fetches):
+/// schema.org's terms, and the bases of ESSGlobal's vocabulary, its themes
+/// and its kinds of organization.
+pub const SCHEMA_ORG: &str = "https://schema.org/";
+pub const ESSGLOBAL_VOCAB: &str = "http://purl.org/essglobal/vocab/v2/";
+pub const ESSGLOBAL_THEMES: &str = "http://purl.org/essglobal/standard/themes/";
+pub const ESSGLOBAL_KINDS: &str = "http://purl.org/essglobal/standard/organisational-structure/";
 
 /// The columns of the CSV of records, in order.
 pub const CSV_COLUMNS: [&str; 16] = [
@@ -72,8 +76,8 @@ pub const CSV_COLUMNS: [&str; 16] = [
 #[derive(Debug, Serialize)]
 pub(crate) struct PracticeView {
     #[serde(flatten)]
-    practice: Practice,
-    history: Vec<PracticeAuditEntry>,
+    pub(crate) practice: Practice,
+    pub(crate) history: Vec<PracticeAuditEntry>,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,7 +112,7 @@ fn parse_format(value: Option<&str>) -> Result<Format, ApiError> {
 
 fn no_such_practice(id: &str) -> ApiError {
     ApiError::NotFound(format!(
-        "no practice {:?}: GET /api/practices lists them",
+        "no practice {:?}: the records are listed at /practices and GET /api/practices",
         id.chars().take(80).collect::<String>()
     ))
 }
@@ -279,7 +283,41 @@ pub(crate) async fn get_one(
     })
 }
 
-fn view(store: &Store, id: &str) -> Result<PracticeView, ApiError> {
+/// Files a record drafted from the items `ids` (each must be approved),
+/// named `name` when it is not blank. Blocking. The API's `POST
+/// /api/practices` and the item page's form both file records through it.
+pub(crate) fn file_from_items(
+    store: &Store,
+    ids: &[String],
+    name: Option<&str>,
+    curator: &str,
+) -> Result<Practice, ApiError> {
+    let items = store.get_items(ids)?;
+    for id in ids {
+        let Some(item) = items.iter().find(|i| &i.id == id) else {
+            return Err(ApiError::NotFound(format!(
+                "item {:?} does not exist: a practice is made of approved items",
+                id.chars().take(80).collect::<String>()
+            )));
+        };
+        if item.review.as_ref().map(|r| r.decision) != Some(Decision::Approve) {
+            return Err(ApiError::BadRequest(format!(
+                "item {id} is not approved: a practice is made of approved items \
+                 (approve it first: its page, or POST /api/items/{id}/review)"
+            )));
+        }
+    }
+    let mut draft = veille_indexer::practice::record::draft(&items);
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        draft.name = name.to_string();
+    }
+    let practice = store.create_practice(&draft, curator)?;
+    tracing::info!(practice = %practice.id, curator = %curator, "practice filed");
+    Ok(practice)
+}
+
+/// A record and its history, or a 404. Blocking.
+pub(crate) fn view(store: &Store, id: &str) -> Result<PracticeView, ApiError> {
     let practice = store.practice(id)?.ok_or_else(|| no_such_practice(id))?;
     let history = store.practice_history(id)?;
     Ok(PracticeView { practice, history })
@@ -316,31 +354,7 @@ pub(crate) async fn create(
     ids.retain(|id| seen.insert(id.clone()));
     let store = state.store.clone();
     let practice = blocking(move || {
-        let items = store.get_items(&ids)?;
-        for id in &ids {
-            let Some(item) = items.iter().find(|i| &i.id == id) else {
-                return Err(ApiError::NotFound(format!(
-                    "item {:?} does not exist: {CREATE_SHAPE}",
-                    id.chars().take(80).collect::<String>()
-                )));
-            };
-            if item.review.as_ref().map(|r| r.decision) != Some(Decision::Approve) {
-                return Err(ApiError::BadRequest(format!(
-                    "item {id} is not approved: a practice is made of approved items \
-                     (POST /api/items/{id}/review first)"
-                )));
-            }
-        }
-        let mut draft = veille_indexer::practice::record::draft(&items);
-        if let Some(name) = body
-            .name
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty())
-        {
-            draft.name = name;
-        }
-        let practice = store.create_practice(&draft, &curator)?;
-        tracing::info!(practice = %practice.id, curator = %curator, "practice filed");
+        let practice = file_from_items(&store, &ids, body.name.as_deref(), &curator)?;
         view(&store, &practice.id)
     })
     .await?;
@@ -425,8 +439,8 @@ fn ld_response(value: Value) -> Response {
 /// vocabularies by their URIs.
 fn context() -> Value {
     json!({
-        "@vocab": "https://schema.org/",
-        "essglobal": "http://purl.org/essglobal/vocab/v2/",
+        "@vocab": SCHEMA_ORG,
+        "essglobal": ESSGLOBAL_VOCAB,
         "themes": ESSGLOBAL_THEMES,
         "kinds": ESSGLOBAL_KINDS,
     })

@@ -251,12 +251,12 @@ pub struct PracticeFilter {
 }
 
 impl PracticeFilter {
+    /// Whether the filters SQL cannot see (those on the record's JSON)
+    /// keep `p`.
     fn keeps(&self, p: &Practice) -> bool {
-        self.status.is_none_or(|s| s == p.record.status)
-            && self
-                .theme
-                .as_ref()
-                .is_none_or(|t| p.record.themes.contains(t))
+        self.theme
+            .as_ref()
+            .is_none_or(|t| p.record.themes.contains(t))
             && self.country.as_ref().is_none_or(|c| {
                 p.record
                     .places
@@ -264,10 +264,6 @@ impl PracticeFilter {
                     .any(|pl| pl.country.as_deref() == Some(c.as_str()))
             })
             && self.lang.as_ref().is_none_or(|l| p.languages.contains(l))
-            && self
-                .item_id
-                .as_ref()
-                .is_none_or(|i| p.record.sources.iter().any(|s| &s.item_id == i))
     }
 }
 
@@ -280,54 +276,42 @@ fn new_id(tx: &Transaction<'_>) -> Result<String> {
     Ok(format!("p{n}"))
 }
 
-fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
-    let row: Option<(i64, String, String, String, String, String)> = conn
-        .query_row(
-            "SELECT version, record, created_at, updated_at, created_by, id FROM practices
-             WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    row.map(|(version, record, created, updated, by, id)| {
-        decode(id, version, &record, &created, &updated, by)
-    })
-    .transpose()
+/// The columns [`read_row`] reads.
+const PRACTICE_SELECT: &str =
+    "SELECT id, version, record, created_at, updated_at, created_by FROM practices";
+
+/// A stored date, or what is wrong with it.
+fn stored_date(what: &str, s: String) -> Result<DateTime<Utc>> {
+    crate::parse_utc(Some(s.clone()))
+        .ok_or_else(|| StoreError::Corrupt(format!("{what}: date {s:?}")))
 }
 
-fn decode(
-    id: String,
-    version: i64,
-    record: &str,
-    created: &str,
-    updated: &str,
-    created_by: String,
-) -> Result<Practice> {
-    let record: PracticeDraft = serde_json::from_str(record)
-        .map_err(|e| StoreError::Corrupt(format!("practice {id}: {e}")))?;
-    let date = |s: &str| {
-        DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|e| StoreError::Corrupt(format!("practice {id}: date {s:?}: {e}")))
-    };
-    Ok(Practice {
-        languages: record.languages(),
-        created_at: date(created)?,
-        updated_at: date(updated)?,
-        id,
-        version,
-        record,
-        created_by,
-    })
+/// A practice from a row of [`PRACTICE_SELECT`].
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Practice>> {
+    let id: String = r.get(0)?;
+    let (version, record): (i64, String) = (r.get(1)?, r.get(2)?);
+    let (created, updated, created_by): (String, String, String) =
+        (r.get(3)?, r.get(4)?, r.get(5)?);
+    let what = format!("practice {id}");
+    Ok((|| {
+        let record: PracticeDraft = serde_json::from_str(&record)
+            .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
+        Ok(Practice {
+            languages: record.languages(),
+            created_at: stored_date(&what, created)?,
+            updated_at: stored_date(&what, updated)?,
+            id,
+            version,
+            record,
+            created_by,
+        })
+    })())
+}
+
+fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
+    conn.query_row(&format!("{PRACTICE_SELECT} WHERE id = ?1"), [id], read_row)
+        .optional()?
+        .transpose()
 }
 
 fn put_sources(tx: &Transaction<'_>, id: &str, draft: &PracticeDraft) -> Result<()> {
@@ -477,29 +461,21 @@ impl Store {
         limit: usize,
     ) -> Result<(usize, Vec<Practice>)> {
         let conn = self.reader()?;
-        let mut stmt = conn.prepare(
-            "SELECT id, version, record, created_at, updated_at, created_by FROM practices
+        // Status and item are filtered here; theme, country and language,
+        // which live in the record's JSON, below.
+        let mut stmt = conn.prepare(&format!(
+            "{PRACTICE_SELECT}
              WHERE (?1 IS NULL OR status = ?1)
                AND (?2 IS NULL OR id IN (SELECT practice_id FROM practice_items WHERE item_id = ?2))
-             ORDER BY updated_at DESC, rowid DESC",
-        )?;
+             ORDER BY updated_at DESC, rowid DESC"
+        ))?;
         let rows = stmt.query_map(
             params![filter.status.map(PracticeStatus::as_str), filter.item_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            },
+            read_row,
         )?;
         let mut kept = Vec::new();
         for row in rows {
-            let (id, version, record, created, updated, by) = row?;
-            let p = decode(id, version, &record, &created, &updated, by)?;
+            let p = row??;
             if filter.keeps(&p) {
                 kept.push(p);
             }
@@ -534,9 +510,7 @@ impl Store {
             };
             Ok(PracticeAuditEntry {
                 seq,
-                at: DateTime::parse_from_rfc3339(&at)
-                    .map(|d| d.with_timezone(&Utc))
-                    .map_err(|e| StoreError::Corrupt(format!("practice_audit {seq}: {e}")))?,
+                at: stored_date(&format!("practice_audit {seq}"), at)?,
                 practice_id,
                 actor,
                 action,

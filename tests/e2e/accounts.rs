@@ -9,6 +9,13 @@ use tokio::io::AsyncWriteExt;
 
 use crate::support::*;
 
+/// The API token `veille users token` prints for an account.
+pub async fn token_of(home: &Home, name: &str) -> String {
+    let out = home.veille(&["users", "token", name]).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out.stdout.trim().lines().last().unwrap().trim().to_string()
+}
+
 pub async fn add_user(home: &Home, name: &str, role: &str, password: &str) {
     let mut child = tokio::process::Command::new(BIN)
         .arg("--config")

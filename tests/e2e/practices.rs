@@ -10,7 +10,9 @@
 
 use serde_json::{json, Value};
 
-use crate::accounts::add_user;
+use veille_search_api::practices::{ESSGLOBAL_THEMES, SCHEMA_ORG};
+
+use crate::accounts::{add_user, token_of};
 use crate::support::*;
 
 /// The content type and the text of a GET.
@@ -21,13 +23,6 @@ async fn text_of(api: &Server, path: &str) -> (String, String) {
         .unwrap()
         .to_string();
     (kind, response.text().await.unwrap())
-}
-
-/// The API token of an account made with `veille users add`.
-async fn token_of(home: &Home, name: &str) -> String {
-    let out = home.veille(&["users", "token", name]).await;
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    out.stdout.trim().lines().last().unwrap().trim().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,16 +61,8 @@ async fn a_submitted_article_and_another_make_one_published_practice_record() {
         .as_str()
         .unwrap()
         .to_string();
-    let list: Value = api
-        .http
-        .get(api.url("/api/submissions"))
-        .bearer_auth(&curator)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, list) = api.get_as("/api/submissions", Some(&curator)).await;
+    assert_eq!(status, 200, "{list}");
     assert_eq!(list["submissions"][0]["submitted_by"], "ripess", "{list}");
     let en = list["submissions"][0]["item_id"]
         .as_str()
@@ -175,7 +162,7 @@ async fn a_submitted_article_and_another_make_one_published_practice_record() {
     let (kind, ld) = text_of(&api, &format!("/api/practices/{id}?format=jsonld")).await;
     assert!(kind.starts_with("application/ld+json"), "{kind}");
     let ld: Value = serde_json::from_str(&ld).expect("JSON-LD parses");
-    assert_eq!(ld["@context"]["@vocab"], "https://schema.org/");
+    assert_eq!(ld["@context"]["@vocab"], SCHEMA_ORG);
     assert_eq!(ld["@type"], "Project");
     assert_eq!(ld["name"], "Montréal housing cooperative fund");
     assert_eq!(ld["foundingDate"], "2024");
@@ -194,7 +181,7 @@ async fn a_submitted_article_and_another_make_one_published_practice_record() {
     assert!(ld["about"].as_array().unwrap().iter().all(|t| t["@id"]
         .as_str()
         .unwrap()
-        .starts_with("http://purl.org/essglobal/standard/themes/T")));
+        .starts_with(&format!("{ESSGLOBAL_THEMES}T"))));
 
     let (kind, csv) = text_of(&api, "/api/practices?format=csv&status=published").await;
     assert!(kind.starts_with("text/csv"), "{kind}");

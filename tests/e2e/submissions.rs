@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use crate::accounts::add_user;
+use crate::accounts::{add_user, token_of};
 use crate::support::*;
 
 /// Only the crawler's settings: no source of its own, so that the
@@ -21,15 +21,10 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
     let home = Home::new(CONFIG);
     add_user(&home, "ripess", "partner", "partner password 1").await;
     add_user(&home, "alice", "curator", "correct horse battery").await;
-    let token = |name: &'static str| {
-        let home = &home;
-        async move {
-            let out = home.veille(&["users", "token", name]).await;
-            assert_eq!(out.code, Some(0), "{}", out.stderr);
-            out.stdout.trim().lines().last().unwrap().trim().to_string()
-        }
-    };
-    let (partner, curator) = (token("ripess").await, token("alice").await);
+    let (partner, curator) = (
+        token_of(&home, "ripess").await,
+        token_of(&home, "alice").await,
+    );
 
     let api = home.start("serve", &[]).await;
     let page = site.url("/en/news/land-trust.html");
@@ -90,16 +85,8 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
     assert_eq!(fetched, Some(1), "the crawler fetched the submitted page");
 
     let api = home.start("serve", &[]).await;
-    let list = api
-        .http
-        .get(api.url("/api/submissions"))
-        .bearer_auth(&curator)
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+    let (status, list) = api.get_as("/api/submissions", Some(&curator)).await;
+    assert_eq!(status, 200, "{list}");
     assert_eq!(list["total"], 3, "{list}");
     let ours = &list["submissions"][0];
     assert_eq!(ours["submitted_by"], "ripess");

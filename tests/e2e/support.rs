@@ -255,7 +255,16 @@ impl Server {
 
     /// GET → (status, JSON body).
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
-        let resp = self.http.get(self.url(path)).send().await.unwrap();
+        self.get_as(path, None).await
+    }
+
+    /// GET with an optional bearer token → (status, JSON body).
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+        let mut req = self.http.get(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();
         let body = resp.json().await.unwrap_or(serde_json::Value::Null);
         (status, body)

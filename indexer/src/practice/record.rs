@@ -100,19 +100,36 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Every unit, in the data file's order.
+    pub const ALL: [Unit; 9] = [
+        Unit::Members,
+        Unit::Jobs,
+        Unit::People,
+        Unit::Households,
+        Unit::Area,
+        Unit::Money,
+        Unit::Percent,
+        Unit::Tonnes,
+        Unit::Organizations,
+    ];
+
+    /// The unit's name, as in the data file and the record's JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Members => "members",
+            Unit::Jobs => "jobs",
+            Unit::People => "people",
+            Unit::Households => "households",
+            Unit::Area => "area",
+            Unit::Money => "money",
+            Unit::Percent => "percent",
+            Unit::Tonnes => "tonnes",
+            Unit::Organizations => "organizations",
+        }
+    }
+
     fn parse(s: &str) -> Option<Unit> {
-        Some(match s {
-            "members" => Unit::Members,
-            "jobs" => Unit::Jobs,
-            "people" => Unit::People,
-            "households" => Unit::Households,
-            "area" => Unit::Area,
-            "money" => Unit::Money,
-            "percent" => Unit::Percent,
-            "tonnes" => Unit::Tonnes,
-            "organizations" => Unit::Organizations,
-            _ => return None,
-        })
+        Unit::ALL.into_iter().find(|u| u.as_str() == s)
     }
 }
 

@@ -129,7 +129,7 @@ async fn a_practice_is_filed_from_approved_items_corrected_and_exported() {
     assert_eq!(status, StatusCode::OK);
     assert!(kind.starts_with("application/ld+json"), "{kind}");
     let ld: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(ld["@context"]["@vocab"], "https://schema.org/");
+    assert_eq!(ld["@context"]["@vocab"], super::SCHEMA_ORG);
     assert_eq!(ld["@type"], "Project");
     assert_eq!(ld["name"], "Coopérative d'habitants de Lyon");
     assert_eq!(ld["foundingDate"], "2016");
@@ -143,7 +143,7 @@ async fn a_practice_is_filed_from_approved_items_corrected_and_exported() {
         .map(|t| t["@id"].as_str().unwrap())
         .collect();
     assert!(
-        themes.contains(&"http://purl.org/essglobal/standard/themes/T3"),
+        themes.contains(&format!("{}T3", super::ESSGLOBAL_THEMES).as_str()),
         "{themes:?}"
     );
     let challenge = ld["additionalProperty"]

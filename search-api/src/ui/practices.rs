@@ -17,7 +17,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use veille_store::{
-    Decision, Practice, PracticeAuditEntry, PracticeDraft, PracticeEdit, PracticeFilter,
+    Practice, PracticeAuditEntry, PracticeDraft, PracticeEdit, PracticeFilter,
     PracticeOrganization, PracticeStatus, PracticeText, PRACTICE_FIELDS,
 };
 
@@ -130,20 +130,7 @@ pub(super) async fn create(
     };
     let store = state.store.clone();
     let made = blocking(move || {
-        let items = store.get_items(std::slice::from_ref(&item_id))?;
-        let item = items.first().ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no item {:?}",
-                item_id.chars().take(64).collect::<String>()
-            ))
-        })?;
-        if item.review.as_ref().map(|r| r.decision) != Some(Decision::Approve) {
-            return Err(ApiError::BadRequest(
-                "a practice is made of approved items: approve this one first".into(),
-            ));
-        }
-        let draft = veille_indexer::practice::record::draft(&items);
-        Ok(store.create_practice(&draft, &curator)?)
+        crate::practices::file_from_items(&store, std::slice::from_ref(&item_id), None, &curator)
     })
     .await;
     match made {
@@ -196,14 +183,8 @@ fn load(
     store: &veille_store::Store,
     id: &str,
 ) -> Result<(Practice, Vec<PracticeAuditEntry>), ApiError> {
-    let p = store.practice(id)?.ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "no practice {:?}: the records are listed at /practices",
-            id.chars().take(64).collect::<String>()
-        ))
-    })?;
-    let history = store.practice_history(id)?;
-    Ok((p, history))
+    let view = crate::practices::view(store, id)?;
+    Ok((view.practice, view.history))
 }
 
 /// `POST /practices/{id}`: the form saved.

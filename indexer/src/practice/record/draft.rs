@@ -13,7 +13,7 @@ use veille_store::{
     PracticeSource, PracticeText,
 };
 
-use super::{prefill, Field, Unit};
+use super::{prefill, Field};
 
 const COORDINATES: &str = include_str!("../../../data/coordinates.tsv");
 
@@ -37,20 +37,6 @@ static COORDS: LazyLock<Coordinates> = LazyLock::new(|| {
 /// The latitude and longitude of a gazetteer's city (GeoNames).
 pub fn coordinates(name: &str, country: &str) -> Option<(f64, f64)> {
     COORDS.get(&(name, country)).copied()
-}
-
-fn unit_name(u: Unit) -> &'static str {
-    match u {
-        Unit::Members => "members",
-        Unit::Jobs => "jobs",
-        Unit::People => "people",
-        Unit::Households => "households",
-        Unit::Area => "area",
-        Unit::Money => "money",
-        Unit::Percent => "percent",
-        Unit::Tonnes => "tonnes",
-        Unit::Organizations => "organizations",
-    }
 }
 
 /// Drafts a record from `items` (the first names it, unless it names an
@@ -133,7 +119,7 @@ pub fn draft(items: &[Item]) -> PracticeDraft {
                 d.figures.push(PracticeFigure {
                     text: f.text,
                     value: f.value,
-                    unit: unit_name(f.unit).to_string(),
+                    unit: f.unit.as_str().to_string(),
                     item_id: Some(item.id.clone()),
                 });
             }

@@ -196,3 +196,11 @@ fn a_record_is_drafted_from_its_sources() {
     );
     assert!(d.problems().is_empty(), "{:?}", d.problems());
 }
+
+#[test]
+fn units_keep_their_names() {
+    for u in Unit::ALL {
+        assert_eq!(serde_json::to_value(u).unwrap(), u.as_str());
+        assert_eq!(Unit::parse(u.as_str()), Some(u));
+    }
+}
