@@ -351,7 +351,7 @@ user_agent = "veille-test/0.1 (+https://example.org/contact)"
 [[source]]
 id = "ripess"
 name = "RIPESS"
-url = "https://www.ripess.org/feed/"
+url = "http://127.0.0.1/ripess/feed/"
 kind = "feed"
 schedule = "0 */6 * * *"
 country = "FR"
@@ -364,8 +364,8 @@ tags = ["network"]
     for (from, to) in [
         ("name = \"RIPESS\"", "name = \"RIPESS Europe\""),
         (
-            "https://www.ripess.org/feed/",
-            "https://www.ripess.org/rss/",
+            "http://127.0.0.1/ripess/feed/",
+            "http://127.0.0.1/ripess/rss/",
         ),
         ("kind = \"feed\"", "kind = \"page\""),
         ("0 */6 * * *", "0 */4 * * *"),
