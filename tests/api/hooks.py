@@ -21,11 +21,20 @@ document's descriptions; none of them turns a check off.
 
 import json
 import string
+import sys
 from datetime import date, datetime, time, timezone
 from urllib.parse import urlencode
 
 import schemathesis
 from hypothesis import strategies as st
+
+# Drawing the practice records' correction body (objects in arrays in an
+# object, most fields nullable) recurses deep in hypothesis; at Python's
+# default limit of 1,000 frames the coverage phase can fail with
+# "SystemError: AST constructor recursion depth mismatch" (a runtime error
+# of the tool, not a finding about the API). Room enough, well within the
+# threads' stacks.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
 
 WINDOW = 10_000
 # Default `per_page` of each paged route.
