@@ -130,7 +130,7 @@ fn entry(out: &mut String, meta: &FeedMeta, item: &Item) {
 }
 
 /// The first `max` characters of `text`, cut at a word, with `…` if cut.
-fn beginning(text: &str, max: usize) -> String {
+pub(crate) fn beginning(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
         return text.to_string();
@@ -143,7 +143,7 @@ fn beginning(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn element(out: &mut String, depth: usize, name: &str, text: &str) {
+pub(crate) fn element(out: &mut String, depth: usize, name: &str, text: &str) {
     for _ in 0..depth {
         out.push_str("  ");
     }

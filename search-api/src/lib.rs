@@ -24,6 +24,8 @@
 //!   send in, its receipt and status, and the curators' decisions.
 //! - `ui`: the web pages (`/`, `/items/{id}`, `/queue`, `/sources`,
 //!   `/login`), in English, French and Spanish.
+//! - `portal`: the public portal of the published practice records,
+//!   `/portal/…`, with its feeds, sitemap and `/robots.txt`.
 //! - this file: [`ApiState`], [`router`], [`serve`].
 //!
 //! # Routes
@@ -42,6 +44,7 @@
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 description |
 //! | `GET /metrics` | Prometheus text format |
 //! | `GET /`, `/items/{id}`, `/queue`, `/sources`, `/login` | HTML pages |
+//! | `GET /portal/…`, `/robots.txt` | the public portal (see `portal`) |
 //!
 //! Invariants: every answer of `/api`, errors included, is JSON; no user input makes a
 //! 500; the store and the index (synchronous) are only called under
@@ -55,6 +58,7 @@ mod items;
 pub mod metrics;
 pub mod openapi;
 mod params;
+pub mod portal;
 pub mod practices;
 mod queue;
 mod search;
@@ -183,6 +187,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/feeds/saved/{file}", get(feeds::saved_feed))
         .route("/metrics", get(metrics::handler))
         .merge(ui::routes())
+        .merge(portal::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // One span per request (method and path: never headers, which carry

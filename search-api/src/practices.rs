@@ -437,7 +437,7 @@ fn ld_response(value: Value) -> Response {
 
 /// The JSON-LD context of the records: schema.org's terms, ESSGlobal's
 /// vocabularies by their URIs.
-fn context() -> Value {
+pub(crate) fn context() -> Value {
     json!({
         "@vocab": SCHEMA_ORG,
         "essglobal": ESSGLOBAL_VOCAB,

@@ -398,6 +398,7 @@ impl Store {
         let done = read(&tx, &id)?
             .ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
+        self.practices_changed();
         Ok(done)
     }
 
@@ -443,7 +444,26 @@ impl Store {
         let done =
             read(&tx, id)?.ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
+        self.practices_changed();
         Ok(PracticeEdit::Done(Box::new(done)))
+    }
+
+    /// A number that changes after every committed write to a practice
+    /// record made through this store (or a clone of it): what a cache of
+    /// the records compares to know it is stale. Read it before reading the
+    /// records, so that a write in between makes the cache stale rather
+    /// than wrong. Practice records are written only by the process that
+    /// serves them (the API and its pages), so this process sees them all.
+    pub fn practices_generation(&self) -> u64 {
+        self.connections
+            .practices_generation
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn practices_changed(&self) {
+        self.connections
+            .practices_generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// A practice record.

@@ -1,0 +1,241 @@
+//! The published records the portal shows, kept in memory: a [`Snapshot`]
+//! read from the store once per change of the records (the store's
+//! [`Store::practices_generation`]), so that a page never parses the
+//! stored records. Only records with status `published` enter it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use veille_store::{Practice, PracticeFilter, PracticeStatus, Store};
+
+use crate::blocking;
+use crate::error::ApiError;
+
+/// When this process started, to the second: the `Last-Modified` of what
+/// only a new binary changes (the stylesheet, robots.txt).
+pub static STARTED: LazyLock<DateTime<Utc>> = LazyLock::new(|| Utc::now().trunc_subsecs(0));
+
+/// A city with published practices, from the gazetteer's coordinates the
+/// records' places carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct City {
+    pub name: String,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Published practices in it.
+    pub count: usize,
+}
+
+/// The published records at one generation of the store's practices.
+pub struct Snapshot {
+    generation: u64,
+    /// When it was read, to the second, later than the snapshot before it:
+    /// the `Last-Modified` of the portal's answers.
+    pub built_at: DateTime<Utc>,
+    /// Newest change first.
+    pub practices: Vec<Practice>,
+    by_id: HashMap<String, usize>,
+    by_theme: HashMap<String, Vec<usize>>,
+    /// Country code (upper case) → its practices, newest change first.
+    pub by_country: BTreeMap<String, Vec<usize>>,
+    pub cities: Vec<City>,
+    /// Lower-cased name and texts of each record, in the order of
+    /// `practices`, for the search.
+    haystacks: Vec<String>,
+    /// The sitemap, made once per snapshot and base URL.
+    sitemap: Mutex<Option<(String, Arc<String>)>>,
+}
+
+/// The countries (ISO 3166-1 alpha-2, upper case) of a record's places,
+/// each once.
+pub fn countries(p: &Practice) -> Vec<String> {
+    let mut out: Vec<String> = p
+        .record
+        .places
+        .iter()
+        .filter_map(|pl| pl.country.as_deref())
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl Snapshot {
+    /// The snapshot of `practices` (published ones, newest change first).
+    pub fn new(generation: u64, built_at: DateTime<Utc>, practices: Vec<Practice>) -> Snapshot {
+        let practices: Vec<Practice> = practices
+            .into_iter()
+            .filter(|p| p.record.status == PracticeStatus::Published)
+            .collect();
+        let mut by_id = HashMap::new();
+        let mut by_theme: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut cities: BTreeMap<(String, String), City> = BTreeMap::new();
+        let mut haystacks = Vec::with_capacity(practices.len());
+        for (i, p) in practices.iter().enumerate() {
+            by_id.insert(p.id.clone(), i);
+            let mut themes = p.record.themes.clone();
+            themes.sort();
+            themes.dedup();
+            for t in themes {
+                by_theme.entry(t).or_default().push(i);
+            }
+            for c in countries(p) {
+                by_country.entry(c).or_default().push(i);
+            }
+            let mut seen = Vec::new();
+            for pl in &p.record.places {
+                let (Some(country), Some(lat), Some(lon)) = (&pl.country, pl.lat, pl.lon) else {
+                    continue;
+                };
+                let key = (
+                    pl.name.trim().to_string(),
+                    country.trim().to_ascii_uppercase(),
+                );
+                if key.0.is_empty() || seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key.clone());
+                cities
+                    .entry(key.clone())
+                    .or_insert_with(|| City {
+                        name: key.0,
+                        country: key.1,
+                        lat,
+                        lon,
+                        count: 0,
+                    })
+                    .count += 1;
+            }
+            let mut hay = p.record.name.to_lowercase();
+            for t in &p.record.texts {
+                hay.push('\n');
+                hay.push_str(&t.text.to_lowercase());
+            }
+            haystacks.push(hay);
+        }
+        Snapshot {
+            generation,
+            built_at,
+            practices,
+            by_id,
+            by_theme,
+            by_country,
+            cities: cities.into_values().collect(),
+            haystacks,
+            sitemap: Mutex::new(None),
+        }
+    }
+
+    /// A published record.
+    pub fn get(&self, id: &str) -> Option<&Practice> {
+        self.by_id.get(id).map(|&i| &self.practices[i])
+    }
+
+    /// The published records on theme `id`, newest change first.
+    pub fn theme(&self, id: &str) -> Vec<&Practice> {
+        self.indexed(self.by_theme.get(id))
+    }
+
+    /// The published records in country `code` (upper case).
+    pub fn country(&self, code: &str) -> Vec<&Practice> {
+        self.indexed(self.by_country.get(code))
+    }
+
+    fn indexed(&self, at: Option<&Vec<usize>>) -> Vec<&Practice> {
+        at.map(|v| v.iter().map(|&i| &self.practices[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// How many published records theme `id` has.
+    pub fn theme_count(&self, id: &str) -> usize {
+        self.by_theme.get(id).map_or(0, Vec::len)
+    }
+
+    /// The published records whose name or texts hold every word of `q`
+    /// (case-insensitive), newest change first.
+    pub fn matching(&self, q: &str) -> Vec<&Practice> {
+        let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        self.haystacks
+            .iter()
+            .enumerate()
+            .filter(|(_, hay)| words.iter().all(|w| hay.contains(w.as_str())))
+            .map(|(i, _)| &self.practices[i])
+            .collect()
+    }
+
+    /// The sitemap for `base`, made by `make` the first time it is asked.
+    pub fn sitemap(&self, base: &str, make: impl FnOnce() -> String) -> Arc<String> {
+        let mut kept = self.sitemap.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((b, map)) = kept.as_ref() {
+            if b == base {
+                return map.clone();
+            }
+        }
+        let map = Arc::new(make());
+        *kept = Some((base.to_string(), map.clone()));
+        map
+    }
+}
+
+/// The portal's snapshot, read again from the store when its practices
+/// changed.
+#[derive(Default)]
+pub struct Cache {
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// One reading at a time; the others wait for it.
+    reading: tokio::sync::Mutex<()>,
+}
+
+impl Cache {
+    /// The snapshot of the store's published records as they are now.
+    pub async fn snapshot(&self, store: &Store) -> Result<Arc<Snapshot>, ApiError> {
+        if let Some(s) = self.fresh(store) {
+            return Ok(s);
+        }
+        let _reading = self.reading.lock().await;
+        if let Some(s) = self.fresh(store) {
+            return Ok(s);
+        }
+        let previous = self.kept().map(|s| s.built_at);
+        // The generation is read before the records: a write in between
+        // makes this snapshot stale (read again next time), never wrong.
+        let generation = store.practices_generation();
+        let store = store.clone();
+        let practices = blocking(move || {
+            let filter = PracticeFilter {
+                status: Some(PracticeStatus::Published),
+                ..PracticeFilter::default()
+            };
+            Ok(store.practices(&filter, 0, usize::MAX)?.1)
+        })
+        .await?;
+        let mut built_at = Utc::now().trunc_subsecs(0).max(*STARTED);
+        if let Some(previous) = previous {
+            built_at = built_at.max(previous + Duration::seconds(1));
+        }
+        let snapshot = Arc::new(Snapshot::new(generation, built_at, practices));
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    fn kept(&self) -> Option<Arc<Snapshot>> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn fresh(&self, store: &Store) -> Option<Arc<Snapshot>> {
+        self.kept()
+            .filter(|s| s.generation == store.practices_generation())
+    }
+}

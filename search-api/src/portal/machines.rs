@@ -1,0 +1,222 @@
+//! What the portal says to machines: the Atom feeds of new practices
+//! (overall and per theme, in each language), the sitemap of every
+//! published page in every language, and `/robots.txt` (the portal open,
+//! the signed-in pages and the API closed).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Extension;
+use veille_indexer::practice::theme_ids;
+use veille_store::Practice;
+
+use super::pages::{not_found, summary, theme_name, url};
+use super::{answer, Cache, Lang, Request};
+use crate::feeds::{base_url, element, escape, CONTENT_TYPE, FEED_ENTRIES};
+use crate::ApiState;
+
+/// The most URLs one sitemap file may list (sitemaps.org).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// An Atom feed of `practices` (newest change first) in `lang`.
+fn atom(
+    r: &Request,
+    self_tail: &str,
+    html_tail: &str,
+    title: &str,
+    practices: &[&Practice],
+) -> String {
+    let (lang, base) = (r.lang, &r.base);
+    let updated = practices
+        .iter()
+        .map(|p| p.updated_at)
+        .max()
+        .unwrap_or(r.snapshot.built_at);
+    let self_url = format!("{base}{}", url(lang, self_tail));
+    let mut out = String::with_capacity(1024 + practices.len() * 1024);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        lang.code()
+    ));
+    element(&mut out, 1, "id", &self_url);
+    element(&mut out, 1, "title", title);
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape(&self_url)
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>\n",
+        escape(base),
+        escape(&url(lang, html_tail))
+    ));
+    element(&mut out, 1, "updated", &updated.to_rfc3339());
+    out.push_str("  <author><name>veille</name></author>\n");
+    out.push_str("  <generator>veille</generator>\n");
+    for p in practices.iter().take(FEED_ENTRIES) {
+        out.push_str("  <entry>\n");
+        element(&mut out, 2, "id", &format!("urn:veille:practice:{}", p.id));
+        element(&mut out, 2, "title", &p.record.name);
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>\n",
+            escape(base),
+            escape(&url(lang, &format!("/practices/{}", p.id)))
+        ));
+        element(&mut out, 2, "published", &p.created_at.to_rfc3339());
+        element(&mut out, 2, "updated", &p.updated_at.to_rfc3339());
+        for theme in &p.record.themes {
+            out.push_str(&format!(
+                "    <category term=\"{}\" scheme=\"urn:essglobal:themes\" label=\"{}\"/>\n",
+                escape(theme),
+                escape(&theme_name(theme, lang))
+            ));
+        }
+        let text = summary(p, lang);
+        if !text.is_empty() {
+            element(&mut out, 2, "summary", &text);
+        }
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+pub(crate) async fn feed(
+    State(state): State<ApiState>,
+    Extension(cache): Extension<Arc<Cache>>,
+    Path(lang): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let r = match Request::open(&state, &cache, &lang, headers).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let list: Vec<&Practice> = r.snapshot.practices.iter().take(FEED_ENTRIES).collect();
+    let title = format!("veille: {}", r.t.latest);
+    let body = atom(&r, "/feed.atom", "/", &title, &list);
+    r.answer(StatusCode::OK, CONTENT_TYPE, body)
+}
+
+pub(crate) async fn theme_feed(
+    State(state): State<ApiState>,
+    Extension(cache): Extension<Arc<Cache>>,
+    Path((lang, theme)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let r = match Request::open(&state, &cache, &lang, headers).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    if !theme_ids().contains(&theme.as_str()) {
+        return not_found(r.lang, &r.snapshot, &r.headers);
+    }
+    let list = r.snapshot.theme(&theme);
+    let title = format!("veille: {}: {}", r.t.latest, theme_name(&theme, r.lang));
+    let body = atom(
+        &r,
+        &format!("/themes/{theme}/feed.atom"),
+        &format!("/themes/{theme}"),
+        &title,
+        &list,
+    );
+    r.answer(StatusCode::OK, CONTENT_TYPE, body)
+}
+
+/// `/portal/sitemap.xml`: the home, the map, the themes and countries with
+/// practices, and every published practice, in every language.
+pub(crate) async fn sitemap(
+    State(state): State<ApiState>,
+    Extension(cache): Extension<Arc<Cache>>,
+    headers: HeaderMap,
+) -> Response {
+    let r = match Request::open(&state, &cache, "en", headers).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let s = &r.snapshot;
+    let base = r.base.clone();
+    let body = s.sitemap(&base, || {
+        let mut urls: Vec<(String, Option<String>)> = Vec::new();
+        for lang in Lang::ALL {
+            urls.push((url(lang, "/"), None));
+            urls.push((url(lang, "/map"), None));
+            for theme in theme_ids() {
+                if s.theme_count(theme) > 0 {
+                    urls.push((url(lang, &format!("/themes/{theme}")), None));
+                }
+            }
+            for code in s.by_country.keys() {
+                urls.push((url(lang, &format!("/countries/{code}")), None));
+            }
+            for p in &s.practices {
+                urls.push((
+                    url(lang, &format!("/practices/{}", p.id)),
+                    Some(p.updated_at.format("%Y-%m-%d").to_string()),
+                ));
+            }
+        }
+        if urls.len() > SITEMAP_MAX_URLS {
+            tracing::warn!(
+                urls = urls.len(),
+                "the portal's sitemap lists more URLs than a sitemap may hold"
+            );
+        }
+        let mut out = String::with_capacity(urls.len() * 100);
+        out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (path, lastmod) in urls {
+            out.push_str("  <url><loc>");
+            out.push_str(&escape(&format!("{base}{path}")));
+            out.push_str("</loc>");
+            if let Some(d) = lastmod {
+                out.push_str("<lastmod>");
+                out.push_str(&d);
+                out.push_str("</lastmod>");
+            }
+            out.push_str("</url>\n");
+        }
+        out.push_str("</urlset>\n");
+        out
+    });
+    r.answer(
+        StatusCode::OK,
+        "application/xml; charset=utf-8",
+        body.as_ref().clone(),
+    )
+}
+
+/// The paths robots may not visit: the API and the signed-in pages
+/// (search of everything harvested, items, the queue, the records being
+/// written, the sources, sign-in, a submission's status).
+pub const DISALLOWED: [&str; 10] = [
+    "/api/",
+    "/items/",
+    "/queue",
+    "/practices",
+    "/sources",
+    "/login",
+    "/submissions/",
+    "/feeds/",
+    "/$",
+    "/?",
+];
+
+pub(crate) async fn robots(headers: HeaderMap) -> Response {
+    let base = base_url(&headers);
+    let mut body = String::from("User-agent: *\nAllow: /portal/\n");
+    for path in DISALLOWED {
+        body.push_str("Disallow: ");
+        body.push_str(path);
+        body.push('\n');
+    }
+    body.push_str(&format!("\nSitemap: {base}/portal/sitemap.xml\n"));
+    answer(
+        &headers,
+        StatusCode::OK,
+        "text/plain; charset=utf-8",
+        body,
+        *super::cache::STARTED,
+    )
+}

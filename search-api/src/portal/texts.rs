@@ -1,0 +1,319 @@
+//! The portal's languages and every text its pages show, one [`Texts`] per
+//! language, so that a missing translation does not compile. The portal
+//! has its own texts (it speaks to the public, not to curators).
+
+use axum::http::{header, HeaderMap};
+
+use crate::ui::UiLang;
+
+/// A language of the portal, the first segment of its paths
+/// (`/portal/{lang}/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Fr,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Es];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The language's own name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Es => "Español",
+        }
+    }
+
+    /// Open Graph's locale of the language.
+    pub fn locale(self) -> &'static str {
+        match self {
+            Lang::En => "en_GB",
+            Lang::Fr => "fr_FR",
+            Lang::Es => "es_ES",
+        }
+    }
+
+    /// The language of a path segment: exactly `en`, `fr` or `es`.
+    pub fn from_path(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language a visitor of `/portal/` asks for (`Accept-Language`),
+    /// or English.
+    pub fn negotiate(headers: &HeaderMap) -> Lang {
+        let asked = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(UiLang::from_accept_language);
+        match asked {
+            Some(UiLang::Fr) => Lang::Fr,
+            Some(UiLang::Es) => Lang::Es,
+            _ => Lang::En,
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+            Lang::Es => &ES,
+        }
+    }
+}
+
+/// The name of a language a record's text is in, in that language
+/// (`pt` → `português`), or its code.
+pub fn language_name(code: &str) -> &str {
+    match code {
+        "en" => "English",
+        "fr" => "français",
+        "es" => "español",
+        "pt" => "português",
+        "it" => "italiano",
+        "de" => "Deutsch",
+        "ca" => "català",
+        "eu" => "euskara",
+        "nl" => "Nederlands",
+        "ko" => "한국어",
+        "ja" => "日本語",
+        "zh" => "中文",
+        other => other,
+    }
+}
+
+/// Every text of the portal in one language.
+#[derive(Debug)]
+pub struct Texts {
+    pub site: &'static str,
+    pub intro: &'static str,
+    pub skip: &'static str,
+    pub portal_nav: &'static str,
+    pub language: &'static str,
+    pub home: &'static str,
+    pub map: &'static str,
+    pub search: &'static str,
+    pub latest: &'static str,
+    pub all_latest: &'static str,
+    pub themes: &'static str,
+    pub countries: &'static str,
+    pub practice_one: &'static str,
+    pub practice_many: &'static str,
+    pub no_practices: &'static str,
+    pub theme_intro: &'static str,
+    pub country_intro: &'static str,
+    pub challenge: &'static str,
+    pub approach: &'static str,
+    pub results: &'static str,
+    pub conditions: &'static str,
+    pub organizations: &'static str,
+    pub places: &'static str,
+    pub since: &'static str,
+    pub website: &'static str,
+    pub contact: &'static str,
+    pub figures: &'static str,
+    pub sources: &'static str,
+    pub from_source: &'static str,
+    pub written_in: &'static str,
+    pub updated: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub results_for: &'static str,
+    pub no_results: &'static str,
+    pub map_title: &'static str,
+    pub map_description: &'static str,
+    pub country: &'static str,
+    pub feed: &'static str,
+    pub theme_feed: &'static str,
+    pub pages: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub page: &'static str,
+    pub not_found: &'static str,
+    pub not_found_text: &'static str,
+    pub bad_request: &'static str,
+    pub server_error: &'static str,
+    pub choose_language: &'static str,
+    pub footer: &'static str,
+}
+
+impl Texts {
+    /// "1 practice", "12 practices".
+    pub fn count(&self, n: usize) -> String {
+        let word = if n == 1 {
+            self.practice_one
+        } else {
+            self.practice_many
+        };
+        format!("{n} {word}")
+    }
+}
+
+static EN: Texts = Texts {
+    site: "Practices of the social and solidarity economy",
+    intro: "Practices that cities and networks of the social and solidarity economy share with each other: what the challenge was, what they did, what came of it and what it takes to do it elsewhere. Every record here was checked by the network's curators.",
+    skip: "Skip to the content",
+    portal_nav: "Portal",
+    language: "Language",
+    home: "Home",
+    map: "Map",
+    search: "Search",
+    latest: "Latest practices",
+    all_latest: "All practices, newest first, by theme and by country",
+    themes: "Themes",
+    countries: "Countries",
+    practice_one: "practice",
+    practice_many: "practices",
+    no_practices: "No practice has been published here yet.",
+    theme_intro: "Practices on this theme of the ESSGlobal vocabulary, newest first.",
+    country_intro: "Practices in this country, newest first.",
+    challenge: "Challenge",
+    approach: "Approach",
+    results: "Results",
+    conditions: "Conditions for transfer",
+    organizations: "Organisations",
+    places: "Places",
+    since: "Since",
+    website: "Website",
+    contact: "Contact",
+    figures: "In figures",
+    sources: "Sources",
+    from_source: "From the source:",
+    written_in: "Written in",
+    updated: "Last updated",
+    search_label: "Search the practices",
+    search_button: "Search",
+    results_for: "Practices found for",
+    no_results: "No published practice matches this search.",
+    map_title: "World map of the practices",
+    map_description: "Each country is shaded by its number of published practices; dots mark the cities. The table below gives the same counts.",
+    country: "Country",
+    feed: "Atom feed of new practices",
+    theme_feed: "Atom feed of this theme",
+    pages: "Pages",
+    previous: "Previous page",
+    next: "Next page",
+    page: "Page",
+    not_found: "Page not found",
+    not_found_text: "No published practice or page of the portal has this address.",
+    bad_request: "This request cannot be answered",
+    server_error: "Something went wrong on our side",
+    choose_language: "Choose a language",
+    footer: "Published by the network's curators with veille.",
+};
+
+static FR: Texts = Texts {
+    site: "Pratiques de l'économie sociale et solidaire",
+    intro: "Des pratiques que les villes et les réseaux de l'économie sociale et solidaire partagent entre eux : le défi, ce qui a été fait, ce qui en est sorti et ce qu'il faut pour le refaire ailleurs. Chaque fiche a été vérifiée par les curateurs du réseau.",
+    skip: "Aller au contenu",
+    portal_nav: "Portail",
+    language: "Langue",
+    home: "Accueil",
+    map: "Carte",
+    search: "Recherche",
+    latest: "Dernières pratiques",
+    all_latest: "Toutes les pratiques, les plus récentes d'abord, par thème et par pays",
+    themes: "Thèmes",
+    countries: "Pays",
+    practice_one: "pratique",
+    practice_many: "pratiques",
+    no_practices: "Aucune pratique n'a encore été publiée ici.",
+    theme_intro: "Les pratiques de ce thème du vocabulaire ESSGlobal, les plus récentes d'abord.",
+    country_intro: "Les pratiques de ce pays, les plus récentes d'abord.",
+    challenge: "Défi",
+    approach: "Démarche",
+    results: "Résultats",
+    conditions: "Conditions de transfert",
+    organizations: "Organisations",
+    places: "Lieux",
+    since: "Depuis",
+    website: "Site web",
+    contact: "Contact",
+    figures: "En chiffres",
+    sources: "Sources",
+    from_source: "D'après la source :",
+    written_in: "Rédigé en",
+    updated: "Mise à jour",
+    search_label: "Chercher parmi les pratiques",
+    search_button: "Chercher",
+    results_for: "Pratiques trouvées pour",
+    no_results: "Aucune pratique publiée ne correspond à cette recherche.",
+    map_title: "Carte du monde des pratiques",
+    map_description: "Chaque pays est coloré selon son nombre de pratiques publiées ; les points marquent les villes. Le tableau ci-dessous donne les mêmes nombres.",
+    country: "Pays",
+    feed: "Flux Atom des nouvelles pratiques",
+    theme_feed: "Flux Atom de ce thème",
+    pages: "Pages",
+    previous: "Page précédente",
+    next: "Page suivante",
+    page: "Page",
+    not_found: "Page introuvable",
+    not_found_text: "Aucune pratique publiée ni aucune page du portail n'a cette adresse.",
+    bad_request: "Cette demande ne peut pas aboutir",
+    server_error: "Un problème est survenu de notre côté",
+    choose_language: "Choisissez une langue",
+    footer: "Publié par les curateurs du réseau avec veille.",
+};
+
+static ES: Texts = Texts {
+    site: "Prácticas de la economía social y solidaria",
+    intro: "Prácticas que las ciudades y las redes de la economía social y solidaria comparten entre sí: cuál era el desafío, qué hicieron, qué resultó y qué hace falta para hacerlo en otro lugar. Cada ficha fue revisada por los curadores de la red.",
+    skip: "Ir al contenido",
+    portal_nav: "Portal",
+    language: "Idioma",
+    home: "Inicio",
+    map: "Mapa",
+    search: "Búsqueda",
+    latest: "Últimas prácticas",
+    all_latest: "Todas las prácticas, las más recientes primero, por tema y por país",
+    themes: "Temas",
+    countries: "Países",
+    practice_one: "práctica",
+    practice_many: "prácticas",
+    no_practices: "Todavía no se ha publicado ninguna práctica aquí.",
+    theme_intro: "Las prácticas de este tema del vocabulario ESSGlobal, las más recientes primero.",
+    country_intro: "Las prácticas de este país, las más recientes primero.",
+    challenge: "Desafío",
+    approach: "Enfoque",
+    results: "Resultados",
+    conditions: "Condiciones de transferencia",
+    organizations: "Organizaciones",
+    places: "Lugares",
+    since: "Desde",
+    website: "Sitio web",
+    contact: "Contacto",
+    figures: "En cifras",
+    sources: "Fuentes",
+    from_source: "Según la fuente:",
+    written_in: "Escrito en",
+    updated: "Última actualización",
+    search_label: "Buscar entre las prácticas",
+    search_button: "Buscar",
+    results_for: "Prácticas encontradas para",
+    no_results: "Ninguna práctica publicada corresponde a esta búsqueda.",
+    map_title: "Mapa mundial de las prácticas",
+    map_description: "Cada país está coloreado según su número de prácticas publicadas; los puntos marcan las ciudades. La tabla de abajo da las mismas cifras.",
+    country: "País",
+    feed: "Canal Atom de las nuevas prácticas",
+    theme_feed: "Canal Atom de este tema",
+    pages: "Páginas",
+    previous: "Página anterior",
+    next: "Página siguiente",
+    page: "Página",
+    not_found: "Página no encontrada",
+    not_found_text: "Ninguna práctica publicada ni página del portal tiene esta dirección.",
+    bad_request: "Esta solicitud no puede atenderse",
+    server_error: "Algo falló de nuestro lado",
+    choose_language: "Elija un idioma",
+    footer: "Publicado por los curadores de la red con veille.",
+};
