@@ -484,6 +484,18 @@ impl Store {
         Ok((total, kept.into_iter().skip(offset).take(limit).collect()))
     }
 
+    /// A number that grows with every write to a practice record (the
+    /// last entry of the append-only history): what a cache of the records
+    /// (the practices' search index) compares to know it is stale.
+    pub fn practices_generation(&self) -> Result<i64> {
+        let conn = self.reader()?;
+        Ok(conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM practice_audit",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// A practice's history, oldest first.
     pub fn practice_history(&self, id: &str) -> Result<Vec<PracticeAuditEntry>> {
         let conn = self.reader()?;

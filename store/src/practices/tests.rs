@@ -177,3 +177,20 @@ fn publishing_a_record_publishes_the_submissions_of_its_sources() {
     assert_eq!(status(&sent.receipt), SubmissionStatus::Published);
     assert_eq!(status(&other.receipt), SubmissionStatus::Received);
 }
+
+#[test]
+fn the_generation_moves_with_every_write_and_only_then() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.practices_generation().unwrap(), 0);
+    let p = store.create_practice(&draft("A"), "ana").unwrap();
+    let created = store.practices_generation().unwrap();
+    assert!(created > 0);
+    store.practices(&PracticeFilter::default(), 0, 10).unwrap();
+    assert_eq!(store.practices_generation().unwrap(), created);
+    store.update_practice(&p.id, 1, &draft("B"), "ana").unwrap();
+    let updated = store.practices_generation().unwrap();
+    assert!(updated > created);
+    // A stale write changes nothing.
+    store.update_practice(&p.id, 1, &draft("C"), "ana").unwrap();
+    assert_eq!(store.practices_generation().unwrap(), updated);
+}
