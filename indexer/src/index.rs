@@ -17,6 +17,8 @@
 //!   languages (`indexer/data/concepts.tsv`, `themes.tsv`).
 //! - `facets`: facet counts, the month histogram and the group count over
 //!   every matching document.
+//! - `practices`: full-text search over the practice records (an index in
+//!   memory, rebuilt from the store after a write to a record).
 //! - `snippets`: fragments of the text with the ranges the query matched
 //!   (data; the faces render them).
 //!
@@ -31,6 +33,7 @@ mod analyzers;
 mod cjk;
 mod expansion;
 mod facets;
+mod practices;
 mod query;
 mod schema;
 mod snippets;
@@ -142,6 +145,9 @@ pub struct Index {
     writer: Option<Mutex<IndexWriter<TantivyDocument>>>,
     /// The store's change sequence the last commit covers (its payload).
     watermark: AtomicI64,
+    /// The practice records' own search index (in memory, derived from the
+    /// store; see `practices`).
+    practices: practices::PracticeSearch,
 }
 
 /// What a commit records beside the documents (tantivy's commit payload):
@@ -250,6 +256,7 @@ impl Index {
             reader,
             writer,
             watermark,
+            practices: practices::PracticeSearch::default(),
         })
     }
 
@@ -481,6 +488,20 @@ impl Index {
             histogram: stats.histogram,
             expansion,
         })
+    }
+
+    /// The practice records of `store` matching the query `q`: their ids,
+    /// best first, at most `max`, each once; with `expand`, the query's SSE
+    /// concepts are also searched in the other languages. The records'
+    /// index is rebuilt in memory after any write to a record.
+    pub fn search_practices(
+        &self,
+        store: &Store,
+        q: &str,
+        expand: bool,
+        max: usize,
+    ) -> Result<Vec<String>, IndexError> {
+        self.practices.search(store, q, expand, max)
     }
 
     /// The ids of every hit of `req`'s search, one per duplicate group, in

@@ -118,16 +118,12 @@ pub fn parse_search_params(query_string: &str) -> Result<SearchRequest, ApiError
                 }
             }
             "expand" => {
-                req.expand = match value.to_ascii_lowercase().as_str() {
-                    "true" | "1" | "yes" | "on" => true,
-                    "false" | "0" | "no" | "off" => false,
-                    _ => {
-                        return Err(bad(format!(
-                            "parameter expand is {}: accepted values are true, false",
-                            quote(value)
-                        )))
-                    }
-                }
+                req.expand = flag(value).ok_or_else(|| {
+                    bad(format!(
+                        "parameter expand is {}: accepted values are true, false",
+                        quote(value)
+                    ))
+                })?
             }
             _ => return Err(unknown_parameter(key)),
         }
@@ -233,6 +229,16 @@ fn parse_date(key: &str, value: &str, end_of_day: bool) -> Result<DateTime<Fixed
         "parameter {key} is {}: give a date as YYYY-MM-DD or RFC 3339 (2024-05-01T12:00:00Z)",
         quote(value)
     )))
+}
+
+/// A boolean parameter's value: `true`, `1`, `yes`, `on` or their
+/// opposites, in any case.
+pub(crate) fn flag(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

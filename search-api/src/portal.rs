@@ -129,7 +129,7 @@ impl Request {
 }
 
 /// The error page of a failure that is not the visitor's (the store).
-fn failure(lang: Lang, headers: &HeaderMap, err: &ApiError) -> Response {
+pub(crate) fn failure(lang: Lang, headers: &HeaderMap, err: &ApiError) -> Response {
     tracing::error!(cause = %err, "portal page failed");
     let t = lang.texts();
     let body = pages::plain_page(lang, t.server_error, t.server_error).into_string();

@@ -1,6 +1,8 @@
 //! Practice records, the structured records the network files and
 //! transfers:
-//! - `GET /api/practices`: the records, newest change first, filtered by
+//! - `GET /api/practices`: the records, newest change first (or, with a
+//!   full-text query `q`, best match first, the query's SSE concepts also
+//!   searched in the other languages unless `expand=false`), filtered by
 //!   `status` (draft, published, withdrawn), `theme` (ESSGlobal id),
 //!   `country` (ISO 3166-1), `lang` (a language a text is in) and `item`
 //!   (an item among the sources), paged by `offset` and `limit`; `format`
@@ -14,6 +16,8 @@
 //!   URIs for themes and kinds of organization);
 //! - `PATCH /api/practices/{id}`: `{"version", and any field of the record}`;
 //!   a stale `version` is a 409 with the current record.
+
+use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -125,10 +129,22 @@ fn practice_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiErr
     Ok(id)
 }
 
-/// The query's parameters: the filter, the page and the format.
-fn parse_query(query: Option<&str>) -> Result<(PracticeFilter, usize, usize, Format), ApiError> {
+/// A full-text query of the records: the words, and whether their SSE
+/// concepts are also searched in the other languages.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TextQuery {
+    pub q: String,
+    pub expand: bool,
+}
+
+/// The query's parameters: the filter, the text query, the page and the
+/// format.
+type ListQuery = (PracticeFilter, Option<TextQuery>, usize, usize, Format);
+
+fn parse_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
     let mut filter = PracticeFilter::default();
     let (mut offset, mut limit, mut format) = (0usize, 50usize, None);
+    let (mut q, mut expand) = (None::<String>, true);
     for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         let v = v.to_string();
         let number = |name: &str| {
@@ -155,6 +171,15 @@ fn parse_query(query: Option<&str>) -> Result<(PracticeFilter, usize, usize, For
             "country" => filter.country = Some(v.to_ascii_uppercase()),
             "lang" => filter.lang = Some(v.to_ascii_lowercase()),
             "item" => filter.item_id = Some(v),
+            "q" => q = Some(v),
+            "expand" => {
+                expand = crate::params::flag(&v).ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "parameter expand is {:?}: accepted values are true, false",
+                        v.chars().take(40).collect::<String>()
+                    ))
+                })?
+            }
             "offset" => {
                 offset = number("offset")?;
                 if offset > MAX_OFFSET {
@@ -174,14 +199,53 @@ fn parse_query(query: Option<&str>) -> Result<(PracticeFilter, usize, usize, For
             "format" => format = Some(v),
             other => {
                 return Err(ApiError::BadRequest(format!(
-                    "unknown parameter {:?}: GET /api/practices takes status, theme, country, \
-                     lang, item, offset, limit, format",
+                    "unknown parameter {:?}: GET /api/practices takes q, expand, status, \
+                     theme, country, lang, item, offset, limit, format",
                     other.chars().take(40).collect::<String>()
                 )))
             }
         }
     }
-    Ok((filter, offset, limit, parse_format(format.as_deref())?))
+    let text = q
+        .filter(|q| !q.trim().is_empty())
+        .map(|q| TextQuery { q, expand });
+    Ok((
+        filter,
+        text,
+        offset,
+        limit,
+        parse_format(format.as_deref())?,
+    ))
+}
+
+/// Most records a text query ranks.
+const MAX_MATCHES: usize = 10_000;
+
+/// The records `filter` keeps and, with a text query, that match it (best
+/// match first; without one, newest change first): how many in all, and
+/// those from `offset`, at most `limit`. What `GET /api/practices` and the
+/// public portal's search list.
+pub(crate) async fn find(
+    state: &ApiState,
+    filter: PracticeFilter,
+    text: Option<TextQuery>,
+    offset: usize,
+    limit: usize,
+) -> Result<(usize, Vec<Practice>), ApiError> {
+    let (store, index) = (state.store.clone(), state.index.clone());
+    blocking(move || {
+        let Some(text) = text.filter(|t| !t.q.trim().is_empty()) else {
+            return Ok(store.practices(&filter, offset, limit)?);
+        };
+        let ranked = index.search_practices(&store, &text.q, text.expand, MAX_MATCHES)?;
+        let (_, kept) = store.practices(&filter, 0, usize::MAX)?;
+        let mut kept: HashMap<String, Practice> =
+            kept.into_iter().map(|p| (p.id.clone(), p)).collect();
+        let found: Vec<Practice> = ranked.iter().filter_map(|id| kept.remove(id)).collect();
+        let total = found.len();
+        Ok((total, found.into_iter().skip(offset).take(limit).collect()))
+    })
+    .await
 }
 
 pub(crate) async fn list(
@@ -189,9 +253,8 @@ pub(crate) async fn list(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (filter, offset, limit, format) = parse_query(query.as_deref())?;
-    let store = state.store.clone();
-    let (total, practices) = blocking(move || Ok(store.practices(&filter, offset, limit)?)).await?;
+    let (filter, text, offset, limit, format) = parse_query(query.as_deref())?;
+    let (total, practices) = find(&state, filter, text, offset, limit).await?;
     let base = base_url(&headers);
     Ok(match format {
         Format::Json => Json(PracticeList { total, practices }).into_response(),

@@ -115,9 +115,6 @@ pub struct Store {
 struct Connections {
     writer: Mutex<Connection>,
     readers: Readers,
-    /// Bumped after every committed write to a practice record (see
-    /// [`Store::practices_generation`]).
-    practices_generation: std::sync::atomic::AtomicU64,
     /// A throwaway store's file, removed after the connections close
     /// (fields drop in order).
     _temporary: Option<TemporaryFile>,
@@ -172,7 +169,6 @@ impl Store {
             connections: Arc::new(Connections {
                 writer: Mutex::new(conn),
                 readers: Readers::new(resolved),
-                practices_generation: Default::default(),
                 _temporary: temporary,
             }),
         })

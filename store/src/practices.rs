@@ -398,7 +398,6 @@ impl Store {
         let done = read(&tx, &id)?
             .ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
-        self.practices_changed();
         Ok(done)
     }
 
@@ -444,26 +443,7 @@ impl Store {
         let done =
             read(&tx, id)?.ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
-        self.practices_changed();
         Ok(PracticeEdit::Done(Box::new(done)))
-    }
-
-    /// A number that changes after every committed write to a practice
-    /// record made through this store (or a clone of it): what a cache of
-    /// the records compares to know it is stale. Read it before reading the
-    /// records, so that a write in between makes the cache stale rather
-    /// than wrong. Practice records are written only by the process that
-    /// serves them (the API and its pages), so this process sees them all.
-    pub fn practices_generation(&self) -> u64 {
-        self.connections
-            .practices_generation
-            .load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    fn practices_changed(&self) {
-        self.connections
-            .practices_generation
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// A practice record.
@@ -502,6 +482,18 @@ impl Store {
         }
         let total = kept.len();
         Ok((total, kept.into_iter().skip(offset).take(limit).collect()))
+    }
+
+    /// A number that grows with every write to a practice record (the
+    /// last entry of the append-only history): what a cache of the records
+    /// (the practices' search index) compares to know it is stale.
+    pub fn practices_generation(&self) -> Result<i64> {
+        let conn = self.reader()?;
+        Ok(conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM practice_audit",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// A practice's history, oldest first.

@@ -1,6 +1,7 @@
 //! The published records the portal shows, kept in memory: a [`Snapshot`]
 //! read from the store once per change of the records (the store's
-//! [`Store::practices_generation`]), so that a page never parses the
+//! [`Store::practices_generation`], the last entry of their append-only
+//! history, one indexed read per request), so that a page never parses the
 //! stored records. Only records with status `published` enter it.
 
 use std::collections::{BTreeMap, HashMap};
@@ -31,7 +32,7 @@ pub struct City {
 
 /// The published records at one generation of the store's practices.
 pub struct Snapshot {
-    generation: u64,
+    generation: i64,
     /// When it was read, to the second, later than the snapshot before it:
     /// the `Last-Modified` of the portal's answers.
     pub built_at: DateTime<Utc>,
@@ -42,9 +43,6 @@ pub struct Snapshot {
     /// Country code (upper case) → its practices, newest change first.
     pub by_country: BTreeMap<String, Vec<usize>>,
     pub cities: Vec<City>,
-    /// Lower-cased name and texts of each record, in the order of
-    /// `practices`, for the search.
-    haystacks: Vec<String>,
     /// The sitemap, made once per snapshot and base URL.
     sitemap: Mutex<Option<(String, Arc<String>)>>,
 }
@@ -67,7 +65,7 @@ pub fn countries(p: &Practice) -> Vec<String> {
 
 impl Snapshot {
     /// The snapshot of `practices` (published ones, newest change first).
-    pub fn new(generation: u64, built_at: DateTime<Utc>, practices: Vec<Practice>) -> Snapshot {
+    pub fn new(generation: i64, built_at: DateTime<Utc>, practices: Vec<Practice>) -> Snapshot {
         let practices: Vec<Practice> = practices
             .into_iter()
             .filter(|p| p.record.status == PracticeStatus::Published)
@@ -76,7 +74,6 @@ impl Snapshot {
         let mut by_theme: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut cities: BTreeMap<(String, String), City> = BTreeMap::new();
-        let mut haystacks = Vec::with_capacity(practices.len());
         for (i, p) in practices.iter().enumerate() {
             by_id.insert(p.id.clone(), i);
             let mut themes = p.record.themes.clone();
@@ -112,12 +109,6 @@ impl Snapshot {
                     })
                     .count += 1;
             }
-            let mut hay = p.record.name.to_lowercase();
-            for t in &p.record.texts {
-                hay.push('\n');
-                hay.push_str(&t.text.to_lowercase());
-            }
-            haystacks.push(hay);
         }
         Snapshot {
             generation,
@@ -127,7 +118,6 @@ impl Snapshot {
             by_theme,
             by_country,
             cities: cities.into_values().collect(),
-            haystacks,
             sitemap: Mutex::new(None),
         }
     }
@@ -157,21 +147,6 @@ impl Snapshot {
         self.by_theme.get(id).map_or(0, Vec::len)
     }
 
-    /// The published records whose name or texts hold every word of `q`
-    /// (case-insensitive), newest change first.
-    pub fn matching(&self, q: &str) -> Vec<&Practice> {
-        let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
-        if words.is_empty() {
-            return Vec::new();
-        }
-        self.haystacks
-            .iter()
-            .enumerate()
-            .filter(|(_, hay)| words.iter().all(|w| hay.contains(w.as_str())))
-            .map(|(i, _)| &self.practices[i])
-            .collect()
-    }
-
     /// The sitemap for `base`, made by `make` the first time it is asked.
     pub fn sitemap(&self, base: &str, make: impl FnOnce() -> String) -> Arc<String> {
         let mut kept = self.sitemap.lock().unwrap_or_else(|p| p.into_inner());
@@ -198,24 +173,26 @@ pub struct Cache {
 impl Cache {
     /// The snapshot of the store's published records as they are now.
     pub async fn snapshot(&self, store: &Store) -> Result<Arc<Snapshot>, ApiError> {
-        if let Some(s) = self.fresh(store) {
+        let reader = store.clone();
+        let generation = blocking(move || Ok(reader.practices_generation()?)).await?;
+        if let Some(s) = self.kept().filter(|s| s.generation == generation) {
             return Ok(s);
         }
         let _reading = self.reading.lock().await;
-        if let Some(s) = self.fresh(store) {
+        if let Some(s) = self.kept().filter(|s| s.generation >= generation) {
             return Ok(s);
         }
         let previous = self.kept().map(|s| s.built_at);
+        let store = store.clone();
         // The generation is read before the records: a write in between
         // makes this snapshot stale (read again next time), never wrong.
-        let generation = store.practices_generation();
-        let store = store.clone();
-        let practices = blocking(move || {
+        let (generation, practices) = blocking(move || {
+            let generation = store.practices_generation()?;
             let filter = PracticeFilter {
                 status: Some(PracticeStatus::Published),
                 ..PracticeFilter::default()
             };
-            Ok(store.practices(&filter, 0, usize::MAX)?.1)
+            Ok((generation, store.practices(&filter, 0, usize::MAX)?.1))
         })
         .await?;
         let mut built_at = Utc::now().trunc_subsecs(0).max(*STARTED);
@@ -232,10 +209,5 @@ impl Cache {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-    }
-
-    fn fresh(&self, store: &Store) -> Option<Arc<Snapshot>> {
-        self.kept()
-            .filter(|s| s.generation == store.practices_generation())
     }
 }

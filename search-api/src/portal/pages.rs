@@ -12,11 +12,12 @@ use axum::Extension;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::Value;
 use veille_indexer::practice::{kind_label, theme_ids, theme_label};
-use veille_store::{Practice, PRACTICE_FIELDS};
+use veille_store::{Practice, PracticeFilter, PracticeStatus, PRACTICE_FIELDS};
 
 use super::cache::countries;
 use super::texts::language_name;
 use super::{answer, Cache, Lang, Request, Snapshot, HTML, LATEST, PER_PAGE};
+use crate::practices::TextQuery;
 use crate::ApiState;
 
 /// A portal path in `lang`: `/portal/{lang}{tail}`.
@@ -338,14 +339,21 @@ fn paged(
     lang: Lang,
     link: impl Fn(usize) -> String,
 ) -> Option<Markup> {
-    let pages = list.len().div_ceil(PER_PAGE).max(1);
-    if page > pages {
+    if page > list.len().div_ceil(PER_PAGE).max(1) {
         return None;
     }
-    let t = lang.texts();
     let shown = &list[(page - 1) * PER_PAGE..(page * PER_PAGE).min(list.len())];
     Some(html! {
         (cards(shown, lang))
+        (pager(list.len(), page, lang, link))
+    })
+}
+
+/// The links to the previous and next pages of a list of `total` records.
+fn pager(total: usize, page: usize, lang: Lang, link: impl Fn(usize) -> String) -> Markup {
+    let t = lang.texts();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    html! {
         @if pages > 1 {
             nav.pages aria-label=(t.pages) {
                 @if page > 1 { a rel="prev" href=(link(page - 1)) { (t.previous) } }
@@ -353,7 +361,7 @@ fn paged(
                 @if page < pages { a rel="next" href=(link(page + 1)) { (t.next) } }
             }
         }
-    })
+    }
 }
 
 fn search_form(lang: Lang, q: &str) -> Markup {
@@ -727,6 +735,31 @@ pub(crate) async fn country(
     )
 }
 
+/// The words and phrases of a visitor's search, without the operators of
+/// the analysts' query grammar (fields, ranges, groups): the public types
+/// words, and `<b>` or `a:b` is not a mistake to correct.
+fn words(q: &str) -> String {
+    // An unbalanced quote quotes nothing; a dash or an apostrophe joins
+    // words (never negates or quotes); AND, OR and NOT are words (lower
+    // case).
+    let quotes = q.matches('"').count().is_multiple_of(2);
+    let chars: Vec<char> = q.to_lowercase().chars().collect();
+    let word = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
+            '"' if quotes => c,
+            '-' | '\'' | '’' if word(i.checked_sub(1)) && word(Some(i + 1)) => c,
+            c if c.is_alphanumeric() || c.is_whitespace() => c,
+            _ => ' ',
+        })
+        .collect()
+}
+
 /// The longest search the portal takes, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
 
@@ -750,27 +783,47 @@ pub(crate) async fn search(
         Ok(n) => n,
         Err(e) => return bad_request(&r, &e),
     };
-    let found = s.matching(&q);
     let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-    let results = if q.is_empty() {
-        None
-    } else {
-        match paged(&found, page, lang, |n| {
-            url(lang, &format!("/search?q={encoded}&page={n}"))
-        }) {
-            Some(m) => Some(m),
-            None => return not_found(lang, s, &r.headers),
+    let mut results = None;
+    if !q.is_empty() {
+        // The published records only, best match first, the query's SSE
+        // concepts also searched in the other languages.
+        let filter = PracticeFilter {
+            status: Some(PracticeStatus::Published),
+            ..PracticeFilter::default()
+        };
+        let text = TextQuery {
+            q: words(&q),
+            expand: true,
+        };
+        let offset = (page - 1) * PER_PAGE;
+        let found = if text.q.trim().is_empty() {
+            Ok((0, Vec::new()))
+        } else {
+            crate::practices::find(&state, filter, Some(text), offset, PER_PAGE).await
+        };
+        match found {
+            Ok((total, found)) => {
+                if page > 1 && found.is_empty() {
+                    return not_found(lang, s, &r.headers);
+                }
+                results = Some((total, found));
+            }
+            Err(e) if e.status().is_client_error() => return bad_request(&r, &e.to_string()),
+            Err(e) => return super::failure(lang, &r.headers, &e),
         }
-    };
+    }
     let main = html! {
         h1 { (t.search_label) }
         (search_form(lang, &q))
-        @if let Some(results) = results {
-            h2 { (t.results_for) " “" (q) "”: " (found.len()) }
+        @if let Some((total, found)) = &results {
+            h2 { (t.results_for) " “" (q) "”: " (total) }
             @if found.is_empty() {
                 p.empty { (t.no_results) }
             } @else {
-                (results)
+                @let shown: Vec<&Practice> = found.iter().collect();
+                (cards(&shown, lang))
+                (pager(*total, page, lang, |n| url(lang, &format!("/search?q={encoded}&page={n}"))))
             }
         }
     };

@@ -409,7 +409,9 @@ async fn a_practice_page_has_its_record_alternates_open_graph_and_json_ld() {
     assert_eq!(ld["location"][0]["address"]["addressCountry"], "FR");
     // The English page shows the English text.
     let (_, en) = get(&w.app, &format!("/portal/en/practices/{}", w.lyon)).await;
-    assert!(en.contains("<p>Lyon housing cooperative: the city leases land to the cooperative.</p>"));
+    assert!(
+        en.contains("<p>Lyon housing cooperative: the city leases land to the cooperative.</p>")
+    );
     assert!(en.contains("Approach"));
     // The home's x-default is the negotiating root.
     let (_, home) = get(&w.app, "/portal/es/").await;
@@ -655,4 +657,74 @@ async fn the_map_page_tables_the_countries_with_their_counts() {
     assert!(page.contains("href=\"/portal/es/countries/ES\""));
     assert!(page.contains("href=\"/portal/es/countries/FR\""));
     assert!(!page.contains("/countries/KR"));
+}
+
+#[tokio::test]
+async fn the_search_finds_published_records_across_languages_and_nothing_else() {
+    let f = fixture("");
+    let store = f.state.store.clone();
+    let mut lyon = record(
+        "Coopérative d'habitants de Lyon",
+        PracticeStatus::Published,
+        "T1",
+        ("Lyon", "FR", 45.76, 4.84),
+    );
+    lyon.texts.retain(|t| t.lang == "fr");
+    let lyon = file(&store, &lyon);
+    let mut draft = record(
+        "Coopérative d'habitants de Nantes",
+        PracticeStatus::Draft,
+        "T1",
+        ("Nantes", "FR", 47.22, -1.55),
+    );
+    draft.texts.retain(|t| t.lang == "fr");
+    file(&store, &draft);
+
+    // An English query finds the French record through its concept.
+    let (status, page) = get(&f.app, "/portal/en/search?q=housing+cooperative").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Practices found for “housing cooperative”: 1"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("href=\"/portal/en/practices/{lyon}\"")));
+    assert!(!page.contains("Nantes"), "the draft is found");
+    assert!(page.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // The query stays in the box, escaped, and in the alternates.
+    assert!(page.contains("value=\"housing cooperative\""));
+    assert!(page.contains(&format!(
+        "hreflang=\"fr\" href=\"{BASE}/portal/fr/search?q=housing+cooperative\""
+    )));
+    let (status, page) = get(&f.app, "/portal/fr/search?q=%3Cb%3Ebicyclettes").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Aucune pratique publiée ne correspond à cette recherche."));
+    assert!(page.contains("&lt;b&gt;bicyclettes") && !page.contains("<b>bicyclettes"));
+    // Whatever the public types is a search, never an error.
+    for q in [
+        "%22abc",
+        "-",
+        "--",
+        "'",
+        "AND",
+        "OR+OR",
+        "NOT",
+        "%3C%3C%3C",
+        "a:b",
+        "(x",
+        "*",
+        "~2",
+        "^3",
+        "\\",
+    ] {
+        let (status, page) = get(&f.app, &format!("/portal/en/search?q={q}")).await;
+        assert_eq!(status, StatusCode::OK, "{q}: {page}");
+        assert!(
+            !page.contains(&format!("href=\"/portal/en/practices/{lyon}\"")),
+            "{q} finds everything"
+        );
+    }
+    // Without a query, the form alone.
+    let (status, page) = get(&f.app, "/portal/es/search").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Buscar entre las prácticas") && !page.contains("Prácticas encontradas"));
 }

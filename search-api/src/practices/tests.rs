@@ -270,3 +270,79 @@ async fn the_documented_record_has_the_fields_of_the_real_one() {
     expected.sort();
     assert_eq!(fields, expected);
 }
+
+#[tokio::test]
+async fn records_are_searched_by_their_words_in_every_language_with_the_filters() {
+    let f = fixture(&format!("alice={ALICE}"));
+    let lyon = f.ids[0].clone();
+    review(&f.app, &lyon, Some(ALICE), r#"{"decision": "approve"}"#).await;
+    let (status, _, p) = send(
+        &f.app,
+        write(
+            "POST",
+            "/api/practices",
+            json!({"items": [lyon], "name": "Coopérative d'habitants de Lyon"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let id = p["id"].as_str().unwrap().to_string();
+    let list = |uri: &str| {
+        let request = Request::get(uri).body(Body::empty()).unwrap();
+        let app = f.app.clone();
+        async move { send(&app, request).await }
+    };
+    let ids = |body: &Value| -> Vec<String> {
+        body["practices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // The French record answers an English query through its concept, and
+    // not when the expansion is off.
+    let (status, _, found) = list("/api/practices?q=housing%20cooperative").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        (ids(&found), found["total"].clone()),
+        (vec![id.clone()], json!(1))
+    );
+    let (_, _, literal) = list("/api/practices?q=housing%20cooperative&expand=false").await;
+    assert_eq!(literal["total"], 0, "{literal}");
+    // Filters still apply to a text query.
+    let (_, _, draft) = list("/api/practices?q=Lyon&status=draft").await;
+    assert_eq!(ids(&draft), vec![id.clone()]);
+    let (_, _, published) = list("/api/practices?q=Lyon&status=published").await;
+    assert_eq!(published["total"], 0);
+    let (_, _, elsewhere) = list("/api/practices?q=bicyclettes").await;
+    assert_eq!(elsewhere["total"], 0);
+
+    // A correction is searchable at once.
+    let (status, _, _) = send(
+        &f.app,
+        write(
+            "PATCH",
+            &format!("/api/practices/{id}"),
+            json!({"version": 1, "texts": [{"field": "results", "lang": "en",
+                   "text": "Forty families moved into bicycle-friendly homes."}]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, now) = list("/api/practices?q=families").await;
+    assert_eq!(ids(&now), vec![id.clone()]);
+
+    // A query or a flag the API cannot read is a 400 that says why.
+    let (status, _, bad) = list("/api/practices?expand=maybe").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(bad["error"].as_str().unwrap().contains("expand"), "{bad}");
+    let deep = format!("{}a{}", "(".repeat(20), ")".repeat(20));
+    let (status, _, bad) = list(&format!(
+        "/api/practices?q={}",
+        url::form_urlencoded::byte_serialize(deep.as_bytes()).collect::<String>()
+    ))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+}
