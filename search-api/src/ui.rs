@@ -16,6 +16,7 @@
 //! - `i18n`: the languages and every text of the interface.
 //! - `highlight`: evidence phrases marked in a text.
 //! - `submit`: the collection point's pages, with their texts.
+//! - `map`: the world map (SVG from shipped country outlines).
 //! - `assets/`: `style.css`, `app.js`.
 //! - this file: the handlers and the page templates.
 //!
@@ -27,6 +28,7 @@
 
 mod highlight;
 mod i18n;
+pub mod map;
 mod practices;
 mod submit;
 
