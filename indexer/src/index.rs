@@ -15,7 +15,8 @@
 //! - `query`: the user's query string and the filters → a tantivy query.
 //! - `expansion`: SSE concepts of the query → the same concepts in the other
 //!   languages (`indexer/data/concepts.tsv`, `themes.tsv`).
-//! - `facets`: facet counts, the month histogram and the group count over
+//! - `facets`: facet counts, the month histogram (also split by theme,
+//!   language and country) and the group count over
 //!   every matching document.
 //! - `snippets`: fragments of the text with the ranges the query matched
 //!   (data; the faces render them).
@@ -479,6 +480,7 @@ impl Index {
             facets: stats.facets,
             total_items: stats.groups.items,
             histogram: stats.histogram,
+            histogram_by: stats.histogram_by,
             expansion,
         })
     }
@@ -559,6 +561,7 @@ struct Stats {
     groups: GroupCounts,
     facets: Facets,
     histogram: std::collections::BTreeMap<String, u64>,
+    histogram_by: crate::search::HistogramBy,
 }
 
 /// The best `limit` matching documents in the request's order, and, when
@@ -591,7 +594,7 @@ fn collect<T>(
 ) -> Result<(Vec<DocAddress>, Option<Stats>), IndexError> {
     let addresses = |top: Vec<(T, DocAddress)>| top.into_iter().map(|(_, a)| a).collect();
     if stats {
-        let (top, groups, facets, histogram) = searcher.search(
+        let (top, groups, facets, (histogram, histogram_by)) = searcher.search(
             query,
             &(top, GroupsCollector, FacetsCollector, HistogramCollector),
         )?;
@@ -601,6 +604,7 @@ fn collect<T>(
                 groups,
                 facets,
                 histogram,
+                histogram_by,
             }),
         ))
     } else {
