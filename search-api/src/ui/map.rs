@@ -155,7 +155,9 @@ pub fn world_map_of(
     }
 }
 
-fn swatch(colour: &str) -> Markup {
+/// A small square of `colour`, for legends (hidden from screen readers:
+/// the legend's words say it).
+pub(crate) fn swatch(colour: &str) -> Markup {
     html! {
         svg.swatch width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" {
             rect width="14" height="14" fill=(colour) stroke="#767676" stroke-width="1";
@@ -163,7 +165,8 @@ fn swatch(colour: &str) -> Markup {
     }
 }
 
-fn round1(v: f64) -> f64 {
+/// `v` to one decimal, for coordinates.
+pub(crate) fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
