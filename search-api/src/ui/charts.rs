@@ -291,7 +291,7 @@ pub fn stacked_months(
                 desc #stacked-desc { (description) }
                 g.grid stroke=(GRID) stroke-width="1" {
                     @for n in [0, top / 2, top] {
-                        line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(round1(y_of(n))) y2=(round1(y_of(n)));
+                        line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(round1(y_of(n))) y2=(round1(y_of(n))) {}
                     }
                 }
                 g.axis fill=(INK) font-size="11" font-family="sans-serif" {
@@ -415,7 +415,7 @@ pub fn weekly_pairs(t: &Texts, id: &str, name: &str, weeks: &[SourceWeek]) -> Ma
             svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (W) " " (H) } width=(W) height=(H) role="img" aria-labelledby={ (title_id) " " (desc_id) } {
                 title id=(title_id) { (name) ": " (t.weekly_title) }
                 desc id=(desc_id) { (t.weekly_description) }
-                line x1="0" x2=(W) y1=(H - PAD) y2=(H - PAD) stroke=(GRID) stroke-width="1";
+                line x1="0" x2=(W) y1=(H - PAD) y2=(H - PAD) stroke=(GRID) stroke-width="1" {}
                 @for (i, week) in weeks.iter().enumerate() {
                     @let x = PAD + slot * i as f64 + slot * 0.1;
                     @if week.items > 0 {

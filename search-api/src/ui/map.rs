@@ -160,7 +160,7 @@ pub fn world_map_of(
 pub(crate) fn swatch(colour: &str) -> Markup {
     html! {
         svg.swatch width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" {
-            rect width="14" height="14" fill=(colour) stroke="#767676" stroke-width="1";
+            rect width="14" height="14" fill=(colour) stroke="#767676" stroke-width="1" {}
         }
     }
 }

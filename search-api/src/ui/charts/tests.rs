@@ -215,3 +215,21 @@ fn the_last_weeks_end_with_this_one_and_fill_the_quiet_ones() {
         "another source's week is not this one's"
     );
 }
+
+#[test]
+fn every_svg_element_is_closed_as_html_needs() {
+    let data = months(&[("2024-05", &[("T1", 3)])]);
+    let stacked = stacked_months(&EN, "theme", &data, label, href).into_string();
+    let weekly = weekly_pairs(&EN, "s1", "x", &[week(20, 8, 2)]).into_string();
+    for html in [stacked, weekly] {
+        for element in ["line", "rect"] {
+            let open = html.matches(&format!("<{element} ")).count();
+            assert!(open > 0);
+            assert_eq!(
+                open,
+                html.matches(&format!("</{element}>")).count(),
+                "{element} in {html}"
+            );
+        }
+    }
+}
