@@ -163,6 +163,27 @@ pub struct Facets {
     pub status: BTreeMap<String, u64>,
 }
 
+/// How many values of a field [`HistogramBy`] keeps apart; the others are
+/// summed under [`OTHER`].
+pub const STACKED_VALUES: usize = 5;
+
+/// The key under which [`HistogramBy`] sums the values it does not keep.
+pub const OTHER: &str = "other";
+
+/// Matching items per month of publication (UTC) and per value of a facet
+/// field: `"YYYY-MM"` → value → count, for stacked bar charts. Each field
+/// keeps its [`STACKED_VALUES`] values with the most matches over the whole
+/// search (ties by value) and sums the others of each month as [`OTHER`].
+/// An item counts once per value it has (an item with two themes counts in
+/// both) and not at all in a field it has no value of; undated items are
+/// not counted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HistogramBy {
+    pub theme: BTreeMap<String, BTreeMap<String, u64>>,
+    pub lang: BTreeMap<String, BTreeMap<String, u64>>,
+    pub country: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
 /// The results of a search: one page of hits, the total and the facets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SearchResults {
@@ -174,6 +195,8 @@ pub struct SearchResults {
     pub total_items: u64,
     /// Matching items per month of publication (UTC), `"YYYY-MM"` → count.
     pub histogram: BTreeMap<String, u64>,
+    /// The same months, split by theme, language and country.
+    pub histogram_by: HistogramBy,
     /// The terms cross-language expansion added: each expanded phrase of the
     /// query, as typed → the phrases searched for it in other languages (or
     /// synonyms). Empty with `expand: false` or when the query names no

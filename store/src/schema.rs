@@ -262,6 +262,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX submissions_status ON submissions (status, created_at);
     CREATE INDEX submissions_item ON submissions (item_id);",
+    // 8: the sources page's weekly charts read the items first seen and
+    // the approvals of the last weeks without reading the whole tables.
+    "CREATE INDEX items_first_seen ON items (first_seen, source_id);
+    CREATE INDEX reviews_decision_at ON reviews (decision, at);",
 ];
 
 /// The schema version this code writes.

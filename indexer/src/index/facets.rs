@@ -2,7 +2,8 @@
 //! collector that reads the term ordinals of the `lang`, `country`, `theme`,
 //! `source` and `status` fast fields of each match, counts them per segment,
 //! and turns ordinals into values once per segment at the end. Beside it,
-//! [`HistogramCollector`] (matches per month of publication) and
+//! [`HistogramCollector`] (matches per month of publication, and per month
+//! and theme, language or country) and
 //! [`GroupsCollector`] (matches and distinct near-duplicate groups). Facets
 //! and the histogram count items, every member of a duplicate group
 //! included; the total of a search counts groups.
@@ -17,7 +18,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema;
-use crate::search::Facets;
+use crate::search::{Facets, HistogramBy, OTHER, STACKED_VALUES};
 
 /// The facet fields, in the order of [`Counts`].
 const FIELDS: [&str; 5] = [
@@ -120,19 +121,30 @@ impl SegmentCollector for FacetsSegmentCollector {
 }
 
 /// Counts the matching documents per month of publication (UTC), as
-/// `"YYYY-MM"`; undated documents are not counted.
+/// `"YYYY-MM"`, and per month and value of the theme, language and country
+/// fields ([`HistogramBy`]); undated documents are not counted.
 pub(crate) struct HistogramCollector;
+
+/// The fields [`HistogramBy`] splits the months by, in its order.
+const STACKED_FIELDS: [&str; 3] = [schema::THEME, schema::LANG, schema::COUNTRY];
 
 pub(crate) struct HistogramSegmentCollector {
     published: Option<Column<tantivy::DateTime>>,
     /// Per day since 1970-01-01.
     days: HashMap<i64, u64>,
+    /// The stacked fields' columns, in the order of [`STACKED_FIELDS`].
+    columns: Vec<Option<StrColumn>>,
+    /// Per stacked field, the count per (day, term ordinal).
+    by: Vec<HashMap<(i64, u64), u64>>,
 }
+
+/// What one segment counts: per day, and per stacked field per (day, value).
+type SegmentHistogram = (HashMap<i64, u64>, Vec<HashMap<(i64, String), u64>>);
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
 impl Collector for HistogramCollector {
-    type Fruit = BTreeMap<String, u64>;
+    type Fruit = (BTreeMap<String, u64>, HistogramBy);
     type Child = HistogramSegmentCollector;
 
     fn for_segment(
@@ -140,9 +152,15 @@ impl Collector for HistogramCollector {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<HistogramSegmentCollector> {
+        let columns = STACKED_FIELDS
+            .iter()
+            .map(|name| reader.fast_fields().str(name))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(HistogramSegmentCollector {
             published: reader.fast_fields().column_opt(schema::PUBLISHED)?,
             days: HashMap::new(),
+            by: vec![HashMap::new(); columns.len()],
+            columns,
         })
     }
 
@@ -152,36 +170,111 @@ impl Collector for HistogramCollector {
 
     fn merge_fruits(
         &self,
-        segments: Vec<HashMap<i64, u64>>,
-    ) -> tantivy::Result<BTreeMap<String, u64>> {
-        let mut months: BTreeMap<String, u64> = BTreeMap::new();
-        let mut per_month: HashMap<(i32, u32), u64> = HashMap::new();
-        for segment in segments {
-            for (day, n) in segment {
-                if let Some(date) = Utc.timestamp_opt(day * SECONDS_PER_DAY, 0).single() {
-                    *per_month.entry((date.year(), date.month())).or_insert(0) += n;
+        segments: Vec<SegmentHistogram>,
+    ) -> tantivy::Result<(BTreeMap<String, u64>, HistogramBy)> {
+        let mut per_month: HashMap<String, u64> = HashMap::new();
+        let mut by: Vec<BTreeMap<String, HashMap<String, u64>>> =
+            vec![BTreeMap::new(); STACKED_FIELDS.len()];
+        for (days, fields) in segments {
+            for (day, n) in days {
+                if let Some(month) = month_of(day) {
+                    *per_month.entry(month).or_insert(0) += n;
+                }
+            }
+            for (into, counts) in by.iter_mut().zip(fields) {
+                for ((day, value), n) in counts {
+                    if let Some(month) = month_of(day) {
+                        *into.entry(month).or_default().entry(value).or_insert(0) += n;
+                    }
                 }
             }
         }
-        for ((year, month), n) in per_month {
-            months.insert(format!("{year:04}-{month:02}"), n);
-        }
-        Ok(months)
+        let mut stacked = by.into_iter().map(keep_the_most_frequent);
+        let histogram_by = HistogramBy {
+            theme: stacked.next().unwrap_or_default(),
+            lang: stacked.next().unwrap_or_default(),
+            country: stacked.next().unwrap_or_default(),
+        };
+        Ok((per_month.into_iter().collect(), histogram_by))
     }
 }
 
+/// `"YYYY-MM"` of a day since 1970-01-01 (UTC).
+fn month_of(day: i64) -> Option<String> {
+    let date = Utc.timestamp_opt(day * SECONDS_PER_DAY, 0).single()?;
+    Some(format!("{:04}-{:02}", date.year(), date.month()))
+}
+
+/// Month → value → count, the [`STACKED_VALUES`] values with the most
+/// matches over every month kept, the others of each month summed as
+/// [`OTHER`].
+fn keep_the_most_frequent(
+    months: BTreeMap<String, HashMap<String, u64>>,
+) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut totals: HashMap<&str, u64> = HashMap::new();
+    for counts in months.values() {
+        for (value, n) in counts {
+            *totals.entry(value).or_insert(0) += n;
+        }
+    }
+    let mut ranked: Vec<(&str, u64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kept: HashSet<String> = ranked
+        .into_iter()
+        .take(STACKED_VALUES)
+        .map(|(value, _)| value.to_string())
+        .collect();
+    months
+        .into_iter()
+        .map(|(month, counts)| {
+            let mut out: BTreeMap<String, u64> = BTreeMap::new();
+            for (value, n) in counts {
+                let key = if kept.contains(&value) {
+                    value
+                } else {
+                    OTHER.to_string()
+                };
+                *out.entry(key).or_insert(0) += n;
+            }
+            (month, out)
+        })
+        .collect()
+}
+
 impl SegmentCollector for HistogramSegmentCollector {
-    type Fruit = HashMap<i64, u64>;
+    type Fruit = SegmentHistogram;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(date) = self.published.as_ref().and_then(|c| c.first(doc)) {
-            let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
-            *self.days.entry(day).or_insert(0) += 1;
+        let Some(date) = self.published.as_ref().and_then(|c| c.first(doc)) else {
+            return;
+        };
+        let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
+        *self.days.entry(day).or_insert(0) += 1;
+        for (column, counts) in self.columns.iter().zip(&mut self.by) {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    *counts.entry((day, ord)).or_insert(0) += 1;
+                }
+            }
         }
     }
 
-    fn harvest(self) -> HashMap<i64, u64> {
-        self.days
+    fn harvest(self) -> SegmentHistogram {
+        let mut by = Vec::with_capacity(self.by.len());
+        for (column, counts) in self.columns.iter().zip(self.by) {
+            let mut values: HashMap<(i64, String), u64> = HashMap::new();
+            if let Some(column) = column {
+                let mut value = String::new();
+                for ((day, ord), n) in counts {
+                    value.clear();
+                    if matches!(column.ord_to_str(ord, &mut value), Ok(true)) {
+                        *values.entry((day, value.clone())).or_insert(0) += n;
+                    }
+                }
+            }
+            by.push(values);
+        }
+        (self.days, by)
     }
 }
 
