@@ -18,6 +18,7 @@ use super::cache::countries;
 use super::texts::language_name;
 use super::{answer, Cache, Lang, Request, Snapshot, HTML, LATEST, PER_PAGE};
 use crate::practices::TextQuery;
+use crate::ui::map::{country_name, world_map, MapCity, MapCountry, MapLabels};
 use crate::ApiState;
 
 /// A portal path in `lang`: `/portal/{lang}{tail}`.
@@ -31,8 +32,8 @@ pub(crate) fn theme_name(id: &str, lang: Lang) -> String {
 }
 
 /// A country's name in `lang`, or its code.
-pub(crate) fn country_label(code: &str, _lang: Lang) -> String {
-    code.to_string()
+pub(crate) fn country_label(code: &str, lang: Lang) -> String {
+    country_name(code, lang.code()).unwrap_or(code).to_string()
 }
 
 /// Characters of a record's summary on cards and in Open Graph.
@@ -860,9 +861,36 @@ pub(crate) async fn map(
 ) -> Response {
     let r = open!(state, cache, lang, headers);
     let (t, lang, s) = (r.t, r.lang, &r.snapshot);
+    let countries: Vec<MapCountry> = s
+        .by_country
+        .iter()
+        .map(|(code, list)| MapCountry {
+            code: code.clone(),
+            count: list.len(),
+            href: url(lang, &format!("/countries/{code}")),
+        })
+        .collect();
+    let cities: Vec<MapCity> = s
+        .cities
+        .iter()
+        .map(|c| MapCity {
+            name: c.name.clone(),
+            country: c.country.clone(),
+            lat: c.lat,
+            lon: c.lon,
+            count: c.count,
+            href: Some(url(lang, &format!("/countries/{}", c.country))),
+        })
+        .collect();
+    let labels = MapLabels {
+        title: t.map_title,
+        description: t.map_description,
+        lang: lang.code(),
+    };
     let main = html! {
         h1 { (t.map_title) }
         p { (t.map_description) }
+        div.map-figure { (world_map(&countries, &cities, &labels)) }
         @if s.by_country.is_empty() {
             p.empty { (t.no_practices) }
         } @else {

@@ -230,6 +230,7 @@ async fn every_page_shows_the_published_records_and_nothing_else() {
     // published, so its page does not exist.
     let (_, spain) = get(&w.app, "/portal/es/countries/ES").await;
     assert!(spain.contains("Madrid social market"));
+    assert!(spain.contains("<h1>España</h1>"), "{spain}");
     assert_eq!(
         get(&w.app, "/portal/en/countries/KR").await.0,
         StatusCode::NOT_FOUND
@@ -378,7 +379,7 @@ async fn a_practice_page_has_its_record_alternates_open_graph_and_json_ld() {
     assert!(page.contains("La ville loue des terrains."));
     assert!(page.contains("href=\"http://127.0.0.1:9/lyon-article\""));
     assert!(page.contains("href=\"/portal/fr/themes/T1\""));
-    assert!(page.contains("href=\"/portal/fr/countries/FR\""));
+    assert!(page.contains("<a href=\"/portal/fr/countries/FR\">France</a>"));
     assert!(page.contains("Démarche"));
     // Every language version and x-default.
     for lang in ["en", "fr", "es"] {
@@ -653,7 +654,23 @@ async fn the_map_page_tables_the_countries_with_their_counts() {
     let (status, page) = get(&w.app, "/portal/es/map").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Mapa mundial de las prácticas"));
+    // The SVG map: the countries with published records linked to their
+    // pages, the cities marked; none of the unpublished records' places.
+    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    assert!(
+        svg.contains("<a href=\"/portal/es/countries/ES\" data-code=\"ES\">"),
+        "{svg}"
+    );
+    assert!(svg.contains("<a href=\"/portal/es/countries/FR\" data-code=\"FR\">"));
+    assert!(!svg.contains("href=\"/portal/es/countries/KR\""));
+    assert_eq!(svg.matches("<circle").count(), 2, "Lyon and Madrid");
+    assert!(svg.contains("data-country=\"FR\""));
+    // The same counts as a table, with the countries' names.
     assert!(page.contains("<td>1</td>"));
+    assert!(
+        page.contains(">España</a>") && page.contains(">Francia</a>"),
+        "{page}"
+    );
     assert!(page.contains("href=\"/portal/es/countries/ES\""));
     assert!(page.contains("href=\"/portal/es/countries/FR\""));
     assert!(!page.contains("/countries/KR"));
