@@ -8,6 +8,12 @@
 // in, searches, opens an item, approves one with the keyboard on the queue
 // page, reloads and sees it approved; an analyst signs in and cannot approve.
 //
+// The public portal: published records filed through the API, walked in
+// English and French (home → theme → record → map), no unpublished record
+// shown even at a guessed address, axe-core on every portal page in every
+// language (no serious or critical violation). PORTAL_SCREENSHOTS=1
+// writes the portal's screenshots into docs/screenshots/.
+//
 // Run with `node --test browser.test.mjs` after `cargo build --bin veille`
 // (or `tests/browser/run.sh`, which installs what is missing). VEILLE_BIN
 // and CHROMIUM override the binary and the browser; BROWSER_SCREENSHOTS=DIR
@@ -29,6 +35,10 @@ const SITE = join(root, "tests", "fixtures", "e2e", "site");
 const BIN = process.env.VEILLE_BIN || join(root, "target", "debug", "veille");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const SHOTS = process.env.BROWSER_SCREENSHOTS || "";
+const PORTAL_SHOTS = process.env.PORTAL_SCREENSHOTS ? join(root, "docs", "screenshots") : "";
+const AXE = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+/** The API token of the curator who files the portal's records. */
+const PORTAL_TOKEN = "portal-curator-token-0123456789";
 
 const CURATOR = { name: "carol", password: "carol-long-password-2024", role: "curator" };
 const ANALYST = { name: "anna", password: "anna-long-password-2024", role: "analyst" };
@@ -152,7 +162,7 @@ before(async () => {
   server = spawn(
     BIN,
     ["--config", join(home, "sources.toml"), "--data", join(home, "data"), "serve", "--listen", `127.0.0.1:${port}`],
-    { env: { ...process.env, VEILLE_LOG: "warn", VEILLE_CURATOR_TOKENS: "" }, stdio: ["ignore", "ignore", "inherit"] },
+    { env: { ...process.env, VEILLE_LOG: "warn", VEILLE_CURATOR_TOKENS: `portal=${PORTAL_TOKEN}` }, stdio: ["ignore", "ignore", "inherit"] },
   );
   await waitForServer(`${base}/healthz`);
 
@@ -390,5 +400,145 @@ test("a partner's colleague submits a practice on the public form, in Spanish, a
   await shot(page, "submit-1-received");
   await Promise.all([page.waitForURL(new RegExp(`/submissions/${receipt}`)), page.click(`a[href^='/submissions/${receipt}']`)]);
   assert.equal(await page.getAttribute("dd[data-status]", "data-status"), "received");
+  await page.close();
+});
+
+/** A call of the API as the portal's curator; throws on an error status. */
+async function api(method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${PORTAL_TOKEN}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Files a record from `item`, then gives it `fields` (status included). */
+async function fileRecord(item, name, fields) {
+  const p = await api("POST", "/api/practices", { items: [item], name });
+  if (Object.keys(fields).length === 0) return p;
+  return api("PATCH", `/api/practices/${p.id}`, { version: p.version, ...fields });
+}
+
+/** axe-core's serious and critical violations on the open page. */
+async function seriousViolations(page) {
+  await page.evaluate(AXE);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+async function portalShot(page, name) {
+  if (PORTAL_SHOTS) await page.screenshot({ path: join(PORTAL_SHOTS, `${name}.png`) });
+}
+
+/** A record's challenge and approach in English, French and Spanish. */
+const texts = (en, fr, es) => [
+  { field: "challenge", lang: "en", text: en[0], reviewed: true },
+  { field: "approach", lang: "en", text: en[1], reviewed: true },
+  { field: "challenge", lang: "fr", text: fr[0], reviewed: true },
+  { field: "approach", lang: "fr", text: fr[1], reviewed: true },
+  { field: "challenge", lang: "es", text: es[0], reviewed: true },
+  { field: "approach", lang: "es", text: es[1], reviewed: true },
+];
+
+test("the public portal shows the published records only, in English and French, and passes axe-core", async () => {
+  // The records: two published, a draft, a withdrawn one.
+  const hits = (await api("GET", "/api/search?per_page=10")).hits.map((h) => h.id);
+  for (const id of hits.slice(0, 4)) await api("POST", `/api/items/${id}/review`, { decision: "approve" });
+  const lyon = await fileRecord(hits[0], "Lyon housing cooperative", {
+    status: "published",
+    themes: ["T1", "T3"],
+    start_year: 2016,
+    places: [{ name: "Lyon", country: "FR", lat: 45.76, lon: 4.84 }],
+    texts: texts(
+      ["Housing in Lyon costs more than families can pay.", "The city leases land to a cooperative of residents, who build and share the homes."],
+      ["Se loger à Lyon coûte plus que ce que les familles peuvent payer.", "La ville loue un terrain à une coopérative d'habitants, qui construit et partage les logements."],
+      ["La vivienda en Lyon cuesta más de lo que las familias pueden pagar.", "La ciudad cede un terreno a una cooperativa de vecinos, que construye y comparte las viviendas."],
+    ),
+  });
+  const bilbao = await fileRecord(hits[1], "Bilbao social market", {
+    status: "published",
+    themes: ["T1"],
+    places: [{ name: "Bilbao", country: "ES", lat: 43.26, lon: -2.93 }],
+  });
+  const draft = await fileRecord(hits[2], "Unpublished draft record", { themes: ["T1"] });
+  const withdrawn = await fileRecord(hits[3], "Withdrawn record", {
+    status: "published",
+    themes: ["T1"],
+    places: [{ name: "Seoul", country: "KR", lat: 37.57, lon: 126.98 }],
+  });
+  await api("PATCH", `/api/practices/${withdrawn.id}`, { version: withdrawn.version, status: "withdrawn" });
+  const hidden = ["Unpublished draft record", "Withdrawn record"];
+
+  const page = await context.newPage();
+  // The root sends the visitor to their language (the browser's is en-GB).
+  await page.goto(`${base}/portal/`);
+  assert.equal(page.url(), `${base}/portal/en/`);
+
+  for (const lang of ["en", "fr"]) {
+    // Home → theme → record → map, by the links a reader clicks.
+    await page.goto(`${base}/portal/${lang}/`);
+    assert.equal(await page.getAttribute("html", "lang"), lang);
+    assert.equal(await page.locator("script:not([type='application/ld+json'])").count(), 0, "no script");
+    assert.match(await page.textContent("main"), /Lyon housing cooperative/);
+    await Promise.all([
+      page.waitForURL(`${base}/portal/${lang}/themes/T1`),
+      page.click(`ul.themes a[href="/portal/${lang}/themes/T1"]`),
+    ]);
+    const cards = await page.locator("ul.cards h3").allTextContents();
+    assert.deepEqual(cards.sort(), ["Bilbao social market", "Lyon housing cooperative"]);
+    await Promise.all([
+      page.waitForURL(`${base}/portal/${lang}/practices/${lyon.id}`),
+      page.locator("ul.cards h3 a", { hasText: "Lyon housing cooperative" }).click(),
+    ]);
+    assert.equal((await page.textContent("main h1")).trim(), "Lyon housing cooperative");
+    const approach = lang === "fr" ? /La ville loue un terrain/ : /The city leases land/;
+    assert.match(await page.textContent("main"), approach);
+    const ld = JSON.parse(await page.textContent("script[type='application/ld+json']"));
+    assert.equal(ld.name, "Lyon housing cooperative");
+    assert.equal(await page.locator(`link[rel=alternate][hreflang=fr]`).count(), 1);
+    await Promise.all([page.waitForURL(`${base}/portal/${lang}/map`), page.click(`header a[href="/portal/${lang}/map"]`)]);
+    const countries = await page.locator("table.countries tbody tr").count();
+    assert.equal(countries, 2, "France and Spain");
+
+    // Nothing unpublished, even at a guessed address.
+    for (const p of [draft, withdrawn]) {
+      const res = await page.goto(`${base}/portal/${lang}/practices/${p.id}`);
+      assert.equal(res.status(), 404, `${p.id} in ${lang}`);
+    }
+    for (const path of ["/", "/themes/T1", "/countries/FR", "/map", "/search?q=record", "/feed.atom"]) {
+      await page.goto(`${base}/portal/${lang}${path}`);
+      const body = await page.content();
+      for (const name of hidden) assert.ok(!body.includes(name), `${lang}${path} shows ${name}`);
+    }
+    assert.equal((await page.goto(`${base}/portal/${lang}/countries/KR`)).status(), 404);
+  }
+
+  // axe-core on every portal page in every language (and the screenshots
+  // of the home, a record and the map).
+  const shots = { "/": "home", [`/practices/${lyon.id}`]: "practice", "/map": "map" };
+  for (const lang of ["en", "fr", "es"]) {
+    for (const path of [
+      "/",
+      "/themes/T1",
+      "/countries/ES",
+      `/practices/${lyon.id}`,
+      `/practices/${bilbao.id}`,
+      "/search",
+      "/search?q=cooperative",
+      "/map",
+      "/nothing-here",
+    ]) {
+      await page.goto(`${base}/portal/${lang}${path}`);
+      assert.equal(await page.getAttribute("html", "lang"), lang);
+      const violations = await seriousViolations(page);
+      assert.deepEqual(violations, [], `axe-core on /portal/${lang}${path}`);
+      if (shots[path]) await portalShot(page, `portal-${shots[path]}-${lang}`);
+    }
+  }
   await page.close();
 });

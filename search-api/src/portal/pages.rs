@@ -896,7 +896,7 @@ pub(crate) async fn map(
         } @else {
             table.countries {
                 caption { (t.countries) }
-                thead { tr { th scope="col" { (t.country) } th scope="col" { (t.practice_many) } } }
+                thead { tr { th scope="col" { (t.country) } th scope="col" { (t.practices_heading) } } }
                 tbody {
                     @for (code, list) in &s.by_country {
                         tr {

@@ -4,10 +4,11 @@
 //! network), each country shaded by its count in a few steps of one colour
 //! scale and linking to its page, cities as circles sized by their count.
 //!
-//! The SVG is one picture (`role="img"` with a `<title>` and a `<desc>`),
-//! readable without JavaScript, and a page that shows it must also give
-//! its data as text: a table of the countries and their counts beside it,
-//! since a picture with links inside is not read out link by link. A
+//! The SVG is one labelled group (`role="group"` with a `<title>` and a
+//! `<desc>`: not `img`, whose children are presentational, since the
+//! countries are links a keyboard reaches), readable without JavaScript,
+//! and a page that shows it must also give its data as text: a table of
+//! the countries and their counts beside it. A
 //! country without an outline at this scale (a small island state) is
 //! not drawn; its row in that table is what shows it.
 
@@ -104,7 +105,7 @@ pub fn world_map_of(
     let view_box = format!("0 {top} {WIDTH} {}", bottom - top);
     html! {
         figure.world-map {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox=(view_box) width="100%" role="img" aria-labelledby="map-title map-desc" lang=(labels.lang) {
+            svg xmlns="http://www.w3.org/2000/svg" viewBox=(view_box) width="100%" role="group" aria-labelledby="map-title map-desc" lang=(labels.lang) {
                 title #map-title { (labels.title) }
                 desc #map-desc { (labels.description) }
                 g.countries stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round" {

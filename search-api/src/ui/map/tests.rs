@@ -34,7 +34,7 @@ fn a_country_with_practices_links_to_its_page_with_its_count() {
     let a = link_of(&svg, "FR").expect("France is a link");
     assert!(a.starts_with("<a href=\"/practices?country=FR\""), "{a}");
     assert!(a.contains("<title>France: 12 practices</title>"), "{a}");
-    assert!(svg.contains("role=\"img\""));
+    assert!(svg.contains("role=\"group\""), "links inside: not an img");
     assert!(svg.contains("<title id=\"map-title\">Practices by country</title>"));
     assert!(
         svg.contains("<desc id=\"map-desc\">Countries shaded by their number of practices</desc>")
