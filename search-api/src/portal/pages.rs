@@ -12,14 +12,13 @@ use axum::Extension;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::Value;
 use veille_indexer::practice::{kind_label, theme_ids, theme_label};
-use veille_store::{Practice, PracticeFilter, PracticeStatus, PRACTICE_FIELDS};
+use veille_store::{Practice, PRACTICE_FIELDS};
 
 use super::cache::countries;
 use super::texts::language_name;
 use super::{answer, Cache, Lang, Request, Snapshot, HTML, LATEST, PER_PAGE};
-use crate::practices::TextQuery;
 use crate::ui::map::{country_name, world_map, MapCity, MapCountry, MapLabels};
-use crate::ApiState;
+use crate::{blocking, ApiState};
 
 /// A portal path in `lang`: `/portal/{lang}{tail}`.
 pub(crate) fn url(lang: Lang, tail: &str) -> String {
@@ -787,28 +786,27 @@ pub(crate) async fn search(
     let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
     let mut results = None;
     if !q.is_empty() {
-        // The published records only, best match first, the query's SSE
-        // concepts also searched in the other languages.
-        let filter = PracticeFilter {
-            status: Some(PracticeStatus::Published),
-            ..PracticeFilter::default()
-        };
-        let text = TextQuery {
-            q: words(&q),
-            expand: true,
-        };
-        let offset = (page - 1) * PER_PAGE;
-        let found = if text.q.trim().is_empty() {
-            Ok((0, Vec::new()))
+        let (store, index, wanted) = (state.store.clone(), state.index.clone(), words(&q));
+        // The records' index (the API's search, with the query's SSE
+        // concepts also searched in the other languages), kept to the
+        // snapshot's published records, best match first. Not
+        // `practices::find`, which reads and parses every stored record of
+        // the filter per search (1.6 s at p99 over 10,000, BENCHMARKS.md).
+        let ranked = if wanted.trim().is_empty() {
+            Ok(Vec::new())
         } else {
-            crate::practices::find(&state, filter, Some(text), offset, PER_PAGE).await
+            blocking(move || {
+                Ok(index.search_practices(&store, &wanted, true, crate::practices::MAX_MATCHES)?)
+            })
+            .await
         };
-        match found {
-            Ok((total, found)) => {
-                if page > 1 && found.is_empty() {
+        match ranked {
+            Ok(ids) => {
+                let found: Vec<&Practice> = ids.iter().filter_map(|id| s.get(id)).collect();
+                if page > 1 && (page - 1) * PER_PAGE >= found.len() {
                     return not_found(lang, s, &r.headers);
                 }
-                results = Some((total, found));
+                results = Some(found);
             }
             Err(e) if e.status().is_client_error() => return bad_request(&r, &e.to_string()),
             Err(e) => return super::failure(lang, &r.headers, &e),
@@ -817,14 +815,12 @@ pub(crate) async fn search(
     let main = html! {
         h1 { (t.search_label) }
         (search_form(lang, &q))
-        @if let Some((total, found)) = &results {
-            h2 { (t.results_for) " “" (q) "”: " (total) }
+        @if let Some(found) = &results {
+            h2 { (t.results_for) " “" (q) "”: " (found.len()) }
             @if found.is_empty() {
                 p.empty { (t.no_results) }
             } @else {
-                @let shown: Vec<&Practice> = found.iter().collect();
-                (cards(&shown, lang))
-                (pager(*total, page, lang, |n| url(lang, &format!("/search?q={encoded}&page={n}"))))
+                (paged(found, page, lang, |n| url(lang, &format!("/search?q={encoded}&page={n}"))).unwrap_or_default())
             }
         }
     };
