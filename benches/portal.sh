@@ -59,6 +59,31 @@ echo "first page after the change (snapshot of $records records read): $(curl -s
 echo "next page: $(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$api/portal/fr/") s"
 echo "sitemap: $(curl -s "http://127.0.0.1:$api/portal/sitemap.xml" | grep -c '<url>') URLs"
 wrk -t2 -c32 -d5s -s "$work/portal.lua" "http://127.0.0.1:$api" > /dev/null   # warm-up
+# One client, one request at a time: the median and the slowest of each
+# kind of page (what a page costs, without the queueing of the load).
+python3 - "$api" "$work/portal.lua" <<'PY'
+import http.client, re, statistics, sys, time
+port, lua = int(sys.argv[1]), open(sys.argv[2]).read()
+paths = re.findall(r'^  "(.*)",$', lua, re.M)
+kinds = {}
+for p in paths:
+    kind = re.sub(r"/portal/(en|fr|es)", "", p)
+    kind = re.sub(r"p[0-9]+$", "{id}", kind)
+    kind = re.sub(r"T[0-9]+", "{theme}", kind)
+    kind = re.sub(r"countries/[A-Z]+", "countries/{cc}", kind)
+    kind = re.sub(r"page=[0-9]+", "page=n", kind)
+    kinds.setdefault(kind, []).append(p)
+conn = http.client.HTTPConnection("127.0.0.1", port)
+for kind, ps in sorted(kinds.items()):
+    times, size = [], 0
+    for i in range(30):
+        start = time.perf_counter()
+        conn.request("GET", ps[i % len(ps)])
+        r = conn.getresponse()
+        size = len(r.read())
+        times.append((time.perf_counter() - start) * 1000)
+    print(f"  {kind:32} median {statistics.median(times):6.2f} ms  max {max(times):6.2f} ms  {size // 1024} KiB")
+PY
 wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/portal.lua" "http://127.0.0.1:$api" | tee "$work/wrk.txt"
 # Stop the server (the child of time) with Ctrl-C, so that time reports.
 kill -INT "$(pgrep -P "$serving")" 2>/dev/null || true

@@ -219,7 +219,7 @@ fn parse_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
 }
 
 /// Most records a text query ranks.
-pub(crate) const MAX_MATCHES: usize = 10_000;
+const MAX_MATCHES: usize = 10_000;
 
 /// The records `filter` keeps and, with a text query, that match it (best
 /// match first; without one, newest change first): how many in all, and

@@ -760,6 +760,11 @@ fn words(q: &str) -> String {
         .collect()
 }
 
+/// The best matches of a search the portal lists, at most (ten pages):
+/// ranking them is the search's cost (its ids are read from the index),
+/// and a reader refines a search rather than reading its eleventh page.
+pub const SEARCH_MAX: usize = 10 * PER_PAGE;
+
 /// The longest search the portal takes, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
 
@@ -795,18 +800,16 @@ pub(crate) async fn search(
         let ranked = if wanted.trim().is_empty() {
             Ok(Vec::new())
         } else {
-            blocking(move || {
-                Ok(index.search_practices(&store, &wanted, true, crate::practices::MAX_MATCHES)?)
-            })
-            .await
+            blocking(move || Ok(index.search_practices(&store, &wanted, true, SEARCH_MAX)?)).await
         };
         match ranked {
             Ok(ids) => {
+                let more = ids.len() >= SEARCH_MAX;
                 let found: Vec<&Practice> = ids.iter().filter_map(|id| s.get(id)).collect();
                 if page > 1 && (page - 1) * PER_PAGE >= found.len() {
                     return not_found(lang, s, &r.headers);
                 }
-                results = Some(found);
+                results = Some((found, more));
             }
             Err(e) if e.status().is_client_error() => return bad_request(&r, &e.to_string()),
             Err(e) => return super::failure(lang, &r.headers, &e),
@@ -815,8 +818,8 @@ pub(crate) async fn search(
     let main = html! {
         h1 { (t.search_label) }
         (search_form(lang, &q))
-        @if let Some(found) = &results {
-            h2 { (t.results_for) " “" (q) "”: " (found.len()) }
+        @if let Some((found, more)) = &results {
+            h2 { (t.results_for) " “" (q) "”: " (found.len()) @if *more { "+" } }
             @if found.is_empty() {
                 p.empty { (t.no_results) }
             } @else {
