@@ -36,6 +36,7 @@ mod texts;
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -125,6 +126,33 @@ impl Request {
             body,
             self.snapshot.built_at,
         )
+    }
+
+    /// The page at `tail` (after `/portal/{lang}`, with its query) as the
+    /// snapshot rendered it before, if it did.
+    fn remembered(&self, tail: &str) -> Option<Response> {
+        let page = self.snapshot.recall(&self.memo_key(tail))?;
+        Some(respond(&self.headers, &page, self.snapshot.built_at))
+    }
+
+    /// [`Request::answer`], the page kept for the next requests of `tail`
+    /// while the snapshot lasts.
+    fn remember(
+        &self,
+        tail: &str,
+        status: StatusCode,
+        content_type: &'static str,
+        body: String,
+    ) -> Response {
+        let page = Arc::new(Rendered::new(status, content_type, body));
+        self.snapshot.keep(self.memo_key(tail), page.clone());
+        respond(&self.headers, &page, self.snapshot.built_at)
+    }
+
+    /// Pages differ by language, path and the site's address (absolute
+    /// links).
+    fn memo_key(&self, tail: &str) -> String {
+        format!("{} {}{tail}", self.base, self.lang.code())
     }
 }
 
@@ -245,6 +273,31 @@ fn not_modified(headers: &HeaderMap, tag: &str, modified: DateTime<Utc>) -> bool
         .is_some_and(|since| modified.timestamp() <= since.timestamp())
 }
 
+/// An answer's status, type, body and entity tag (a hash of the body),
+/// made once and kept (see [`Snapshot::keep`]).
+pub struct Rendered {
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    etag: String,
+}
+
+impl Rendered {
+    pub fn new(status: StatusCode, content_type: &'static str, body: String) -> Rendered {
+        Rendered {
+            etag: etag(body.as_bytes()),
+            status,
+            content_type,
+            body: Bytes::from(body),
+        }
+    }
+
+    /// Its size in memory, near enough.
+    pub fn size(&self) -> usize {
+        self.body.len() + self.etag.len() + 64
+    }
+}
+
 /// Every portal answer: its body with an `ETag`, a `Last-Modified`, a
 /// `Cache-Control` that has caches ask again (a withdrawn record leaves at
 /// once), the pages' security headers; a 304 when the client's copy is
@@ -256,17 +309,28 @@ pub(crate) fn answer(
     body: String,
     modified: DateTime<Utc>,
 ) -> Response {
-    let tag = etag(body.as_bytes());
-    let mut response = if status == StatusCode::OK && not_modified(headers, &tag, modified) {
+    respond(
+        headers,
+        &Rendered::new(status, content_type, body),
+        modified,
+    )
+}
+
+/// [`answer`] of a page already rendered.
+fn respond(headers: &HeaderMap, page: &Rendered, modified: DateTime<Utc>) -> Response {
+    let tag = &page.etag;
+    let mut response = if page.status == StatusCode::OK && not_modified(headers, tag, modified) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut r = (status, body).into_response();
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        let mut r = (page.status, page.body.clone()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(page.content_type),
+        );
         r
     };
     let h = response.headers_mut();
-    if let Ok(tag) = HeaderValue::from_str(&tag) {
+    if let Ok(tag) = HeaderValue::from_str(tag) {
         h.insert(header::ETAG, tag);
     }
     if let Ok(date) = HeaderValue::from_str(&http_date(modified)) {

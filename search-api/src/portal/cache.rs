@@ -10,6 +10,7 @@ use std::sync::{Arc, LazyLock, Mutex, RwLock};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use veille_store::{Practice, PracticeFilter, PracticeStatus, Store};
 
+use super::Rendered;
 use crate::blocking;
 use crate::error::ApiError;
 
@@ -43,8 +44,18 @@ pub struct Snapshot {
     /// Country code (upper case) → its practices, newest change first.
     pub by_country: BTreeMap<String, Vec<usize>>,
     pub cities: Vec<City>,
-    /// The sitemap, made once per snapshot and base URL.
-    sitemap: Mutex<Option<(String, Arc<String>)>>,
+    /// The pages rendered from it, kept while it lasts (up to
+    /// [`MEMO_BYTES`]): a page is rendered once per change of the records.
+    memo: Mutex<Memo>,
+}
+
+/// The most bytes of rendered pages a snapshot keeps.
+pub const MEMO_BYTES: usize = 64 << 20;
+
+#[derive(Default)]
+struct Memo {
+    bytes: usize,
+    pages: HashMap<String, Arc<Rendered>>,
 }
 
 /// The countries (ISO 3166-1 alpha-2, upper case) of a record's places,
@@ -118,7 +129,7 @@ impl Snapshot {
             by_theme,
             by_country,
             cities: cities.into_values().collect(),
-            sitemap: Mutex::new(None),
+            memo: Mutex::default(),
         }
     }
 
@@ -147,17 +158,20 @@ impl Snapshot {
         self.by_theme.get(id).map_or(0, Vec::len)
     }
 
-    /// The sitemap for `base`, made by `make` the first time it is asked.
-    pub fn sitemap(&self, base: &str, make: impl FnOnce() -> String) -> Arc<String> {
-        let mut kept = self.sitemap.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((b, map)) = kept.as_ref() {
-            if b == base {
-                return map.clone();
-            }
+    /// The page kept under `key`, if any.
+    pub fn recall(&self, key: &str) -> Option<Arc<Rendered>> {
+        let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        memo.pages.get(key).cloned()
+    }
+
+    /// Keeps `page` under `key` while there is room.
+    pub fn keep(&self, key: String, page: Arc<Rendered>) {
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        let size = page.size() + key.len();
+        if memo.bytes + size <= MEMO_BYTES && !memo.pages.contains_key(&key) {
+            memo.bytes += size;
+            memo.pages.insert(key, page);
         }
-        let map = Arc::new(make());
-        *kept = Some((base.to_string(), map.clone()));
-        map
     }
 }
 

@@ -93,10 +93,13 @@ pub(crate) async fn feed(
         Ok(r) => r,
         Err(response) => return response,
     };
+    if let Some(kept) = r.remembered("/feed.atom") {
+        return kept;
+    }
     let list: Vec<&Practice> = r.snapshot.practices.iter().take(FEED_ENTRIES).collect();
     let title = format!("veille: {}", r.t.latest);
     let body = atom(&r, "/feed.atom", "/", &title, &list);
-    r.answer(StatusCode::OK, CONTENT_TYPE, body)
+    r.remember("/feed.atom", StatusCode::OK, CONTENT_TYPE, body)
 }
 
 pub(crate) async fn theme_feed(
@@ -112,16 +115,14 @@ pub(crate) async fn theme_feed(
     if !theme_ids().contains(&theme.as_str()) {
         return not_found(r.lang, &r.snapshot, &r.headers);
     }
+    let tail = format!("/themes/{theme}/feed.atom");
+    if let Some(kept) = r.remembered(&tail) {
+        return kept;
+    }
     let list = r.snapshot.theme(&theme);
     let title = format!("veille: {}: {}", r.t.latest, theme_name(&theme, r.lang));
-    let body = atom(
-        &r,
-        &format!("/themes/{theme}/feed.atom"),
-        &format!("/themes/{theme}"),
-        &title,
-        &list,
-    );
-    r.answer(StatusCode::OK, CONTENT_TYPE, body)
+    let body = atom(&r, &tail, &format!("/themes/{theme}"), &title, &list);
+    r.remember(&tail, StatusCode::OK, CONTENT_TYPE, body)
 }
 
 /// `/portal/sitemap.xml`: the home, the map, the themes and countries with
@@ -135,9 +136,12 @@ pub(crate) async fn sitemap(
         Ok(r) => r,
         Err(response) => return response,
     };
+    if let Some(kept) = r.remembered("/sitemap.xml") {
+        return kept;
+    }
     let s = &r.snapshot;
     let base = r.base.clone();
-    let body = s.sitemap(&base, || {
+    let body = {
         let mut urls: Vec<(String, Option<String>)> = Vec::new();
         for lang in Lang::ALL {
             urls.push((url(lang, "/"), None));
@@ -179,11 +183,12 @@ pub(crate) async fn sitemap(
         }
         out.push_str("</urlset>\n");
         out
-    });
-    r.answer(
+    };
+    r.remember(
+        "/sitemap.xml",
         StatusCode::OK,
         "application/xml; charset=utf-8",
-        body.as_ref().clone(),
+        body,
     )
 }
 

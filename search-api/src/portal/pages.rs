@@ -391,6 +391,9 @@ pub(crate) async fn home(
     headers: HeaderMap,
 ) -> Response {
     let r = open!(state, cache, lang, headers);
+    if let Some(kept) = r.remembered("/") {
+        return kept;
+    }
     let (t, lang, s) = (r.t, r.lang, &r.snapshot);
     let latest: Vec<&Practice> = s.practices.iter().take(LATEST).collect();
     let main = html! {
@@ -427,7 +430,8 @@ pub(crate) async fn home(
         feed: None,
         noindex: false,
     };
-    r.answer(
+    r.remember(
+        "/",
         StatusCode::OK,
         HTML,
         layout(lang, &r.base, &head, main).into_string(),
@@ -514,6 +518,10 @@ pub(crate) async fn practice(
     let Some(p) = s.get(&id) else {
         return not_found(lang, s, &r.headers);
     };
+    let tail = format!("/practices/{}", p.id);
+    if let Some(kept) = r.remembered(&tail) {
+        return kept;
+    }
     let rec = &p.record;
     let codes = countries(p);
     let main = html! {
@@ -598,7 +606,6 @@ pub(crate) async fn practice(
             p.updated { (t.updated) ": " time datetime=(p.updated_at.to_rfc3339()) { (p.updated_at.format("%Y-%m-%d")) } }
         }
     };
-    let tail = format!("/practices/{}", p.id);
     let mut ld = crate::practices::json_ld(p, &r.base);
     if let Some(o) = ld.as_object_mut() {
         o.insert("@context".to_string(), crate::practices::context());
@@ -610,13 +617,14 @@ pub(crate) async fn practice(
     let head = Head {
         title: rec.name.clone(),
         description: summary(p, lang),
-        tail,
+        tail: tail.clone(),
         og_type: "article",
         json_ld: Some(ld),
         feed: None,
         noindex: false,
     };
-    r.answer(
+    r.remember(
+        &tail,
         StatusCode::OK,
         HTML,
         layout(lang, &r.base, &head, main).into_string(),
@@ -639,8 +647,12 @@ pub(crate) async fn theme(
         Ok(n) => n,
         Err(e) => return bad_request(&r, &e),
     };
-    let list = s.theme(&theme);
     let base_tail = format!("/themes/{theme}");
+    let memo = format!("{base_tail}?page={page}");
+    if let Some(kept) = r.remembered(&memo) {
+        return kept;
+    }
+    let list = s.theme(&theme);
     let Some(shown) = paged(&list, page, lang, |n| {
         url(lang, &format!("{base_tail}?page={n}"))
     }) else {
@@ -665,7 +677,8 @@ pub(crate) async fn theme(
         feed: Some((format!("{base_tail}/feed.atom"), t.theme_feed)),
         noindex: false,
     };
-    r.answer(
+    r.remember(
+        &memo,
         StatusCode::OK,
         HTML,
         layout(lang, &r.base, &head, main).into_string(),
@@ -704,6 +717,10 @@ pub(crate) async fn country(
         Err(e) => return bad_request(&r, &e),
     };
     let base_tail = format!("/countries/{cc}");
+    let memo = format!("{base_tail}?page={page}");
+    if let Some(kept) = r.remembered(&memo) {
+        return kept;
+    }
     let Some(shown) = paged(&list, page, lang, |n| {
         url(lang, &format!("{base_tail}?page={n}"))
     }) else {
@@ -728,7 +745,8 @@ pub(crate) async fn country(
         feed: None,
         noindex: false,
     };
-    r.answer(
+    r.remember(
+        &memo,
         StatusCode::OK,
         HTML,
         layout(lang, &r.base, &head, main).into_string(),
@@ -859,6 +877,9 @@ pub(crate) async fn map(
     headers: HeaderMap,
 ) -> Response {
     let r = open!(state, cache, lang, headers);
+    if let Some(kept) = r.remembered("/map") {
+        return kept;
+    }
     let (t, lang, s) = (r.t, r.lang, &r.snapshot);
     let countries: Vec<MapCountry> = s
         .by_country
@@ -916,7 +937,8 @@ pub(crate) async fn map(
         feed: None,
         noindex: false,
     };
-    r.answer(
+    r.remember(
+        "/map",
         StatusCode::OK,
         HTML,
         layout(lang, &r.base, &head, main).into_string(),

@@ -23,7 +23,10 @@ async fn get_with(
     uri: &str,
     extra: &[(header::HeaderName, &str)],
 ) -> (StatusCode, HeaderMap, String) {
-    let mut req = Request::get(uri).header(header::HOST, HOST);
+    let mut req = Request::get(uri);
+    if !extra.iter().any(|(k, _)| k == header::HOST) {
+        req = req.header(header::HOST, HOST);
+    }
     for (k, v) in extra {
         req = req.header(k, *v);
     }
@@ -408,6 +411,16 @@ async fn a_practice_page_has_its_record_alternates_open_graph_and_json_ld() {
     assert_eq!(ld["name"], "Lyon housing cooperative");
     assert_eq!(ld["@id"], format!("{BASE}/portal/fr/practices/{}", w.lyon));
     assert_eq!(ld["location"][0]["address"]["addressCountry"], "FR");
+    // A page kept from an earlier request is not another site's: its
+    // absolute links follow the request's host.
+    let (_, _, other) = get_with(
+        &w.app,
+        &format!("/portal/fr/practices/{}", w.lyon),
+        &[(header::HOST, "127.0.0.1:9090")],
+    )
+    .await;
+    assert!(other.contains("href=\"http://127.0.0.1:9090/portal/es/practices/"));
+    assert!(!other.contains(BASE));
     // The English page shows the English text.
     let (_, en) = get(&w.app, &format!("/portal/en/practices/{}", w.lyon)).await;
     assert!(
