@@ -5,8 +5,9 @@
 //! the world's French article about the same fund, makes them one record
 //! (its fields pre-filled in each article's language, the place's
 //! coordinates, both sources), corrects and publishes it with its version,
-//! and exports it as JSON-LD (parsed and checked) and CSV; the submitter's
-//! status page then says "published".
+//! and exports it as JSON-LD (parsed and checked) and CSV; the public
+//! portal shows it once published (and not before, even at its address);
+//! the submitter's status page then says "published".
 
 use serde_json::{json, Value};
 
@@ -140,6 +141,11 @@ async fn a_submitted_article_and_another_make_one_published_practice_record() {
         "{figures:?}"
     );
 
+    // A draft is not on the public portal, even at its address.
+    let portal_page = format!("/portal/fr/practices/{id}");
+    let draft_page = reqwest::get(api.url(&portal_page)).await.unwrap();
+    assert_eq!(draft_page.status(), 404);
+
     // Corrected with the version read; a second write on the old version is
     // refused with the record as it is.
     let correction = json!({"version": 1, "name": "Montréal housing cooperative fund", "status": "published", "start_year": 2024});
@@ -156,6 +162,30 @@ async fn a_submitted_article_and_another_make_one_published_practice_record() {
         if let Some(v) = version {
             assert_eq!(body["version"], v);
         }
+    }
+
+    // Published, it is on the portal at once: its page in French with its
+    // JSON-LD, the home, the sitemap in every language.
+    let (kind, page) = text_of(&api, &portal_page).await;
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(
+        page.contains("<h1>Montréal housing cooperative fund</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("<html lang=\"fr\">"));
+    assert!(page.contains("<script type=\"application/ld+json\">"));
+    assert!(
+        !page.contains("alice"),
+        "the curator's name on a public page"
+    );
+    let (_, home_page) = text_of(&api, "/portal/en/").await;
+    assert!(home_page.contains("Montréal housing cooperative fund"));
+    let (_, sitemap) = text_of(&api, "/portal/sitemap.xml").await;
+    for lang in ["en", "fr", "es"] {
+        assert!(
+            sitemap.contains(&format!("/portal/{lang}/practices/{id}</loc>")),
+            "{sitemap}"
+        );
     }
 
     // JSON-LD: parsed as JSON, schema.org terms and ESSGlobal's URIs.
