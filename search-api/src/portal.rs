@@ -29,6 +29,17 @@
 //! - `machines`: the Atom feeds, the sitemap and robots.txt.
 //! - `assets/portal.css`: the stylesheet, compiled in.
 
+/// The [`Request`] of a handler's language, or the answer to give
+/// instead (the 404 of an unknown language, a failure of the store).
+macro_rules! open {
+    ($state:expr, $cache:expr, $lang:expr, $headers:expr) => {
+        match Request::open(&$state, &$cache, &$lang, $headers).await {
+            Ok(r) => r,
+            Err(response) => return response,
+        }
+    };
+}
+
 mod cache;
 mod machines;
 mod pages;
@@ -202,10 +213,7 @@ async fn lang_root(
     Path(lang): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let r = match Request::open(&state, &cache, &lang, headers).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+    let r = open!(state, cache, lang, headers);
     let to = format!("/portal/{}/", r.lang.code());
     let mut response = r.answer(
         StatusCode::MOVED_PERMANENTLY,

@@ -89,10 +89,7 @@ pub(crate) async fn feed(
     Path(lang): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let r = match Request::open(&state, &cache, &lang, headers).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+    let r = open!(state, cache, lang, headers);
     if let Some(kept) = r.remembered("/feed.atom") {
         return kept;
     }
@@ -108,10 +105,7 @@ pub(crate) async fn theme_feed(
     Path((lang, theme)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let r = match Request::open(&state, &cache, &lang, headers).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+    let r = open!(state, cache, lang, headers);
     if !theme_ids().contains(&theme.as_str()) {
         return not_found(r.lang, &r.snapshot, &r.headers);
     }
@@ -132,10 +126,7 @@ pub(crate) async fn sitemap(
     Extension(cache): Extension<Arc<Cache>>,
     headers: HeaderMap,
 ) -> Response {
-    let r = match Request::open(&state, &cache, "en", headers).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+    let r = open!(state, cache, "en", headers);
     if let Some(kept) = r.remembered("/sitemap.xml") {
         return kept;
     }

@@ -198,6 +198,15 @@ fn banner(lang: Lang, tail: &str) -> Markup {
     }
 }
 
+impl Request {
+    /// The HTML page at `tail`, kept once rendered (see
+    /// [`Request::remember`]).
+    fn page(&self, tail: &str, head: &Head, main: Markup) -> Response {
+        let body = layout(self.lang, &self.base, head, main).into_string();
+        self.remember(tail, StatusCode::OK, HTML, body)
+    }
+}
+
 /// A page with only a heading and a sentence (errors, the language choice).
 pub(crate) fn plain_page(lang: Lang, heading: &str, text: &str) -> Markup {
     let t = lang.texts();
@@ -375,15 +384,6 @@ fn search_form(lang: Lang, q: &str) -> Markup {
     }
 }
 
-macro_rules! open {
-    ($state:expr, $cache:expr, $lang:expr, $headers:expr) => {
-        match Request::open(&$state, &$cache, &$lang, $headers).await {
-            Ok(r) => r,
-            Err(response) => return response,
-        }
-    };
-}
-
 pub(crate) async fn home(
     State(state): State<ApiState>,
     Extension(cache): Extension<Arc<Cache>>,
@@ -430,12 +430,7 @@ pub(crate) async fn home(
         feed: None,
         noindex: false,
     };
-    r.remember(
-        "/",
-        StatusCode::OK,
-        HTML,
-        layout(lang, &r.base, &head, main).into_string(),
-    )
+    r.page("/", &head, main)
 }
 
 fn country_list(s: &Snapshot, lang: Lang) -> Markup {
@@ -623,12 +618,7 @@ pub(crate) async fn practice(
         feed: None,
         noindex: false,
     };
-    r.remember(
-        &tail,
-        StatusCode::OK,
-        HTML,
-        layout(lang, &r.base, &head, main).into_string(),
-    )
+    r.page(&tail, &head, main)
 }
 
 pub(crate) async fn theme(
@@ -647,42 +637,60 @@ pub(crate) async fn theme(
         Ok(n) => n,
         Err(e) => return bad_request(&r, &e),
     };
-    let base_tail = format!("/themes/{theme}");
+    let list = s.theme(&theme);
+    let intro = format!("{} (ESSGlobal {theme})", t.theme_intro);
+    let feed = (format!("/themes/{theme}/feed.atom"), t.theme_feed);
+    list_page(
+        &r,
+        &format!("/themes/{theme}"),
+        page,
+        &list,
+        &theme_name(&theme, lang),
+        &intro,
+        Some(feed),
+    )
+}
+
+/// A page of a theme's or a country's records (`base_tail`, page `page`),
+/// kept once rendered; past the last page, the 404.
+fn list_page(
+    r: &Request,
+    base_tail: &str,
+    page: usize,
+    list: &[&Practice],
+    name: &str,
+    intro: &str,
+    feed: Option<(String, &'static str)>,
+) -> Response {
+    let (t, lang) = (r.t, r.lang);
     let memo = format!("{base_tail}?page={page}");
     if let Some(kept) = r.remembered(&memo) {
         return kept;
     }
-    let list = s.theme(&theme);
-    let Some(shown) = paged(&list, page, lang, |n| {
+    let Some(shown) = paged(list, page, lang, |n| {
         url(lang, &format!("{base_tail}?page={n}"))
     }) else {
-        return not_found(lang, s, &r.headers);
+        return not_found(lang, &r.snapshot, &r.headers);
     };
-    let name = theme_name(&theme, lang);
     let main = html! {
         h1 { (name) }
-        p.intro { (t.theme_intro) " (ESSGlobal " (theme) ") · " (t.count(list.len())) }
+        p.intro { (intro) " · " (t.count(list.len())) }
         (shown)
     };
     let head = Head {
-        title: name.clone(),
+        title: name.to_string(),
         description: format!("{name}: {}", t.count(list.len())),
         tail: if page > 1 {
-            format!("{base_tail}?page={page}")
+            memo.clone()
         } else {
-            base_tail.clone()
+            base_tail.to_string()
         },
         og_type: "website",
         json_ld: None,
-        feed: Some((format!("{base_tail}/feed.atom"), t.theme_feed)),
+        feed,
         noindex: false,
     };
-    r.remember(
-        &memo,
-        StatusCode::OK,
-        HTML,
-        layout(lang, &r.base, &head, main).into_string(),
-    )
+    r.page(&memo, &head, main)
 }
 
 pub(crate) async fn country(
@@ -716,40 +724,15 @@ pub(crate) async fn country(
         Ok(n) => n,
         Err(e) => return bad_request(&r, &e),
     };
-    let base_tail = format!("/countries/{cc}");
-    let memo = format!("{base_tail}?page={page}");
-    if let Some(kept) = r.remembered(&memo) {
-        return kept;
-    }
-    let Some(shown) = paged(&list, page, lang, |n| {
-        url(lang, &format!("{base_tail}?page={n}"))
-    }) else {
-        return not_found(lang, s, &r.headers);
-    };
     let name = country_label(&cc, lang);
-    let main = html! {
-        h1 { (name) }
-        p.intro { (t.country_intro) " · " (t.count(list.len())) }
-        (shown)
-    };
-    let head = Head {
-        title: name.clone(),
-        description: format!("{name}: {}", t.count(list.len())),
-        tail: if page > 1 {
-            format!("{base_tail}?page={page}")
-        } else {
-            base_tail.clone()
-        },
-        og_type: "website",
-        json_ld: None,
-        feed: None,
-        noindex: false,
-    };
-    r.remember(
-        &memo,
-        StatusCode::OK,
-        HTML,
-        layout(lang, &r.base, &head, main).into_string(),
+    list_page(
+        &r,
+        &format!("/countries/{cc}"),
+        page,
+        &list,
+        &name,
+        t.country_intro,
+        None,
     )
 }
 
@@ -937,10 +920,5 @@ pub(crate) async fn map(
         feed: None,
         noindex: false,
     };
-    r.remember(
-        "/map",
-        StatusCode::OK,
-        HTML,
-        layout(lang, &r.base, &head, main).into_string(),
-    )
+    r.page("/map", &head, main)
 }
