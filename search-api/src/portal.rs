@@ -1,6 +1,6 @@
 //! The public portal: the published practice records, read-only, with no
-//! sign-in, in English, French and Spanish, every page plain HTML that
-//! works without JavaScript.
+//! sign-in, in English, French, Spanish and Korean, every page plain HTML
+//! that works without JavaScript.
 //!
 //! | route | answer |
 //! | --- | --- |

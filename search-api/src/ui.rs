@@ -56,7 +56,7 @@ use crate::sources::SourceView;
 use crate::{blocking, ApiState};
 
 pub use highlight::highlight;
-pub use i18n::{Messages, UiLang};
+pub use i18n::{best_accepted, Messages, UiLang};
 
 /// Parameters of the search page that are not the search's: `chart`
 /// (which field splits the months' bars).

@@ -11,7 +11,7 @@
 // The public portal: published records filed through the API, walked in
 // English and French (home → theme → record → map), no unpublished record
 // shown even at a guessed address, axe-core on every portal page in every
-// language (no serious or critical violation). PORTAL_SCREENSHOTS=1
+// language, Korean included (no serious or critical violation). PORTAL_SCREENSHOTS=1
 // writes the portal's screenshots into docs/screenshots/.
 //
 // Run with `node --test browser.test.mjs` after `cargo build --bin veille`
@@ -521,7 +521,7 @@ test("the public portal shows the published records only, in English and French,
   // axe-core on every portal page in every language (and the screenshots
   // of the home, a record and the map).
   const shots = { "/": "home", [`/practices/${lyon.id}`]: "practice", "/map": "map" };
-  for (const lang of ["en", "fr", "es"]) {
+  for (const lang of ["en", "fr", "es", "ko"]) {
     for (const path of [
       "/",
       "/themes/T1",

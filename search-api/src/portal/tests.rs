@@ -192,7 +192,7 @@ fn shows_no_unpublished(uri: &str, body: &str) {
 #[tokio::test]
 async fn every_page_shows_the_published_records_and_nothing_else() {
     let w = world();
-    for lang in ["en", "fr", "es"] {
+    for lang in ["en", "fr", "es", "ko"] {
         let pages = [
             format!("/portal/{lang}/"),
             format!("/portal/{lang}/themes/T1"),
@@ -224,6 +224,12 @@ async fn every_page_shows_the_published_records_and_nothing_else() {
         assert!(home.contains("Madrid social market"));
         assert!(home.contains(&format!("<html lang=\"{lang}\">")));
     }
+    // In Korean too, the countries named in Korean.
+    let (_, ko) = get(&w.app, "/portal/ko/").await;
+    assert!(
+        ko.contains("최근 사례") && ko.contains(">스페인</a>"),
+        "{ko}"
+    );
     // The theme page lists its published records only.
     let (_, theme) = get(&w.app, "/portal/fr/themes/T1").await;
     assert!(theme.contains("Lyon housing cooperative"));
@@ -249,7 +255,7 @@ async fn every_page_shows_the_published_records_and_nothing_else() {
 #[tokio::test]
 async fn a_guessed_address_of_an_unpublished_record_is_the_same_404_as_an_unknown_one() {
     let w = world();
-    for lang in ["en", "fr", "es"] {
+    for lang in ["en", "fr", "es", "ko"] {
         let (status, unknown) = get(&w.app, &format!("/portal/{lang}/practices/p999")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         for id in [&w.draft, &w.withdrawn] {
@@ -339,6 +345,7 @@ async fn the_portal_root_sends_each_visitor_to_their_language() {
     for (accept, to) in [
         ("fr-CA,fr;q=0.9,en;q=0.5", "/portal/fr/"),
         ("es", "/portal/es/"),
+        ("ko-KR,ko;q=0.9,en;q=0.5", "/portal/ko/"),
         ("de, en;q=0.3", "/portal/en/"),
         ("", "/portal/en/"),
     ] {
@@ -349,7 +356,7 @@ async fn the_portal_root_sends_each_visitor_to_their_language() {
             assert_eq!(headers[header::LOCATION], to, "{accept}");
             assert_eq!(headers[header::VARY], "Accept-Language");
             // Without following the redirect, the body links every language.
-            for lang in ["/portal/en/", "/portal/fr/", "/portal/es/"] {
+            for lang in ["/portal/en/", "/portal/fr/", "/portal/es/", "/portal/ko/"] {
                 assert!(body.contains(&format!("href=\"{lang}\"")), "{body}");
             }
         }
@@ -385,7 +392,7 @@ async fn a_practice_page_has_its_record_alternates_open_graph_and_json_ld() {
     assert!(page.contains("<a href=\"/portal/fr/countries/FR\">France</a>"));
     assert!(page.contains("Démarche"));
     // Every language version and x-default.
-    for lang in ["en", "fr", "es"] {
+    for lang in ["en", "fr", "es", "ko"] {
         let link = format!(
             "<link rel=\"alternate\" hreflang=\"{lang}\" href=\"{BASE}/portal/{lang}/practices/{}\">",
             w.lyon
@@ -470,7 +477,7 @@ async fn the_sitemap_lists_every_published_practice_in_every_language() {
         headers[header::CONTENT_TYPE],
         "application/xml; charset=utf-8"
     );
-    for lang in ["en", "fr", "es"] {
+    for lang in ["en", "fr", "es", "ko"] {
         for id in [&w.lyon, &w.madrid] {
             assert!(
                 map.contains(&format!("<loc>{BASE}/portal/{lang}/practices/{id}</loc>")),
@@ -501,7 +508,7 @@ async fn the_sitemap_lists_every_published_practice_in_every_language() {
             "a country with nothing published"
         );
     }
-    assert_eq!(map.matches("<url>").count(), 3 * (2 + 2 + 2 + 2));
+    assert_eq!(map.matches("<url>").count(), 4 * (2 + 2 + 2 + 2));
 
     let (status, robots) = get(&w.app, "/robots.txt").await;
     assert_eq!(status, StatusCode::OK);

@@ -1,10 +1,13 @@
-//! The portal's languages and every text its pages show, one [`Texts`] per
-//! language, so that a missing translation does not compile. The portal
-//! has its own texts (it speaks to the public, not to curators).
+//! The portal's languages (English, French, Spanish, and Korean: Seoul is
+//! a founding member of the network) and every text its pages show, one
+//! [`Texts`] per language, so that a missing translation does not compile.
+//! The portal has its own texts (it speaks to the public, not to
+//! curators). ESSGlobal has no Korean labels for its themes: the Korean
+//! pages name them in English.
 
 use axum::http::{header, HeaderMap};
 
-use crate::ui::UiLang;
+use crate::ui::best_accepted;
 
 /// A language of the portal, the first segment of its paths
 /// (`/portal/{lang}/…`).
@@ -13,16 +16,18 @@ pub enum Lang {
     En,
     Fr,
     Es,
+    Ko,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Es];
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Fr, Lang::Es, Lang::Ko];
 
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Fr => "fr",
             Lang::Es => "es",
+            Lang::Ko => "ko",
         }
     }
 
@@ -32,6 +37,7 @@ impl Lang {
             Lang::En => "English",
             Lang::Fr => "Français",
             Lang::Es => "Español",
+            Lang::Ko => "한국어",
         }
     }
 
@@ -41,10 +47,11 @@ impl Lang {
             Lang::En => "en_GB",
             Lang::Fr => "fr_FR",
             Lang::Es => "es_ES",
+            Lang::Ko => "ko_KR",
         }
     }
 
-    /// The language of a path segment: exactly `en`, `fr` or `es`.
+    /// The language of a path segment: exactly `en`, `fr`, `es` or `ko`.
     pub fn from_path(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.code() == code)
     }
@@ -52,15 +59,16 @@ impl Lang {
     /// The language a visitor of `/portal/` asks for (`Accept-Language`),
     /// or English.
     pub fn negotiate(headers: &HeaderMap) -> Lang {
-        let asked = headers
+        headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
-            .and_then(UiLang::from_accept_language);
-        match asked {
-            Some(UiLang::Fr) => Lang::Fr,
-            Some(UiLang::Es) => Lang::Es,
-            _ => Lang::En,
-        }
+            .and_then(|h| {
+                best_accepted(h, |tag| {
+                    let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+                    Lang::from_path(&primary)
+                })
+            })
+            .unwrap_or(Lang::En)
     }
 
     pub fn texts(self) -> &'static Texts {
@@ -68,6 +76,7 @@ impl Lang {
             Lang::En => &EN,
             Lang::Fr => &FR,
             Lang::Es => &ES,
+            Lang::Ko => &KO,
         }
     }
 }
@@ -104,10 +113,11 @@ pub struct Texts {
     pub map: &'static str,
     pub search: &'static str,
     pub latest: &'static str,
-    pub all_latest: &'static str,
     pub themes: &'static str,
     pub countries: &'static str,
+    /// One practice, with `{n}` for the number.
     pub practice_one: &'static str,
+    /// Several (or no) practices, with `{n}` for the number.
     pub practice_many: &'static str,
     pub practices_heading: &'static str,
     pub no_practices: &'static str,
@@ -151,12 +161,12 @@ pub struct Texts {
 impl Texts {
     /// "1 practice", "12 practices".
     pub fn count(&self, n: usize) -> String {
-        let word = if n == 1 {
+        let form = if n == 1 {
             self.practice_one
         } else {
             self.practice_many
         };
-        format!("{n} {word}")
+        form.replace("{n}", &n.to_string())
     }
 }
 
@@ -170,11 +180,10 @@ static EN: Texts = Texts {
     map: "Map",
     search: "Search",
     latest: "Latest practices",
-    all_latest: "All practices, newest first, by theme and by country",
     themes: "Themes",
     countries: "Countries",
-    practice_one: "practice",
-    practice_many: "practices",
+    practice_one: "{n} practice",
+    practice_many: "{n} practices",
     practices_heading: "Practices",
     no_practices: "No practice has been published here yet.",
     theme_intro: "Practices on this theme of the ESSGlobal vocabulary, newest first.",
@@ -224,11 +233,10 @@ static FR: Texts = Texts {
     map: "Carte",
     search: "Recherche",
     latest: "Dernières pratiques",
-    all_latest: "Toutes les pratiques, les plus récentes d'abord, par thème et par pays",
     themes: "Thèmes",
     countries: "Pays",
-    practice_one: "pratique",
-    practice_many: "pratiques",
+    practice_one: "{n} pratique",
+    practice_many: "{n} pratiques",
     practices_heading: "Pratiques",
     no_practices: "Aucune pratique n'a encore été publiée ici.",
     theme_intro: "Les pratiques de ce thème du vocabulaire ESSGlobal, les plus récentes d'abord.",
@@ -278,11 +286,10 @@ static ES: Texts = Texts {
     map: "Mapa",
     search: "Búsqueda",
     latest: "Últimas prácticas",
-    all_latest: "Todas las prácticas, las más recientes primero, por tema y por país",
     themes: "Temas",
     countries: "Países",
-    practice_one: "práctica",
-    practice_many: "prácticas",
+    practice_one: "{n} práctica",
+    practice_many: "{n} prácticas",
     practices_heading: "Prácticas",
     no_practices: "Todavía no se ha publicado ninguna práctica aquí.",
     theme_intro: "Las prácticas de este tema del vocabulario ESSGlobal, las más recientes primero.",
@@ -320,4 +327,57 @@ static ES: Texts = Texts {
     server_error: "Algo falló de nuestro lado",
     choose_language: "Elija un idioma",
     footer: "Publicado por los curadores de la red con veille.",
+};
+
+static KO: Texts = Texts {
+    site: "사회연대경제 실천 사례",
+    intro: "사회연대경제의 도시와 네트워크가 서로 나누는 실천 사례입니다. 어떤 과제가 있었는지, 무엇을 했는지, 어떤 성과가 있었는지, 다른 곳에서 하려면 무엇이 필요한지를 담았습니다. 모든 사례는 네트워크의 큐레이터가 검토했습니다.",
+    skip: "본문으로 건너뛰기",
+    portal_nav: "포털",
+    language: "언어",
+    home: "홈",
+    map: "지도",
+    search: "검색",
+    latest: "최근 사례",
+    themes: "주제",
+    countries: "국가",
+    practice_one: "사례 {n}건",
+    practice_many: "사례 {n}건",
+    practices_heading: "사례",
+    no_practices: "아직 공개된 사례가 없습니다.",
+    theme_intro: "ESSGlobal 어휘의 이 주제에 속한 사례, 최신순입니다.",
+    country_intro: "이 나라의 사례, 최신순입니다.",
+    challenge: "과제",
+    approach: "접근 방식",
+    results: "성과",
+    conditions: "이전 조건",
+    organizations: "조직",
+    places: "장소",
+    since: "시작 연도",
+    website: "웹사이트",
+    contact: "연락처",
+    figures: "숫자로 보기",
+    sources: "출처",
+    from_source: "출처 원문:",
+    written_in: "작성 언어:",
+    updated: "최종 수정",
+    search_label: "사례 검색",
+    search_button: "검색",
+    results_for: "검색 결과",
+    no_results: "이 검색에 맞는 공개 사례가 없습니다.",
+    map_title: "사례 세계 지도",
+    map_description: "각 나라는 공개된 사례 수에 따라 색이 칠해져 있고, 점은 도시를 나타냅니다. 아래 표에 같은 수가 있습니다.",
+    country: "국가",
+    feed: "새 사례 Atom 피드",
+    theme_feed: "이 주제의 Atom 피드",
+    pages: "페이지",
+    previous: "이전 페이지",
+    next: "다음 페이지",
+    page: "페이지",
+    not_found: "페이지를 찾을 수 없습니다",
+    not_found_text: "이 주소에는 공개된 사례도 포털 페이지도 없습니다.",
+    bad_request: "이 요청에는 답할 수 없습니다",
+    server_error: "서버에 문제가 생겼습니다",
+    choose_language: "언어 선택",
+    footer: "네트워크의 큐레이터가 veille로 공개합니다.",
 };

@@ -53,28 +53,7 @@ impl UiLang {
     /// The best of our languages for an `Accept-Language` header (by
     /// q-value, then order), if any fits.
     pub fn from_accept_language(header: &str) -> Option<UiLang> {
-        let mut best: Option<(f32, usize, UiLang)> = None;
-        for (position, part) in header.split(',').enumerate() {
-            let mut pieces = part.split(';');
-            let tag = pieces.next().unwrap_or("").trim();
-            let q = pieces
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            if q <= 0.0 {
-                continue;
-            }
-            if let Some(lang) = UiLang::parse(tag) {
-                let better = match best {
-                    None => true,
-                    Some((bq, bp, _)) => q > bq || (q == bq && position < bp),
-                };
-                if better {
-                    best = Some((q, position, lang));
-                }
-            }
-        }
-        best.map(|(_, _, lang)| lang)
+        best_accepted(header, UiLang::parse)
     }
 
     /// The language of a request: the explicit choice, the cookie, the
@@ -100,6 +79,34 @@ impl UiLang {
             UiLang::Es => &ES,
         }
     }
+}
+
+/// The best language of an `Accept-Language` header (by q-value, then
+/// order) that `parse` knows (it is given each tag, such as `fr-CA`), if
+/// any.
+pub fn best_accepted<T>(header: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let mut best: Option<(f32, usize, T)> = None;
+    for (position, part) in header.split(',').enumerate() {
+        let mut pieces = part.split(';');
+        let tag = pieces.next().unwrap_or("").trim();
+        let q = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
+        if let Some(lang) = parse(tag) {
+            let better = match &best {
+                None => true,
+                Some((bq, bp, _)) => q > *bq || (q == *bq && position < *bp),
+            };
+            if better {
+                best = Some((q, position, lang));
+            }
+        }
+    }
+    best.map(|(_, _, lang)| lang)
 }
 
 /// The value of cookie `name` in the request, if sent.
