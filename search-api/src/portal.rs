@@ -13,6 +13,7 @@
 //! | `GET /portal/{lang}/map` | the world map and the table of countries |
 //! | `GET /portal/{lang}/feed.atom`, `/portal/{lang}/themes/{theme}/feed.atom` | Atom |
 //! | `GET /portal/sitemap.xml`, `GET /robots.txt` | for search engines |
+//! | `GET /portal/sitemaps/{n}.xml` | a part, when the pages are more than one sitemap lists (50,000) |
 //!
 //! Only records with status `published` ever appear: the pages read a
 //! [`cache::Snapshot`] that holds nothing else, so a draft's or withdrawn
@@ -76,6 +77,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/portal", get(negotiate))
         .route("/portal/", get(negotiate))
         .route("/portal/sitemap.xml", get(machines::sitemap))
+        .route("/portal/sitemaps/{file}", get(machines::sitemap_part))
         .route("/portal/assets/portal.css", get(style))
         .route("/robots.txt", get(machines::robots))
         .route("/portal/{lang}", get(lang_root))

@@ -13,7 +13,7 @@ use veille_indexer::practice::theme_ids;
 use veille_store::Practice;
 
 use super::pages::{not_found, summary, theme_name, url};
-use super::{answer, Cache, Lang, Request};
+use super::{answer, Cache, Lang, Request, Snapshot};
 use crate::feeds::{base_url, element, escape, CONTENT_TYPE, FEED_ENTRIES};
 use crate::ApiState;
 
@@ -119,8 +119,84 @@ pub(crate) async fn theme_feed(
     r.remember(&tail, StatusCode::OK, CONTENT_TYPE, body)
 }
 
-/// `/portal/sitemap.xml`: the home, the map, the themes and countries with
-/// practices, and every published practice, in every language.
+/// Every page the sitemap lists, in every language: the home, the map,
+/// the themes and countries with practices, every published practice (with
+/// its last change).
+fn sitemap_urls(s: &Snapshot) -> Vec<(String, Option<String>)> {
+    let mut urls = Vec::new();
+    for lang in Lang::ALL {
+        urls.push((url(lang, "/"), None));
+        urls.push((url(lang, "/map"), None));
+        for theme in theme_ids() {
+            if s.theme_count(theme) > 0 {
+                urls.push((url(lang, &format!("/themes/{theme}")), None));
+            }
+        }
+        for code in s.by_country.keys() {
+            urls.push((url(lang, &format!("/countries/{code}")), None));
+        }
+        for p in &s.practices {
+            urls.push((
+                url(lang, &format!("/practices/{}", p.id)),
+                Some(p.updated_at.format("%Y-%m-%d").to_string()),
+            ));
+        }
+    }
+    urls
+}
+
+/// The sitemap document `part` (`None`: `/portal/sitemap.xml`; `Some(n)`:
+/// `/portal/sitemaps/{n}.xml`) when one file holds at most `max` URLs:
+/// with more URLs than that, `sitemap.xml` is the index of the parts.
+/// `None` for a part that does not exist.
+pub(crate) fn sitemap_document(
+    s: &Snapshot,
+    base: &str,
+    part: Option<usize>,
+    max: usize,
+) -> Option<String> {
+    let urls = sitemap_urls(s);
+    let parts = urls.len().div_ceil(max);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let listed = match part {
+        None if parts > 1 => {
+            out.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+            for n in 1..=parts {
+                out.push_str(&format!(
+                    "  <sitemap><loc>{}/portal/sitemaps/{n}.xml</loc></sitemap>\n",
+                    escape(base)
+                ));
+            }
+            out.push_str("</sitemapindex>\n");
+            return Some(out);
+        }
+        None => &urls[..],
+        Some(n) if parts > 1 && (1..=parts).contains(&n) => {
+            &urls[(n - 1) * max..(n * max).min(urls.len())]
+        }
+        Some(_) => return None,
+    };
+    out.reserve(listed.len() * 100);
+    out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, lastmod) in listed {
+        out.push_str("  <url><loc>");
+        out.push_str(&escape(&format!("{base}{path}")));
+        out.push_str("</loc>");
+        if let Some(d) = lastmod {
+            out.push_str("<lastmod>");
+            out.push_str(d);
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    Some(out)
+}
+
+const XML: &str = "application/xml; charset=utf-8";
+
+/// `/portal/sitemap.xml`: the pages, or the index of the parts when they
+/// are more than a sitemap may list.
 pub(crate) async fn sitemap(
     State(state): State<ApiState>,
     Extension(cache): Extension<Arc<Cache>>,
@@ -130,57 +206,30 @@ pub(crate) async fn sitemap(
     if let Some(kept) = r.remembered("/sitemap.xml") {
         return kept;
     }
-    let s = &r.snapshot;
-    let base = r.base.clone();
-    let body = {
-        let mut urls: Vec<(String, Option<String>)> = Vec::new();
-        for lang in Lang::ALL {
-            urls.push((url(lang, "/"), None));
-            urls.push((url(lang, "/map"), None));
-            for theme in theme_ids() {
-                if s.theme_count(theme) > 0 {
-                    urls.push((url(lang, &format!("/themes/{theme}")), None));
-                }
-            }
-            for code in s.by_country.keys() {
-                urls.push((url(lang, &format!("/countries/{code}")), None));
-            }
-            for p in &s.practices {
-                urls.push((
-                    url(lang, &format!("/practices/{}", p.id)),
-                    Some(p.updated_at.format("%Y-%m-%d").to_string()),
-                ));
-            }
-        }
-        if urls.len() > SITEMAP_MAX_URLS {
-            tracing::warn!(
-                urls = urls.len(),
-                "the portal's sitemap lists more URLs than a sitemap may hold"
-            );
-        }
-        let mut out = String::with_capacity(urls.len() * 100);
-        out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for (path, lastmod) in urls {
-            out.push_str("  <url><loc>");
-            out.push_str(&escape(&format!("{base}{path}")));
-            out.push_str("</loc>");
-            if let Some(d) = lastmod {
-                out.push_str("<lastmod>");
-                out.push_str(&d);
-                out.push_str("</lastmod>");
-            }
-            out.push_str("</url>\n");
-        }
-        out.push_str("</urlset>\n");
-        out
-    };
-    r.remember(
-        "/sitemap.xml",
-        StatusCode::OK,
-        "application/xml; charset=utf-8",
-        body,
-    )
+    let body = sitemap_document(&r.snapshot, &r.base, None, SITEMAP_MAX_URLS).unwrap_or_default();
+    r.remember("/sitemap.xml", StatusCode::OK, XML, body)
+}
+
+/// `/portal/sitemaps/{n}.xml`: a part of a sitemap too large for one file.
+pub(crate) async fn sitemap_part(
+    State(state): State<ApiState>,
+    Extension(cache): Extension<Arc<Cache>>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let r = open!(state, cache, "en", headers);
+    let part = file
+        .strip_suffix(".xml")
+        .filter(|n| n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse::<usize>().ok());
+    let tail = format!("/sitemaps/{file}");
+    if let Some(kept) = r.remembered(&tail) {
+        return kept;
+    }
+    match part.and_then(|n| sitemap_document(&r.snapshot, &r.base, Some(n), SITEMAP_MAX_URLS)) {
+        Some(body) => r.remember(&tail, StatusCode::OK, XML, body),
+        None => not_found(r.lang, &r.snapshot, &r.headers),
+    }
 }
 
 /// The paths robots may not visit: the API and the signed-in pages

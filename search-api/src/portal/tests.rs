@@ -765,3 +765,42 @@ async fn the_search_finds_published_records_across_languages_and_nothing_else() 
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Buscar entre las prácticas") && !page.contains("Prácticas encontradas"));
 }
+
+#[tokio::test]
+async fn a_sitemap_larger_than_one_file_is_an_index_of_its_parts() {
+    let w = world();
+    let filter = veille_store::PracticeFilter::default();
+    let practices = w.store.practices(&filter, 0, 100).unwrap().1;
+    let snapshot = super::Snapshot::new(1, chrono::Utc::now(), practices);
+    let locs = |doc: &str| -> Vec<String> {
+        doc.split("<loc>")
+            .skip(1)
+            .map(|s| s[..s.find("</loc>").unwrap()].to_string())
+            .collect()
+    };
+    let whole = super::machines::sitemap_document(&snapshot, BASE, None, 50_000).unwrap();
+    let all = locs(&whole);
+    assert_eq!(all.len(), 32);
+    // At most 5 URLs a file: an index of 7 parts, which list them all.
+    let index = super::machines::sitemap_document(&snapshot, BASE, None, 5).unwrap();
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let parts = locs(&index);
+    assert_eq!(parts.len(), 7);
+    assert_eq!(parts[6], format!("{BASE}/portal/sitemaps/7.xml"));
+    let mut listed = Vec::new();
+    for n in 1..=7 {
+        let part = super::machines::sitemap_document(&snapshot, BASE, Some(n), 5).unwrap();
+        assert!(part.contains("<urlset"));
+        listed.extend(locs(&part));
+    }
+    assert_eq!(listed, all);
+    assert!(super::machines::sitemap_document(&snapshot, BASE, Some(8), 5).is_none());
+    // Through HTTP, a site this small has no parts.
+    for uri in [
+        "/portal/sitemaps/1.xml",
+        "/portal/sitemaps/x.xml",
+        "/portal/sitemaps/99999999.xml",
+    ] {
+        assert_eq!(get(&w.app, uri).await.0, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
