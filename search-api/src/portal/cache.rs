@@ -5,6 +5,7 @@
 //! stored records. Only records with status `published` enter it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
@@ -182,13 +183,33 @@ pub struct Cache {
     current: RwLock<Option<Arc<Snapshot>>>,
     /// One reading at a time; the others wait for it.
     reading: tokio::sync::Mutex<()>,
+    /// How many reads of the store's generation have started.
+    checks_started: AtomicU64,
+    /// The last read of the generation: its number among those started,
+    /// and what it read.
+    checked: tokio::sync::Mutex<(u64, i64)>,
 }
 
 impl Cache {
-    /// The snapshot of the store's published records as they are now.
-    pub async fn snapshot(&self, store: &Store) -> Result<Arc<Snapshot>, ApiError> {
+    /// The store's practices generation, read after this call began: by
+    /// this call, or by another's read that started after it, so that
+    /// concurrent requests share one read of the store instead of one each.
+    async fn generation(&self, store: &Store) -> Result<i64, ApiError> {
+        let arrived = self.checks_started.load(Ordering::SeqCst);
+        let mut checked = self.checked.lock().await;
+        if checked.0 > arrived {
+            return Ok(checked.1);
+        }
+        let number = self.checks_started.fetch_add(1, Ordering::SeqCst) + 1;
         let reader = store.clone();
         let generation = blocking(move || Ok(reader.practices_generation()?)).await?;
+        *checked = (number, generation);
+        Ok(generation)
+    }
+
+    /// The snapshot of the store's published records as they are now.
+    pub async fn snapshot(&self, store: &Store) -> Result<Arc<Snapshot>, ApiError> {
+        let generation = self.generation(store).await?;
         if let Some(s) = self.kept().filter(|s| s.generation == generation) {
             return Ok(s);
         }

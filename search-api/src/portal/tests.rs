@@ -274,6 +274,13 @@ async fn a_guessed_address_of_an_unpublished_record_is_the_same_404_as_an_unknow
         StatusCode::OK
     );
     set_status(&w.store, &w.madrid, PracticeStatus::Withdrawn);
+    // Requests at once share their reads of the store, none of them one
+    // made before the withdrawal.
+    let uri = format!("/portal/en/practices/{}", w.madrid);
+    let at_once = futures_util::future::join_all((0..16).map(|_| get(&w.app, &uri))).await;
+    assert!(at_once
+        .iter()
+        .all(|(status, _)| *status == StatusCode::NOT_FOUND));
     assert_eq!(
         get(&w.app, &format!("/portal/en/practices/{}", w.madrid))
             .await
