@@ -29,6 +29,7 @@ mod highlight;
 mod i18n;
 mod practices;
 mod submit;
+mod suggestions;
 
 use std::collections::BTreeMap;
 
@@ -83,6 +84,7 @@ pub(crate) fn routes() -> Router<ApiState> {
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
         .merge(submit::routes())
+        .merge(suggestions::routes())
 }
 
 async fn style() -> Response {
@@ -919,6 +921,7 @@ fn render_sources(page: &Page, views: &[SourceView], approved: &BTreeMap<String,
     let t = page.t;
     let main = html! {
         h1 { (t.sources) " " span.count { (views.len()) } }
+        p { a href="/sources/suggestions" { (suggestions::texts(page.lang).link) } }
         div.table-wrap {
             table.sources {
                 thead { tr {

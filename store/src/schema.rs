@@ -262,6 +262,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX submissions_status ON submissions (status, created_at);
     CREATE INDEX submissions_item ON submissions (item_id);",
+    // 8: what feed discovery found at a submitted source's site (JSON).
+    "ALTER TABLE submissions ADD COLUMN probe TEXT;",
 ];
 
 /// The schema version this code writes.
