@@ -45,6 +45,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use veille_indexer::practice::theme_label;
+use veille_indexer::search::HistogramBy;
 use veille_store::{AuditEntry, Decision, Item, QueueEntry, QueueOrder, Status};
 
 use crate::auth::{identify, Principal};
@@ -61,6 +62,9 @@ pub use i18n::{Messages, UiLang};
 /// Parameters of the search page that are not the search's: `chart`
 /// (which field splits the months' bars).
 const PAGE_ONLY: [&str; 1] = ["chart"];
+
+/// Practice records the search page's chart counts, at most.
+const PRACTICES_CHARTED: usize = 10_000;
 
 /// The fields the months' bars can be split by (`chart=`), the first the
 /// default.
@@ -418,9 +422,30 @@ async fn search_page(
         ));
         return search_error(&page, &query, &err);
     }
-    let index = state.index.clone();
-    match blocking(move || search(&index, &req)).await {
-        Ok(results) => page.respond(StatusCode::OK, render_search(&page, &query, &results)),
+    let (index, store) = (state.index.clone(), state.store.clone());
+    let charts = page.user.is_some();
+    let found = blocking(move || {
+        let results = search(&index, &req)?;
+        let practices = if charts && results.total > 0 {
+            let filter = veille_store::PracticeFilter {
+                theme: req.theme.clone(),
+                country: req.country.clone(),
+                lang: req.lang.clone(),
+                ..Default::default()
+            };
+            let (_, practices) = store.practices(&filter, 0, PRACTICES_CHARTED)?;
+            Some(charts::practice_months(&practices, req.from, req.to))
+        } else {
+            None
+        };
+        Ok((results, practices))
+    })
+    .await;
+    match found {
+        Ok((results, practices)) => page.respond(
+            StatusCode::OK,
+            render_search(&page, &query, &results, practices.as_ref()),
+        ),
         Err(e) if e.status().is_client_error() => search_error(&page, &query, &e),
         Err(e) => page.error(&e),
     }
@@ -464,7 +489,12 @@ fn search_form(page: &Page, query: &PageQuery) -> Markup {
     }
 }
 
-fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Markup {
+fn render_search(
+    page: &Page,
+    query: &PageQuery,
+    results: &SearchResponse,
+    practices: Option<&HistogramBy>,
+) -> Markup {
     let t = page.t;
     let search = query.api_string();
     let with_search = |path: &str| {
@@ -489,7 +519,7 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
     let main = html! {
         (search_form(page, query))
         @if page.user.is_some() && results.total > 0 {
-            (search_charts(page, query, results))
+            (search_charts(page, query, results, practices))
         }
         div.results-layout {
             aside.facets aria-label=(t.filters) {
@@ -591,18 +621,24 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
 /// split by theme, language or country (`chart=`), and the world map of
 /// its countries, each with its figures as a table; every bar segment and
 /// country narrows the search.
-fn search_charts(page: &Page, query: &PageQuery, results: &SearchResponse) -> Markup {
+fn search_charts(
+    page: &Page,
+    query: &PageQuery,
+    results: &SearchResponse,
+    practices: Option<&HistogramBy>,
+) -> Markup {
     let ct = charts::texts(page.lang);
     let key = query
         .get("chart")
         .filter(|c| CHART_KEYS.contains(c))
         .unwrap_or(CHART_KEYS[0]);
-    let by = &results.histogram_by;
-    let months = match key {
-        "lang" => &by.lang,
-        "country" => &by.country,
-        _ => &by.theme,
+    let of = |by: &'_ HistogramBy| match key {
+        "lang" => by.lang.clone(),
+        "country" => by.country.clone(),
+        _ => by.theme.clone(),
     };
+    let months = of(&results.histogram_by);
+    let practice_months = practices.map(of).filter(|m| !m.is_empty());
     let label = |value: &str| match key {
         "theme" => page.theme(value),
         "country" => map::country_name(value, page.lang.code())
@@ -646,7 +682,13 @@ fn search_charts(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
                         }
                     }
                 }
-                (charts::stacked_months(ct, key, months, label, href))
+                (charts::stacked_months(ct, map::Counted::Items, key, &months, label, href))
+            }
+            @if let Some(practice_months) = &practice_months {
+                div.chart-panel {
+                    h2 { (ct.practices_per_month) }
+                    (charts::stacked_months(ct, map::Counted::Practices, key, practice_months, label, href))
+                }
             }
             @if !countries.is_empty() {
                 div.chart-panel {

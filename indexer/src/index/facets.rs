@@ -18,7 +18,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema;
-use crate::search::{Facets, HistogramBy, OTHER, STACKED_VALUES};
+use crate::search::{keep_top_values, Facets, HistogramBy};
 
 /// The facet fields, in the order of [`Counts`].
 const FIELDS: [&str; 5] = [
@@ -189,7 +189,7 @@ impl Collector for HistogramCollector {
                 }
             }
         }
-        let mut stacked = by.into_iter().map(keep_the_most_frequent);
+        let mut stacked = by.into_iter().map(keep_top_values);
         let histogram_by = HistogramBy {
             theme: stacked.next().unwrap_or_default(),
             lang: stacked.next().unwrap_or_default(),
@@ -203,42 +203,6 @@ impl Collector for HistogramCollector {
 fn month_of(day: i64) -> Option<String> {
     let date = Utc.timestamp_opt(day * SECONDS_PER_DAY, 0).single()?;
     Some(format!("{:04}-{:02}", date.year(), date.month()))
-}
-
-/// Month → value → count, the [`STACKED_VALUES`] values with the most
-/// matches over every month kept, the others of each month summed as
-/// [`OTHER`].
-fn keep_the_most_frequent(
-    months: BTreeMap<String, HashMap<String, u64>>,
-) -> BTreeMap<String, BTreeMap<String, u64>> {
-    let mut totals: HashMap<&str, u64> = HashMap::new();
-    for counts in months.values() {
-        for (value, n) in counts {
-            *totals.entry(value).or_insert(0) += n;
-        }
-    }
-    let mut ranked: Vec<(&str, u64)> = totals.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let kept: HashSet<String> = ranked
-        .into_iter()
-        .take(STACKED_VALUES)
-        .map(|(value, _)| value.to_string())
-        .collect();
-    months
-        .into_iter()
-        .map(|(month, counts)| {
-            let mut out: BTreeMap<String, u64> = BTreeMap::new();
-            for (value, n) in counts {
-                let key = if kept.contains(&value) {
-                    value
-                } else {
-                    OTHER.to_string()
-                };
-                *out.entry(key).or_insert(0) += n;
-            }
-            (month, out)
-        })
-        .collect()
 }
 
 impl SegmentCollector for HistogramSegmentCollector {
