@@ -102,11 +102,12 @@ pub fn world_map_of(
     let top = project(NORTH, 0.0).1.floor();
     let bottom = project(SOUTH, 0.0).1.ceil();
     let view_box = format!("0 {top} {WIDTH} {}", bottom - top);
+    let id = element_id(labels);
     html! {
         figure.world-map {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox=(view_box) width="100%" role="img" aria-labelledby="map-title map-desc" lang=(labels.lang) {
-                title #map-title { (labels.title) }
-                desc #map-desc { (labels.description) }
+            svg xmlns="http://www.w3.org/2000/svg" viewBox=(view_box) width="100%" role="img" aria-labelledby={ (id) "-title " (id) "-desc" } lang=(labels.lang) {
+                title id={ (id) "-title" } { (labels.title) }
+                desc id={ (id) "-desc" } { (labels.description) }
                 g.countries stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round" {
                     @for outline in all_outlines() {
                         @let name = outline.name(labels.lang);
@@ -153,6 +154,23 @@ pub fn world_map_of(
             }
         }
     }
+}
+
+/// The prefix of the map's element ids, from its title and description, so
+/// that two maps on one page (of different titles) keep their own labels.
+fn element_id(labels: &MapLabels) -> String {
+    // FNV-1a, 32 bits: short, stable, no dependency.
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in labels
+        .title
+        .bytes()
+        .chain([0])
+        .chain(labels.description.bytes())
+    {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("map-{hash:08x}")
 }
 
 /// A small square of `colour`, for legends (hidden from screen readers:

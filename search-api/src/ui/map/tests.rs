@@ -35,10 +35,20 @@ fn a_country_with_practices_links_to_its_page_with_its_count() {
     assert!(a.starts_with("<a href=\"/practices?country=FR\""), "{a}");
     assert!(a.contains("<title>France: 12 practices</title>"), "{a}");
     assert!(svg.contains("role=\"img\""));
-    assert!(svg.contains("<title id=\"map-title\">Practices by country</title>"));
-    assert!(
-        svg.contains("<desc id=\"map-desc\">Countries shaded by their number of practices</desc>")
-    );
+    let id = element_id(&LABELS);
+    assert!(svg.contains(&format!("aria-labelledby=\"{id}-title {id}-desc\"")));
+    assert!(svg.contains(&format!(
+        "<title id=\"{id}-title\">Practices by country</title>"
+    )));
+    assert!(svg.contains(&format!(
+        "<desc id=\"{id}-desc\">Countries shaded by their number of practices</desc>"
+    )));
+    // Another map on the page has its own labels.
+    let other = MapLabels {
+        title: "Items by country",
+        ..LABELS
+    };
+    assert_ne!(element_id(&other), id);
 }
 
 #[test]
