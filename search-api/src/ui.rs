@@ -1,12 +1,15 @@
 //! The web pages, rendered on the server with maud (which escapes every
 //! value), in English, French or Spanish, with a little plain JavaScript:
 //! - `/`: search (query box, facets with counts as links that add the
-//!   filter, highlighted results, every filter in the URL);
+//!   filter, highlighted results, every filter in the URL; signed in, the
+//!   matches and the practice records per month as stacked bars, split as
+//!   `chart=` says, and the map of the matches' countries: `charts`, `map`);
 //! - `/items/{id}`: an item (text with the evidence highlighted, metadata,
 //!   places, themes, duplicates, link to the original, review history);
 //! - `/queue`: the review queue, one item at a time, keyboard driven
 //!   (j/k, a, r, e), the next items already in the page;
-//! - `/sources`: the health of each source;
+//! - `/sources`: the health of each source, and its new items and
+//!   approvals over the last 12 weeks;
 //! - `/login`: sign in (the form posts to `POST /api/login`);
 //! - `/submit`, `/submissions/{receipt}`: the collection point's form and
 //!   a submission's status (`submit`);
