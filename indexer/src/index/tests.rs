@@ -1178,6 +1178,24 @@ fn the_histogram_counts_every_match_by_month() {
 }
 
 #[test]
+fn a_days_month_is_the_calendars() {
+    use super::facets::{month_name, month_of_day};
+    // Every day from 1600 to 2400 (leap centuries included), against chrono.
+    let start = chrono::NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let mut day = start;
+    while chrono::Datelike::year(&day) < 2400 {
+        let n = (day - epoch).num_days();
+        assert_eq!(
+            month_name(month_of_day(n)),
+            day.format("%Y-%m").to_string(),
+            "{day}"
+        );
+        day = day.succ_opt().unwrap();
+    }
+}
+
+#[test]
 fn the_histogram_by_theme_language_and_country_keeps_the_top_values_and_sums_the_others() {
     let spec = |id, published, lang, country, themes| Spec {
         id,
