@@ -1,3 +1,7 @@
+//! Tests of the charts' SVG: each segment with its count and link, the text
+//! alternatives (title, description, legend, table), escaping, the months
+//! and weeks drawn, and the practice records counted by month.
+
 use std::collections::BTreeMap;
 
 use super::*;

@@ -1,3 +1,7 @@
+//! Tests of the world map: links and titles of the countries, the shading
+//! steps, cities placed by the projection inside their country, names by
+//! language, escaping, and codes the map does not know.
+
 use super::*;
 
 fn country(code: &str, count: usize) -> MapCountry {
