@@ -635,13 +635,10 @@ fn search_charts(
         .get("chart")
         .filter(|c| CHART_KEYS.contains(c))
         .unwrap_or(CHART_KEYS[0]);
-    let of = |by: &'_ HistogramBy| match key {
-        "lang" => by.lang.clone(),
-        "country" => by.country.clone(),
-        _ => by.theme.clone(),
-    };
-    let months = of(&results.histogram_by);
-    let practice_months = practices.map(of).filter(|m| !m.is_empty());
+    let months = split_by(&results.histogram_by, key);
+    let practice_months = practices
+        .map(|by| split_by(by, key))
+        .filter(|m| !m.is_empty());
     let label = |value: &str| match key {
         "theme" => page.theme(value),
         "country" => map::country_name(value, page.lang.code())
@@ -670,7 +667,7 @@ fn search_charts(
         lang: page.lang.code(),
     };
     html! {
-        section.charts aria-label=(ct.items_per_month) {
+        section.charts aria-label=(ct.charts) {
             div.chart-panel {
                 h2 { (ct.items_per_month) }
                 nav.chart-keys aria-label=(ct.split_by) {
@@ -685,9 +682,9 @@ fn search_charts(
                         }
                     }
                 }
-                (charts::stacked_months(ct, map::Counted::Items, key, &months, label, href))
+                (charts::stacked_months(ct, map::Counted::Items, key, months, label, href))
             }
-            @if let Some(practice_months) = &practice_months {
+            @if let Some(practice_months) = practice_months {
                 div.chart-panel {
                     h2 { (ct.practices_per_month) }
                     (charts::stacked_months(ct, map::Counted::Practices, key, practice_months, label, href))
@@ -717,6 +714,15 @@ fn search_charts(
                 }
             }
         }
+    }
+}
+
+/// The months split by `key` (`theme`, `lang` or `country`).
+fn split_by<'a>(by: &'a HistogramBy, key: &str) -> &'a BTreeMap<String, BTreeMap<String, u64>> {
+    match key {
+        "lang" => &by.lang,
+        "country" => &by.country,
+        _ => &by.theme,
     }
 }
 

@@ -40,6 +40,7 @@ const BOTTOM: f64 = 28.0;
 
 /// The charts' texts.
 pub struct Texts {
+    pub charts: &'static str,
     pub items_per_month: &'static str,
     pub practices_per_month: &'static str,
     pub split_by: &'static str,
@@ -98,6 +99,7 @@ pub fn texts(lang: UiLang) -> &'static Texts {
 }
 
 const EN: Texts = Texts {
+    charts: "Charts",
     items_per_month: "Items per month",
     practices_per_month: "Practices per month",
     split_by: "Split by",
@@ -127,6 +129,7 @@ const EN: Texts = Texts {
 };
 
 const FR: Texts = Texts {
+    charts: "Graphiques",
     items_per_month: "Articles par mois",
     practices_per_month: "Pratiques par mois",
     split_by: "Répartis par",
@@ -156,6 +159,7 @@ const FR: Texts = Texts {
 };
 
 const ES: Texts = Texts {
+    charts: "Gráficos",
     items_per_month: "Artículos por mes",
     practices_per_month: "Prácticas por mes",
     split_by: "Divididos por",
@@ -317,7 +321,7 @@ pub fn stacked_months(
     let segment_href = |month: &str, value: &str| href(month, (value != OTHER).then_some(value));
     html! {
         figure.chart.stacked data-chart=(key) data-counted=(id) {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } width="100%" role="img" aria-labelledby={ (title_id) " " (desc_id) } {
+            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } width="100%" role="img" aria-labelledby={ (title_id) " " (desc_id) } {
                 title id=(title_id) { (title) }
                 desc id=(desc_id) { (description) }
                 g.grid stroke=(GRID) stroke-width="1" {
@@ -485,7 +489,7 @@ pub fn weekly_pairs(t: &Texts, id: &str, name: &str, weeks: &[SourceWeek]) -> Ma
     let desc_id = format!("weekly-{id}-desc");
     html! {
         figure.chart.weekly {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (W) " " (H) } width=(W) height=(H) role="img" aria-labelledby={ (title_id) " " (desc_id) } {
+            svg viewBox={ "0 0 " (W) " " (H) } width=(W) height=(H) role="img" aria-labelledby={ (title_id) " " (desc_id) } {
                 title id=(title_id) { (name) ": " (t.weekly_title) }
                 desc id=(desc_id) { (t.weekly_description) }
                 line x1="0" x2=(W) y1=(H - PAD) y2=(H - PAD) stroke=(GRID) stroke-width="1" {}

@@ -105,7 +105,7 @@ pub fn world_map_of(
     let id = element_id(labels);
     html! {
         figure.world-map {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox=(view_box) width="100%" role="img" aria-labelledby={ (id) "-title " (id) "-desc" } lang=(labels.lang) {
+            svg viewBox=(view_box) width="100%" role="img" aria-labelledby={ (id) "-title " (id) "-desc" } lang=(labels.lang) {
                 title id={ (id) "-title" } { (labels.title) }
                 desc id={ (id) "-desc" } { (labels.description) }
                 g.countries stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round" {
