@@ -8,8 +8,10 @@
 //! readable without JavaScript, and a page that shows it must also give
 //! its data as text: a table of the countries and their counts beside it,
 //! since a picture with links inside is not read out link by link. A
-//! country without an outline at this scale (a small island state) is
-//! not drawn; its row in that table is what shows it.
+//! country too small to outline at this scale (Singapore, Malta, an
+//! island state) is a ringed dot of its step's colour where it has a
+//! count; the few without even a position (tiny territories) are in that
+//! table only.
 
 use std::sync::OnceLock;
 
@@ -31,6 +33,9 @@ const CITY_MAX_RADIUS: f64 = 14.0;
 const STEPS: [&str; 5] = ["#c6e8d9", "#7cc8b4", "#3a9e98", "#1f6f8b", "#153e75"];
 /// Countries without any.
 const EMPTY: &str = "#e4e4e4";
+/// Countries too small to outline: a dot of their step's colour, ringed.
+const SMALL_RADIUS: f64 = 4.0;
+const SMALL_RING: &str = "#3d4650";
 /// Cities' dots.
 const CITY: &str = "#b3261e";
 
@@ -123,6 +128,15 @@ pub fn world_map_of(
                                 path d=(outline.path) fill=(EMPTY) data-code=(outline.code) {
                                     title { (name) }
                                 }
+                            }
+                        }
+                    }
+                }
+                g.small-countries stroke=(SMALL_RING) stroke-width="1" {
+                    @for (outline, count, href, (x, y)) in counts.iter().filter(|c| c.1 > 0).filter_map(|(o, n, h)| Some((o, n, h, o.marker?))) {
+                        a href=(href) data-code=(outline.code) {
+                            circle cx=(x) cy=(y) r=(SMALL_RADIUS) fill=(scale.colour(*count)) {
+                                title { (words.count_title(outline.name(labels.lang), *count, counted)) }
                             }
                         }
                     }
@@ -229,6 +243,8 @@ struct Outline {
     names: [&'static str; 4],
     /// The SVG path (empty for a country too small for the scale).
     path: &'static str,
+    /// Where a country too small to outline is marked, if known.
+    marker: Option<(f64, f64)>,
 }
 
 impl Outline {
@@ -282,6 +298,10 @@ fn outlines() -> &'static [Outline] {
                     code: f.next()?,
                     names: [f.next()?, f.next()?, f.next()?, f.next()?],
                     path: f.next().unwrap_or(""),
+                    marker: f.next().and_then(|m| {
+                        let (x, y) = m.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    }),
                 })
             })
             .collect();

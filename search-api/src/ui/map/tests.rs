@@ -235,3 +235,20 @@ fn the_shipped_outlines_cover_the_world_compactly() {
         "a country too small to draw still has its name"
     );
 }
+
+#[test]
+fn a_country_too_small_to_outline_is_a_dot_with_its_link() {
+    let svg = world_map(&[country("SG", 4), country("MT", 0)], &[], &LABELS).into_string();
+    let a = link_of(&svg, "SG").expect("Singapore is a link");
+    assert!(a.starts_with("<a href=\"/practices?country=SG\""), "{a}");
+    assert!(a.contains("<circle"), "{a}");
+    assert!(a.contains("<title>Singapore: 4 practices</title>"));
+    // Placed where Singapore is: south-east of the Malay peninsula's
+    // country, north of Indonesia's outline's southern edge.
+    let (my_x0, ..) = outline("MY").and_then(Outline::bounds).unwrap();
+    let (_, id_y0, _, id_y1) = outline("ID").and_then(Outline::bounds).unwrap();
+    let (x, y) = outline("SG").and_then(|o| o.marker).unwrap();
+    assert!(x > my_x0 && id_y0 < y && y < id_y1, "({x}, {y})");
+    // No count, no dot.
+    assert!(!svg.contains("data-code=\"MT\""));
+}
