@@ -2,8 +2,8 @@
 //! library), each with its figures again as a table in a `<details>`:
 //! - [`stacked_months`]: matches per month, each bar split by the values
 //!   of one field (the index's `histogram_by`), each segment a link that
-//!   narrows the search to its month and value;
-//!   the same for practice records ([`practice_months`]);
+//!   narrows the search to its month and value; and practice records per
+//!   month, counted the same way by [`practice_months`];
 //! - [`weekly_pairs`]: a source's new items and approvals per week, side
 //!   by side.
 //!
