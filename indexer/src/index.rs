@@ -15,7 +15,8 @@
 //! - `query`: the user's query string and the filters → a tantivy query.
 //! - `expansion`: SSE concepts of the query → the same concepts in the other
 //!   languages (`indexer/data/concepts.tsv`, `themes.tsv`).
-//! - `facets`: facet counts, the month histogram and the group count over
+//! - `facets`: facet counts, the month histogram (also split by theme,
+//!   language and country) and the group count over
 //!   every matching document.
 //! - `practices`: full-text search over the practice records (an index in
 //!   memory, rebuilt from the store after a write to a record).
@@ -486,6 +487,7 @@ impl Index {
             facets: stats.facets,
             total_items: stats.groups.items,
             histogram: stats.histogram,
+            histogram_by: stats.histogram_by,
             expansion,
         })
     }
@@ -580,6 +582,7 @@ struct Stats {
     groups: GroupCounts,
     facets: Facets,
     histogram: std::collections::BTreeMap<String, u64>,
+    histogram_by: crate::search::HistogramBy,
 }
 
 /// The best `limit` matching documents in the request's order, and, when
@@ -612,7 +615,7 @@ fn collect<T>(
 ) -> Result<(Vec<DocAddress>, Option<Stats>), IndexError> {
     let addresses = |top: Vec<(T, DocAddress)>| top.into_iter().map(|(_, a)| a).collect();
     if stats {
-        let (top, groups, facets, histogram) = searcher.search(
+        let (top, groups, facets, (histogram, histogram_by)) = searcher.search(
             query,
             &(top, GroupsCollector, FacetsCollector, HistogramCollector),
         )?;
@@ -622,6 +625,7 @@ fn collect<T>(
                 groups,
                 facets,
                 histogram,
+                histogram_by,
             }),
         ))
     } else {

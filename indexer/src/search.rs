@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use veille_store::Status;
 
@@ -163,6 +163,64 @@ pub struct Facets {
     pub status: BTreeMap<String, u64>,
 }
 
+/// How many values of a field [`HistogramBy`] keeps apart; the others are
+/// summed under [`OTHER`].
+pub const STACKED_VALUES: usize = 5;
+
+/// The key under which [`HistogramBy`] sums the values it does not keep.
+pub const OTHER: &str = "other";
+
+/// Matching items per month of publication (UTC) and per value of a facet
+/// field: `"YYYY-MM"` → value → count, for stacked bar charts. Each field
+/// keeps its [`STACKED_VALUES`] values with the most matches over the whole
+/// search (ties by value) and sums the others of each month as [`OTHER`].
+/// An item counts once per value it has (an item with two themes counts in
+/// both) and not at all in a field it has no value of; undated items are
+/// not counted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HistogramBy {
+    pub theme: BTreeMap<String, BTreeMap<String, u64>>,
+    pub lang: BTreeMap<String, BTreeMap<String, u64>>,
+    pub country: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// Month → value → count, the [`STACKED_VALUES`] values with the most
+/// matches over every month kept (ties by value), the others of each month
+/// summed as [`OTHER`]: how [`HistogramBy`] keeps its stacks short, and
+/// how the pages stack other records the same way.
+pub fn keep_top_values(
+    months: BTreeMap<String, HashMap<String, u64>>,
+) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut totals: HashMap<&str, u64> = HashMap::new();
+    for counts in months.values() {
+        for (value, n) in counts {
+            *totals.entry(value).or_insert(0) += n;
+        }
+    }
+    let mut ranked: Vec<(&str, u64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kept: HashSet<String> = ranked
+        .into_iter()
+        .take(STACKED_VALUES)
+        .map(|(value, _)| value.to_string())
+        .collect();
+    months
+        .into_iter()
+        .map(|(month, counts)| {
+            let mut out: BTreeMap<String, u64> = BTreeMap::new();
+            for (value, n) in counts {
+                let key = if kept.contains(&value) {
+                    value
+                } else {
+                    OTHER.to_string()
+                };
+                *out.entry(key).or_insert(0) += n;
+            }
+            (month, out)
+        })
+        .collect()
+}
+
 /// The results of a search: one page of hits, the total and the facets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SearchResults {
@@ -174,6 +232,8 @@ pub struct SearchResults {
     pub total_items: u64,
     /// Matching items per month of publication (UTC), `"YYYY-MM"` → count.
     pub histogram: BTreeMap<String, u64>,
+    /// The same months, split by theme, language and country.
+    pub histogram_by: HistogramBy,
     /// The terms cross-language expansion added: each expanded phrase of the
     /// query, as typed → the phrases searched for it in other languages (or
     /// synonyms). Empty with `expand: false` or when the query names no

@@ -71,6 +71,21 @@ pub struct FacetsDoc {
     pub status: BTreeMap<String, u64>,
 }
 
+/// Matching items per month and per value of a field, for stacked charts:
+/// `{"2024-05": {"T1": 3, "T2": 1, "other": 2}}`. Each field keeps the five
+/// values with the most matches over the whole search and sums the others
+/// of each month as `other`; an item counts once per value it has, and
+/// not in a field it has no value of.
+#[derive(Serialize, ToSchema)]
+pub struct HistogramByDoc {
+    /// Per month, per ESSGlobal theme id.
+    pub theme: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Per month, per language (ISO 639-1).
+    pub lang: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Per month, per country (ISO 3166-1 alpha-2).
+    pub country: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
 /// What `/api/search` answers.
 #[derive(Serialize, ToSchema)]
 pub struct SearchResponseDoc {
@@ -84,6 +99,8 @@ pub struct SearchResponseDoc {
     pub total_items: u64,
     /// Matching items per month of publication (`2024-05`).
     pub histogram: BTreeMap<String, u64>,
+    /// The same months split by theme, language and country.
+    pub histogram_by: HistogramByDoc,
     /// The terms cross-language expansion added, per phrase of the query.
     pub expansion: BTreeMap<String, Vec<String>>,
 }

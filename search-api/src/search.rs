@@ -1,5 +1,6 @@
 //! `GET /api/search`: one page of hits (one per near-duplicate group), the
-//! total, the facets, the month histogram and the cross-language expansion,
+//! total, the facets, the month histogram (also split by theme, language and
+//! country) and the cross-language expansion,
 //! as JSON. [`search`] is also what `veille search --json` prints.
 
 use axum::extract::{RawQuery, State};
@@ -8,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use veille_indexer::index::Index;
-use veille_indexer::search::{Facets, Hit, SearchRequest, SearchResults, Snippet};
+use veille_indexer::search::{Facets, HistogramBy, Hit, SearchRequest, SearchResults, Snippet};
 
 use crate::error::ApiError;
 use crate::params::{check_request, parse_search_params};
@@ -32,6 +33,10 @@ pub struct SearchResponse {
     pub total_items: u64,
     /// Matching items per month of publication (UTC): `{"2024-05": 3, …}`.
     pub histogram: BTreeMap<String, u64>,
+    /// The same months split by theme, language and country, the five
+    /// most frequent values of each and `other`:
+    /// `{"theme": {"2024-05": {"T1": 2, "other": 1}}, "lang": …, "country": …}`.
+    pub histogram_by: HistogramBy,
     /// The terms cross-language expansion added: `{"housing cooperative":
     /// ["coopérative d'habitation", "cooperativa de vivienda", "주택협동조합",
     /// …]}`; empty with `expand=false`.
@@ -63,6 +68,7 @@ impl SearchResponse {
             facets: results.facets,
             total_items: results.total_items,
             histogram: results.histogram,
+            histogram_by: results.histogram_by,
             expansion: results.expansion,
         }
     }

@@ -1,12 +1,15 @@
 //! The web pages, rendered on the server with maud (which escapes every
 //! value), in English, French or Spanish, with a little plain JavaScript:
 //! - `/`: search (query box, facets with counts as links that add the
-//!   filter, highlighted results, every filter in the URL);
+//!   filter, highlighted results, every filter in the URL; signed in, the
+//!   matches and the practice records per month as stacked bars, split as
+//!   `chart=` says, and the map of the matches' countries: `charts`, `map`);
 //! - `/items/{id}`: an item (text with the evidence highlighted, metadata,
 //!   places, themes, duplicates, link to the original, review history);
 //! - `/queue`: the review queue, one item at a time, keyboard driven
 //!   (j/k, a, r, e), the next items already in the page;
-//! - `/sources`: the health of each source;
+//! - `/sources`: the health of each source, and its new items and
+//!   approvals over the last 12 weeks;
 //! - `/login`: sign in (the form posts to `POST /api/login`);
 //! - `/submit`, `/submissions/{receipt}`: the collection point's form and
 //!   a submission's status (`submit`);
@@ -16,6 +19,8 @@
 //! - `i18n`: the languages and every text of the interface.
 //! - `highlight`: evidence phrases marked in a text.
 //! - `submit`: the collection point's pages, with their texts.
+//! - `map`: the world map (SVG from shipped country outlines).
+//! - `charts`: the analysts' charts (stacked months, weekly pairs), with their texts.
 //! - `assets/`: `style.css`, `app.js`.
 //! - this file: the handlers and the page templates.
 //!
@@ -25,8 +30,10 @@
 //! directly and write through the JSON API (the review is a `fetch` from
 //! the page, carrying the session cookie).
 
+mod charts;
 mod highlight;
 mod i18n;
+pub mod map;
 mod practices;
 mod submit;
 mod suggestions;
@@ -42,6 +49,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use veille_indexer::practice::theme_label;
+use veille_indexer::search::HistogramBy;
 use veille_store::{AuditEntry, Decision, Item, QueueEntry, QueueOrder, Status};
 
 use crate::auth::{identify, Principal};
@@ -54,6 +62,17 @@ use crate::{blocking, ApiState};
 
 pub use highlight::highlight;
 pub use i18n::{Messages, UiLang};
+
+/// Parameters of the search page that are not the search's: `chart`
+/// (which field splits the months' bars).
+const PAGE_ONLY: [&str; 1] = ["chart"];
+
+/// Practice records the search page's chart counts, at most.
+const PRACTICES_CHARTED: usize = 10_000;
+
+/// The fields the months' bars can be split by (`chart=`), the first the
+/// default.
+const CHART_KEYS: [&str; 3] = ["theme", "lang", "country"];
 
 /// Signals shown on a queue card, at most.
 const QUEUE_SIGNALS: usize = 5;
@@ -136,22 +155,43 @@ impl PageQuery {
             .filter(|v| !v.trim().is_empty())
     }
 
-    /// The query string of the search (without `ui`).
+    /// The query string of the page (without `ui`).
     fn search_string(&self) -> String {
         encode(self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// The query string of the search itself: the page's without what
+    /// only the page reads (`chart`), as `/api/search` takes it.
+    fn api_string(&self) -> String {
+        encode(
+            self.pairs
+                .iter()
+                .filter(|(k, _)| !PAGE_ONLY.contains(&k.as_str()))
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
     }
 
     /// `/?…` with `key` set to `value` (or removed when `None`), the page
     /// reset to the first.
     fn with(&self, key: &str, value: Option<&str>) -> String {
+        self.with_all(&[(key, value)])
+    }
+
+    /// `/?…` with each key set to its value (or removed when `None`), the
+    /// page reset to the first.
+    fn with_all(&self, changes: &[(&str, Option<&str>)]) -> String {
         let mut pairs: Vec<(&str, &str)> = self
             .pairs
             .iter()
-            .filter(|(k, v)| k != key && k != "page" && !v.is_empty())
+            .filter(|(k, v)| {
+                !changes.iter().any(|(key, _)| k == key) && k != "page" && !v.is_empty()
+            })
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        if let Some(value) = value {
-            pairs.push((key, value));
+        for (key, value) in changes {
+            if let Some(value) = value {
+                pairs.push((key, value));
+            }
         }
         let query = encode(pairs.into_iter());
         if query.is_empty() {
@@ -376,13 +416,41 @@ async fn search_page(
 ) -> Response {
     let query = PageQuery::parse(raw.as_deref(), false);
     let page = Page::for_request(&state, &query, &headers, "/").await;
-    let req = match parse_search_params(&query.search_string()) {
+    let req = match parse_search_params(&query.api_string()) {
         Ok(req) => req,
         Err(e) => return search_error(&page, &query, &e),
     };
-    let index = state.index.clone();
-    match blocking(move || search(&index, &req)).await {
-        Ok(results) => page.respond(StatusCode::OK, render_search(&page, &query, &results)),
+    if let Some(chart) = query.get("chart").filter(|c| !CHART_KEYS.contains(c)) {
+        let err = ApiError::BadRequest(format!(
+            "parameter chart is \"{chart}\": accepted values are {}",
+            CHART_KEYS.join(", ")
+        ));
+        return search_error(&page, &query, &err);
+    }
+    let (index, store) = (state.index.clone(), state.store.clone());
+    let charts = page.user.is_some();
+    let found = blocking(move || {
+        let results = search(&index, &req)?;
+        let practices = if charts && results.total > 0 {
+            let filter = veille_store::PracticeFilter {
+                theme: req.theme.clone(),
+                country: req.country.clone(),
+                lang: req.lang.clone(),
+                ..Default::default()
+            };
+            let (_, practices) = store.practices(&filter, 0, PRACTICES_CHARTED)?;
+            Some(charts::practice_months(&practices, req.from, req.to))
+        } else {
+            None
+        };
+        Ok((results, practices))
+    })
+    .await;
+    match found {
+        Ok((results, practices)) => page.respond(
+            StatusCode::OK,
+            render_search(&page, &query, &results, practices.as_ref()),
+        ),
         Err(e) if e.status().is_client_error() => search_error(&page, &query, &e),
         Err(e) => page.error(&e),
     }
@@ -398,7 +466,7 @@ fn search_error(page: &Page, query: &PageQuery, err: &ApiError) -> Response {
 
 fn search_form(page: &Page, query: &PageQuery) -> Markup {
     let t = page.t;
-    let kept: Vec<(&str, &str)> = ["lang", "country", "theme", "source", "status"]
+    let kept: Vec<(&str, &str)> = ["lang", "country", "theme", "source", "status", "chart"]
         .iter()
         .filter_map(|k| query.get(k).map(|v| (*k, v)))
         .collect();
@@ -426,9 +494,14 @@ fn search_form(page: &Page, query: &PageQuery) -> Markup {
     }
 }
 
-fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Markup {
+fn render_search(
+    page: &Page,
+    query: &PageQuery,
+    results: &SearchResponse,
+    practices: Option<&HistogramBy>,
+) -> Markup {
     let t = page.t;
-    let search = query.search_string();
+    let search = query.api_string();
     let with_search = |path: &str| {
         if search.is_empty() {
             path.to_string()
@@ -450,6 +523,9 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
     ];
     let main = html! {
         (search_form(page, query))
+        @if page.user.is_some() && results.total > 0 {
+            (search_charts(page, query, results, practices))
+        }
         div.results-layout {
             aside.facets aria-label=(t.filters) {
                 @for (key, title, counts) in facets {
@@ -544,6 +620,112 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
         None => t.search.to_string(),
     };
     page.layout(&title, "search", main)
+}
+
+/// The signed-in analysts' pictures of the search: its matches per month
+/// split by theme, language or country (`chart=`), and the world map of
+/// its countries, each with its figures as a table; every bar segment and
+/// country narrows the search.
+fn search_charts(
+    page: &Page,
+    query: &PageQuery,
+    results: &SearchResponse,
+    practices: Option<&HistogramBy>,
+) -> Markup {
+    let ct = charts::texts(page.lang);
+    let key = query
+        .get("chart")
+        .filter(|c| CHART_KEYS.contains(c))
+        .unwrap_or(CHART_KEYS[0]);
+    let months = split_by(&results.histogram_by, key);
+    let practice_months = practices
+        .map(|by| split_by(by, key))
+        .filter(|m| !m.is_empty());
+    let label = |value: &str| match key {
+        "theme" => page.theme(value),
+        "country" => map::country_name(value, page.lang.code())
+            .map_or_else(|| value.to_string(), str::to_string),
+        _ => value.to_string(),
+    };
+    let href = |month: &str, value: Option<&str>| {
+        let (from, to) = charts::month_bounds(month).unwrap_or_default();
+        let mut changes = vec![("from", Some(from.as_str())), ("to", Some(to.as_str()))];
+        if let Some(value) = value {
+            changes.push((key, Some(value)));
+        }
+        query.with_all(&changes)
+    };
+    let countries: Vec<map::MapCountry> = sorted_counts(&results.facets.country)
+        .into_iter()
+        .map(|(code, count)| map::MapCountry {
+            code: code.to_string(),
+            count: count as usize,
+            href: query.with("country", Some(code)),
+        })
+        .collect();
+    let labels = map::MapLabels {
+        title: ct.map_title,
+        description: ct.map_description,
+        lang: page.lang.code(),
+    };
+    html! {
+        section.charts aria-label=(ct.charts) {
+            div.chart-panel {
+                h2 { (ct.items_per_month) }
+                nav.chart-keys aria-label=(ct.split_by) {
+                    (ct.split_by) " "
+                    @for (i, k) in CHART_KEYS.iter().enumerate() {
+                        @if i > 0 { " · " }
+                        @let name = match *k { "lang" => ct.by_lang, "country" => ct.by_country, _ => ct.by_theme };
+                        @if *k == key {
+                            strong aria-current="true" { (name) }
+                        } @else {
+                            a href=(query.with("chart", Some(k))) { (name) }
+                        }
+                    }
+                }
+                (charts::stacked_months(ct, map::Counted::Items, key, months, label, href))
+            }
+            @if let Some(practice_months) = practice_months {
+                div.chart-panel {
+                    h2 { (ct.practices_per_month) }
+                    (charts::stacked_months(ct, map::Counted::Practices, key, practice_months, label, href))
+                }
+            }
+            @if !countries.is_empty() {
+                div.chart-panel {
+                    h2 { (ct.map_title) }
+                    (map::world_map_of(&countries, &[], &labels, map::Counted::Items))
+                    details.chart-table {
+                        summary { (ct.as_table) }
+                        table.figures {
+                            caption { (ct.map_title) }
+                            thead { tr { th scope="col" { (ct.country) } th.num scope="col" { (ct.items) } } }
+                            tbody {
+                                @for c in &countries {
+                                    tr {
+                                        th scope="row" {
+                                            a href=(c.href) { (map::country_name(&c.code, page.lang.code()).unwrap_or(&c.code)) }
+                                        }
+                                        td.num { (c.count) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The months split by `key` (`theme`, `lang` or `country`).
+fn split_by<'a>(by: &'a HistogramBy, key: &str) -> &'a BTreeMap<String, BTreeMap<String, u64>> {
+    match key {
+        "lang" => &by.lang,
+        "country" => &by.country,
+        _ => &by.theme,
+    }
 }
 
 fn sorted_counts(counts: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
@@ -886,6 +1068,8 @@ async fn sources_page(
     let (store, index) = (state.store.clone(), state.index.clone());
     let data = blocking(move || {
         let health = store.source_health()?;
+        let mondays = charts::last_weeks(Utc::now().date_naive());
+        let activity = store.source_weeks(mondays[0])?;
         let approved = index
             .search(&veille_indexer::search::SearchRequest {
                 status: Some(Status::Approved),
@@ -894,10 +1078,10 @@ async fn sources_page(
             })?
             .facets
             .source;
-        Ok((health, approved))
+        Ok((health, approved, mondays, activity))
     })
     .await;
-    let (health, approved) = match data {
+    let (health, approved, mondays, activity) = match data {
         Ok(data) => data,
         Err(e) => return page.error(&e),
     };
@@ -914,11 +1098,28 @@ async fn sources_page(
             .cmp(&(b.status != "failing"))
             .then_with(|| a.source.name.cmp(&b.source.name))
     });
-    page.respond(StatusCode::OK, render_sources(&page, &views, &approved))
+    let weeks: BTreeMap<String, Vec<veille_store::SourceWeek>> = views
+        .iter()
+        .map(|v| {
+            let id = v.source.id.clone();
+            let weeks = charts::weeks_of(&id, &mondays, &activity);
+            (id, weeks)
+        })
+        .collect();
+    page.respond(
+        StatusCode::OK,
+        render_sources(&page, &views, &approved, &weeks),
+    )
 }
 
-fn render_sources(page: &Page, views: &[SourceView], approved: &BTreeMap<String, u64>) -> Markup {
+fn render_sources(
+    page: &Page,
+    views: &[SourceView],
+    approved: &BTreeMap<String, u64>,
+    weeks: &BTreeMap<String, Vec<veille_store::SourceWeek>>,
+) -> Markup {
     let t = page.t;
+    let ct = charts::texts(page.lang);
     let main = html! {
         h1 { (t.sources) " " span.count { (views.len()) } }
         p { a href="/sources/suggestions" { (suggestions::texts(page.lang).link) } }
@@ -926,10 +1127,11 @@ fn render_sources(page: &Page, views: &[SourceView], approved: &BTreeMap<String,
             table.sources {
                 thead { tr {
                     th { (t.source) } th { (t.health) } th { (t.last_success) } th { (t.last_error) }
+                    th { (ct.last_weeks) }
                     th.num { (t.items) } th.num { (t.approved_items) }
                 } }
                 tbody {
-                    @for v in views {
+                    @for (i, v) in views.iter().enumerate() {
                         tr data-source=(v.source.id) data-status=(v.status) {
                             td {
                                 a href={ "/?source=" (url_escape(&v.source.id)) } { (v.source.name) }
@@ -941,6 +1143,11 @@ fn render_sources(page: &Page, views: &[SourceView], approved: &BTreeMap<String,
                             } }
                             td { (when(v.last_success, t.never)) }
                             td.error-text { (v.last_error.as_deref().unwrap_or("")) }
+                            td.weeks {
+                                @if let Some(weeks) = weeks.get(&v.source.id) {
+                                    (charts::weekly_pairs(ct, &format!("s{i}"), &v.source.name, weeks))
+                                }
+                            }
                             td.num { (v.item_count) }
                             td.num { (approved.get(&v.source.id).copied().unwrap_or(0)) }
                         }

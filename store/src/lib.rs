@@ -16,6 +16,8 @@
 //!   history.
 //! - `submissions`: what partners send in ([`Submission`]), found by its
 //!   receipt, and the curators' decisions on it.
+//! - `activity`: each source's new items and approvals per week
+//!   ([`SourceWeek`]).
 //! - `readers`: the pool of read-only connections beside the one writer.
 //! - `temporary`: the file behind a throwaway store.
 //! - this file: [`Store`], the narrow interface the other crates use, kept
@@ -26,6 +28,7 @@
 //! touches its review.
 
 mod accounts;
+mod activity;
 mod backup;
 mod curation;
 mod dedup;
@@ -48,6 +51,7 @@ use readers::{Reader, Readers};
 use temporary::TemporaryFile;
 
 pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
+pub use activity::{week_of, SourceWeek};
 pub use backup::{check_backup, BackupInfo};
 pub use curation::{
     AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueueOrder, QueuePage, Reason, Rescore,

@@ -288,6 +288,48 @@ test("an analyst signs in and cannot approve", async () => {
   await page.close();
 });
 
+test("an analyst reads the search as charts: a bar segment and a country narrow it", async () => {
+  const page = await context.newPage();
+  await signIn(page, ANALYST);
+  await page.goto(`${base}/?q=cooperative`);
+  const before = Number(await page.textContent("strong.total"));
+  const bars = page.locator("figure.chart.stacked[data-counted=items] svg[role=img]");
+  assert.equal(await bars.count(), 1, "the months' bars are drawn");
+  assert.match(await bars.locator("title").first().textContent(), /Items per month/);
+  await shot(page, "6-charts");
+
+  // A segment: the search narrowed to its month and its theme.
+  const segment = page.locator("figure.chart.stacked[data-counted=items] g.bars a").first();
+  const month = await segment.getAttribute("data-month");
+  const theme = await segment.getAttribute("data-value");
+  await Promise.all([page.waitForURL(/from=.*to=/), segment.click()]);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get("q"), "cooperative", "the query is kept");
+  assert.equal(url.searchParams.get("from"), `${month}-01`);
+  assert.ok(url.searchParams.get("to").startsWith(month));
+  if (theme !== "other") assert.equal(url.searchParams.get("theme"), theme);
+  const narrowed = Number(await page.textContent("strong.total"));
+  assert.ok(narrowed >= 1 && narrowed <= before, `${narrowed} of ${before}`);
+
+  // Split by language, then a country on the map.
+  await page.goto(`${base}/?q=cooperative&chart=lang`);
+  assert.equal(await page.getAttribute("figure.chart.stacked[data-counted=items]", "data-chart"), "lang");
+  const country = page.locator("figure.world-map g.countries a").first();
+  const code = await country.getAttribute("data-code");
+  await Promise.all([page.waitForURL(new RegExp(`country=${code}`)), country.click()]);
+  assert.ok(page.url().includes("chart=lang"), "the chart's choice is kept");
+  assert.equal(await page.getAttribute("section.facet[data-facet=country] li.active a", "data-value"), code);
+  await shot(page, "7-map-narrowed");
+
+  // The sources page: each source's weeks, as bars and as a table.
+  await page.goto(`${base}/sources`);
+  const weekly = page.locator("table.sources td.weeks figure.weekly");
+  assert.ok((await weekly.count()) >= 1);
+  assert.match(await weekly.first().locator("summary").textContent(), /table/);
+  await shot(page, "8-sources-weeks");
+  await page.close();
+});
+
 test("the pages follow the chosen language", async () => {
   const page = await context.newPage();
   await page.goto(`${base}/sources?ui=fr`);

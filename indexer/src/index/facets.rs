@@ -2,14 +2,14 @@
 //! collector that reads the term ordinals of the `lang`, `country`, `theme`,
 //! `source` and `status` fast fields of each match, counts them per segment,
 //! and turns ordinals into values once per segment at the end. Beside it,
-//! [`HistogramCollector`] (matches per month of publication) and
+//! [`HistogramCollector`] (matches per month of publication, and per month
+//! and theme, language or country) and
 //! [`GroupsCollector`] (matches and distinct near-duplicate groups). Facets
 //! and the histogram count items, every member of a duplicate group
 //! included; the total of a search counts groups.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Datelike, TimeZone, Utc};
 use tantivy::columnar::Column;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -17,7 +17,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema;
-use crate::search::Facets;
+use crate::search::{keep_top_values, Facets, HistogramBy};
 
 /// The facet fields, in the order of [`Counts`].
 const FIELDS: [&str; 5] = [
@@ -120,19 +120,43 @@ impl SegmentCollector for FacetsSegmentCollector {
 }
 
 /// Counts the matching documents per month of publication (UTC), as
-/// `"YYYY-MM"`; undated documents are not counted.
+/// `"YYYY-MM"`, and per month and value of the theme, language and country
+/// fields ([`HistogramBy`]); undated documents are not counted.
 pub(crate) struct HistogramCollector;
+
+/// The fields [`HistogramBy`] splits the months by, in its order.
+const STACKED_FIELDS: [&str; 3] = [schema::THEME, schema::LANG, schema::COUNTRY];
 
 pub(crate) struct HistogramSegmentCollector {
     published: Option<Column<tantivy::DateTime>>,
     /// Per day since 1970-01-01.
     days: HashMap<i64, u64>,
+    /// The stacked fields' columns, in the order of [`STACKED_FIELDS`].
+    columns: Vec<Option<StrColumn>>,
+    /// Where each field's ordinals start in a month's counts, and the
+    /// counts' length.
+    offsets: Vec<usize>,
+    width: usize,
+    /// Per month seen (`year * 12 + month - 1`), the count of every
+    /// ordinal of every stacked field: one lookup per document, and the
+    /// month of the document before tried first (documents come in
+    /// runs of nearby dates).
+    months: Vec<(i64, Vec<u64>)>,
+    slots: HashMap<i64, usize>,
+    last: usize,
 }
+
+/// What one segment counts: per day, and per stacked field per month per
+/// value.
+type SegmentHistogram = (HashMap<i64, u64>, [MonthValues; 3]);
+
+/// `"YYYY-MM"` → value → count.
+type MonthValues = BTreeMap<String, HashMap<String, u64>>;
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
 impl Collector for HistogramCollector {
-    type Fruit = BTreeMap<String, u64>;
+    type Fruit = (BTreeMap<String, u64>, HistogramBy);
     type Child = HistogramSegmentCollector;
 
     fn for_segment(
@@ -140,9 +164,25 @@ impl Collector for HistogramCollector {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<HistogramSegmentCollector> {
+        let columns = STACKED_FIELDS
+            .iter()
+            .map(|name| reader.fast_fields().str(name))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut offsets = Vec::with_capacity(columns.len());
+        let mut width = 0;
+        for column in &columns {
+            offsets.push(width);
+            width += column.as_ref().map_or(0, |c| c.num_terms());
+        }
         Ok(HistogramSegmentCollector {
             published: reader.fast_fields().column_opt(schema::PUBLISHED)?,
             days: HashMap::new(),
+            columns,
+            offsets,
+            width,
+            months: Vec::new(),
+            slots: HashMap::new(),
+            last: 0,
         })
     }
 
@@ -152,36 +192,124 @@ impl Collector for HistogramCollector {
 
     fn merge_fruits(
         &self,
-        segments: Vec<HashMap<i64, u64>>,
-    ) -> tantivy::Result<BTreeMap<String, u64>> {
-        let mut months: BTreeMap<String, u64> = BTreeMap::new();
-        let mut per_month: HashMap<(i32, u32), u64> = HashMap::new();
-        for segment in segments {
-            for (day, n) in segment {
-                if let Some(date) = Utc.timestamp_opt(day * SECONDS_PER_DAY, 0).single() {
-                    *per_month.entry((date.year(), date.month())).or_insert(0) += n;
+        segments: Vec<SegmentHistogram>,
+    ) -> tantivy::Result<(BTreeMap<String, u64>, HistogramBy)> {
+        let mut per_month: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by: [MonthValues; 3] = Default::default();
+        for (days, fields) in segments {
+            for (day, n) in days {
+                *per_month.entry(month_name(month_of_day(day))).or_insert(0) += n;
+            }
+            for (into, months) in by.iter_mut().zip(fields) {
+                for (month, values) in months {
+                    let into = into.entry(month).or_default();
+                    for (value, n) in values {
+                        *into.entry(value).or_insert(0) += n;
+                    }
                 }
             }
         }
-        for ((year, month), n) in per_month {
-            months.insert(format!("{year:04}-{month:02}"), n);
+        let [theme, lang, country] = by.map(keep_top_values);
+        Ok((
+            per_month,
+            HistogramBy {
+                theme,
+                lang,
+                country,
+            },
+        ))
+    }
+}
+
+/// The month (`year * 12 + month - 1`, UTC) of a day since 1970-01-01, by
+/// the proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`).
+pub(super) fn month_of_day(day: i64) -> i64 {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    year * 12 + month - 1
+}
+
+/// `"YYYY-MM"` of a month index.
+pub(super) fn month_name(month: i64) -> String {
+    format!(
+        "{:04}-{:02}",
+        month.div_euclid(12),
+        month.rem_euclid(12) + 1
+    )
+}
+
+impl HistogramSegmentCollector {
+    /// The slot of `month`'s counts in `months`, made on its first
+    /// document.
+    fn slot_of(&mut self, month: i64) -> usize {
+        if self.months.get(self.last).is_none_or(|(m, _)| *m != month) {
+            self.last = match self.slots.get(&month) {
+                Some(&slot) => slot,
+                None => {
+                    self.months.push((month, vec![0; self.width]));
+                    self.slots.insert(month, self.months.len() - 1);
+                    self.months.len() - 1
+                }
+            };
         }
-        Ok(months)
+        self.last
     }
 }
 
 impl SegmentCollector for HistogramSegmentCollector {
-    type Fruit = HashMap<i64, u64>;
+    type Fruit = SegmentHistogram;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(date) = self.published.as_ref().and_then(|c| c.first(doc)) {
-            let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
-            *self.days.entry(day).or_insert(0) += 1;
+        let Some(date) = self.published.as_ref().and_then(|c| c.first(doc)) else {
+            return;
+        };
+        let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
+        *self.days.entry(day).or_insert(0) += 1;
+        if self.width == 0 {
+            return;
+        }
+        let slot = self.slot_of(month_of_day(day));
+        let counts = &mut self.months[slot].1;
+        for (column, offset) in self.columns.iter().zip(&self.offsets) {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    if let Some(n) = counts.get_mut(offset + ord as usize) {
+                        *n += 1;
+                    }
+                }
+            }
         }
     }
 
-    fn harvest(self) -> HashMap<i64, u64> {
-        self.days
+    fn harvest(self) -> SegmentHistogram {
+        let mut by: [MonthValues; 3] = Default::default();
+        let mut value = String::new();
+        for (month, counts) in &self.months {
+            let name = month_name(*month);
+            for (f, column) in self.columns.iter().enumerate() {
+                let Some(column) = column else { continue };
+                let start = self.offsets[f];
+                let end = start + column.num_terms();
+                for (ord, &n) in counts[start..end].iter().enumerate() {
+                    value.clear();
+                    // An ordinal read from the column is always in its dictionary.
+                    if n > 0 && matches!(column.ord_to_str(ord as u64, &mut value), Ok(true)) {
+                        *by[f]
+                            .entry(name.clone())
+                            .or_default()
+                            .entry(value.clone())
+                            .or_insert(0) += n;
+                    }
+                }
+            }
+        }
+        (self.days, by)
     }
 }
 

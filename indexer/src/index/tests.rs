@@ -1178,6 +1178,107 @@ fn the_histogram_counts_every_match_by_month() {
 }
 
 #[test]
+fn a_days_month_is_the_calendars() {
+    use super::facets::{month_name, month_of_day};
+    // Every day from 1600 to 2400 (leap centuries included), against chrono.
+    let start = chrono::NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let mut day = start;
+    while chrono::Datelike::year(&day) < 2400 {
+        let n = (day - epoch).num_days();
+        assert_eq!(
+            month_name(month_of_day(n)),
+            day.format("%Y-%m").to_string(),
+            "{day}"
+        );
+        day = day.succ_opt().unwrap();
+    }
+}
+
+#[test]
+fn the_histogram_by_theme_language_and_country_keeps_the_top_values_and_sums_the_others() {
+    let spec = |id, published, lang, country, themes| Spec {
+        id,
+        published: Some(published),
+        lang: Some(lang),
+        country: Some(country),
+        themes,
+        ..Spec::default()
+    };
+    let may = "2024-05-10T12:00:00+00:00";
+    let june = "2024-06-03T12:00:00+00:00";
+    let index = index_of(&[
+        item(spec("a", may, "fr", "FR", &["T1", "T2"])),
+        item(spec("b", may, "fr", "FR", &["T1"])),
+        item(spec("c", june, "es", "ES", &["T1", "T3"])),
+        item(spec("d", june, "en", "CA", &["T4", "T5"])),
+        item(spec("e", june, "ko", "KR", &["T6"])),
+        item(spec("f", may, "pt", "BR", &["T2"])),
+        item(spec("g", may, "it", "IT", &[])),
+        item(Spec {
+            id: "undated",
+            lang: Some("fr"),
+            themes: &["T1"],
+            ..Spec::default()
+        }),
+    ]);
+    let month = |pairs: &[(&str, u64)]| counts(pairs);
+    let all = search(&index, &SearchRequest::default());
+    // Six themes: T1 (3) and T2 (2) first, then T3…T6 (1 each) by name; T6
+    // is the sixth and goes to "other". An item counts once per theme.
+    assert_eq!(
+        all.histogram_by.theme,
+        BTreeMap::from([
+            ("2024-05".to_string(), month(&[("T1", 2), ("T2", 2)])),
+            (
+                "2024-06".to_string(),
+                month(&[("T1", 1), ("T3", 1), ("T4", 1), ("T5", 1), ("other", 1)])
+            ),
+        ])
+    );
+    // Six languages: fr (2) then en, es, it, ko, pt by name; pt is sixth.
+    assert_eq!(
+        all.histogram_by.lang,
+        BTreeMap::from([
+            (
+                "2024-05".to_string(),
+                month(&[("fr", 2), ("it", 1), ("other", 1)])
+            ),
+            (
+                "2024-06".to_string(),
+                month(&[("en", 1), ("es", 1), ("ko", 1)])
+            ),
+        ])
+    );
+    // Six countries: FR (2) then BR, CA, ES, IT, KR by name; KR is sixth.
+    assert_eq!(
+        all.histogram_by.country["2024-05"],
+        month(&[("BR", 1), ("FR", 2), ("IT", 1)])
+    );
+    assert_eq!(
+        all.histogram_by.country["2024-06"],
+        month(&[("CA", 1), ("ES", 1), ("other", 1)])
+    );
+    // The months' totals are the plain histogram's (one language per item).
+    for (m, n) in &all.histogram {
+        assert_eq!(all.histogram_by.lang[m].values().sum::<u64>(), *n, "{m}");
+    }
+    // The filters apply: French items only.
+    let french = search(
+        &index,
+        &SearchRequest {
+            lang: Some("fr".into()),
+            ..SearchRequest::default()
+        },
+    );
+    assert_eq!(
+        french.histogram_by.theme,
+        BTreeMap::from([("2024-05".to_string(), month(&[("T1", 2), ("T2", 1)]))])
+    );
+    assert!(french.histogram_by.lang.keys().eq(["2024-05"]));
+}
+
+#[test]
 fn a_duplicate_group_is_one_hit_its_best_ranked_member() {
     let member = |id: &'static str, group: &str, title: &'static str, source: &'static str| {
         let mut it = item(Spec {

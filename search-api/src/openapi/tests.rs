@@ -101,6 +101,11 @@ async fn schema_twins_match_the_real_answers() {
         properties(&doc, "FacetsDoc"),
         "facets"
     );
+    assert_eq!(
+        keys(&search["histogram_by"]),
+        properties(&doc, "HistogramByDoc"),
+        "histogram_by"
+    );
 
     let id = search["hits"][0]["id"].as_str().unwrap();
     let (_, _, body) = fetch(&w.app, &format!("/api/items/{id}"), &[]).await;

@@ -152,12 +152,29 @@ fn the_response_counts_groups_shows_duplicates_and_a_histogram() {
     assert_eq!(response["hits"][0]["duplicates"], 1);
     assert_eq!(response["histogram"], serde_json::json!({"2024-05": 2}));
 
+    // The same months split by language; these items have no theme or
+    // country, so those splits are empty.
+    assert_eq!(
+        response["histogram_by"],
+        serde_json::json!({"lang": {"2024-05": {"en": 2}}, "theme": {}, "country": {}})
+    );
+
     let everything = get(&index, "");
     assert_eq!(everything["total"], 4);
     assert_eq!(
         everything["histogram"],
         serde_json::json!({"2023-11": 1, "2024-01": 1, "2024-03": 1, "2024-05": 2})
     );
+    let by_lang = &everything["histogram_by"]["lang"];
+    for (month, n) in everything["histogram"].as_object().unwrap() {
+        let split: u64 = by_lang[month]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(Some(split), n.as_u64(), "{month}");
+    }
 }
 
 #[test]

@@ -45,6 +45,125 @@ async fn the_search_page_shows_hits_facets_as_links_and_keeps_filters() {
 }
 
 #[tokio::test]
+async fn signed_in_the_search_page_draws_its_months_and_countries_narrowing_the_search() {
+    let w = world();
+    let bearer = format!("Bearer {}", crate::export::tests::TOKEN);
+    let signed_in = [("authorization", bearer.as_str())];
+    let (status, _, body) = page(&w.app, "/?q=cooperativa&lang=es", &signed_in).await;
+    assert_eq!(status, StatusCode::OK);
+    // The months' bars, by theme by default: the world's Spanish items are
+    // all of January 2024; each segment keeps the search and adds the
+    // month and the theme.
+    assert!(
+        body.contains(r#"<figure class="chart stacked" data-chart="theme" data-counted="items">"#),
+        "{body}"
+    );
+    let link =
+        r#"<a href="/?q=cooperativa&amp;lang=es&amp;from=2024-01-01&amp;to=2024-01-31&amp;theme=T"#;
+    assert!(body.contains(link), "{body}");
+    assert!(body.contains("<summary>The figures as a table</summary>"));
+    // The counts are the search's: the segments of the month add up to
+    // the matches.
+    let results = crate::search::search(
+        &w.state.index,
+        &crate::params::parse_search_params("q=cooperativa&lang=es").unwrap(),
+    )
+    .unwrap();
+    let total_items = results.total_items;
+    assert!(body.contains(r#"<th scope="row">2024-01</th>"#));
+    assert!(
+        body.contains(&format!(r#"<td class="num">{total_items}</td></tr>"#)),
+        "{body}"
+    );
+    // The map of the search's countries: Spain only, linking to the search
+    // narrowed to it, and the same as a table.
+    assert!(
+        body.contains(r#"<a href="/?q=cooperativa&amp;lang=es&amp;country=ES" data-code="ES">"#)
+    );
+    assert!(
+        body.contains(&format!("<title>Spain: {total_items} items</title>")),
+        "{body}"
+    );
+    assert!(
+        !body.contains(r#"data-code="FR"><path"#),
+        "France has no Spanish item"
+    );
+    assert!(body.contains(
+        r#"<th scope="row"><a href="/?q=cooperativa&amp;lang=es&amp;country=ES">Spain</a></th>"#
+    ));
+
+    // No practice record yet: no practices' chart. Then one, in Spanish,
+    // made now: it shows, by the month of its making.
+    assert!(!body.contains(r#"data-counted="practices""#));
+    let draft = veille_store::PracticeDraft {
+        name: "Fondo de vivienda".into(),
+        themes: vec!["T3".into()],
+        places: vec![veille_store::PracticePlace {
+            name: "Barcelona".into(),
+            country: Some("ES".into()),
+            ..Default::default()
+        }],
+        texts: vec![veille_store::PracticeText {
+            field: "approach".into(),
+            lang: "es".into(),
+            text: "Un fondo municipal para la vivienda cooperativa.".into(),
+            evidence: None,
+            reviewed: true,
+        }],
+        ..Default::default()
+    };
+    let made = w.state.store.create_practice(&draft, "alice").unwrap();
+    let month = made.created_at.format("%Y-%m").to_string();
+    let (_, _, body) = page(&w.app, "/?q=cooperativa&lang=es", &signed_in).await;
+    let practices = &body[body
+        .find(r#"data-counted="practices""#)
+        .expect("a practices' chart")..];
+    assert!(
+        practices.contains(&format!(
+            "<title>{month} · Social and solidarity finances: 1 practice</title>"
+        )),
+        "{practices}"
+    );
+    // A theme no practice has: no practices' chart.
+    let (_, _, body) = page(&w.app, "/?q=cooperativa&theme=T7", &signed_in).await;
+    assert!(body.contains(r#"data-counted="items""#));
+    assert!(!body.contains(r#"data-counted="practices""#));
+
+    // Split by country instead; the choice stays in the links and the form.
+    let (_, _, body) = page(
+        &w.app,
+        "/?q=cooperativa&lang=es&chart=country&ui=fr",
+        &signed_in,
+    )
+    .await;
+    assert!(body.contains(r#"data-chart="country""#));
+    assert!(
+        body.contains("Espagne"),
+        "country names in the page's language"
+    );
+    assert!(body.contains(
+        r#"href="/?q=cooperativa&amp;lang=es&amp;chart=country&amp;from=2024-01-01&amp;to=2024-01-31&amp;country=ES""#
+    ), "{body}");
+    assert!(body.contains(r#"<input type="hidden" name="chart" value="country">"#));
+    // But never in what the API is given: the export link.
+    assert!(body.contains(r#"href="/api/export?format=csv&amp;q=cooperativa&amp;lang=es""#));
+
+    // A chart the page does not know is a 400 saying which it knows.
+    let (status, _, body) = page(&w.app, "/?chart=pie", &signed_in).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains(
+            "parameter chart is &quot;pie&quot;: accepted values are theme, lang, country"
+        ),
+        "{body}"
+    );
+
+    // Not signed in: the search as it was, without the pictures.
+    let (_, _, body) = page(&w.app, "/?q=cooperativa&lang=es", &[]).await;
+    assert!(!body.contains("<svg") && !body.contains("chart stacked"));
+}
+
+#[tokio::test]
 async fn the_search_page_pages_through_everything() {
     let w = world();
     let (_, _, body) = page(&w.app, "/", &[]).await;
@@ -187,12 +306,36 @@ async fn the_sources_page_shows_health_and_counts() {
         .iter()
         .filter(|id| w.ids.iter().position(|i| i == *id).unwrap() % 3 == 0)
         .count();
+    // The row, to the next row or the table's end (its chart holds a table).
     let row = body.split("data-source=\"network-0\"").nth(1).unwrap();
-    let row = &row[..row.find("</tr>").unwrap()];
+    let end = [
+        row.find("<tr data-source"),
+        row.find("</tbody></table></div>"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap();
+    let row = &row[..end];
     assert!(
-        row.ends_with(&format!(r#"<td class="num">{approved_of_0}</td>"#)),
+        row.ends_with(&format!(r#"<td class="num">{approved_of_0}</td></tr>"#)),
         "{row}"
     );
+    // Its last 12 weeks: every item was first seen and approved this week,
+    // the last row of the chart's table.
+    let items_of_0 = (0..crate::export::tests::ITEMS)
+        .filter(|i| i % 3 == 0)
+        .count();
+    assert!(row.contains(r#"role="img""#));
+    assert!(row.contains("Network 0: New items and approvals per week"));
+    let monday = veille_store::week_of(chrono::Utc::now().date_naive());
+    assert!(
+        row.contains(&format!(
+            r#"<tr><th scope="row">{monday}</th><td class="num">{items_of_0}</td><td class="num">{approved_of_0}</td></tr></tbody>"#
+        )),
+        "{row}"
+    );
+    assert_eq!(row.matches("<th scope=\"row\">").count(), 12);
 }
 
 #[tokio::test]
