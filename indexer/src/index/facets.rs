@@ -318,7 +318,7 @@ impl SegmentCollector for HistogramSegmentCollector {
 pub(crate) struct GroupsCollector;
 
 /// What [`GroupsCollector`] counts.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct GroupCounts {
     pub(crate) items: u64,
     pub(crate) groups: u64,
