@@ -197,6 +197,7 @@ async fn run(
         writer: index.clone(),
         curators: Arc::new(curators(&store)?),
         sources: Arc::new(RwLock::new(source_infos(&config))),
+        sources_file: Some(config_path.to_path_buf()),
         access: Arc::new(veille_search_api::Access::new(
             veille_search_api::AccessConfig {
                 // A submitted URL follows the crawler's own rule.
@@ -304,7 +305,7 @@ async fn crawl_once(
     pipeline.commit().await?;
     tokio::task::spawn_blocking(move || index.close()).await?;
     println!("{summary}");
-    if taken.taken + taken.failed > 0 {
+    if taken.taken + taken.failed + taken.probed > 0 {
         println!("{taken}");
     }
     Ok(if summary.sources_failed > 0 {

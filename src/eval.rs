@@ -70,6 +70,10 @@ pub enum EvalCommand {
         /// Print the figures as one JSON object.
         #[arg(long)]
         json: bool,
+        /// Also list every text named wrong: its label, veille's answer and
+        /// the text (in JSON: `misses`).
+        #[arg(long)]
+        misses: bool,
     },
 }
 
@@ -82,7 +86,11 @@ pub fn run(data: &DataDir, command: EvalCommand) -> anyhow::Result<ExitCode> {
             ..
         } => trained(data, json, learning_curve),
         EvalCommand::Candidates { json, cases, .. } => candidates(data, json, cases),
-        EvalCommand::Language { cases, json } => language(&cases, json),
+        EvalCommand::Language {
+            cases,
+            json,
+            misses,
+        } => language(&cases, json, misses),
         EvalCommand::Prefill {
             cases,
             json,
@@ -359,7 +367,7 @@ fn to_json(what: &str, report: &EvalReport) -> Value {
 }
 
 /// `veille eval language`.
-fn language(files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
+fn language(files: &[PathBuf], as_json: bool, show_misses: bool) -> anyhow::Result<ExitCode> {
     use veille_indexer::language::{eval as lang_eval, PORTAL_LANGUAGES};
     let mut cases = Vec::new();
     for path in files {
@@ -412,6 +420,14 @@ fn language(files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
             "other_mean": (other_n > 0).then_some(other_mean),
             "texts_per_second": per_second,
         });
+        let mut doc = doc;
+        if show_misses {
+            doc["misses"] = report
+                .misses
+                .iter()
+                .map(|m| json!({"lang": m.lang, "got": m.got, "text": m.text}))
+                .collect();
+        }
         writeln!(out, "{doc}")?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -458,5 +474,11 @@ fn language(files: &[PathBuf], as_json: bool) -> anyhow::Result<ExitCode> {
         "{} texts, {per_second:.0} texts/s (veille, one thread)",
         report.cases()
     )?;
+    if show_misses {
+        writeln!(out, "\nnamed wrong (label → veille's answer):")?;
+        for m in &report.misses {
+            writeln!(out, "{} → {}\t{:?}", m.lang, m.got, m.text)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -47,10 +47,11 @@ async fn submissions_loop(pipeline: Pipeline, mut shutdown: watch::Receiver<bool
             taken = crate::submissions::take_in(&pipeline) => taken,
         };
         match taken {
-            Ok(done) if done.taken + done.failed > 0 => {
+            Ok(done) if done.taken + done.failed + done.probed > 0 => {
                 tracing::info!(
                     taken = done.taken,
                     failed = done.failed,
+                    sources_probed = done.probed,
                     "submissions taken in"
                 )
             }

@@ -9,8 +9,9 @@ use std::process::ExitCode;
 use crate::data::DataDir;
 use chrono::{DateTime, Duration, Utc};
 use veille_crawler::config::Config;
+use veille_crawler::discover::{Discovery, FoundFeed, PageProposal};
 use veille_crawler::CrawlError;
-use veille_store::Status;
+use veille_store::{ProposedSource, SourceProbe, Status};
 
 /// What the store says of one source.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -105,6 +106,35 @@ pub fn suggestions(config: &Config, data: &DataDir) -> anyhow::Result<ExitCode> 
         match known {
             Some(c) => writeln!(out, "    already watched on this host: source {}", c.id)?,
             None => writeln!(out, "    add it: veille sources add {}", shell_quoted(url))?,
+        }
+        match &s.probe {
+            None => writeln!(
+                out,
+                "    not probed yet: the next crawl looks for its feeds \
+                 (`veille crawl --once`, or `veille run` within a minute)"
+            )?,
+            Some(SourceProbe {
+                proposal: Some(p), ..
+            }) => {
+                let what = match (p.kind.as_str(), &p.format) {
+                    ("feed", Some(format)) => format!("{format} feed"),
+                    (kind, _) => format!("{kind} source"),
+                };
+                writeln!(
+                    out,
+                    "    found: {what} {:?}, {:?}, {} item(s), language {}: \
+                     the sources page adds it in one action",
+                    p.url,
+                    p.name,
+                    p.items,
+                    p.languages.first().map_or("unknown", String::as_str)
+                )?
+            }
+            Some(SourceProbe {
+                problem: Some(problem),
+                ..
+            }) => writeln!(out, "    probe: {problem:?}")?,
+            Some(_) => {}
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -334,6 +364,78 @@ pub struct AddOptions {
     pub yes: bool,
 }
 
+/// The language of a found feed: detected on its entries, its declared
+/// language a hint.
+fn feed_language(feed: &FoundFeed) -> Option<String> {
+    let declared: Vec<&str> = feed.lang.iter().map(String::as_str).collect();
+    veille_indexer::language::detect(&feed.text_sample, "", &declared).lang
+}
+
+/// The name of a source found at a site: the feed's title, else the page's,
+/// else the host.
+fn source_name(discovery: &Discovery, title: Option<&String>) -> String {
+    title
+        .or(discovery.page_title.as_ref())
+        .cloned()
+        .unwrap_or_else(|| discovery.url.host_str().unwrap_or("source").to_string())
+}
+
+/// The source a found feed makes.
+pub fn feed_proposal(discovery: &Discovery, feed: &FoundFeed) -> ProposedSource {
+    ProposedSource {
+        kind: "feed".to_string(),
+        url: feed.url.to_string(),
+        name: source_name(discovery, feed.title.as_ref()),
+        languages: feed_language(feed).into_iter().collect(),
+        follow: Vec::new(),
+        format: Some(feed.kind.as_str().to_string()),
+        items: feed.items,
+        sample: feed.sample.clone(),
+    }
+}
+
+/// The page source proposed for a site without a feed.
+pub fn page_proposal(discovery: &Discovery, page: &PageProposal) -> ProposedSource {
+    ProposedSource {
+        kind: "page".to_string(),
+        url: page.url.to_string(),
+        name: source_name(discovery, None),
+        languages: discovery.page_lang.iter().cloned().collect(),
+        follow: page.follow.clone(),
+        format: None,
+        items: page.sample.len(),
+        sample: page.sample.iter().map(|u| u.to_string()).collect(),
+    }
+}
+
+/// What feed discovery tells an operator of a site: the source to add (its
+/// main feed, else a page to follow), or why there is none.
+pub fn site_probe(discovery: &Discovery) -> SourceProbe {
+    use veille_crawler::discover::RobotsStatus;
+    let (proposal, problem) = if let RobotsStatus::Disallowed(why) = &discovery.robots {
+        (
+            None,
+            Some(format!("{why}: veille will not crawl this site")),
+        )
+    } else if let Some(feed) = discovery.feeds.first() {
+        (Some(feed_proposal(discovery, feed)), None)
+    } else if let Some(page) = &discovery.page_proposal {
+        (Some(page_proposal(discovery, page)), None)
+    } else {
+        let problem = format!(
+            "no feed and no article links found at {}",
+            discovery.page_url
+        );
+        (None, Some(problem))
+    };
+    SourceProbe {
+        checked_at: Utc::now(),
+        proposal,
+        problem,
+        requests: discovery.requests,
+    }
+}
+
 /// `veille sources add URL`: discovers the site's feeds, shows them with a
 /// sample and their language, and appends the chosen one to `sources.toml`
 /// (comments and layout kept). On a terminal the operator picks; otherwise,
@@ -374,8 +476,7 @@ pub async fn add(
     if !discovery.feeds.is_empty() {
         writeln!(out, "feeds found:")?;
         for (i, feed) in discovery.feeds.iter().enumerate() {
-            let declared: Vec<&str> = feed.lang.iter().map(String::as_str).collect();
-            let lang = veille_indexer::language::detect(&feed.text_sample, "", &declared).lang;
+            let lang = feed_language(feed);
             writeln!(
                 out,
                 "  [{}] {} {}  {} item(s), language {}{}",
@@ -408,15 +509,8 @@ pub async fn add(
             return Ok(ExitCode::from(1));
         };
         let feed = &discovery.feeds[pick - 1];
-        let declared: Vec<&str> = feed.lang.iter().map(String::as_str).collect();
-        let lang = veille_indexer::language::detect(&feed.text_sample, "", &declared).lang;
-        let name = feed
-            .title
-            .clone()
-            .or_else(|| discovery.page_title.clone())
-            .unwrap_or_else(|| url.host_str().unwrap_or("source").to_string());
-        let mut source = NewSource::feed(name, feed.url.clone());
-        source.languages = lang.into_iter().collect();
+        let mut source = NewSource::from_proposal(&feed_proposal(&discovery, feed))
+            .map_err(anyhow::Error::msg)?;
         source.comment = vec![format!(
             "added by `veille sources add {url}` on {}: {} feed, {} item(s)",
             Utc::now().format("%Y-%m-%d"),
@@ -436,12 +530,8 @@ pub async fn add(
         let accept = !interactive
             || ask(&mut out, "add it? [y/N] ")?.is_some_and(|a| a.eq_ignore_ascii_case("y"));
         if accept {
-            let name = discovery
-                .page_title
-                .clone()
-                .unwrap_or_else(|| url.host_str().unwrap_or("source").to_string());
-            let mut source = NewSource::page(name, proposal.url.clone(), proposal.follow.clone());
-            source.languages = discovery.page_lang.iter().cloned().collect();
+            let mut source = NewSource::from_proposal(&page_proposal(&discovery, proposal))
+                .map_err(anyhow::Error::msg)?;
             source.comment = vec![format!(
                 "added by `veille sources add {url}` on {}: no feed, page source",
                 Utc::now().format("%Y-%m-%d")

@@ -10,8 +10,9 @@
 //! without a fetch.
 
 use veille_crawler::config::Source;
+use veille_crawler::discover::Discoverer;
 use veille_crawler::{normalize_url, FetchOutcome};
-use veille_store::{Harvested, Submission};
+use veille_store::{Harvested, SourceProbe, Submission};
 
 use crate::pipeline::{ingest_with_ids, Pipeline};
 
@@ -28,6 +29,8 @@ pub struct TakeIn {
     pub taken: u64,
     /// Submitted pages that could not be fetched.
     pub failed: u64,
+    /// Submitted sources whose site was probed with feed discovery.
+    pub probed: u64,
 }
 
 impl std::fmt::Display for TakeIn {
@@ -36,7 +39,11 @@ impl std::fmt::Display for TakeIn {
             f,
             "submissions: {} taken in, {} failed",
             self.taken, self.failed
-        )
+        )?;
+        if self.probed > 0 {
+            write!(f, ", {} suggested source(s) probed", self.probed)?;
+        }
+        Ok(())
     }
 }
 
@@ -138,5 +145,45 @@ pub async fn take_in(pipeline: &Pipeline) -> anyhow::Result<TakeIn> {
     if done.taken > 0 {
         pipeline.index.changed();
     }
+    done.probed = probe_sources(pipeline).await?;
     Ok(done)
+}
+
+/// Probes the submitted sources not probed yet (at most [`PER_PASS`]):
+/// feed discovery at each site, through the crawler's rules (robots.txt,
+/// the private-network check, the size cap), its result kept on the
+/// submission, where `veille sources suggestions` and the sources page show
+/// it and an operator adds the proposed source in one action. A site that
+/// cannot be probed keeps why, and is not probed again.
+pub async fn probe_sources(pipeline: &Pipeline) -> anyhow::Result<u64> {
+    let store = pipeline.store.clone();
+    let waiting = tokio::task::spawn_blocking(move || store.unprobed_sources(PER_PASS)).await??;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    let discoverer = Discoverer::new(pipeline.crawler.settings())?;
+    for s in &waiting {
+        let failed = |problem: String| SourceProbe {
+            checked_at: chrono::Utc::now(),
+            proposal: None,
+            problem: Some(problem),
+            requests: 0,
+        };
+        let probe = match s.fields.url.as_deref().map(url::Url::parse) {
+            Some(Ok(url)) => match discoverer.discover(&url).await {
+                Ok(discovery) => crate::sources::site_probe(&discovery),
+                Err(e) => failed(e.to_string()),
+            },
+            Some(Err(e)) => failed(format!("not a URL: {e}")),
+            None => failed("no URL was given".to_string()),
+        };
+        tracing::info!(
+            proposed = probe.proposal.is_some(),
+            requests = probe.requests,
+            "suggested source probed"
+        );
+        let (store, receipt) = (pipeline.store.clone(), s.receipt.clone());
+        tokio::task::spawn_blocking(move || store.record_probe(&receipt, &probe)).await??;
+    }
+    Ok(waiting.len() as u64)
 }

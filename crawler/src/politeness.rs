@@ -15,13 +15,30 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
+/// Hosts remembered before the first sweep of idle ones.
+const SWEEP_FROM: usize = 1024;
+
 /// Per-host politeness state, shared by every crawl of one `Crawler`.
+///
+/// A host is remembered while something waits for it, holds it, or must
+/// still wait before its next request; an idle host whose delay has passed
+/// is forgotten at the next sweep (when the map has doubled since the last
+/// one), which loses nothing: its next request would not wait anyway. So
+/// the map holds the hosts in use, however many hosts the sources name over
+/// time.
 #[derive(Debug)]
 pub(crate) struct Politeness {
     min_delay: Duration,
     per_host: usize,
     global: Arc<Semaphore>,
-    hosts: Mutex<HashMap<String, Arc<Host>>>,
+    hosts: Mutex<Hosts>,
+}
+
+#[derive(Debug, Default)]
+struct Hosts {
+    map: HashMap<String, Arc<Host>>,
+    /// The map's size that triggers the next sweep.
+    sweep_at: usize,
 }
 
 /// What the crawler remembers of one host.
@@ -68,12 +85,40 @@ impl Politeness {
 
     fn host(&self, host: &str) -> Arc<Host> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(hosts.entry(host.to_ascii_lowercase()).or_insert_with(|| {
-            Arc::new(Host {
-                slots: Arc::new(Semaphore::new(self.per_host)),
-                next_start: Mutex::new(None),
-            })
-        }))
+        if hosts.map.len() >= hosts.sweep_at.max(SWEEP_FROM) {
+            let now = Instant::now();
+            // Only this map holds it (no acquire waiting, no permit), and
+            // its next request may start now.
+            hosts.map.retain(|_, h| {
+                Arc::strong_count(h) > 1
+                    || h.next_start
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .is_some_and(|at| at > now)
+            });
+            hosts.sweep_at = hosts.map.len() * 2;
+        }
+        Arc::clone(
+            hosts
+                .map
+                .entry(host.to_ascii_lowercase())
+                .or_insert_with(|| {
+                    Arc::new(Host {
+                        slots: Arc::new(Semaphore::new(self.per_host)),
+                        next_start: Mutex::new(None),
+                    })
+                }),
+        )
+    }
+
+    /// How many hosts are remembered now.
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.hosts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .len()
     }
 
     /// Waits until `host` has a free slot and its delay has passed (the

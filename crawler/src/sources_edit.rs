@@ -71,6 +71,21 @@ impl NewSource {
     }
 }
 
+impl NewSource {
+    /// The source feed discovery proposed (a submitted site's probe); `Err`
+    /// says what is wrong with it.
+    pub fn from_proposal(p: &veille_store::ProposedSource) -> Result<NewSource, String> {
+        let url = Url::parse(&p.url).map_err(|e| format!("{}: not a URL ({e})", p.url))?;
+        let mut source = match p.kind.as_str() {
+            "feed" => NewSource::feed(p.name.clone(), url),
+            "page" => NewSource::page(p.name.clone(), url, p.follow.clone()),
+            other => return Err(format!("a proposed source of kind {other:?}: feed or page")),
+        };
+        source.languages = p.languages.clone();
+        Ok(source)
+    }
+}
+
 /// An id derived from a url's host: lowercase, `www.` dropped, every run of
 /// other characters than letters and digits made one `-`
 /// (`https://www.ripess.eu/feed/` → `ripess-eu`).

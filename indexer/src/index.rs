@@ -20,6 +20,8 @@
 //!   every matching document.
 //! - `practices`: full-text search over the practice records (an index in
 //!   memory, rebuilt from the store after a write to a record).
+//! - `stats_cache`: the counts of recent searches (facets, histograms,
+//!   groups), kept while the index does not change.
 //! - `snippets`: fragments of the text with the ranges the query matched
 //!   (data; the faces render them).
 //!
@@ -38,6 +40,7 @@ mod practices;
 mod query;
 mod schema;
 mod snippets;
+mod stats_cache;
 #[cfg(test)]
 mod tests;
 
@@ -45,7 +48,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::Column;
@@ -149,6 +152,8 @@ pub struct Index {
     /// The practice records' own search index (in memory, derived from the
     /// store; see `practices`).
     practices: practices::PracticeSearch,
+    /// The counts of recent searches over the index as it is now.
+    stats: stats_cache::StatsCache,
 }
 
 /// What a commit records beside the documents (tantivy's commit payload):
@@ -258,6 +263,7 @@ impl Index {
             writer,
             watermark,
             practices: practices::PracticeSearch::default(),
+            stats: stats_cache::StatsCache::default(),
         })
     }
 
@@ -454,8 +460,29 @@ impl Index {
         // again, deeper, in the rare case duplicates left the page short.
         let want = offset + req.per_page;
         let mut limit = want.saturating_mul(2).max(want + 20);
-        let (mut top, stats) = top_docs(&searcher, &*query, req.sort, has_text_query, limit, true)?;
-        let stats = stats.unwrap_or_default();
+        // The counts over every match are the costly part of a broad
+        // search: those of the same query and filters over the same index
+        // are taken from the cache, and only the top documents collected
+        // (which lets tantivy skip blocks that cannot make the page).
+        let generation = searcher.generation().generation_id();
+        let key = stats_cache::Key::of(req);
+        let cached = self.stats.get(generation, &key);
+        let (mut top, counted) = top_docs(
+            &searcher,
+            &*query,
+            req.sort,
+            has_text_query,
+            limit,
+            cached.is_none(),
+        )?;
+        let stats = match (cached, counted) {
+            (Some(stats), _) => stats,
+            (None, counted) => {
+                let stats = Arc::new(counted.unwrap_or_default());
+                self.stats.put(generation, key, stats.clone());
+                stats
+            }
+        };
         let representatives = loop {
             let representatives = one_per_group(&searcher, &top);
             if representatives.len() >= want || top.len() < limit {
@@ -484,10 +511,10 @@ impl Index {
         Ok(SearchResults {
             total: stats.groups.groups,
             hits,
-            facets: stats.facets,
+            facets: stats.facets.clone(),
             total_items: stats.groups.items,
-            histogram: stats.histogram,
-            histogram_by: stats.histogram_by,
+            histogram: stats.histogram.clone(),
+            histogram_by: stats.histogram_by.clone(),
             expansion,
         })
     }
@@ -577,7 +604,7 @@ impl Index {
 }
 
 /// What the first pass of a search counts besides the top documents.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Stats {
     groups: GroupCounts,
     facets: Facets,

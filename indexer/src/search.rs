@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use veille_store::Status;
 
@@ -182,6 +182,43 @@ pub struct HistogramBy {
     pub theme: BTreeMap<String, BTreeMap<String, u64>>,
     pub lang: BTreeMap<String, BTreeMap<String, u64>>,
     pub country: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// Month → value → count, the [`STACKED_VALUES`] values with the most
+/// matches over every month kept (ties by value), the others of each month
+/// summed as [`OTHER`]: how [`HistogramBy`] keeps its stacks short, and
+/// how the pages stack other records the same way.
+pub fn keep_top_values(
+    months: BTreeMap<String, HashMap<String, u64>>,
+) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut totals: HashMap<&str, u64> = HashMap::new();
+    for counts in months.values() {
+        for (value, n) in counts {
+            *totals.entry(value).or_insert(0) += n;
+        }
+    }
+    let mut ranked: Vec<(&str, u64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kept: HashSet<String> = ranked
+        .into_iter()
+        .take(STACKED_VALUES)
+        .map(|(value, _)| value.to_string())
+        .collect();
+    months
+        .into_iter()
+        .map(|(month, counts)| {
+            let mut out: BTreeMap<String, u64> = BTreeMap::new();
+            for (value, n) in counts {
+                let key = if kept.contains(&value) {
+                    value
+                } else {
+                    OTHER.to_string()
+                };
+                *out.entry(key).or_insert(0) += n;
+            }
+            (month, out)
+        })
+        .collect()
 }
 
 /// The results of a search: one page of hits, the total and the facets.

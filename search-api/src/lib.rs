@@ -107,6 +107,9 @@ pub struct ApiState {
     /// The configured sources (from `sources.toml`); the binary may replace
     /// them when the file is reloaded.
     pub sources: Arc<RwLock<Vec<SourceInfo>>>,
+    /// The `sources.toml` the sources come from, which the operators' page
+    /// of suggested sources appends to (`None`: no file, nothing appended).
+    pub sources_file: Option<std::path::PathBuf>,
     /// CORS origins, cookie and rate settings, and the write limiter
     /// (`Default`: no CORS origin, 60 writes a minute per account).
     pub access: Arc<Access>,

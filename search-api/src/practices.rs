@@ -17,8 +17,6 @@
 //! - `PATCH /api/practices/{id}`: `{"version", and any field of the record}`;
 //!   a stale `version` is a 409 with the current record.
 
-use std::collections::HashMap;
-
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
@@ -238,10 +236,7 @@ pub(crate) async fn find(
             return Ok(store.practices(&filter, offset, limit)?);
         };
         let ranked = index.search_practices(&store, &text.q, text.expand, MAX_MATCHES)?;
-        let (_, kept) = store.practices(&filter, 0, usize::MAX)?;
-        let mut kept: HashMap<String, Practice> =
-            kept.into_iter().map(|p| (p.id.clone(), p)).collect();
-        let found: Vec<Practice> = ranked.iter().filter_map(|id| kept.remove(id)).collect();
+        let found = store.practices_by_ids(&ranked, &filter)?;
         let total = found.len();
         Ok((total, found.into_iter().skip(offset).take(limit).collect()))
     })

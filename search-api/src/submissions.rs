@@ -109,16 +109,21 @@ struct SubmissionList {
     submissions: Vec<Submission>,
 }
 
-/// The client's address as the rate limit counts it: the connection's
+/// The client's address as the rate limit counts it (the connection's, or
+/// the one a trusted proxy forwarded, see [`crate::Access::client_ip`]): an
 /// IPv4 address, or the /64 network of an IPv6 one (a single client is
 /// given a whole /64, and could otherwise change address at each request);
 /// "unknown" when the server was not started with connection info, as in
 /// unit tests.
-pub(crate) fn client_address(extensions: &Extensions) -> String {
+pub(crate) fn client_address(
+    state: &ApiState,
+    extensions: &Extensions,
+    headers: &HeaderMap,
+) -> String {
     let Some(ConnectInfo(address)) = extensions.get::<ConnectInfo<SocketAddr>>() else {
         return "unknown".to_string();
     };
-    match address.ip().to_canonical() {
+    match state.access.client_ip(address.ip(), headers) {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => {
             let s = v6.segments();
@@ -153,7 +158,12 @@ pub(crate) async fn submit(
     extensions: Extensions,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let principal = submitter(&state, &headers, &client_address(&extensions)).await?;
+    let principal = submitter(
+        &state,
+        &headers,
+        &client_address(&state, &extensions, &headers),
+    )
+    .await?;
     let body: SubmitBody = json_body(body, "submission", SUBMIT_SHAPE)?;
     let receipt = receive(&state, principal, body)
         .await

@@ -132,6 +132,7 @@ pub(crate) fn fixture(curators: &str) -> Fixture {
         writer,
         curators: Arc::new(Curators::parse(curators).unwrap()),
         sources: Arc::new(RwLock::new(sources)),
+        sources_file: None,
         access: Default::default(),
     };
     Fixture {

@@ -1,12 +1,15 @@
 //! The web pages, rendered on the server with maud (which escapes every
 //! value), in English, French or Spanish, with a little plain JavaScript:
 //! - `/`: search (query box, facets with counts as links that add the
-//!   filter, highlighted results, every filter in the URL);
+//!   filter, highlighted results, every filter in the URL; signed in, the
+//!   matches and the practice records per month as stacked bars, split as
+//!   `chart=` says, and the map of the matches' countries: `charts`, `map`);
 //! - `/items/{id}`: an item (text with the evidence highlighted, metadata,
 //!   places, themes, duplicates, link to the original, review history);
 //! - `/queue`: the review queue, one item at a time, keyboard driven
 //!   (j/k, a, r, e), the next items already in the page;
-//! - `/sources`: the health of each source;
+//! - `/sources`: the health of each source, and its new items and
+//!   approvals over the last 12 weeks;
 //! - `/login`: sign in (the form posts to `POST /api/login`);
 //! - `/submit`, `/submissions/{receipt}`: the collection point's form and
 //!   a submission's status (`submit`);
@@ -33,6 +36,7 @@ mod i18n;
 pub mod map;
 mod practices;
 mod submit;
+mod suggestions;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +49,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use veille_indexer::practice::theme_label;
+use veille_indexer::search::HistogramBy;
 use veille_store::{AuditEntry, Decision, Item, QueueEntry, QueueOrder, Status};
 
 use crate::auth::{identify, Principal};
@@ -61,6 +66,9 @@ pub use i18n::{best_accepted, Messages, UiLang};
 /// Parameters of the search page that are not the search's: `chart`
 /// (which field splits the months' bars).
 const PAGE_ONLY: [&str; 1] = ["chart"];
+
+/// Practice records the search page's chart counts, at most.
+const PRACTICES_CHARTED: usize = 10_000;
 
 /// The fields the months' bars can be split by (`chart=`), the first the
 /// default.
@@ -95,6 +103,7 @@ pub(crate) fn routes() -> Router<ApiState> {
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
         .merge(submit::routes())
+        .merge(suggestions::routes())
 }
 
 async fn style() -> Response {
@@ -418,9 +427,30 @@ async fn search_page(
         ));
         return search_error(&page, &query, &err);
     }
-    let index = state.index.clone();
-    match blocking(move || search(&index, &req)).await {
-        Ok(results) => page.respond(StatusCode::OK, render_search(&page, &query, &results)),
+    let (index, store) = (state.index.clone(), state.store.clone());
+    let charts = page.user.is_some();
+    let found = blocking(move || {
+        let results = search(&index, &req)?;
+        let practices = if charts && results.total > 0 {
+            let filter = veille_store::PracticeFilter {
+                theme: req.theme.clone(),
+                country: req.country.clone(),
+                lang: req.lang.clone(),
+                ..Default::default()
+            };
+            let (_, practices) = store.practices(&filter, 0, PRACTICES_CHARTED)?;
+            Some(charts::practice_months(&practices, req.from, req.to))
+        } else {
+            None
+        };
+        Ok((results, practices))
+    })
+    .await;
+    match found {
+        Ok((results, practices)) => page.respond(
+            StatusCode::OK,
+            render_search(&page, &query, &results, practices.as_ref()),
+        ),
         Err(e) if e.status().is_client_error() => search_error(&page, &query, &e),
         Err(e) => page.error(&e),
     }
@@ -464,7 +494,12 @@ fn search_form(page: &Page, query: &PageQuery) -> Markup {
     }
 }
 
-fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Markup {
+fn render_search(
+    page: &Page,
+    query: &PageQuery,
+    results: &SearchResponse,
+    practices: Option<&HistogramBy>,
+) -> Markup {
     let t = page.t;
     let search = query.api_string();
     let with_search = |path: &str| {
@@ -489,7 +524,7 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
     let main = html! {
         (search_form(page, query))
         @if page.user.is_some() && results.total > 0 {
-            (search_charts(page, query, results))
+            (search_charts(page, query, results, practices))
         }
         div.results-layout {
             aside.facets aria-label=(t.filters) {
@@ -591,18 +626,21 @@ fn render_search(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
 /// split by theme, language or country (`chart=`), and the world map of
 /// its countries, each with its figures as a table; every bar segment and
 /// country narrows the search.
-fn search_charts(page: &Page, query: &PageQuery, results: &SearchResponse) -> Markup {
+fn search_charts(
+    page: &Page,
+    query: &PageQuery,
+    results: &SearchResponse,
+    practices: Option<&HistogramBy>,
+) -> Markup {
     let ct = charts::texts(page.lang);
     let key = query
         .get("chart")
         .filter(|c| CHART_KEYS.contains(c))
         .unwrap_or(CHART_KEYS[0]);
-    let by = &results.histogram_by;
-    let months = match key {
-        "lang" => &by.lang,
-        "country" => &by.country,
-        _ => &by.theme,
-    };
+    let months = split_by(&results.histogram_by, key);
+    let practice_months = practices
+        .map(|by| split_by(by, key))
+        .filter(|m| !m.is_empty());
     let label = |value: &str| match key {
         "theme" => page.theme(value),
         "country" => map::country_name(value, page.lang.code())
@@ -631,7 +669,7 @@ fn search_charts(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
         lang: page.lang.code(),
     };
     html! {
-        section.charts aria-label=(ct.items_per_month) {
+        section.charts aria-label=(ct.charts) {
             div.chart-panel {
                 h2 { (ct.items_per_month) }
                 nav.chart-keys aria-label=(ct.split_by) {
@@ -646,7 +684,13 @@ fn search_charts(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
                         }
                     }
                 }
-                (charts::stacked_months(ct, key, months, label, href))
+                (charts::stacked_months(ct, map::Counted::Items, key, months, label, href))
+            }
+            @if let Some(practice_months) = practice_months {
+                div.chart-panel {
+                    h2 { (ct.practices_per_month) }
+                    (charts::stacked_months(ct, map::Counted::Practices, key, practice_months, label, href))
+                }
             }
             @if !countries.is_empty() {
                 div.chart-panel {
@@ -672,6 +716,15 @@ fn search_charts(page: &Page, query: &PageQuery, results: &SearchResponse) -> Ma
                 }
             }
         }
+    }
+}
+
+/// The months split by `key` (`theme`, `lang` or `country`).
+fn split_by<'a>(by: &'a HistogramBy, key: &str) -> &'a BTreeMap<String, BTreeMap<String, u64>> {
+    match key {
+        "lang" => &by.lang,
+        "country" => &by.country,
+        _ => &by.theme,
     }
 }
 
@@ -1069,6 +1122,7 @@ fn render_sources(
     let ct = charts::texts(page.lang);
     let main = html! {
         h1 { (t.sources) " " span.count { (views.len()) } }
+        p { a href="/sources/suggestions" { (suggestions::texts(page.lang).link) } }
         div.table-wrap {
             table.sources {
                 thead { tr {

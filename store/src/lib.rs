@@ -65,8 +65,8 @@ pub use practices::{
 };
 pub use readers::MAX_READERS;
 pub use submissions::{
-    caps as submission_caps, is_receipt, new_receipt, Submission, SubmissionFields, SubmissionKind,
-    SubmissionStatus, ANONYMOUS,
+    caps as submission_caps, is_receipt, new_receipt, ProposedSource, SourceProbe, Submission,
+    SubmissionFields, SubmissionKind, SubmissionStatus, ANONYMOUS,
 };
 pub use types::*;
 

@@ -496,6 +496,42 @@ impl Store {
         )?)
     }
 
+    /// The practices of `ids` that `filter` keeps, in the order of `ids`
+    /// (an unknown id is skipped): what a ranked search lists, without
+    /// reading the other records.
+    pub fn practices_by_ids(
+        &self,
+        ids: &[String],
+        filter: &PracticeFilter,
+    ) -> Result<Vec<Practice>> {
+        let conn = self.reader()?;
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        // The columns of `PRACTICE_SELECT`, for `read_row`.
+        let mut stmt = conn.prepare(
+            "SELECT p.id, p.version, p.record, p.created_at, p.updated_at, p.created_by
+               FROM json_each(?1) j CROSS JOIN practices p ON p.id = j.value
+              WHERE (?2 IS NULL OR p.status = ?2)
+                AND (?3 IS NULL OR p.id IN (SELECT practice_id FROM practice_items WHERE item_id = ?3))
+              ORDER BY j.key",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                ids,
+                filter.status.map(PracticeStatus::as_str),
+                filter.item_id
+            ],
+            read_row,
+        )?;
+        let mut kept = Vec::new();
+        for row in rows {
+            let p = row??;
+            if filter.keeps(&p) {
+                kept.push(p);
+            }
+        }
+        Ok(kept)
+    }
+
     /// A practice's history, oldest first.
     pub fn practice_history(&self, id: &str) -> Result<Vec<PracticeAuditEntry>> {
         let conn = self.reader()?;

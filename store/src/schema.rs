@@ -262,7 +262,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX submissions_status ON submissions (status, created_at);
     CREATE INDEX submissions_item ON submissions (item_id);",
-    // 8: the sources page's weekly charts read the items first seen and
+    // 8: what feed discovery found at a submitted source's site (JSON).
+    "ALTER TABLE submissions ADD COLUMN probe TEXT;",
+    // 9: the sources page's weekly charts read the items first seen and
     // the approvals of the last weeks without reading the whole tables.
     "CREATE INDEX items_first_seen ON items (first_seen, source_id);
     CREATE INDEX reviews_decision_at ON reviews (decision, at);",

@@ -203,8 +203,48 @@ pub struct Submission {
     pub item_id: Option<String>,
     /// Why its page could not be fetched (it is then not tried again).
     pub fetch_error: Option<String>,
+    /// For a source: what feed discovery found at the site, once probed.
+    pub probe: Option<SourceProbe>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What feed discovery found at a submitted source's site: the source an
+/// operator's one action would add to `sources.toml`, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceProbe {
+    pub checked_at: DateTime<Utc>,
+    /// The source to add, when a feed or a page to follow was found.
+    pub proposal: Option<ProposedSource>,
+    /// Why none can be proposed: robots.txt refuses, the site cannot be
+    /// fetched, it has neither a feed nor article links.
+    pub problem: Option<String>,
+    /// Requests discovery sent (robots.txt included).
+    pub requests: u64,
+}
+
+/// A source as discovery proposes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposedSource {
+    /// `feed` or `page`.
+    pub kind: String,
+    /// The feed's url, or the listing page's.
+    pub url: String,
+    pub name: String,
+    /// ISO 639-1, as detected on the feed's entries or declared by the page.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// A page source's globs of article links.
+    #[serde(default)]
+    pub follow: Vec<String>,
+    /// A feed's format: `rss`, `atom` or `json`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Entries in the feed, or article links the globs pick, now.
+    pub items: usize,
+    /// Titles of a few entries (or a few article urls).
+    #[serde(default)]
+    pub sample: Vec<String>,
 }
 
 /// A new receipt: 16 random bytes in hex.
@@ -220,7 +260,7 @@ pub fn is_receipt(s: &str) -> bool {
 }
 
 const SELECT: &str = "SELECT receipt, kind, fields, submitted_by, status, reason, decided_by,
-    item_id, created_at, updated_at, fetch_error FROM submissions";
+    item_id, created_at, updated_at, fetch_error, probe FROM submissions";
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
     let receipt: String = r.get(0)?;
@@ -236,6 +276,11 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
         Ok(f) => f,
         Err(e) => return Ok(Err(corrupt(e.to_string()))),
     };
+    let probe: Option<String> = r.get(11)?;
+    let probe: Option<SourceProbe> = match probe.map(|p| serde_json::from_str(&p)).transpose() {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(corrupt(format!("probe: {e}")))),
+    };
     Ok(Ok(Submission {
         kind,
         fields,
@@ -245,6 +290,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
         decided_by: r.get(6)?,
         item_id: r.get(7)?,
         fetch_error: r.get(10)?,
+        probe,
         created_at: parse_utc(r.get(8)?).unwrap_or_default(),
         updated_at: parse_utc(r.get(9)?).unwrap_or_default(),
         receipt,
@@ -384,6 +430,28 @@ impl Store {
         ))?;
         let rows = stmt.query_map([limit as i64], read_row)?;
         rows.map(|r| r?).collect()
+    }
+
+    /// The submitted sources not yet probed with feed discovery, oldest
+    /// first, at most `limit`: not decided yet.
+    pub fn unprobed_sources(&self, limit: usize) -> Result<Vec<Submission>> {
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE kind = 'source' AND probe IS NULL
+             AND status IN ('received', 'in_review') ORDER BY created_at, receipt LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], read_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// Records what feed discovery found at a submitted source's site.
+    pub fn record_probe(&self, receipt: &str, probe: &SourceProbe) -> Result<()> {
+        let body = serde_json::to_string(probe).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.writer().execute(
+            "UPDATE submissions SET probe = ?2, updated_at = ?3 WHERE receipt = ?1",
+            params![receipt, body, Utc::now().to_rfc3339()],
+        )?;
+        Ok(())
     }
 
     /// Records what became of a submitted practice: the item it is now, or

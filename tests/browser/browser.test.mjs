@@ -303,13 +303,13 @@ test("an analyst reads the search as charts: a bar segment and a country narrow 
   await signIn(page, ANALYST);
   await page.goto(`${base}/?q=cooperative`);
   const before = Number(await page.textContent("strong.total"));
-  const bars = page.locator("figure.chart.stacked svg[role=img]");
+  const bars = page.locator("figure.chart.stacked[data-counted=items] svg[role=img]");
   assert.equal(await bars.count(), 1, "the months' bars are drawn");
   assert.match(await bars.locator("title").first().textContent(), /Items per month/);
   await shot(page, "6-charts");
 
   // A segment: the search narrowed to its month and its theme.
-  const segment = page.locator("figure.chart.stacked g.bars a").first();
+  const segment = page.locator("figure.chart.stacked[data-counted=items] g.bars a").first();
   const month = await segment.getAttribute("data-month");
   const theme = await segment.getAttribute("data-value");
   await Promise.all([page.waitForURL(/from=.*to=/), segment.click()]);
@@ -323,7 +323,7 @@ test("an analyst reads the search as charts: a bar segment and a country narrow 
 
   // Split by language, then a country on the map.
   await page.goto(`${base}/?q=cooperative&chart=lang`);
-  assert.equal(await page.getAttribute("figure.chart.stacked", "data-chart"), "lang");
+  assert.equal(await page.getAttribute("figure.chart.stacked[data-counted=items]", "data-chart"), "lang");
   const country = page.locator("figure.world-map g.countries a").first();
   const code = await country.getAttribute("data-code");
   await Promise.all([page.waitForURL(new RegExp(`country=${code}`)), country.click()]);

@@ -48,7 +48,7 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
         )
         .await;
     assert_eq!(status, 201, "{text}");
-    let (status, _) = api
+    let (status, suggested) = api
         .post(
             "/api/submissions",
             None,
@@ -56,6 +56,7 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
         )
         .await;
     assert_eq!(status, 201);
+    let suggested = suggested["receipt"].as_str().unwrap().to_string();
     let (_, view) = api.get(&status_url).await;
     assert_eq!(view["status"], "received");
     api.stop().await;
@@ -76,7 +77,8 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
     // The next crawl takes them in: the page through the crawler.
     let out = home.veille(&["crawl", "--once"]).await;
     assert!(
-        out.stdout.contains("submissions: 2 taken in, 0 failed"),
+        out.stdout
+            .contains("submissions: 2 taken in, 0 failed, 1 suggested source(s) probed"),
         "{}{}",
         out.stdout,
         out.stderr
@@ -114,4 +116,40 @@ async fn a_partners_submitted_page_is_crawled_queued_and_published() {
     let (_, view) = api.get(&status_url).await;
     assert_eq!(view["status"], "published");
     api.stop().await;
+
+    // The suggested site was probed by that crawl: what discovery found
+    // waits for the operators, who add it to sources.toml in one action.
+    let out = home.veille(&["sources", "suggestions"]).await;
+    let found = format!("found: page source {:?}", site.url("/en/news/"));
+    assert!(out.stdout.contains(&found), "{}", out.stdout);
+    add_user(&home, "ops", "admin", "operator password 1").await;
+    let operator = token_of(&home, "ops").await;
+    let api = home.start("serve", &[]).await;
+    let page = reqwest::get(api.url("/sources/suggestions")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains(&site.url("/en/news/")), "{page}");
+    let added = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(api.url(&format!("/sources/suggestions/{suggested}")))
+        .bearer_auth(&operator)
+        .form(&[("action", "add")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 303, "{}", added.text().await.unwrap());
+    api.stop().await;
+    let file = std::fs::read_to_string(home.config()).unwrap();
+    assert!(file.starts_with(CONFIG), "{file}");
+    assert!(
+        file.contains(&format!("url = \"{}\"", site.url("/en/news/"))),
+        "{file}"
+    );
+    assert!(file.contains("kind = \"page\""), "{file}");
+    let out = home.veille(&["sources", "check"]).await;
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    let out = home.veille(&["sources", "suggestions"]).await;
+    assert!(out.stdout.contains("no source suggested"), "{}", out.stdout);
 }

@@ -124,3 +124,46 @@ async fn crawl_delay_raises_the_delay_and_defer_pushes_the_next_start() {
         "Retry-After is honoured"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn idle_hosts_are_forgotten_and_waiting_or_deferred_ones_kept() {
+    let p = Arc::new(Politeness::new(Duration::from_millis(100), 1, 32));
+    // A host someone holds, and one deferred for an hour, stay remembered.
+    let held = p.acquire("held.example.org", None).await;
+    p.defer(
+        "deferred.example.org",
+        Instant::now() + Duration::from_secs(3600),
+    );
+    let start = Instant::now();
+    for i in 0..20_000 {
+        drop(p.acquire(&format!("h{i}.example.org"), None).await);
+        if i % 1000 == 999 {
+            // Their delays pass.
+            tokio::time::advance(Duration::from_millis(200)).await;
+        }
+    }
+    assert!(
+        p.remembered() < 2_200,
+        "{} hosts remembered for 20,000 seen",
+        p.remembered()
+    );
+    // The deferred host still waits its hour; the held one its turn.
+    let deferred = Instant::now();
+    drop(p.acquire("deferred.example.org", None).await);
+    assert!(
+        start + Duration::from_secs(3600) <= Instant::now(),
+        "{:?}",
+        deferred.elapsed()
+    );
+    let waiter = {
+        let p = p.clone();
+        tokio::spawn(async move { drop(p.acquire("held.example.org", None).await) })
+    };
+    tokio::time::advance(Duration::from_millis(10)).await;
+    assert!(
+        !waiter.is_finished(),
+        "the held host is still one at a time"
+    );
+    drop(held);
+    waiter.await.unwrap();
+}

@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Datelike, TimeZone, Utc};
 use tantivy::columnar::Column;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -18,7 +17,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema;
-use crate::search::{Facets, HistogramBy, OTHER, STACKED_VALUES};
+use crate::search::{keep_top_values, Facets, HistogramBy};
 
 /// The facet fields, in the order of [`Counts`].
 const FIELDS: [&str; 5] = [
@@ -134,12 +133,25 @@ pub(crate) struct HistogramSegmentCollector {
     days: HashMap<i64, u64>,
     /// The stacked fields' columns, in the order of [`STACKED_FIELDS`].
     columns: Vec<Option<StrColumn>>,
-    /// Per stacked field, the count per (day, term ordinal).
-    by: Vec<HashMap<(i64, u64), u64>>,
+    /// Where each field's ordinals start in a month's counts, and the
+    /// counts' length.
+    offsets: Vec<usize>,
+    width: usize,
+    /// Per month seen (`year * 12 + month - 1`), the count of every
+    /// ordinal of every stacked field: one lookup per document, and the
+    /// month of the document before tried first (documents come in
+    /// runs of nearby dates).
+    months: Vec<(i64, Vec<u64>)>,
+    slots: HashMap<i64, usize>,
+    last: usize,
 }
 
-/// What one segment counts: per day, and per stacked field per (day, value).
-type SegmentHistogram = (HashMap<i64, u64>, Vec<HashMap<(i64, String), u64>>);
+/// What one segment counts: per day, and per stacked field per month per
+/// value.
+type SegmentHistogram = (HashMap<i64, u64>, [MonthValues; 3]);
+
+/// `"YYYY-MM"` → value → count.
+type MonthValues = BTreeMap<String, HashMap<String, u64>>;
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
@@ -156,11 +168,21 @@ impl Collector for HistogramCollector {
             .iter()
             .map(|name| reader.fast_fields().str(name))
             .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut offsets = Vec::with_capacity(columns.len());
+        let mut width = 0;
+        for column in &columns {
+            offsets.push(width);
+            width += column.as_ref().map_or(0, |c| c.num_terms());
+        }
         Ok(HistogramSegmentCollector {
             published: reader.fast_fields().column_opt(schema::PUBLISHED)?,
             days: HashMap::new(),
-            by: vec![HashMap::new(); columns.len()],
             columns,
+            offsets,
+            width,
+            months: Vec::new(),
+            slots: HashMap::new(),
+            last: 0,
         })
     }
 
@@ -172,73 +194,72 @@ impl Collector for HistogramCollector {
         &self,
         segments: Vec<SegmentHistogram>,
     ) -> tantivy::Result<(BTreeMap<String, u64>, HistogramBy)> {
-        let mut per_month: HashMap<String, u64> = HashMap::new();
-        let mut by: Vec<BTreeMap<String, HashMap<String, u64>>> =
-            vec![BTreeMap::new(); STACKED_FIELDS.len()];
+        let mut per_month: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by: [MonthValues; 3] = Default::default();
         for (days, fields) in segments {
             for (day, n) in days {
-                if let Some(month) = month_of(day) {
-                    *per_month.entry(month).or_insert(0) += n;
-                }
+                *per_month.entry(month_name(month_of_day(day))).or_insert(0) += n;
             }
-            for (into, counts) in by.iter_mut().zip(fields) {
-                for ((day, value), n) in counts {
-                    if let Some(month) = month_of(day) {
-                        *into.entry(month).or_default().entry(value).or_insert(0) += n;
+            for (into, months) in by.iter_mut().zip(fields) {
+                for (month, values) in months {
+                    let into = into.entry(month).or_default();
+                    for (value, n) in values {
+                        *into.entry(value).or_insert(0) += n;
                     }
                 }
             }
         }
-        let mut stacked = by.into_iter().map(keep_the_most_frequent);
-        let histogram_by = HistogramBy {
-            theme: stacked.next().unwrap_or_default(),
-            lang: stacked.next().unwrap_or_default(),
-            country: stacked.next().unwrap_or_default(),
-        };
-        Ok((per_month.into_iter().collect(), histogram_by))
+        let [theme, lang, country] = by.map(keep_top_values);
+        Ok((
+            per_month,
+            HistogramBy {
+                theme,
+                lang,
+                country,
+            },
+        ))
     }
 }
 
-/// `"YYYY-MM"` of a day since 1970-01-01 (UTC).
-fn month_of(day: i64) -> Option<String> {
-    let date = Utc.timestamp_opt(day * SECONDS_PER_DAY, 0).single()?;
-    Some(format!("{:04}-{:02}", date.year(), date.month()))
+/// The month (`year * 12 + month - 1`, UTC) of a day since 1970-01-01, by
+/// the proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`).
+pub(super) fn month_of_day(day: i64) -> i64 {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    year * 12 + month - 1
 }
 
-/// Month → value → count, the [`STACKED_VALUES`] values with the most
-/// matches over every month kept, the others of each month summed as
-/// [`OTHER`].
-fn keep_the_most_frequent(
-    months: BTreeMap<String, HashMap<String, u64>>,
-) -> BTreeMap<String, BTreeMap<String, u64>> {
-    let mut totals: HashMap<&str, u64> = HashMap::new();
-    for counts in months.values() {
-        for (value, n) in counts {
-            *totals.entry(value).or_insert(0) += n;
+/// `"YYYY-MM"` of a month index.
+pub(super) fn month_name(month: i64) -> String {
+    format!(
+        "{:04}-{:02}",
+        month.div_euclid(12),
+        month.rem_euclid(12) + 1
+    )
+}
+
+impl HistogramSegmentCollector {
+    /// The slot of `month`'s counts in `months`, made on its first
+    /// document.
+    fn slot_of(&mut self, month: i64) -> usize {
+        if self.months.get(self.last).is_none_or(|(m, _)| *m != month) {
+            self.last = match self.slots.get(&month) {
+                Some(&slot) => slot,
+                None => {
+                    self.months.push((month, vec![0; self.width]));
+                    self.slots.insert(month, self.months.len() - 1);
+                    self.months.len() - 1
+                }
+            };
         }
+        self.last
     }
-    let mut ranked: Vec<(&str, u64)> = totals.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let kept: HashSet<String> = ranked
-        .into_iter()
-        .take(STACKED_VALUES)
-        .map(|(value, _)| value.to_string())
-        .collect();
-    months
-        .into_iter()
-        .map(|(month, counts)| {
-            let mut out: BTreeMap<String, u64> = BTreeMap::new();
-            for (value, n) in counts {
-                let key = if kept.contains(&value) {
-                    value
-                } else {
-                    OTHER.to_string()
-                };
-                *out.entry(key).or_insert(0) += n;
-            }
-            (month, out)
-        })
-        .collect()
 }
 
 impl SegmentCollector for HistogramSegmentCollector {
@@ -250,29 +271,43 @@ impl SegmentCollector for HistogramSegmentCollector {
         };
         let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
         *self.days.entry(day).or_insert(0) += 1;
-        for (column, counts) in self.columns.iter().zip(&mut self.by) {
+        if self.width == 0 {
+            return;
+        }
+        let slot = self.slot_of(month_of_day(day));
+        let counts = &mut self.months[slot].1;
+        for (column, offset) in self.columns.iter().zip(&self.offsets) {
             if let Some(column) = column {
                 for ord in column.term_ords(doc) {
-                    *counts.entry((day, ord)).or_insert(0) += 1;
+                    if let Some(n) = counts.get_mut(offset + ord as usize) {
+                        *n += 1;
+                    }
                 }
             }
         }
     }
 
     fn harvest(self) -> SegmentHistogram {
-        let mut by = Vec::with_capacity(self.by.len());
-        for (column, counts) in self.columns.iter().zip(self.by) {
-            let mut values: HashMap<(i64, String), u64> = HashMap::new();
-            if let Some(column) = column {
-                let mut value = String::new();
-                for ((day, ord), n) in counts {
+        let mut by: [MonthValues; 3] = Default::default();
+        let mut value = String::new();
+        for (month, counts) in &self.months {
+            let name = month_name(*month);
+            for (f, column) in self.columns.iter().enumerate() {
+                let Some(column) = column else { continue };
+                let start = self.offsets[f];
+                let end = start + column.num_terms();
+                for (ord, &n) in counts[start..end].iter().enumerate() {
                     value.clear();
-                    if matches!(column.ord_to_str(ord, &mut value), Ok(true)) {
-                        *values.entry((day, value.clone())).or_insert(0) += n;
+                    // An ordinal read from the column is always in its dictionary.
+                    if n > 0 && matches!(column.ord_to_str(ord as u64, &mut value), Ok(true)) {
+                        *by[f]
+                            .entry(name.clone())
+                            .or_default()
+                            .entry(value.clone())
+                            .or_insert(0) += n;
                     }
                 }
             }
-            by.push(values);
         }
         (self.days, by)
     }
@@ -283,7 +318,7 @@ impl SegmentCollector for HistogramSegmentCollector {
 pub(crate) struct GroupsCollector;
 
 /// What [`GroupsCollector`] counts.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct GroupCounts {
     pub(crate) items: u64,
     pub(crate) groups: u64,

@@ -1178,6 +1178,24 @@ fn the_histogram_counts_every_match_by_month() {
 }
 
 #[test]
+fn a_days_month_is_the_calendars() {
+    use super::facets::{month_name, month_of_day};
+    // Every day from 1600 to 2400 (leap centuries included), against chrono.
+    let start = chrono::NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let mut day = start;
+    while chrono::Datelike::year(&day) < 2400 {
+        let n = (day - epoch).num_days();
+        assert_eq!(
+            month_name(month_of_day(n)),
+            day.format("%Y-%m").to_string(),
+            "{day}"
+        );
+        day = day.succ_opt().unwrap();
+    }
+}
+
+#[test]
 fn the_histogram_by_theme_language_and_country_keeps_the_top_values_and_sums_the_others() {
     let spec = |id, published, lang, country, themes| Spec {
         id,
@@ -1521,4 +1539,71 @@ fn a_snippet_renders_its_pieces_in_order() {
         "<b>AB</b> <b>CD</b> EF"
     );
     assert_eq!(marked(&Snippet::default()), "");
+}
+
+#[test]
+fn counts_are_kept_for_the_same_search_and_never_outlive_a_commit() {
+    let index = index_of(&corpus());
+    let mut req = query("cooperative");
+    let first = search(&index, &req);
+    assert_eq!(index.stats.len(), 1);
+    // Another page and sort of the same search: the same counts, kept.
+    req.sort = Sort::Date;
+    req.per_page = 1;
+    let again = search(&index, &req);
+    assert_eq!(index.stats.len(), 1);
+    assert_eq!(
+        (
+            again.total,
+            again.total_items,
+            &again.facets,
+            &again.histogram
+        ),
+        (
+            first.total,
+            first.total_items,
+            &first.facets,
+            &first.histogram
+        )
+    );
+    assert_eq!(again.hits.len(), 1);
+    // A filter is another search.
+    let filtered = search(
+        &index,
+        &SearchRequest {
+            lang: Some("fr".to_string()),
+            ..query("cooperative")
+        },
+    );
+    assert_eq!(index.stats.len(), 2);
+    assert!(filtered.total <= first.total);
+
+    // A new matching item is counted at the first search after its commit.
+    index
+        .upsert(&item(Spec {
+            id: "new-coop",
+            title: "A new cooperative",
+            text: "A cooperative bakery opens.",
+            lang: Some("en"),
+            country: Some("BE"),
+            ..Spec::default()
+        }))
+        .unwrap();
+    index.commit().unwrap();
+    let after = search(&index, &query("cooperative"));
+    assert_eq!(after.total, first.total + 1);
+    assert_eq!(
+        after.facets.country.get("BE").copied().unwrap_or(0),
+        first.facets.country.get("BE").copied().unwrap_or(0) + 1
+    );
+    assert_eq!(index.stats.len(), 1, "the old index's counts are dropped");
+}
+
+#[test]
+fn the_counts_kept_are_bounded() {
+    let index = index_of(&corpus());
+    for i in 0..(super::stats_cache::CAPACITY + 40) {
+        search(&index, &query(&format!("cooperative OR word{i}")));
+    }
+    assert_eq!(index.stats.len(), super::stats_cache::CAPACITY);
 }

@@ -67,11 +67,23 @@ impl Row {
     }
 }
 
+/// A text veille named wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Miss {
+    /// The label.
+    pub lang: String,
+    /// veille's answer, or `none`.
+    pub got: String,
+    pub text: String,
+}
+
 /// Per language, and the time veille took.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub rows: BTreeMap<String, Row>,
     pub veille_time: Duration,
+    /// Every text veille named wrong, in the order read.
+    pub misses: Vec<Miss>,
 }
 
 impl Report {
@@ -110,9 +122,13 @@ pub fn evaluate(cases: &[Case]) -> Report {
         if got.as_deref() == Some(case.lang.as_str()) {
             row.veille += 1;
         } else {
-            *row.confusions
-                .entry(got.unwrap_or_else(|| "none".to_string()))
-                .or_default() += 1;
+            let got = got.unwrap_or_else(|| "none".to_string());
+            *row.confusions.entry(got.clone()).or_default() += 1;
+            report.misses.push(Miss {
+                lang: case.lang.clone(),
+                got,
+                text: case.text.clone(),
+            });
         }
         row.whatlang += usize::from(whatlang == Some(case.lang.as_str()));
         row.lingua += usize::from(lingua == Some(case.lang.as_str()));

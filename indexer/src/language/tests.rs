@@ -354,3 +354,20 @@ fn a_declaration_breaks_ties_but_cannot_force_a_wrong_answer() {
     assert_eq!(d.lang.as_deref(), Some("fr"));
     assert!(d.confidence <= 0.5, "{d:?}");
 }
+
+#[test]
+fn the_evaluation_lists_each_text_named_wrong_with_its_answer() {
+    use super::eval::{evaluate, parse_cases};
+    let cases = parse_cases(
+        "fr\tLa coopérative d'habitants ouvre ses portes aux familles du quartier.\n\
+         de\tLa coopérative d'habitants ouvre ses portes aux familles du quartier.\n",
+        "cases",
+    )
+    .unwrap();
+    let report = evaluate(&cases);
+    assert_eq!(report.rows["fr"].veille, 1);
+    assert_eq!(report.misses.len(), 1);
+    let miss = &report.misses[0];
+    assert_eq!((miss.lang.as_str(), miss.got.as_str()), ("de", "fr"));
+    assert!(miss.text.starts_with("La coopérative"));
+}

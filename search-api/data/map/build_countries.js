@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds countries.tsv (one line per ISO 3166-1 country: alpha-2 code, its
-// names in English, French, Spanish and Korean, and its outline as an SVG
-// path in the Equal Earth projection) from two npm packages, unpacked in
-// the folder given as the only argument:
+// names in English, French, Spanish and Korean, its outline as an SVG path
+// in the Equal Earth projection, and for a country too small to outline at
+// 1:110m a marker's position) from two npm packages, unpacked in the folder
+// given as the only argument:
 //
 //   mkdir /tmp/map && cd /tmp/map
 //   npm pack world-atlas@2.0.2 i18n-iso-countries@7.14.0
@@ -53,27 +54,28 @@ function project(lon, lat) {
 }
 
 // TopoJSON arcs: quantized and delta-encoded.
-const [sx, sy] = atlas.transform.scale;
-const [tx, ty] = atlas.transform.translate;
-const arcs = atlas.arcs.map((arc) => {
-  let x = 0, y = 0;
-  return arc.map(([dx, dy]) => {
-    x += dx;
-    y += dy;
-    return [x * sx + tx, y * sy + ty];
+function decodeArcs(topology) {
+  const [sx, sy] = topology.transform.scale;
+  const [tx, ty] = topology.transform.translate;
+  return topology.arcs.map((arc) => {
+    let x = 0, y = 0;
+    return arc.map(([dx, dy]) => {
+      x += dx;
+      y += dy;
+      return [x * sx + tx, y * sy + ty];
+    });
   });
-});
-function arcPoints(i) {
-  return i >= 0 ? arcs[i] : arcs[~i].slice().reverse();
 }
-function ring(indices) {
+const arcs = decodeArcs(atlas);
+function ringOf(arcs, indices) {
   const points = [];
   indices.forEach((i, k) => {
-    const p = arcPoints(i);
+    const p = i >= 0 ? arcs[i] : arcs[~i].slice().reverse();
     points.push(...(k === 0 ? p : p.slice(1)));
   });
   return points;
 }
+const ring = (indices) => ringOf(arcs, indices);
 const fmt = (v) => {
   const s = v.toFixed(1);
   return s.endsWith(".0") ? s.slice(0, -2) : s;
@@ -142,14 +144,43 @@ for (const g of atlas.objects.countries.geometries) {
   shapes[code] = (shapes[code] || "") + d;
 }
 
+// Countries too small for 1:110m get a marker instead: the centre of the
+// bounding box of their largest polygon at 1:50m (same package), projected.
+const atlas50 = JSON.parse(
+  fs.readFileSync(path.join(dir, "world-atlas-2.0.2/package/countries-50m.json"), "utf8"),
+);
+const arcs50 = decodeArcs(atlas50);
+const markers = {};
+for (const g of atlas50.objects.countries.geometries) {
+  const code = g.id ? alpha2[g.id] : unnumbered[g.properties.name];
+  if (!code || shapes[code] || code === "AQ") continue;
+  let best = null;
+  for (const rings of polygons(g)) {
+    const outer = ringOf(arcs50, rings[0]);
+    const lons = outer.map((p) => p[0]);
+    const lats = outer.map((p) => p[1]);
+    const box = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+    const area = (box[2] - box[0]) * (box[3] - box[1]);
+    if (!best || area > best.area) best = { area, box };
+  }
+  if (!best) continue;
+  const [x, y] = project((best.box[0] + best.box[2]) / 2, (best.box[1] + best.box[3]) / 2);
+  markers[code] = fmt(x) + "," + fmt(y);
+}
+
 const first = (v) => (Array.isArray(v) ? v[0] : v) || "";
 const all = Object.keys(names.en).concat(["XK"].filter((c) => !(c in names.en)));
 const lines = [
-  "# code\ten\tfr\tes\tko\tpath (Equal Earth, " + WIDTH + " wide, " + fmt(2 * SCALE * YMAX) +
+  "# code\ten\tfr\tes\tko\tpath\tmarker (Equal Earth, " + WIDTH + " wide, " + fmt(2 * SCALE * YMAX) +
     " high; Natural Earth 1:110m admin-0 via world-atlas 2.0.2; names from i18n-iso-countries 7.14.0)",
 ];
 for (const code of all.sort()) {
-  const row = [code, ...langs.map((l) => first(names[l][code]).replace(/[\t\n]/g, " ")), shapes[code] || ""];
+  const row = [
+    code,
+    ...langs.map((l) => first(names[l][code]).replace(/[\t\n]/g, " ")),
+    shapes[code] || "",
+    markers[code] || "",
+  ];
   lines.push(row.join("\t"));
 }
 process.stdout.write(lines.join("\n") + "\n");

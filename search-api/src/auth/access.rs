@@ -17,6 +17,13 @@
 //! - `VEILLE_SUBMISSIONS_PER_HOUR`: submissions allowed per client address
 //!   per hour without a partner token (default 10).
 //!
+//! - `VEILLE_TRUSTED_PROXIES`: comma-separated addresses or networks
+//!   (`127.0.0.1`, `10.0.0.0/8`, `fd00::/8`) of the reverse proxies in
+//!   front of the server. A request from one of them is counted by the
+//!   address its `X-Forwarded-For` gives: the right-most one that is not
+//!   itself a trusted proxy (what a client writes to the left of it is not
+//!   believed). Unset: the connection's address, whatever the headers say.
+//!
 //! Whether a submitted URL may name a private address is not read from the
 //! environment: the binary sets it from the crawler's own rule
 //! (`allow_private_networks` in `sources.toml`).
@@ -25,7 +32,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::http::{header, HeaderValue, Method};
+use std::net::IpAddr;
+
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use ipnet::IpNet;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// The server's guard settings. `Default` is what an unset environment gives.
@@ -45,6 +55,8 @@ pub struct AccessConfig {
     /// Whether a submitted URL may name a private address (the crawler's
     /// `allow_private_networks`; only tests on 127.0.0.1 set it).
     pub allow_private_urls: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Default for AccessConfig {
@@ -56,6 +68,7 @@ impl Default for AccessConfig {
             session_hours: 12,
             submissions_per_hour: 10,
             allow_private_urls: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -106,6 +119,20 @@ impl AccessConfig {
                 }
             }
         }
+        if let Some(proxies) = var("VEILLE_TRUSTED_PROXIES") {
+            for entry in proxies.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                match entry
+                    .parse::<IpNet>()
+                    .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                {
+                    Ok(net) => config.trusted_proxies.push(net.trunc()),
+                    Err(_) => problems.push(format!(
+                        "VEILLE_TRUSTED_PROXIES has {entry:?}: write addresses or networks \
+                         such as 127.0.0.1 or 10.0.0.0/8, separated by commas"
+                    )),
+                }
+            }
+        }
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -143,6 +170,49 @@ struct Window {
     start: Instant,
     length: Duration,
     count: u32,
+}
+
+impl Access {
+    /// The client's address: `peer`, the connection's, unless it is a
+    /// trusted proxy; then the right-most address of `X-Forwarded-For` that
+    /// is not a trusted proxy (the left-most when all are), and the last
+    /// trusted hop when an entry cannot be read.
+    pub fn client_ip(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let peer = peer.to_canonical();
+        let trusted = |ip: &IpAddr| self.config.trusted_proxies.iter().any(|n| n.contains(ip));
+        if !trusted(&peer) {
+            return peer;
+        }
+        let chain: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .flat_map(|v| v.to_str().unwrap_or("?").split(','))
+            .map(str::trim)
+            .collect();
+        let mut client = peer;
+        for entry in chain.iter().rev() {
+            let Some(ip) = forwarded_ip(entry) else {
+                return client;
+            };
+            client = ip;
+            if !trusted(&ip) {
+                return ip;
+            }
+        }
+        client
+    }
+}
+
+/// An address as proxies write it in `X-Forwarded-For`: bare, or with a
+/// port (`192.0.2.1:4711`, `[2001:db8::1]:4711`).
+fn forwarded_ip(entry: &str) -> Option<IpAddr> {
+    if let Ok(ip) = entry.parse::<IpAddr>() {
+        return Some(ip.to_canonical());
+    }
+    entry
+        .parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|s| s.ip().to_canonical())
 }
 
 const MINUTE: Duration = Duration::from_secs(60);

@@ -145,6 +145,7 @@ pub(crate) fn world() -> World {
         writer,
         curators: Arc::new(Curators::parse(&format!("alice={TOKEN}")).unwrap()),
         sources: Arc::new(RwLock::new(sources)),
+        sources_file: None,
         access: Arc::new(crate::Access::default()),
     };
     World {
@@ -363,6 +364,7 @@ async fn jsonl_export_reaches_past_the_deepest_search_page() {
         writer,
         curators: Arc::new(Curators::parse("").unwrap()),
         sources: Arc::new(RwLock::new(Vec::new())),
+        sources_file: None,
         access: Arc::new(crate::Access::default()),
     };
     let app = router(state);

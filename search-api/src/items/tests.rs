@@ -92,6 +92,7 @@ pub(crate) fn world(accounts: &[(&str, Role)], config: AccessConfig) -> World {
         writer,
         curators: Arc::new(Curators::parse(&format!("alice={ALICE}")).unwrap()),
         sources: Arc::new(RwLock::new(Vec::new())),
+        sources_file: None,
         access: Arc::new(Access::new(config)),
     };
     World {

@@ -76,10 +76,46 @@ pub struct SubmissionDoc {
     pub item_id: Option<String>,
     /// Why the submitted page could not be fetched (not tried again).
     pub fetch_error: Option<String>,
+    /// A suggested source: what feed discovery found at the site, once the
+    /// crawler probed it.
+    pub probe: Option<SourceProbeDoc>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+}
+
+/// What feed discovery found at a suggested source's site.
+#[derive(Serialize, ToSchema)]
+pub struct SourceProbeDoc {
+    /// RFC 3339.
+    pub checked_at: String,
+    /// The source an operator adds in one action (`/sources/suggestions`).
+    pub proposal: Option<ProposedSourceDoc>,
+    /// Why none is proposed.
+    pub problem: Option<String>,
+    /// Requests discovery sent, robots.txt included.
+    pub requests: u64,
+}
+
+/// A source as feed discovery proposes it.
+#[derive(Serialize, ToSchema)]
+pub struct ProposedSourceDoc {
+    /// `feed` or `page`.
+    pub kind: String,
+    /// The feed, or the listing page.
+    pub url: String,
+    pub name: String,
+    /// ISO 639-1.
+    pub languages: Vec<String>,
+    /// A page source's globs of article links.
+    pub follow: Vec<String>,
+    /// A feed's format: `rss`, `atom` or `json`.
+    pub format: Option<String>,
+    /// Entries in the feed, or article links found.
+    pub items: u64,
+    /// A few entries' titles, or article URLs.
+    pub sample: Vec<String>,
 }
 
 /// A page of submissions, oldest first.

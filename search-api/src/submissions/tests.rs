@@ -22,14 +22,102 @@ async fn submit(
     token: Option<&str>,
     body: &Value,
 ) -> (StatusCode, HeaderMap, Value) {
+    submit_via(app, address, None, token, body).await
+}
+
+/// A submission from `address`, with an `X-Forwarded-For` if given.
+async fn submit_via(
+    app: &Router,
+    address: &str,
+    forwarded_for: Option<&str>,
+    token: Option<&str>,
+    body: &Value,
+) -> (StatusCode, HeaderMap, Value) {
     let address: SocketAddr = format!("{address}:40000").parse().unwrap();
     let mut req = Request::post("/api/submissions")
         .header(header::CONTENT_TYPE, "application/json")
         .extension(ConnectInfo(address));
+    if let Some(chain) = forwarded_for {
+        req = req.header("x-forwarded-for", chain);
+    }
     if let Some(token) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
     send(app, req.body(Body::from(body.to_string())).unwrap()).await
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_visitor_is_counted_by_the_address_it_forwards() {
+    let config = AccessConfig::from_vars(|name| {
+        (name == "VEILLE_TRUSTED_PROXIES").then(|| "10.0.0.0/8, ::1".to_string())
+    })
+    .unwrap();
+    let config = AccessConfig {
+        submissions_per_hour: 2,
+        ..config
+    };
+    let w = world(&[], config);
+    let body = practice("https://coop.example/a");
+    let created = |r: (StatusCode, HeaderMap, Value)| r.0 == StatusCode::CREATED;
+    // Two visitors through the same proxy each have their own allowance.
+    for _ in 0..2 {
+        assert!(created(
+            submit_via(&w.app, "10.0.0.5", Some("198.51.100.1"), None, &body).await
+        ));
+        assert!(created(
+            submit_via(&w.app, "10.0.0.5", Some("198.51.100.2"), None, &body).await
+        ));
+    }
+    let (status, _, _) = submit_via(&w.app, "10.0.0.5", Some("198.51.100.1"), None, &body).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // What a client writes left of the proxies is not believed: the address
+    // the last trusted proxy saw is the one counted.
+    let (status, _, _) = submit_via(
+        &w.app,
+        "10.0.0.5",
+        Some("203.0.113.50, 198.51.100.1, 10.1.1.1"),
+        None,
+        &body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // A client that is not a trusted proxy cannot choose its address.
+    for _ in 0..2 {
+        let sent = submit_via(&w.app, "192.0.2.7", Some("198.51.100.9"), None, &body).await;
+        assert!(created(sent));
+    }
+    let (status, _, _) = submit_via(&w.app, "192.0.2.7", Some("198.51.100.10"), None, &body).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // A bad entry counts against the proxy that passed it on.
+    let (status, _, _) = submit_via(&w.app, "[::1]", Some("not-an-address"), None, &body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _, _) = submit_via(&w.app, "[::1]", Some("<script>"), None, &body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _, _) = submit_via(&w.app, "[::1]", None, None, &body).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[test]
+fn trusted_proxies_are_read_from_the_environment_and_a_bad_one_is_named() {
+    let read = |value: &str| {
+        let value = value.to_string();
+        AccessConfig::from_vars(move |name| {
+            (name == "VEILLE_TRUSTED_PROXIES").then(|| value.clone())
+        })
+    };
+    let config = read(" 127.0.0.1, 10.0.0.0/8 ,fd00::/8,").unwrap();
+    let nets: Vec<String> = config
+        .trusted_proxies
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(nets, ["127.0.0.1/32", "10.0.0.0/8", "fd00::/8"]);
+    let err = read("10.0.0.0/8, proxy.local").unwrap_err();
+    assert!(
+        err.contains("VEILLE_TRUSTED_PROXIES has \"proxy.local\""),
+        "{err}"
+    );
+    assert!(AccessConfig::default().trusted_proxies.is_empty());
 }
 
 fn practice(url: &str) -> Value {

@@ -2,21 +2,22 @@
 //! library), each with its figures again as a table in a `<details>`:
 //! - [`stacked_months`]: matches per month, each bar split by the values
 //!   of one field (the index's `histogram_by`), each segment a link that
-//!   narrows the search to its month and value;
+//!   narrows the search to its month and value; and practice records per
+//!   month, counted the same way by [`practice_months`];
 //! - [`weekly_pairs`]: a source's new items and approvals per week, side
 //!   by side.
 //!
 //! The charts' texts are here, per language, like the collection point's.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use maud::{html, Markup};
-use veille_indexer::search::OTHER;
-use veille_store::{week_of, SourceWeek};
+use veille_indexer::search::{keep_top_values, HistogramBy, OTHER};
+use veille_store::{week_of, Practice, SourceWeek};
 
 use super::i18n::UiLang;
-use super::map::{round1, swatch};
+use super::map::{round1, swatch, Counted};
 
 /// Bars drawn at most: the latest months of the search.
 pub const MAX_MONTHS: usize = 36;
@@ -39,7 +40,9 @@ const BOTTOM: f64 = 28.0;
 
 /// The charts' texts.
 pub struct Texts {
+    pub charts: &'static str,
     pub items_per_month: &'static str,
+    pub practices_per_month: &'static str,
     pub split_by: &'static str,
     pub by_theme: &'static str,
     pub by_lang: &'static str,
@@ -51,9 +54,13 @@ pub struct Texts {
     pub as_table: &'static str,
     /// "{by}" is replaced by the field's name.
     pub stacked_description: &'static str,
+    /// "{by}" is replaced by the field's name.
+    pub practices_description: &'static str,
     pub no_dates: &'static str,
     pub item: &'static str,
     pub items: &'static str,
+    pub practice: &'static str,
+    pub practices: &'static str,
     pub map_title: &'static str,
     pub map_description: &'static str,
     pub country: &'static str,
@@ -65,9 +72,13 @@ pub struct Texts {
 }
 
 impl Texts {
-    /// "3 items", "1 item".
-    pub fn count(&self, n: u64) -> String {
-        format!("{n} {}", if n == 1 { self.item } else { self.items })
+    /// "3 items", "1 practice".
+    pub fn count(&self, n: u64, counted: Counted) -> String {
+        let (one, many) = match counted {
+            Counted::Items => (self.item, self.items),
+            Counted::Practices => (self.practice, self.practices),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
     }
 
     fn field(&self, key: &str) -> &'static str {
@@ -88,7 +99,9 @@ pub fn texts(lang: UiLang) -> &'static Texts {
 }
 
 const EN: Texts = Texts {
+    charts: "Charts",
     items_per_month: "Items per month",
+    practices_per_month: "Practices per month",
     split_by: "Split by",
     by_theme: "theme",
     by_lang: "language",
@@ -99,9 +112,12 @@ const EN: Texts = Texts {
     total: "Total",
     as_table: "The figures as a table",
     stacked_description: "Stacked bars: the matching items per month of publication, split by {by}. Each segment links to the search narrowed to its month and value.",
+    practices_description: "Stacked bars: the practice records per month of their making, split by {by}, with the search's theme, language, country and dates. Each segment links to the search narrowed to its month and value.",
     no_dates: "No matching item has a publication date.",
     item: "item",
     items: "items",
+    practice: "practice",
+    practices: "practices",
     map_title: "Items by country",
     map_description: "World map: each country shaded by its number of matching items, linking to the search narrowed to it.",
     country: "Country",
@@ -113,7 +129,9 @@ const EN: Texts = Texts {
 };
 
 const FR: Texts = Texts {
+    charts: "Graphiques",
     items_per_month: "Articles par mois",
+    practices_per_month: "Pratiques par mois",
     split_by: "Répartis par",
     by_theme: "thème",
     by_lang: "langue",
@@ -124,9 +142,12 @@ const FR: Texts = Texts {
     total: "Total",
     as_table: "Les chiffres en tableau",
     stacked_description: "Barres empilées : les articles trouvés par mois de publication, répartis par {by}. Chaque segment mène à la recherche restreinte à son mois et à sa valeur.",
+    practices_description: "Barres empilées : les fiches de pratique par mois de création, réparties par {by}, avec le thème, la langue, le pays et les dates de la recherche. Chaque segment mène à la recherche restreinte à son mois et à sa valeur.",
     no_dates: "Aucun article trouvé n’a de date de publication.",
     item: "article",
     items: "articles",
+    practice: "pratique",
+    practices: "pratiques",
     map_title: "Articles par pays",
     map_description: "Carte du monde : chaque pays est teinté selon son nombre d’articles trouvés et mène à la recherche restreinte à ce pays.",
     country: "Pays",
@@ -138,7 +159,9 @@ const FR: Texts = Texts {
 };
 
 const ES: Texts = Texts {
+    charts: "Gráficos",
     items_per_month: "Artículos por mes",
+    practices_per_month: "Prácticas por mes",
     split_by: "Divididos por",
     by_theme: "tema",
     by_lang: "idioma",
@@ -149,9 +172,12 @@ const ES: Texts = Texts {
     total: "Total",
     as_table: "Las cifras en una tabla",
     stacked_description: "Barras apiladas: los artículos encontrados por mes de publicación, divididos por {by}. Cada segmento lleva a la búsqueda limitada a su mes y valor.",
+    practices_description: "Barras apiladas: las fichas de práctica por mes de creación, divididas por {by}, con el tema, el idioma, el país y las fechas de la búsqueda. Cada segmento lleva a la búsqueda limitada a su mes y valor.",
     no_dates: "Ningún artículo encontrado tiene fecha de publicación.",
     item: "artículo",
     items: "artículos",
+    practice: "práctica",
+    practices: "prácticas",
     map_title: "Artículos por país",
     map_description: "Mapa del mundo: cada país sombreado según su número de artículos encontrados, con enlace a la búsqueda limitada a él.",
     country: "País",
@@ -212,9 +238,12 @@ fn axis_top(max: u64) -> u64 {
 /// month, one segment per value, the values with the most matches at the
 /// bottom and `other` at the top. `label` names a value; `href` is where a
 /// segment (month, value) links, `None` for `other` (the month alone).
-/// `key` is the field (`theme`, `lang`, `country`).
+/// `key` is the field (`theme`, `lang`, `country`); `counted`, what the
+/// counts count (the SVG's labels are unique per kind: a page may show
+/// one chart of each).
 pub fn stacked_months(
     t: &Texts,
+    counted: Counted,
     key: &str,
     months: &BTreeMap<String, BTreeMap<String, u64>>,
     label: impl Fn(&str) -> String,
@@ -258,7 +287,13 @@ pub fn stacked_months(
     };
     let month_total = |month: &str| months.get(month).map_or(0, |c| c.values().sum::<u64>());
     let max = shown.iter().map(|m| month_total(m)).max().unwrap_or(0);
-    let description = t.stacked_description.replace("{by}", t.field(key));
+    let (heading, description, id) = match counted {
+        Counted::Items => (t.items_per_month, t.stacked_description, "items"),
+        Counted::Practices => (t.practices_per_month, t.practices_description, "practices"),
+    };
+    let description = description.replace("{by}", t.field(key));
+    let title_id = format!("stacked-{id}-title");
+    let desc_id = format!("stacked-{id}-desc");
     if shown.is_empty() || max == 0 {
         return html! { p.chart-empty { (t.no_dates) } };
     }
@@ -269,7 +304,7 @@ pub fn stacked_months(
     let bar = (slot * 0.8).max(1.0);
     let y_of = |n: u64| TOP + plot_h - plot_h * n as f64 / top as f64;
     let every = shown.len().div_ceil(8).max(1);
-    let title = format!("{} · {} {}", t.items_per_month, t.split_by, t.field(key));
+    let title = format!("{heading} · {} {}", t.split_by, t.field(key));
     // A month's segments, bottom up: (series, value, count, count below).
     let stack = |month: &str| {
         let mut below = 0;
@@ -285,10 +320,10 @@ pub fn stacked_months(
     };
     let segment_href = |month: &str, value: &str| href(month, (value != OTHER).then_some(value));
     html! {
-        figure.chart.stacked data-chart=(key) {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } width="100%" role="img" aria-labelledby="stacked-title stacked-desc" {
-                title #stacked-title { (title) }
-                desc #stacked-desc { (description) }
+        figure.chart.stacked data-chart=(key) data-counted=(id) {
+            svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } width="100%" role="img" aria-labelledby={ (title_id) " " (desc_id) } {
+                title id=(title_id) { (title) }
+                desc id=(desc_id) { (description) }
                 g.grid stroke=(GRID) stroke-width="1" {
                     @for n in [0, top / 2, top] {
                         line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(round1(y_of(n))) y2=(round1(y_of(n))) {}
@@ -311,7 +346,7 @@ pub fn stacked_months(
                             @let y = round1(y_of(below + n));
                             a href=(segment_href(month, value)) data-month=(month) data-value=(value) {
                                 rect x=(x) y=(y) width=(round1(bar)) height=(round1(y_of(below) - y)) fill=(colour(s, value)) {
-                                    title { (month) " · " (name(value)) ": " (t.count(n)) }
+                                    title { (month) " · " (name(value)) ": " (t.count(n, counted)) }
                                 }
                             }
                         }
@@ -353,6 +388,48 @@ pub fn stacked_months(
                 }
             }
         }
+    }
+}
+
+/// Practice records per month of their making (UTC) and per theme,
+/// language and country (of their places), as the index counts items
+/// ([`keep_top_values`]); those made outside `from`..=`to` left out.
+pub fn practice_months(
+    practices: &[Practice],
+    from: Option<DateTime<FixedOffset>>,
+    to: Option<DateTime<FixedOffset>>,
+) -> HistogramBy {
+    let mut by: [BTreeMap<String, HashMap<String, u64>>; 3] = Default::default();
+    for p in practices {
+        if from.is_some_and(|f| p.created_at < f) || to.is_some_and(|t| p.created_at > t) {
+            continue;
+        }
+        let month = p.created_at.format("%Y-%m").to_string();
+        let mut countries: Vec<&str> = p
+            .record
+            .places
+            .iter()
+            .filter_map(|pl| pl.country.as_deref())
+            .collect();
+        countries.sort_unstable();
+        countries.dedup();
+        let values: [Vec<&str>; 3] = [
+            p.record.themes.iter().map(String::as_str).collect(),
+            p.languages.iter().map(String::as_str).collect(),
+            countries,
+        ];
+        for (into, values) in by.iter_mut().zip(values) {
+            let counts = into.entry(month.clone()).or_default();
+            for value in values {
+                *counts.entry(value.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    let [theme, lang, country] = by.map(keep_top_values);
+    HistogramBy {
+        theme,
+        lang,
+        country,
     }
 }
 
@@ -412,7 +489,7 @@ pub fn weekly_pairs(t: &Texts, id: &str, name: &str, weeks: &[SourceWeek]) -> Ma
     let desc_id = format!("weekly-{id}-desc");
     html! {
         figure.chart.weekly {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (W) " " (H) } width=(W) height=(H) role="img" aria-labelledby={ (title_id) " " (desc_id) } {
+            svg viewBox={ "0 0 " (W) " " (H) } width=(W) height=(H) role="img" aria-labelledby={ (title_id) " " (desc_id) } {
                 title id=(title_id) { (name) ": " (t.weekly_title) }
                 desc id=(desc_id) { (t.weekly_description) }
                 line x1="0" x2=(W) y1=(H - PAD) y2=(H - PAD) stroke=(GRID) stroke-width="1" {}

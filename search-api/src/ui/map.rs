@@ -9,8 +9,10 @@
 //! countries are links a keyboard reaches), readable without JavaScript,
 //! and a page that shows it must also give its data as text: a table of
 //! the countries and their counts beside it. A
-//! country without an outline at this scale (a small island state) is
-//! not drawn; its row in that table is what shows it.
+//! country too small to outline at this scale (Singapore, Malta, an
+//! island state) is a ringed dot of its step's colour where it has a
+//! count; the few without even a position (tiny territories) are in that
+//! table only.
 
 use std::sync::OnceLock;
 
@@ -32,6 +34,9 @@ const CITY_MAX_RADIUS: f64 = 14.0;
 const STEPS: [&str; 5] = ["#c6e8d9", "#7cc8b4", "#3a9e98", "#1f6f8b", "#153e75"];
 /// Countries without any.
 const EMPTY: &str = "#e4e4e4";
+/// Countries too small to outline: a dot of their step's colour, ringed.
+const SMALL_RADIUS: f64 = 4.0;
+const SMALL_RING: &str = "#3d4650";
 /// Cities' dots.
 const CITY: &str = "#b3261e";
 
@@ -103,11 +108,12 @@ pub fn world_map_of(
     let top = project(NORTH, 0.0).1.floor();
     let bottom = project(SOUTH, 0.0).1.ceil();
     let view_box = format!("0 {top} {WIDTH} {}", bottom - top);
+    let id = element_id(labels);
     html! {
         figure.world-map {
-            svg xmlns="http://www.w3.org/2000/svg" viewBox=(view_box) width="100%" role="group" aria-labelledby="map-title map-desc" lang=(labels.lang) {
-                title #map-title { (labels.title) }
-                desc #map-desc { (labels.description) }
+            svg viewBox=(view_box) width="100%" role="group" aria-labelledby={ (id) "-title " (id) "-desc" } lang=(labels.lang) {
+                title id={ (id) "-title" } { (labels.title) }
+                desc id={ (id) "-desc" } { (labels.description) }
                 g.countries stroke="#ffffff" stroke-width="0.5" stroke-linejoin="round" {
                     @for outline in all_outlines() {
                         @let name = outline.name(labels.lang);
@@ -123,6 +129,15 @@ pub fn world_map_of(
                                 path d=(outline.path) fill=(EMPTY) data-code=(outline.code) {
                                     title { (name) }
                                 }
+                            }
+                        }
+                    }
+                }
+                g.small-countries stroke=(SMALL_RING) stroke-width="1" {
+                    @for (outline, count, href, (x, y)) in counts.iter().filter(|c| c.1 > 0).filter_map(|(o, n, h)| Some((o, n, h, o.marker?))) {
+                        a href=(href) data-code=(outline.code) {
+                            circle cx=(x) cy=(y) r=(SMALL_RADIUS) fill=(scale.colour(*count)) {
+                                title { (words.count_title(outline.name(labels.lang), *count, counted)) }
                             }
                         }
                     }
@@ -154,6 +169,23 @@ pub fn world_map_of(
             }
         }
     }
+}
+
+/// The prefix of the map's element ids, from its title and description, so
+/// that two maps on one page (of different titles) keep their own labels.
+fn element_id(labels: &MapLabels) -> String {
+    // FNV-1a, 32 bits: short, stable, no dependency.
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in labels
+        .title
+        .bytes()
+        .chain([0])
+        .chain(labels.description.bytes())
+    {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("map-{hash:08x}")
 }
 
 /// A small square of `colour`, for legends (hidden from screen readers:
@@ -212,6 +244,8 @@ struct Outline {
     names: [&'static str; 4],
     /// The SVG path (empty for a country too small for the scale).
     path: &'static str,
+    /// Where a country too small to outline is marked, if known.
+    marker: Option<(f64, f64)>,
 }
 
 impl Outline {
@@ -265,6 +299,10 @@ fn outlines() -> &'static [Outline] {
                     code: f.next()?,
                     names: [f.next()?, f.next()?, f.next()?, f.next()?],
                     path: f.next().unwrap_or(""),
+                    marker: f.next().and_then(|m| {
+                        let (x, y) = m.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    }),
                 })
             })
             .collect();

@@ -94,20 +94,20 @@ fn render_list(page: &Page, total: usize, practices: &[Practice]) -> Markup {
 }
 
 /// The pairs of a form body.
-fn form(body: &Bytes) -> Vec<(String, String)> {
+pub(super) fn form(body: &Bytes) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
-fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(super) fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.as_str())
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 
@@ -456,4 +456,4 @@ fn record_form(page: &Page, p: &Practice, langs: &[String]) -> Markup {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -285,7 +285,13 @@ async fn post_form(
         Err(e) => (FormValues::default(), Err(e)),
         Ok(bytes) => {
             let values = FormValues::parse(&bytes);
-            let received = match submitter(&state, &headers, &client_address(&extensions)).await {
+            let received = match submitter(
+                &state,
+                &headers,
+                &client_address(&state, &extensions, &headers),
+            )
+            .await
+            {
                 Ok(principal) => match values.body() {
                     Ok(body) => receive(&state, principal, body).await,
                     Err(e) => Err(e),

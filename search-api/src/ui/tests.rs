@@ -55,7 +55,7 @@ async fn signed_in_the_search_page_draws_its_months_and_countries_narrowing_the_
     // all of January 2024; each segment keeps the search and adds the
     // month and the theme.
     assert!(
-        body.contains(r#"<figure class="chart stacked" data-chart="theme">"#),
+        body.contains(r#"<figure class="chart stacked" data-chart="theme" data-counted="items">"#),
         "{body}"
     );
     let link =
@@ -91,6 +91,43 @@ async fn signed_in_the_search_page_draws_its_months_and_countries_narrowing_the_
     assert!(body.contains(
         r#"<th scope="row"><a href="/?q=cooperativa&amp;lang=es&amp;country=ES">Spain</a></th>"#
     ));
+
+    // No practice record yet: no practices' chart. Then one, in Spanish,
+    // made now: it shows, by the month of its making.
+    assert!(!body.contains(r#"data-counted="practices""#));
+    let draft = veille_store::PracticeDraft {
+        name: "Fondo de vivienda".into(),
+        themes: vec!["T3".into()],
+        places: vec![veille_store::PracticePlace {
+            name: "Barcelona".into(),
+            country: Some("ES".into()),
+            ..Default::default()
+        }],
+        texts: vec![veille_store::PracticeText {
+            field: "approach".into(),
+            lang: "es".into(),
+            text: "Un fondo municipal para la vivienda cooperativa.".into(),
+            evidence: None,
+            reviewed: true,
+        }],
+        ..Default::default()
+    };
+    let made = w.state.store.create_practice(&draft, "alice").unwrap();
+    let month = made.created_at.format("%Y-%m").to_string();
+    let (_, _, body) = page(&w.app, "/?q=cooperativa&lang=es", &signed_in).await;
+    let practices = &body[body
+        .find(r#"data-counted="practices""#)
+        .expect("a practices' chart")..];
+    assert!(
+        practices.contains(&format!(
+            "<title>{month} · Social and solidarity finances: 1 practice</title>"
+        )),
+        "{practices}"
+    );
+    // A theme no practice has: no practices' chart.
+    let (_, _, body) = page(&w.app, "/?q=cooperativa&theme=T7", &signed_in).await;
+    assert!(body.contains(r#"data-counted="items""#));
+    assert!(!body.contains(r#"data-counted="practices""#));
 
     // Split by country instead; the choice stays in the links and the form.
     let (_, _, body) = page(

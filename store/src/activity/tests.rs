@@ -1,3 +1,6 @@
+//! Tests of the sources' weekly activity: weeks from Monday, new items and
+//! approvals per source and week, read through the first-seen index.
+
 use chrono::{TimeZone, Utc};
 
 use super::*;

@@ -194,3 +194,37 @@ fn the_generation_moves_with_every_write_and_only_then() {
     store.update_practice(&p.id, 1, &draft("C"), "ana").unwrap();
     assert_eq!(store.practices_generation().unwrap(), updated);
 }
+
+#[test]
+fn practices_are_read_by_ids_in_their_order_through_the_filter() {
+    let store = Store::open_in_memory().unwrap();
+    let a = store.create_practice(&draft("A"), "ana").unwrap();
+    let mut published = draft("B");
+    published.status = PracticeStatus::Published;
+    let b = store.create_practice(&published, "ana").unwrap();
+    let c = store.create_practice(&draft("C"), "ana").unwrap();
+    let ids = |ps: Vec<Practice>| ps.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    let asked = vec![c.id.clone(), "p99".to_string(), a.id.clone(), b.id.clone()];
+    assert_eq!(
+        ids(store
+            .practices_by_ids(&asked, &PracticeFilter::default())
+            .unwrap()),
+        vec![c.id.clone(), a.id.clone(), b.id.clone()]
+    );
+    let only_published = PracticeFilter {
+        status: Some(PracticeStatus::Published),
+        ..PracticeFilter::default()
+    };
+    assert_eq!(
+        ids(store.practices_by_ids(&asked, &only_published).unwrap()),
+        vec![b.id.clone()]
+    );
+    let elsewhere = PracticeFilter {
+        country: Some("FR".to_string()),
+        ..PracticeFilter::default()
+    };
+    assert!(store
+        .practices_by_ids(&asked, &elsewhere)
+        .unwrap()
+        .is_empty());
+}

@@ -211,3 +211,51 @@ fn a_submitted_item_waits_in_the_queue_with_who_sent_it_whatever_its_score() {
     assert_eq!(page.total, 2);
     assert_eq!(store.queue_length().unwrap(), 2);
 }
+
+#[test]
+fn submitted_sources_wait_for_a_probe_which_is_kept_with_them() {
+    let store = Store::open_in_memory().unwrap();
+    let site = submit(&store, Source, "http://a.test/", ANONYMOUS);
+    let declined = submit(&store, Source, "http://b.test/", ANONYMOUS);
+    submit(&store, Practice, "http://a.test/page", ANONYMOUS);
+    store
+        .decide_submission(
+            &declined.receipt,
+            SubmissionStatus::Declined,
+            Some("spam"),
+            "cid",
+        )
+        .unwrap();
+    let unprobed: Vec<String> = store
+        .unprobed_sources(10)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.receipt)
+        .collect();
+    assert_eq!(unprobed, std::slice::from_ref(&site.receipt));
+    assert_eq!(site.probe, None);
+
+    let probe = SourceProbe {
+        checked_at: Utc::now(),
+        proposal: Some(ProposedSource {
+            kind: "feed".to_string(),
+            url: "http://a.test/feed.xml".to_string(),
+            name: "A <b>site</b>".to_string(),
+            languages: vec!["fr".to_string()],
+            follow: vec![],
+            format: Some("rss".to_string()),
+            items: 12,
+            sample: vec!["First".to_string()],
+        }),
+        problem: None,
+        requests: 3,
+    };
+    store.record_probe(&site.receipt, &probe).unwrap();
+    assert!(store.unprobed_sources(10).unwrap().is_empty());
+    let kept = store.submission(&site.receipt).unwrap().unwrap();
+    assert_eq!(
+        kept.probe.as_ref().map(|p| &p.proposal),
+        Some(&probe.proposal)
+    );
+    assert_eq!(kept.probe.map(|p| p.requests), Some(3));
+}

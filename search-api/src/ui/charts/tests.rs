@@ -1,3 +1,7 @@
+//! Tests of the charts' SVG: each segment with its count and link, the text
+//! alternatives (title, description, legend, table), escaping, the months
+//! and weeks drawn, and the practice records counted by month.
+
 use std::collections::BTreeMap;
 
 use super::*;
@@ -38,7 +42,7 @@ fn each_segment_links_to_its_month_and_value_with_its_count() {
         ("2024-05", &[("T1", 3), ("T2", 1), ("other", 2)]),
         ("2024-07", &[("T2", 4)]),
     ]);
-    let svg = stacked_months(&EN, "theme", &data, label, href).into_string();
+    let svg = stacked_months(&EN, Counted::Items, "theme", &data, label, href).into_string();
     let t1 = segment(&svg, "2024-05", "T1").expect("a T1 segment in May");
     assert!(
         t1.starts_with("<a href=\"/?q=coop&amp;month=2024-05&amp;theme=T1\""),
@@ -77,13 +81,15 @@ fn the_chart_has_a_title_a_description_a_legend_and_its_figures_as_a_table() {
         ("2024-05", &[("T1", 3), ("other", 2)]),
         ("2024-06", &[("T1", 1)]),
     ]);
-    let html = stacked_months(&FR, "theme", &data, label, href).into_string();
+    let html = stacked_months(&FR, Counted::Items, "theme", &data, label, href).into_string();
     assert!(html.contains("role=\"img\""));
     assert!(
-        html.contains("<title id=\"stacked-title\">Articles par mois · Répartis par thème</title>"),
+        html.contains(
+            "<title id=\"stacked-items-title\">Articles par mois · Répartis par thème</title>"
+        ),
         "{html}"
     );
-    assert!(html.contains("<desc id=\"stacked-desc\">Barres empilées"));
+    assert!(html.contains("<desc id=\"stacked-items-desc\">Barres empilées"));
     // Legend: the series in order, "other" last.
     let legend = &html[html.find("chart-legend").unwrap()..html.find("</ul>").unwrap()];
     assert!(legend.find("Theme T1").unwrap() < legend.find("autres").unwrap());
@@ -101,14 +107,16 @@ fn the_chart_has_a_title_a_description_a_legend_and_its_figures_as_a_table() {
 #[test]
 fn values_and_labels_are_escaped() {
     let data = months(&[("2024-05", &[("<script>alert(1)</script>", 2)])]);
-    let html = stacked_months(&EN, "lang", &data, |v| v.to_string(), href).into_string();
+    let html =
+        stacked_months(&EN, Counted::Items, "lang", &data, |v| v.to_string(), href).into_string();
     assert!(!html.contains("<script>"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
 
 #[test]
 fn no_dated_match_says_so_instead_of_an_empty_chart() {
-    let html = stacked_months(&ES, "theme", &BTreeMap::new(), label, href).into_string();
+    let html =
+        stacked_months(&ES, Counted::Items, "theme", &BTreeMap::new(), label, href).into_string();
     assert!(html.contains("Ningún artículo encontrado tiene fecha"));
     assert!(!html.contains("<svg"));
 }
@@ -116,7 +124,7 @@ fn no_dated_match_says_so_instead_of_an_empty_chart() {
 #[test]
 fn only_the_latest_months_are_drawn() {
     let data = months(&[("2019-01", &[("T1", 1)]), ("2024-12", &[("T1", 1)])]);
-    let svg = stacked_months(&EN, "theme", &data, label, href).into_string();
+    let svg = stacked_months(&EN, Counted::Items, "theme", &data, label, href).into_string();
     assert!(svg.contains("data-month=\"2024-12\""));
     assert!(!svg.contains("data-month=\"2019-01\""));
     let first_shown = "2022-01";
@@ -219,7 +227,7 @@ fn the_last_weeks_end_with_this_one_and_fill_the_quiet_ones() {
 #[test]
 fn every_svg_element_is_closed_as_html_needs() {
     let data = months(&[("2024-05", &[("T1", 3)])]);
-    let stacked = stacked_months(&EN, "theme", &data, label, href).into_string();
+    let stacked = stacked_months(&EN, Counted::Items, "theme", &data, label, href).into_string();
     let weekly = weekly_pairs(&EN, "s1", "x", &[week(20, 8, 2)]).into_string();
     for html in [stacked, weekly] {
         for element in ["line", "rect"] {
@@ -232,4 +240,65 @@ fn every_svg_element_is_closed_as_html_needs() {
             );
         }
     }
+}
+
+fn practice(id: &str, made: &str, themes: &[&str], countries: &[&str]) -> Practice {
+    use veille_store::{PracticeDraft, PracticePlace};
+    Practice {
+        id: id.into(),
+        version: 1,
+        record: PracticeDraft {
+            name: format!("Practice {id}"),
+            themes: themes.iter().map(|t| t.to_string()).collect(),
+            places: countries
+                .iter()
+                .map(|c| PracticePlace {
+                    name: "somewhere".into(),
+                    country: Some(c.to_string()),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        },
+        languages: vec!["fr".into()],
+        created_at: made.parse().unwrap(),
+        updated_at: made.parse().unwrap(),
+        created_by: "ana".into(),
+    }
+}
+
+#[test]
+fn practices_are_counted_by_the_month_of_their_making_within_the_dates() {
+    let practices = [
+        practice("1", "2024-05-02T10:00:00Z", &["T1", "T2"], &["FR", "FR"]),
+        practice("2", "2024-05-30T10:00:00Z", &["T1"], &["ES"]),
+        practice("3", "2024-07-01T10:00:00Z", &["T3"], &[]),
+        practice("4", "2023-01-01T10:00:00Z", &["T1"], &["FR"]),
+    ];
+    let from = Some("2024-01-01T00:00:00+00:00".parse().unwrap());
+    let by = practice_months(&practices, from, None);
+    assert_eq!(
+        by.theme,
+        months(&[
+            ("2024-05", &[("T1", 2), ("T2", 1)]),
+            ("2024-07", &[("T3", 1)])
+        ])
+    );
+    // A country counts once per practice, however many places it has there.
+    assert_eq!(
+        by.country,
+        months(&[("2024-05", &[("ES", 1), ("FR", 1)]), ("2024-07", &[])])
+    );
+    assert_eq!(by.lang["2024-05"]["fr"], 2);
+    let to = Some("2024-05-15T00:00:00+00:00".parse().unwrap());
+    let by = practice_months(&practices, from, to);
+    assert_eq!(by.theme, months(&[("2024-05", &[("T1", 1), ("T2", 1)])]));
+    // Drawn with its own labels, so that it sits beside the items' chart.
+    let html =
+        stacked_months(&EN, Counted::Practices, "theme", &by.theme, label, href).into_string();
+    assert!(html.contains(r#"aria-labelledby="stacked-practices-title stacked-practices-desc""#));
+    assert!(
+        html.contains("<title>2024-05 · Theme T1: 1 practice</title>"),
+        "{html}"
+    );
 }

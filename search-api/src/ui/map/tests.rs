@@ -1,3 +1,7 @@
+//! Tests of the world map: links and titles of the countries, the shading
+//! steps, cities placed by the projection inside their country, names by
+//! language, escaping, and codes the map does not know.
+
 use super::*;
 
 fn country(code: &str, count: usize) -> MapCountry {
@@ -35,10 +39,20 @@ fn a_country_with_practices_links_to_its_page_with_its_count() {
     assert!(a.starts_with("<a href=\"/practices?country=FR\""), "{a}");
     assert!(a.contains("<title>France: 12 practices</title>"), "{a}");
     assert!(svg.contains("role=\"group\""), "links inside: not an img");
-    assert!(svg.contains("<title id=\"map-title\">Practices by country</title>"));
-    assert!(
-        svg.contains("<desc id=\"map-desc\">Countries shaded by their number of practices</desc>")
-    );
+    let id = element_id(&LABELS);
+    assert!(svg.contains(&format!("aria-labelledby=\"{id}-title {id}-desc\"")));
+    assert!(svg.contains(&format!(
+        "<title id=\"{id}-title\">Practices by country</title>"
+    )));
+    assert!(svg.contains(&format!(
+        "<desc id=\"{id}-desc\">Countries shaded by their number of practices</desc>"
+    )));
+    // Another map on the page has its own labels.
+    let other = MapLabels {
+        title: "Items by country",
+        ..LABELS
+    };
+    assert_ne!(element_id(&other), id);
 }
 
 #[test]
@@ -220,4 +234,21 @@ fn the_shipped_outlines_cover_the_world_compactly() {
         Some("Singapour"),
         "a country too small to draw still has its name"
     );
+}
+
+#[test]
+fn a_country_too_small_to_outline_is_a_dot_with_its_link() {
+    let svg = world_map(&[country("SG", 4), country("MT", 0)], &[], &LABELS).into_string();
+    let a = link_of(&svg, "SG").expect("Singapore is a link");
+    assert!(a.starts_with("<a href=\"/practices?country=SG\""), "{a}");
+    assert!(a.contains("<circle"), "{a}");
+    assert!(a.contains("<title>Singapore: 4 practices</title>"));
+    // Placed where Singapore is: south-east of the Malay peninsula's
+    // country, north of Indonesia's outline's southern edge.
+    let (my_x0, ..) = outline("MY").and_then(Outline::bounds).unwrap();
+    let (_, id_y0, _, id_y1) = outline("ID").and_then(Outline::bounds).unwrap();
+    let (x, y) = outline("SG").and_then(|o| o.marker).unwrap();
+    assert!(x > my_x0 && id_y0 < y && y < id_y1, "({x}, {y})");
+    // No count, no dot.
+    assert!(!svg.contains("data-code=\"MT\""));
 }

@@ -9,7 +9,11 @@ use tower::ServiceExt;
 
 use crate::tests::{fixture, review, ALICE};
 
-async fn call(app: &axum::Router, req: Request<Body>) -> (StatusCode, Option<String>, String) {
+/// Sends `req`: the status, the `Location` and the body as text.
+pub(crate) async fn call(
+    app: &axum::Router,
+    req: Request<Body>,
+) -> (StatusCode, Option<String>, String) {
     let response = app.clone().oneshot(req).await.unwrap();
     let status = response.status();
     let location = response
