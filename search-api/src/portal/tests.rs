@@ -1,11 +1,9 @@
 //! The portal through the real router: only published records, in every
 //! language, with their alternates, feeds, sitemap and caching headers.
 
-use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::Router;
 use serde_json::Value;
-use tower::ServiceExt;
 use veille_store::{
     FieldEvidence, PracticeDraft, PracticeEdit, PracticePlace, PracticeSource, PracticeStatus,
     PracticeText, Store,
@@ -23,24 +21,11 @@ async fn get_with(
     uri: &str,
     extra: &[(header::HeaderName, &str)],
 ) -> (StatusCode, HeaderMap, String) {
-    let mut req = Request::get(uri);
+    let mut headers: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     if !extra.iter().any(|(k, _)| k == header::HOST) {
-        req = req.header(header::HOST, HOST);
+        headers.push(("host", HOST));
     }
-    for (k, v) in extra {
-        req = req.header(k, *v);
-    }
-    let response = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+    crate::export::tests::fetch(app, uri, &headers).await
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
@@ -531,6 +516,13 @@ async fn the_sitemap_lists_every_published_practice_in_every_language() {
     assert!(robots.contains(&format!("Sitemap: {BASE}/portal/sitemap.xml")));
 }
 
+fn entry_titles(feed: &feed_rs::model::Feed) -> Vec<String> {
+    feed.entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect()
+}
+
 #[tokio::test]
 async fn the_atom_feeds_parse_and_hold_the_new_practices() {
     let w = world();
@@ -538,11 +530,7 @@ async fn the_atom_feeds_parse_and_hold_the_new_practices() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], crate::feeds::CONTENT_TYPE);
     let feed = feed_rs::parser::parse(body.as_bytes()).unwrap();
-    let titles: Vec<String> = feed
-        .entries
-        .iter()
-        .map(|e| e.title.as_ref().unwrap().content.clone())
-        .collect();
+    let titles = entry_titles(&feed);
     // Newest first.
     assert_eq!(
         titles,
@@ -561,11 +549,7 @@ async fn the_atom_feeds_parse_and_hold_the_new_practices() {
 
     let (_, body) = get(&w.app, "/portal/en/themes/T5/feed.atom").await;
     let feed = feed_rs::parser::parse(body.as_bytes()).unwrap();
-    let titles: Vec<String> = feed
-        .entries
-        .iter()
-        .map(|e| e.title.as_ref().unwrap().content.clone())
-        .collect();
+    let titles = entry_titles(&feed);
     assert_eq!(titles, vec!["Madrid social market"]);
     assert_eq!(
         feed.entries[0].categories[0].label.as_deref(),
