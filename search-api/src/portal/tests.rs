@@ -795,3 +795,34 @@ async fn a_sitemap_larger_than_one_file_is_an_index_of_its_parts() {
         assert_eq!(get(&w.app, uri).await.0, StatusCode::NOT_FOUND, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn a_search_lists_its_first_ten_pages_and_says_there_are_more() {
+    let f = fixture("");
+    let store = f.state.store.clone();
+    for n in 0..=super::pages::SEARCH_MAX {
+        let mut r = record(
+            &format!("Bakery {n}"),
+            PracticeStatus::Published,
+            "T1",
+            ("Lyon", "FR", 45.76, 4.84),
+        );
+        r.texts.clear();
+        r.sources.clear();
+        file(&store, &r);
+    }
+    let (status, page) = get(&f.app, "/portal/en/search?q=bakery").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Practices found for “bakery”: 500+"),
+        "{page}"
+    );
+    assert!(page.contains("Page 1 / 10"));
+    let (status, last) = get(&f.app, "/portal/en/search?q=bakery&page=10").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(last.contains("Page 10 / 10") && !last.contains("rel=\"next\""));
+    assert_eq!(
+        get(&f.app, "/portal/en/search?q=bakery&page=11").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
