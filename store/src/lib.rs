@@ -29,6 +29,7 @@ mod accounts;
 mod backup;
 mod curation;
 mod dedup;
+mod kits;
 pub mod metrics;
 mod practices;
 mod readers;
@@ -54,6 +55,11 @@ pub use curation::{
     ReviewState,
 };
 pub use dedup::MAX_DUPLICATE_DISTANCE;
+pub use kits::{
+    is_lang, text_in, Kit, KitAuditEntry, KitDraft, KitEdit, KitEntry, Texts as KitTexts,
+    MAX_NOTE_CHARS as KIT_MAX_NOTE_CHARS, MAX_PRACTICES as KIT_MAX_PRACTICES,
+    MAX_TEXT_CHARS as KIT_MAX_TEXT_CHARS, MAX_TITLE_CHARS as KIT_MAX_TITLE_CHARS,
+};
 pub use practices::{
     FieldEvidence, Practice, PracticeAuditEntry, PracticeDraft, PracticeEdit, PracticeFigure,
     PracticeFilter, PracticeOrganization, PracticePlace, PracticeSource, PracticeStatus,

@@ -267,21 +267,25 @@ impl PracticeFilter {
     }
 }
 
-fn new_id(tx: &Transaction<'_>) -> Result<String> {
+/// The next id of `table` (`practices`, `kits`): `prefix` and a number.
+pub(crate) fn new_id(tx: &Transaction<'_>, table: &str, prefix: char) -> Result<String> {
     let n: i64 = tx.query_row(
-        "SELECT coalesce(max(rowid), 0) + 1 FROM practices",
+        &format!("SELECT coalesce(max(rowid), 0) + 1 FROM {table}"),
         [],
         |r| r.get(0),
     )?;
-    Ok(format!("p{n}"))
+    Ok(format!("{prefix}{n}"))
 }
+
+/// The history table of practices and its id column.
+const PRACTICE_AUDIT: (&str, &str) = ("practice_audit", "practice_id");
 
 /// The columns [`read_row`] reads.
 const PRACTICE_SELECT: &str =
     "SELECT id, version, record, created_at, updated_at, created_by FROM practices";
 
 /// A stored date, or what is wrong with it.
-fn stored_date(what: &str, s: String) -> Result<DateTime<Utc>> {
+pub(crate) fn stored_date(what: &str, s: String) -> Result<DateTime<Utc>> {
     crate::parse_utc(Some(s.clone()))
         .ok_or_else(|| StoreError::Corrupt(format!("{what}: date {s:?}")))
 }
@@ -312,6 +316,16 @@ fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
     conn.query_row(&format!("{PRACTICE_SELECT} WHERE id = ?1"), [id], read_row)
         .optional()?
         .transpose()
+}
+
+/// The practices of `ids` that exist, in one read, in no order.
+pub(crate) fn read_many(conn: &rusqlite::Connection, ids: &[&str]) -> Result<Vec<Practice>> {
+    let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut stmt = conn.prepare(&format!(
+        "{PRACTICE_SELECT} WHERE id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let rows = stmt.query_map([ids], read_row)?;
+    rows.map(|r| r?).collect()
 }
 
 fn put_sources(tx: &Transaction<'_>, id: &str, draft: &PracticeDraft) -> Result<()> {
@@ -345,8 +359,12 @@ fn publish_submissions(
     Ok(())
 }
 
-fn audit(
+/// One change appended to the history `table` (`practice_audit`,
+/// `kit_audit`), whose id column is `practice_id` or `kit_id`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit(
     tx: &Transaction<'_>,
+    (table, id_column): (&str, &str),
     id: &str,
     actor: &str,
     at: DateTime<Utc>,
@@ -355,8 +373,10 @@ fn audit(
     after: Value,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO practice_audit (practice_id, actor, at, action, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &format!(
+            "INSERT INTO {table} ({id_column}, actor, at, action, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        ),
         params![
             id,
             actor,
@@ -385,7 +405,7 @@ impl Store {
         let now = Utc::now();
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let id = new_id(&tx)?;
+        let id = new_id(&tx, "practices", 'p')?;
         let body = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
         tx.execute(
             "INSERT INTO practices (id, version, status, record, created_at, updated_at, created_by)
@@ -394,7 +414,16 @@ impl Store {
         )?;
         put_sources(&tx, &id, draft)?;
         publish_submissions(&tx, &id, draft, actor, now)?;
-        audit(&tx, &id, actor, now, "create", Value::Null, json!(draft))?;
+        audit(
+            &tx,
+            PRACTICE_AUDIT,
+            &id,
+            actor,
+            now,
+            "create",
+            Value::Null,
+            json!(draft),
+        )?;
         let done = read(&tx, &id)?
             .ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
@@ -433,6 +462,7 @@ impl Store {
         publish_submissions(&tx, id, draft, actor, now)?;
         audit(
             &tx,
+            PRACTICE_AUDIT,
             id,
             actor,
             now,
@@ -487,39 +517,47 @@ impl Store {
     /// A practice's history, oldest first.
     pub fn practice_history(&self, id: &str) -> Result<Vec<PracticeAuditEntry>> {
         let conn = self.reader()?;
-        let mut stmt = conn.prepare(
-            "SELECT seq, practice_id, actor, at, action, before, after FROM practice_audit
-             WHERE practice_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (seq, practice_id, actor, at, action, before, after) = row?;
-            let parse = |s: &str| {
-                serde_json::from_str(s)
-                    .map_err(|e| StoreError::Corrupt(format!("practice_audit {seq}: {e}")))
-            };
-            Ok(PracticeAuditEntry {
-                seq,
-                at: stored_date(&format!("practice_audit {seq}"), at)?,
-                practice_id,
-                actor,
-                action,
-                before: parse(&before)?,
-                after: parse(&after)?,
-            })
-        })
-        .collect()
+        history(&conn, PRACTICE_AUDIT, id)
     }
+}
+
+/// The history of `id` in the audit `table`, oldest first.
+pub(crate) fn history(
+    conn: &rusqlite::Connection,
+    (table, id_column): (&str, &str),
+    id: &str,
+) -> Result<Vec<PracticeAuditEntry>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT seq, {id_column}, actor, at, action, before, after FROM {table}
+         WHERE {id_column} = ?1 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (seq, practice_id, actor, at, action, before, after) = row?;
+        let parse = |s: &str| {
+            serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{table} {seq}: {e}")))
+        };
+        Ok(PracticeAuditEntry {
+            seq,
+            at: stored_date(&format!("{table} {seq}"), at)?,
+            practice_id,
+            actor,
+            action,
+            before: parse(&before)?,
+            after: parse(&after)?,
+        })
+    })
+    .collect()
 }
 
 #[cfg(test)]
