@@ -693,6 +693,8 @@ impl Modify for Security {
         add_saved_search, delete_saved_search, saved_feed,
         // Practice records.
         practices::list, practices::create, practices::get_one, practices::patch,
+        // Transfer kits.
+        kits::list, kits::create, kits::get_one, kits::patch, kits::pdf, kits::zip,
         // The collection point.
         submissions::submit, submissions::status, submissions::list, submissions::decide,
     ),
@@ -703,7 +705,7 @@ impl Modify for Security {
     components(schemas(
         ConflictDoc, ErrorDoc, QueueOrderDoc, practices::PracticeConflictDoc,
         practices::PracticeFormatDoc, practices::OnePracticeFormatDoc,
-        practices::PracticeStatusDoc, submissions::SubmissionStatusDoc,
+        practices::PracticeStatusDoc, submissions::SubmissionStatusDoc, kits::KitConflictDoc,
     )),
     modifiers(&Security),
     tags(
@@ -713,6 +715,7 @@ impl Modify for Security {
         (name = "accounts", description = "Sign-in and accounts"),
         (name = "sharing", description = "Exports and Atom feeds"),
         (name = "practices", description = "Practice records made from approved items"),
+        (name = "kits", description = "Transfer kits: a curator's selection of practices, as JSON, a printable PDF and a ZIP of records"),
         (name = "submissions", description = "The collection point: practices and sources partners send in"),
         (name = "machines", description = "Health, metrics, this description"),
     )
@@ -811,6 +814,7 @@ pub(crate) async fn handler() -> Response {
         .into_response()
 }
 
+pub mod kits;
 pub mod practices;
 mod requests;
 pub mod submissions;

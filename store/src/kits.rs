@@ -24,6 +24,7 @@ pub type Texts = BTreeMap<String, String>;
 
 /// A practice of a kit, in the kit's order, with why it belongs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KitEntry {
     pub practice_id: String,
     /// Why it belongs, per language.
@@ -36,7 +37,7 @@ pub struct KitEntry {
 /// published, withdrawn).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct KitDraft {
-    /// Per language; at least one not blank.
+    /// Per language; at least one, none blank.
     #[serde(default)]
     pub title: Texts,
     #[serde(default)]
@@ -100,8 +101,16 @@ impl KitDraft {
     /// What is wrong with it, if anything: the message says what to give.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if self.title.values().all(|t| t.trim().is_empty()) {
+        if self.title.is_empty() {
             out.push("title: give the kit a title in at least one language".to_string());
+        }
+        for (lang, t) in &self.title {
+            if t.trim().is_empty() {
+                out.push(format!(
+                    "title: the title in {:?} is blank: write one or leave the language out",
+                    lang.chars().take(20).collect::<String>()
+                ));
+            }
         }
         check_texts(&mut out, "title", &self.title, MAX_TITLE_CHARS);
         check_texts(&mut out, "introduction", &self.introduction, MAX_TEXT_CHARS);
@@ -230,21 +239,20 @@ fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Kit>> {
 /// Refuses a draft with problems, or naming a practice that does not
 /// exist.
 fn check(tx: &Transaction<'_>, draft: &KitDraft) -> Result<()> {
-    let mut problems = draft.problems();
+    let problems = draft.problems();
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(problems.join("; ")));
+    }
     let mut stmt = tx.prepare("SELECT 1 FROM practices WHERE id = ?1")?;
     for e in &draft.practices {
         if !stmt.exists([&e.practice_id])? {
-            problems.push(format!(
+            return Err(StoreError::Missing(format!(
                 "practices: there is no practice {:?} (a kit holds existing practice records)",
                 e.practice_id.chars().take(40).collect::<String>()
-            ));
+            )));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(problems.join("; ")))
-    }
+    Ok(())
 }
 
 fn body(draft: &KitDraft) -> Result<String> {

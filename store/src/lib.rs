@@ -92,6 +92,10 @@ pub enum StoreError {
     /// password, a saved search …); the message says what to give.
     #[error("{0}")]
     Invalid(String),
+    /// A record a write names does not exist (a kit's practice); the
+    /// message says which.
+    #[error("{0}")]
+    Missing(String),
     #[error("there is already an account named {0:?}: choose another name")]
     UserExists(String),
     #[error("no account named {0:?}: create it with `veille users add {0} --role ROLE`")]

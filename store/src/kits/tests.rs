@@ -91,12 +91,14 @@ fn a_kit_names_existing_practices_once_and_has_a_title() {
     assert!(err.to_string().contains("no practice \"p9\""), "{err}");
     let err = store.create_kit(&kit(&[&p1, &p1]), "ana").unwrap_err();
     assert!(err.to_string().contains("given twice"), "{err}");
-    let untitled = KitDraft {
-        title: texts(&[("en", "  ")]),
-        ..KitDraft::default()
-    };
-    let err = store.create_kit(&untitled, "ana").unwrap_err();
-    assert!(err.to_string().contains("title"), "{err}");
+    for title in [texts(&[]), texts(&[("en", "Housing"), ("fr", "  ")])] {
+        let untitled = KitDraft {
+            title,
+            ..KitDraft::default()
+        };
+        let err = store.create_kit(&untitled, "ana").unwrap_err();
+        assert!(err.to_string().contains("title"), "{err}");
+    }
     let mut bad_lang = kit(&[]);
     bad_lang.title.insert("EN".to_string(), "x".to_string());
     let err = store.create_kit(&bad_lang, "ana").unwrap_err();
