@@ -295,6 +295,14 @@ pub fn zip_of(store: &Store, id: &str, base: &str, curator: bool) -> Result<Vec<
     archive::render(&kit, &practices, base).map_err(ApiError::Internal)
 }
 
+/// A kit's records as one JSON-LD graph (as the ZIP's
+/// `practices.jsonld`), ids under `base`. Blocking.
+pub fn jsonld_of(store: &Store, id: &str, base: &str, curator: bool) -> Result<Value, ApiError> {
+    let (_, practices) = readable(store, id, curator)?;
+    let records: Vec<Practice> = practices.into_iter().map(|(_, p)| p).collect();
+    Ok(crate::practices::ld_graph(&records, base))
+}
+
 pub(crate) async fn get_zip(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
