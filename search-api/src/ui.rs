@@ -27,6 +27,7 @@
 
 mod highlight;
 mod i18n;
+mod kits;
 mod practices;
 mod submit;
 
@@ -83,6 +84,7 @@ pub(crate) fn routes() -> Router<ApiState> {
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
         .merge(submit::routes())
+        .merge(kits::routes())
 }
 
 async fn style() -> Response {
@@ -264,6 +266,7 @@ impl Page {
                             a href="/" { (t.nav_search) }
                             a href="/queue" { (t.nav_queue) }
                             a href="/practices" { (t.nav_practices) }
+                            a href="/kits" { (t.nav_kits) }
                             a href="/submit" { (t.nav_submit) }
                             a href="/sources" { (t.nav_sources) }
                             @if let Some(user) = &self.user {

@@ -30,7 +30,7 @@ use crate::{blocking, ApiState};
 const LISTED: usize = 200;
 
 impl Page {
-    fn practice_status(&self, s: PracticeStatus) -> &'static str {
+    pub(super) fn practice_status(&self, s: PracticeStatus) -> &'static str {
         match s {
             PracticeStatus::Draft => self.t.practice_draft,
             PracticeStatus::Published => self.t.practice_published,
