@@ -33,7 +33,7 @@ use veille_store::{
 use crate::auth::{identify, require, Need};
 use crate::error::ApiError;
 use crate::feeds::base_url;
-use crate::items::json_body_with_whole;
+use crate::items::{json_body_with_whole, take_version};
 use crate::{blocking, ApiState};
 
 pub mod archive;
@@ -319,6 +319,32 @@ pub(crate) async fn get_zip(
     Ok(download("application/zip", file, bytes))
 }
 
+/// The largest body of a kit's write: room for a hundred practices with
+/// their notes in a few languages.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A kit's body as JSON, a 413 past [`BODY_LIMIT`].
+fn kit_body(
+    body: Result<Bytes, BytesRejection>,
+    shape: &str,
+    whole: &[&str],
+) -> Result<Map<String, Value>, ApiError> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!(
+                "kit body is larger than {} KiB: {shape}",
+                BODY_LIMIT / 1024
+            ))
+        } else {
+            ApiError::BadRequest(format!(
+                "could not read the kit body: {}",
+                rejection.body_text()
+            ))
+        }
+    });
+    json_body_with_whole(Ok(body?), "kit body", shape, whole)
+}
+
 const SHAPE: &str = r#"send {"title": {"en": "..."}, and any of "introduction", "conclusions" (texts by ISO 639-1 language), "status" (draft, published, withdrawn), "practices": [{"practice_id": "p1", "note": {"en": "..."}}]}"#;
 
 const PATCH_SHAPE: &str = r#"send {"version": n, and any of "title", "introduction", "conclusions", "status", "practices"}"#;
@@ -355,7 +381,7 @@ pub(crate) async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let curator = require(&state, &headers, Need::Write).await?.name;
-    let body: Map<String, Value> = json_body_with_whole(body, "kit body", SHAPE, &[])?;
+    let body = kit_body(body, SHAPE, &[])?;
     let draft = merged(&KitDraft::default(), body, SHAPE)?;
     let store = state.store.clone();
     let view = blocking(move || {
@@ -375,21 +401,8 @@ pub(crate) async fn patch(
 ) -> Result<Json<KitView>, ApiError> {
     let curator = require(&state, &headers, Need::Write).await?.name;
     let id = kit_id(id)?;
-    let mut body: Map<String, Value> =
-        json_body_with_whole(body, "kit body", PATCH_SHAPE, &["version"])?;
-    let version = match body.remove("version") {
-        Some(v) => v.as_i64().ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "field version is not a whole number: {PATCH_SHAPE}"
-            ))
-        })?,
-        None => {
-            return Err(ApiError::BadRequest(format!(
-                "field version is missing: give the version you read from \
-                 GET /api/kits/{id}, so that nobody's change is lost: {PATCH_SHAPE}"
-            )))
-        }
-    };
+    let mut body = kit_body(body, PATCH_SHAPE, &["version"])?;
+    let version = take_version(&mut body, PATCH_SHAPE, &format!("/api/kits/{id}"))?;
     let store = state.store.clone();
     blocking(move || {
         let current = store.kit(&id)?.ok_or_else(|| no_such_kit(&id))?;

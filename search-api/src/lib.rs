@@ -172,13 +172,13 @@ pub fn router(state: ApiState) -> Router {
             "/api/kits",
             get(kits::list)
                 .post(kits::create)
-                .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+                .layer(DefaultBodyLimit::max(kits::BODY_LIMIT)),
         )
         .route(
             "/api/kits/{id}",
             get(kits::get_one)
                 .patch(kits::patch)
-                .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
+                .layer(DefaultBodyLimit::max(kits::BODY_LIMIT)),
         )
         .route("/api/kits/{id}/kit.pdf", get(kits::get_pdf))
         .route("/api/kits/{id}/kit.zip", get(kits::get_zip))

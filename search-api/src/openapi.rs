@@ -401,11 +401,12 @@ fn export() {}
     ))]
 fn item() {}
 
-/// What a curator's write on an item (review, correction, undo) may answer
-/// besides the item. Never built: it only describes.
-#[allow(dead_code, clippy::large_enum_variant)]
+/// What any curator's write may answer besides what it wrote: a bad body,
+/// no credentials, not a curator, too many writes. Never built: it only
+/// describes.
+#[allow(dead_code)]
 #[derive(IntoResponses)]
-enum ItemWriteFailures {
+pub(crate) enum CuratorWriteFailures {
     #[response(status = 400, description = "A bad body")]
     BadBody(ErrorDoc),
     #[response(status = 401, description = "No credentials, or a token nobody holds")]
@@ -415,6 +416,19 @@ enum ItemWriteFailures {
         description = "Not a curator or an admin; no curator configured on the server; or a session-cookie write from another site's page"
     )]
     NotACurator(ErrorDoc),
+    #[response(
+        status = 429,
+        description = "Too many writes from this account in the last minute"
+    )]
+    TooMany(ErrorDoc),
+}
+
+/// What a curator's write on an item (review, correction, undo) may answer
+/// besides the item and [`CuratorWriteFailures`]. Never built: it only
+/// describes.
+#[allow(dead_code, clippy::large_enum_variant)]
+#[derive(IntoResponses)]
+enum ItemWriteFailures {
     #[response(status = 404, description = "No such item")]
     NoSuchItem(ErrorDoc),
     #[response(
@@ -424,11 +438,6 @@ enum ItemWriteFailures {
     Stale(ConflictDoc),
     #[response(status = 413, description = "The body is larger than 64 KiB")]
     TooLarge(ErrorDoc),
-    #[response(
-        status = 429,
-        description = "Too many writes from this account in the last minute"
-    )]
-    TooMany(ErrorDoc),
 }
 
 #[allow(dead_code)]
@@ -438,7 +447,7 @@ enum ItemWriteFailures {
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item, reviewed", body = ItemDoc),
-        ItemWriteFailures,
+        ItemWriteFailures, CuratorWriteFailures,
     ))]
 fn review() {}
 
@@ -450,7 +459,7 @@ fn review() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item, corrected", body = ItemDoc),
-        ItemWriteFailures,
+        ItemWriteFailures, CuratorWriteFailures,
     ))]
 fn patch_item() {}
 
@@ -462,7 +471,7 @@ fn patch_item() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item as it was", body = ItemDoc),
-        ItemWriteFailures,
+        ItemWriteFailures, CuratorWriteFailures,
     ))]
 fn undo() {}
 

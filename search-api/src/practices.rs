@@ -32,7 +32,7 @@ use crate::auth::{require, Need};
 use crate::error::ApiError;
 use crate::export::csv_field;
 use crate::feeds::base_url;
-use crate::items::json_body_with_whole;
+use crate::items::{json_body_with_whole, take_version};
 use crate::{blocking, ApiState};
 
 /// Items one record is drafted from, at most.
@@ -367,19 +367,7 @@ pub(crate) async fn patch(
         PATCH_SHAPE,
         &["version", "start_year"],
     )?;
-    let version = match body.remove("version") {
-        Some(v) => v.as_i64().ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "field version is not a whole number: {PATCH_SHAPE}"
-            ))
-        })?,
-        None => {
-            return Err(ApiError::BadRequest(format!(
-                "field version is missing: give the version you read from \
-                 GET /api/practices/{id}, so that nobody's change is lost: {PATCH_SHAPE}"
-            )))
-        }
-    };
+    let version = take_version(&mut body, PATCH_SHAPE, &format!("/api/practices/{id}"))?;
     let store = state.store.clone();
     blocking(move || {
         let current = store.practice(&id)?.ok_or_else(|| no_such_practice(&id))?;

@@ -168,13 +168,7 @@ pub struct Kit {
 }
 
 /// What a write to a kit did.
-#[derive(Debug, Clone, PartialEq)]
-pub enum KitEdit {
-    Done(Box<Kit>),
-    /// The kit moved on since the version given: here it is now.
-    Stale(Box<Kit>),
-    NotFound,
-}
+pub type KitEdit = crate::Written<Kit>;
 
 /// One entry of a kit's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -63,7 +63,7 @@ pub use kits::{
 pub use practices::{
     FieldEvidence, Practice, PracticeAuditEntry, PracticeDraft, PracticeEdit, PracticeFigure,
     PracticeFilter, PracticeOrganization, PracticePlace, PracticeSource, PracticeStatus,
-    PracticeText, FIELDS as PRACTICE_FIELDS,
+    PracticeText, Written, FIELDS as PRACTICE_FIELDS,
 };
 pub use readers::MAX_READERS;
 pub use submissions::{

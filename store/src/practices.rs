@@ -217,14 +217,17 @@ pub struct Practice {
     pub created_by: String,
 }
 
-/// What a write to a practice did.
+/// What a versioned write (to a practice, a kit) did.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PracticeEdit {
-    Done(Box<Practice>),
-    /// The practice moved on since the version given: here it is now.
-    Stale(Box<Practice>),
+pub enum Written<T> {
+    Done(Box<T>),
+    /// The record moved on since the version given: here it is now.
+    Stale(Box<T>),
     NotFound,
 }
+
+/// What a write to a practice did.
+pub type PracticeEdit = Written<Practice>;
 
 /// One entry of a practice's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,19 @@ const TITLE: &str = "Le soutien municipal aux coopératives d'habitation";
 const CHALLENGE: &str =
     "Les loyers flambent à Montréal : les ménages modestes quittent le centre-ville.";
 
+/// Runs `veille kits export ID --format FORMAT --out kit.FORMAT` (and
+/// `extra`), checks that it succeeded, and gives the file's path.
+async fn export(home: &Home, id: &str, format: &str, extra: &[&str]) -> std::path::PathBuf {
+    let path = home.dir.path().join(format!("kit.{format}"));
+    let mut args = vec!["kits", "export", id, "--format", format, "--out"];
+    args.push(path.to_str().unwrap());
+    args.extend(extra);
+    let out = home.veille(&args).await;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.starts_with("wrote "), "{}", out.stdout);
+    path
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kit_made_through_the_api_is_published_and_exported_with_the_cli() {
     let site = FixtureServer::start().await;
@@ -51,8 +64,7 @@ async fn a_kit_made_through_the_api_is_published_and_exported_with_the_cli() {
     assert_eq!(status, 201, "{p}");
     let practice = p["id"].as_str().unwrap().to_string();
     let (status, p) = api
-        .request(
-            reqwest::Method::PATCH,
+        .patch(
             &format!("/api/practices/{practice}"),
             Some(&curator),
             &json!({"version": 1, "status": "published",
@@ -80,12 +92,7 @@ async fn a_kit_made_through_the_api_is_published_and_exported_with_the_cli() {
     let publish = json!({"version": 1, "status": "published"});
     for expected in [200, 409] {
         let (status, body) = api
-            .request(
-                reqwest::Method::PATCH,
-                &format!("/api/kits/{id}"),
-                Some(&curator),
-                &publish,
-            )
+            .patch(&format!("/api/kits/{id}"), Some(&curator), &publish)
             .await;
         assert_eq!(status, expected, "{body}");
     }
@@ -123,14 +130,7 @@ async fn a_kit_made_through_the_api_is_published_and_exported_with_the_cli() {
         out.stdout
     );
 
-    let pdf = home.dir.path().join("kit.pdf");
-    let pdf_arg = pdf.to_str().unwrap();
-    let out = home
-        .veille(&[
-            "kits", "export", &id, "--format", "pdf", "--out", pdf_arg, "--lang", "fr",
-        ])
-        .await;
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let pdf = export(&home, &id, "pdf", &["--lang", "fr"]).await;
     let text = pdf_extract::extract_text(&pdf).unwrap();
     for expected in [
         TITLE,
@@ -144,19 +144,7 @@ async fn a_kit_made_through_the_api_is_published_and_exported_with_the_cli() {
         );
     }
 
-    let zip = home.dir.path().join("kit.zip");
-    let out = home
-        .veille(&[
-            "kits",
-            "export",
-            &id,
-            "--format",
-            "zip",
-            "--out",
-            zip.to_str().unwrap(),
-        ])
-        .await;
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let zip = export(&home, &id, "zip", &[]).await;
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
     let mut csv = String::new();
     archive
@@ -174,19 +162,7 @@ async fn a_kit_made_through_the_api_is_published_and_exported_with_the_cli() {
     let kit_json: Value = serde_json::from_str(&kit_json).unwrap();
     assert_eq!(kit_json["kit"]["title"]["fr"], TITLE);
 
-    let ld = home.dir.path().join("kit.jsonld");
-    let out = home
-        .veille(&[
-            "kits",
-            "export",
-            &id,
-            "--format",
-            "jsonld",
-            "--out",
-            ld.to_str().unwrap(),
-        ])
-        .await;
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let ld = export(&home, &id, "jsonld", &[]).await;
     let ld: Value = serde_json::from_slice(&std::fs::read(&ld).unwrap()).unwrap();
     assert_eq!(
         ld["@graph"][0]["name"],
@@ -194,9 +170,19 @@ async fn a_kit_made_through_the_api_is_published_and_exported_with_the_cli() {
     );
 
     // A kit that does not exist is an error that says so.
+    let nowhere = home.dir.path().join("none.zip");
     let out = home
-        .veille(&["kits", "export", "k99", "--format", "zip", "--out", pdf_arg])
+        .veille(&[
+            "kits",
+            "export",
+            "k99",
+            "--format",
+            "zip",
+            "--out",
+            nowhere.to_str().unwrap(),
+        ])
         .await;
     assert_ne!(out.code, Some(0));
     assert!(out.stderr.contains("no kit \"k99\""), "{}", out.stderr);
+    assert!(!nowhere.exists());
 }

@@ -6,13 +6,14 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use maud::{html, Markup, DOCTYPE};
 use veille_store::{text_in, Kit, KitEntry, Practice, PRACTICE_FIELDS};
 
 use super::labels::Labels;
 use super::{is_kit_id, practice_text, readable};
+use crate::ui::html_response as respond;
 use crate::{blocking, ApiState};
 
 /// The languages of the portal.
@@ -177,20 +178,4 @@ fn layout(lang: &str, title: &str, kit: Option<&str>, main: Markup) -> Markup {
             }
         }
     }
-}
-
-fn respond(status: StatusCode, markup: Markup) -> Response {
-    let mut response = (status, markup).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    response
 }

@@ -146,32 +146,42 @@ impl<'m> Layout<'m> {
 
     /// `text` broken into lines of `width` at most: at spaces, and inside
     /// a word only when the word alone is too long. Each line of the text
-    /// starts a new line.
+    /// starts a new line. Each word is measured once.
     fn lines(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
-        let fits = |s: &str| self.metrics.width(s, size, bold) <= width;
+        let measure = |s: &str| self.metrics.width(s, size, bold);
+        let space = measure(" ");
         let mut out = Vec::new();
         for paragraph in text.lines() {
-            let mut line = String::new();
+            let (mut line, mut used) = (String::new(), 0.0);
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_string()
-                } else {
-                    format!("{line} {word}")
-                };
-                if fits(&candidate) {
-                    line = candidate;
+                let w = measure(word);
+                let needed = if line.is_empty() { w } else { used + space + w };
+                if needed <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    used = needed;
                     continue;
                 }
                 if !line.is_empty() {
                     out.push(std::mem::take(&mut line));
                 }
+                used = 0.0;
+                if w <= width {
+                    line.push_str(word);
+                    used = w;
+                    continue;
+                }
+                // A word longer than the line: cut where it fills it.
                 for c in word.chars() {
-                    line.push(c);
-                    if !fits(&line) && line.chars().count() > 1 {
-                        line.pop();
+                    let cw = measure(c.encode_utf8(&mut [0; 4]));
+                    if used + cw > width && !line.is_empty() {
                         out.push(std::mem::take(&mut line));
-                        line.push(c);
+                        used = 0.0;
                     }
+                    line.push(c);
+                    used += cw;
                 }
             }
             if !line.is_empty() {

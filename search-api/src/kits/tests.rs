@@ -14,7 +14,7 @@ use veille_store::{
     PracticeDraft, PracticePlace, PracticeSource, PracticeStatus, PracticeText, Store,
 };
 
-use crate::tests::{fixture, send, Fixture, ALICE};
+use crate::tests::{fixture, send, write, Fixture, ALICE};
 
 const TITLE_FR: &str = "Le soutien municipal aux coopératives d'habitation";
 const CHALLENGE_FR: &str =
@@ -57,16 +57,6 @@ fn practice(store: &Store, name: &str, status: PracticeStatus) -> String {
         ..PracticeDraft::default()
     };
     store.create_practice(&draft, "alice").unwrap().id
-}
-
-fn write(method: &str, uri: &str, body: Value) -> Request<Body> {
-    Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {ALICE}"))
-        .body(Body::from(body.to_string()))
-        .unwrap()
 }
 
 fn read_as_curator(uri: &str) -> Request<Body> {
@@ -181,29 +171,12 @@ async fn curators_make_and_correct_kits_the_public_sees_them_once_published() {
     assert_eq!(k["history"][0]["kit_id"], "k1");
 
     // Published with the version read; a stale write is a 409 with the kit.
-    let (status, _, k) = send(
-        &f.app,
-        write(
-            "PATCH",
-            "/api/kits/k1",
-            json!({"version": 1, "status": "published"}),
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{k}");
+    let k = publish(&f).await;
     assert_eq!(
         (k["version"].as_i64(), k["status"].as_str()),
         (Some(2), Some("published"))
     );
-    let (status, _, body) = send(
-        &f.app,
-        write(
-            "PATCH",
-            "/api/kits/k1",
-            json!({"version": 1, "status": "draft"}),
-        ),
-    )
-    .await;
+    let (status, body) = patch_k1(&f, json!({"version": 1, "status": "draft"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["current"]["version"], 2);
     assert_eq!(body["current"]["status"], "published");
@@ -233,6 +206,15 @@ async fn curators_make_and_correct_kits_the_public_sees_them_once_published() {
     let (_, _, k) = send(&f.app, read_as_curator("/api/kits/k1")).await;
     assert_eq!(k["practices"][0]["practice_id"], draft.as_str());
 
+    // A body past the limit is a 413 that says so.
+    let huge = json!({"version": 2, "introduction": {"en": "x".repeat(super::BODY_LIMIT)}});
+    let (status, body) = patch_k1(&f, huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("1024 KiB"),
+        "{body}"
+    );
+
     // Bad requests are 400s and 404s with a message.
     for (uri, status) in [
         ("/api/kits?status=lost", StatusCode::BAD_REQUEST),
@@ -250,18 +232,17 @@ async fn curators_make_and_correct_kits_the_public_sees_them_once_published() {
     }
 }
 
-/// Publishes k1 (at version 1).
-async fn publish(f: &Fixture) {
-    let (status, _, k) = send(
-        &f.app,
-        write(
-            "PATCH",
-            "/api/kits/k1",
-            json!({"version": 1, "status": "published"}),
-        ),
-    )
-    .await;
+/// PATCH /api/kits/k1 as a curator.
+async fn patch_k1(f: &Fixture, body: Value) -> (StatusCode, Value) {
+    let (status, _, body) = send(&f.app, write("PATCH", "/api/kits/k1", body)).await;
+    (status, body)
+}
+
+/// Publishes k1 (at version 1); the kit published.
+async fn publish(f: &Fixture) -> Value {
+    let (status, k) = patch_k1(f, json!({"version": 1, "status": "published"})).await;
     assert_eq!(status, StatusCode::OK, "{k}");
+    k
 }
 
 #[tokio::test]
@@ -400,4 +381,84 @@ async fn what_a_curator_wrote_is_escaped_on_the_page() {
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(page.contains("&lt;b&gt;bold&lt;/b&gt;"));
     assert!(page.contains("&lt;i&gt;why&lt;/i&gt;"));
+}
+
+/// The PDF's size and making time for a kit of 20 practices, each with
+/// its four fields (about 600 characters each) in French, two sources and
+/// a place; printed, for BENCHMARKS.md (`cargo test -p veille-search-api
+/// kit_pdf_figures -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn kit_pdf_figures() {
+    let store = Store::open_in_memory().unwrap();
+    let sentence = "La coopérative d'habitants loue le terrain à la ville pour 99 ans \
+                    et construit des logements abordables gérés par leurs occupants. ";
+    let mut entries = Vec::new();
+    for i in 0..20 {
+        let mut draft = PracticeDraft {
+            name: format!("Pratique numéro {i} : coopérative d'habitation"),
+            status: PracticeStatus::Published,
+            ..PracticeDraft::default()
+        };
+        draft.places.push(PracticePlace {
+            name: "Montréal".to_string(),
+            country: Some("CA".to_string()),
+            lat: Some(45.5),
+            lon: Some(-73.6),
+        });
+        for field in veille_store::PRACTICE_FIELDS {
+            draft.texts.push(PracticeText {
+                field: field.to_string(),
+                lang: "fr".to_string(),
+                text: sentence.repeat(4),
+                evidence: None,
+                reviewed: true,
+            });
+        }
+        for s in 0..2 {
+            draft.sources.push(PracticeSource {
+                item_id: format!("item-{i}-{s}"),
+                url: format!("http://127.0.0.1/source/{i}/{s}"),
+                title: "Un article".to_string(),
+                lang: Some("fr".to_string()),
+                published: None,
+            });
+        }
+        let id = store.create_practice(&draft, "alice").unwrap().id;
+        entries.push(veille_store::KitEntry {
+            practice_id: id,
+            note: [("fr".to_string(), sentence.to_string())].into(),
+        });
+    }
+    let kit = store
+        .create_kit(
+            &veille_store::KitDraft {
+                title: [("fr".to_string(), TITLE_FR.to_string())].into(),
+                introduction: [("fr".to_string(), sentence.repeat(6))].into(),
+                practices: entries,
+                ..veille_store::KitDraft::default()
+            },
+            "alice",
+        )
+        .unwrap();
+    let practices = store.kit_practices(&kit, false).unwrap();
+    let mut times = Vec::new();
+    let (mut bytes, mut pages) = (0, 0);
+    for _ in 0..5 {
+        let start = std::time::Instant::now();
+        let pdf = super::pdf::render(&kit, &practices, "fr", chrono::Utc::now()).unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        bytes = pdf.len();
+        pages = pdf_extract::extract_text_from_mem_by_pages(&pdf)
+            .unwrap()
+            .len();
+    }
+    times.sort_by(f64::total_cmp);
+    let zip = super::archive::render(&kit, &practices, "http://127.0.0.1").unwrap();
+    println!(
+        "kit of 20 practices: PDF {bytes} bytes, {pages} pages, best of 5 {:.0} ms, median {:.0} ms; ZIP {} bytes",
+        times[0],
+        times[2],
+        zip.len()
+    );
 }

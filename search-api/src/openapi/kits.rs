@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use utoipa::{IntoResponses, ToSchema};
 
-use super::ErrorDoc;
+use super::{CuratorWriteFailures, ErrorDoc};
 
 /// A practice of a kit, with why it belongs.
 #[derive(Serialize, ToSchema)]
@@ -55,7 +55,7 @@ pub struct KitAuditEntryDoc {
     /// `create` or `update`.
     pub action: String,
     /// The kit before (null for a creation).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
     /// The kit after.
     #[schema(value_type = Object)]
@@ -87,31 +87,17 @@ pub struct KitConflictDoc {
     pub current: KitViewDoc,
 }
 
-/// What a curator's write on a kit may answer besides the kit. Never
-/// built: it only describes.
+/// What a curator's write on a kit may answer besides the kit and
+/// [`CuratorWriteFailures`]. Never built: it only describes.
 #[allow(dead_code, clippy::large_enum_variant)]
 #[derive(IntoResponses)]
 pub enum KitWriteFailures {
-    #[response(status = 400, description = "A bad body")]
-    BadBody(ErrorDoc),
-    #[response(status = 401, description = "No credentials, or a token nobody holds")]
-    NotSignedIn(ErrorDoc),
-    #[response(
-        status = 403,
-        description = "Not a curator or an admin; no curator configured on the server; or a session-cookie write from another site's page"
-    )]
-    NotACurator(ErrorDoc),
     #[response(status = 404, description = "No such kit, or no such practice")]
     NotFound(ErrorDoc),
     #[response(status = 409, description = "The version is stale: the current kit")]
     Stale(KitConflictDoc),
-    #[response(status = 413, description = "The body is larger than 64 KiB")]
+    #[response(status = 413, description = "The body is larger than 1 MiB")]
     TooLarge(ErrorDoc),
-    #[response(
-        status = 429,
-        description = "Too many writes from this account in the last minute"
-    )]
-    TooMany(ErrorDoc),
 }
 
 #[allow(dead_code)]
@@ -136,7 +122,7 @@ pub fn list() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 201, description = "Made (version 1)", body = KitViewDoc),
-        KitWriteFailures,
+        KitWriteFailures, CuratorWriteFailures,
     ))]
 pub fn create() {}
 
@@ -162,7 +148,7 @@ pub fn get_one() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The kit, corrected", body = KitViewDoc),
-        KitWriteFailures,
+        KitWriteFailures, CuratorWriteFailures,
     ))]
 pub fn patch() {}
 

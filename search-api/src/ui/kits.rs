@@ -16,8 +16,8 @@
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
@@ -26,6 +26,7 @@ use veille_store::{
 };
 
 use super::i18n::UiLang;
+use super::practices::{form, form_version, see_other, value};
 use super::{when, Page, PageQuery};
 use crate::auth::{require, Need};
 use crate::error::ApiError;
@@ -172,24 +173,6 @@ fn texts(lang: UiLang) -> &'static Texts {
 
 fn can_write(page: &Page) -> bool {
     page.user.as_ref().is_some_and(|u| u.role.can_write())
-}
-
-fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
-}
-
-/// The pairs of a form body.
-fn form(body: &Bytes) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
 }
 
 /// The texts of the fields `{prefix}:{lang}`, blank ones left out.
@@ -444,9 +427,7 @@ async fn save(
         let current = store
             .kit(&id2)?
             .ok_or_else(|| ApiError::NotFound(format!("no kit {id2}")))?;
-        let version = value(&pairs, "version")
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .ok_or_else(|| ApiError::BadRequest("the form has no version".into()))?;
+        let version = form_version(&pairs)?;
         let draft = from_form(&current.kit, &pairs)?;
         match store.update_kit(&id2, version, &draft, &curator)? {
             KitEdit::Done(_) => Ok(None),

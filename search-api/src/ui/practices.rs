@@ -94,21 +94,28 @@ fn render_list(page: &Page, total: usize, practices: &[Practice]) -> Markup {
 }
 
 /// The pairs of a form body.
-fn form(body: &Bytes) -> Vec<(String, String)> {
+pub(super) fn form(body: &Bytes) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
-fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(super) fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.as_str())
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// The version a form was read at.
+pub(super) fn form_version(pairs: &[(String, String)]) -> Result<i64, ApiError> {
+    value(pairs, "version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| ApiError::BadRequest("the form has no version".into()))
 }
 
 /// `POST /practices`: a record from the approved item of the form.
@@ -208,9 +215,7 @@ pub(super) async fn save(
     let id2 = id.clone();
     let outcome = blocking(move || {
         let (current, _) = load(&store, &id2)?;
-        let version = value(&pairs, "version")
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .ok_or_else(|| ApiError::BadRequest("the form has no version".into()))?;
+        let version = form_version(&pairs)?;
         let draft = from_form(&current.record, &pairs)?;
         Ok(store.update_practice(&id2, version, &draft, &curator)?)
     })
