@@ -406,7 +406,7 @@ fn item() {}
 /// describes.
 #[allow(dead_code)]
 #[derive(IntoResponses)]
-pub(crate) enum CuratorWriteFailures {
+pub enum CuratorWriteFailures {
     #[response(status = 400, description = "A bad body")]
     BadBody(ErrorDoc),
     #[response(status = 401, description = "No credentials, or a token nobody holds")]
