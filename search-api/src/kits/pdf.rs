@@ -417,11 +417,11 @@ fn practice_section(
             body.paragraph(&format!("{label}: {value}"), 10.0, false, 0, 0.0);
         }
     }
-    let located: Vec<(f64, f64)> = r
+    let located: Vec<(&str, f64, f64)> = r
         .places
         .iter()
-        .filter_map(|pl| Some((pl.lat?, pl.lon?)))
-        .filter(|(lat, lon)| lat.is_finite() && lon.is_finite())
+        .filter_map(|pl| Some((pl.name.as_str(), pl.lat?, pl.lon?)))
+        .filter(|(_, lat, lon)| lat.is_finite() && lon.is_finite())
         .collect();
     body.gap(4.0);
     if located.is_empty() {
@@ -433,7 +433,13 @@ fn practice_section(
             0.0,
         );
     } else {
-        body.map(&located, labels);
+        let dots: Vec<(f64, f64)> = located.iter().map(|&(_, lat, lon)| (lat, lon)).collect();
+        body.map(&dots, labels);
+        let coordinates: Vec<String> = located
+            .iter()
+            .map(|(name, lat, lon)| format!("{name} {lat:.2}, {lon:.2}"))
+            .collect();
+        body.paragraph(&coordinates.join(" · "), 7.0, false, 90, 0.0);
     }
     for field in PRACTICE_FIELDS {
         if let Some((text, in_lang)) = practice_text(p, field, lang) {

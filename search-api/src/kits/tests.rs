@@ -261,6 +261,8 @@ async fn the_pdf_holds_the_kits_text_accents_included() {
         CHALLENGE_FR,
         "Un bail emphytéotique exemplaire.",
         "http://127.0.0.1/coop",
+        // The map's caption says where its dot is.
+        "Bilbao 43.26, -2.93",
         // The approach exists only in English: shown, and said so.
         "Démarche (en anglais)",
         "The city leases land",
