@@ -63,6 +63,22 @@ fn no_such_kit(id: &str) -> ApiError {
     ))
 }
 
+/// Kits as the public sees them in a list: each with only its published
+/// practices (one read for all). Blocking.
+pub(crate) fn shown_to_public(store: &Store, kits: &mut [Kit]) -> Result<(), ApiError> {
+    let ids: Vec<&str> = kits
+        .iter()
+        .flat_map(|k| k.kit.practices.iter().map(|e| e.practice_id.as_str()))
+        .collect();
+    let published = store.published_practices(&ids)?;
+    for kit in kits {
+        kit.kit
+            .practices
+            .retain(|e| published.contains(&e.practice_id));
+    }
+    Ok(())
+}
+
 /// Whether `id` looks like a kit's id (`k` and a number).
 pub fn is_kit_id(id: &str) -> bool {
     id.len() <= 19
@@ -187,10 +203,7 @@ pub(crate) async fn list(
     let kits = blocking(move || {
         let mut kits = store.kits(status)?;
         if !curator {
-            for kit in &mut kits {
-                let shown = store.kit_practices(kit, true)?;
-                kit.kit.practices = shown.into_iter().map(|(e, _)| e).collect();
-            }
+            shown_to_public(&store, &mut kits)?;
         }
         Ok(kits)
     })

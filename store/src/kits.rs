@@ -356,6 +356,18 @@ impl Store {
             .collect())
     }
 
+    /// Which of the practices `ids` are published, in one read.
+    pub fn published_practices(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {
+        let conn = self.reader()?;
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut stmt = conn.prepare(
+            "SELECT id FROM practices
+             WHERE status = 'published' AND id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = stmt.query_map([ids], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The practices of `kit` in its order, each with its entry; only the
     /// published ones when `public`.
     pub fn kit_practices(&self, kit: &Kit, public: bool) -> Result<Vec<(KitEntry, Practice)>> {

@@ -202,6 +202,9 @@ async fn curators_make_and_correct_kits_the_public_sees_them_once_published() {
     )
     .await;
     assert_eq!(list["total"], 1);
+    let listed = list["kits"][0]["practices"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{list}");
+    assert_eq!(listed[0]["practice_id"], published.as_str());
     // Curators still see both, in the kit's order.
     let (_, _, k) = send(&f.app, read_as_curator("/api/kits/k1")).await;
     assert_eq!(k["practices"][0]["practice_id"], draft.as_str());

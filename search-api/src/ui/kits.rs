@@ -197,7 +197,14 @@ async fn list_page(
     let store = state.store.clone();
     let curator = can_write(&page);
     let status = (!curator).then_some(PracticeStatus::Published);
-    match blocking(move || Ok(store.kits(status)?)).await {
+    let listed = blocking(move || {
+        let mut kits = store.kits(status)?;
+        if !curator {
+            crate::kits::shown_to_public(&store, &mut kits)?;
+        }
+        Ok(kits)
+    });
+    match listed.await {
         Ok(kits) => page.respond(StatusCode::OK, render_list(&page, &kits, None)),
         Err(e) => page.error(&e),
     }
