@@ -12,11 +12,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::practices::{audit, history, new_id, read_many, stored_date};
+use crate::practices::{audit, history, new_id, read_many, read_one, stored_row};
 use crate::{Practice, PracticeAuditEntry, PracticeStatus, Result, Store, StoreError};
 
 /// Texts by language: ISO 639-1 code → text.
@@ -203,31 +203,21 @@ const KIT_AUDIT: (&str, &str) = ("kit_audit", "kit_id");
 /// The columns [`read_row`] reads.
 const KIT_SELECT: &str = "SELECT id, version, kit, created_at, updated_at, created_by FROM kits";
 
+/// A kit from a row of [`KIT_SELECT`].
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Kit>> {
-    let id: String = r.get(0)?;
-    let (version, body): (i64, String) = (r.get(1)?, r.get(2)?);
-    let (created, updated, created_by): (String, String, String) =
-        (r.get(3)?, r.get(4)?, r.get(5)?);
-    let what = format!("kit {id}");
-    Ok((|| {
-        let kit: KitDraft =
-            serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
-        Ok(Kit {
-            languages: kit.languages(),
-            created_at: stored_date(&what, created)?,
-            updated_at: stored_date(&what, updated)?,
-            id,
-            version,
-            kit,
-            created_by,
-        })
-    })())
+    Ok(stored_row::<KitDraft>("kit", r)?.map(|row| Kit {
+        languages: row.body.languages(),
+        id: row.id,
+        version: row.version,
+        kit: row.body,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        created_by: row.created_by,
+    }))
 }
 
 fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Kit>> {
-    conn.query_row(&format!("{KIT_SELECT} WHERE id = ?1"), [id], read_row)
-        .optional()?
-        .transpose()
+    read_one(conn, KIT_SELECT, id, read_row)
 }
 
 /// Refuses a draft with problems, or naming a practice that does not

@@ -293,32 +293,70 @@ pub(crate) fn stored_date(what: &str, s: String) -> Result<DateTime<Utc>> {
         .ok_or_else(|| StoreError::Corrupt(format!("{what}: date {s:?}")))
 }
 
-/// A practice from a row of [`PRACTICE_SELECT`].
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Practice>> {
+/// What a row of a versioned record (`practices`, `kits`) holds: its id,
+/// version, JSON body, dates and maker, read in that column order.
+pub(crate) struct StoredRow<T> {
+    pub id: String,
+    pub version: i64,
+    pub body: T,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// The row `r` of a `kind` of versioned record, or what is wrong with it.
+pub(crate) fn stored_row<T: serde::de::DeserializeOwned>(
+    kind: &str,
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<Result<StoredRow<T>>> {
     let id: String = r.get(0)?;
-    let (version, record): (i64, String) = (r.get(1)?, r.get(2)?);
+    let (version, body): (i64, String) = (r.get(1)?, r.get(2)?);
     let (created, updated, created_by): (String, String, String) =
         (r.get(3)?, r.get(4)?, r.get(5)?);
-    let what = format!("practice {id}");
+    let what = format!("{kind} {id}");
     Ok((|| {
-        let record: PracticeDraft = serde_json::from_str(&record)
-            .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
-        Ok(Practice {
-            languages: record.languages(),
+        Ok(StoredRow {
+            body: serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?,
             created_at: stored_date(&what, created)?,
             updated_at: stored_date(&what, updated)?,
             id,
             version,
-            record,
             created_by,
         })
     })())
 }
 
-fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
-    conn.query_row(&format!("{PRACTICE_SELECT} WHERE id = ?1"), [id], read_row)
+/// The record `id` read with `select` (the columns of [`StoredRow`]) and
+/// `row`, if there is one.
+pub(crate) fn read_one<T>(
+    conn: &rusqlite::Connection,
+    select: &str,
+    id: &str,
+    row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<T>>,
+) -> Result<Option<T>> {
+    conn.query_row(&format!("{select} WHERE id = ?1"), [id], row)
         .optional()?
         .transpose()
+}
+
+/// A practice from a row of [`PRACTICE_SELECT`].
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Practice>> {
+    Ok(
+        stored_row::<PracticeDraft>("practice", r)?.map(|row| Practice {
+            languages: row.body.languages(),
+            id: row.id,
+            version: row.version,
+            record: row.body,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            created_by: row.created_by,
+        }),
+    )
+}
+
+fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
+    read_one(conn, PRACTICE_SELECT, id, read_row)
 }
 
 /// The practices of `ids` that exist, in one read, in no order.
