@@ -31,6 +31,16 @@ fn practice(store: &Store, name: &str, status: PracticeStatus) -> String {
             lon: Some(-2.93),
         }],
         themes: vec!["T1".to_string()],
+        organizations: vec![veille_store::PracticeOrganization {
+            name: "Mairie de Bilbao".to_string(),
+            kinds: vec![],
+        }],
+        figures: vec![veille_store::PracticeFigure {
+            text: "120 logements".to_string(),
+            value: 120.0,
+            unit: "households".to_string(),
+            item_id: None,
+        }],
         texts: vec![
             PracticeText {
                 field: "challenge".to_string(),
@@ -264,6 +274,9 @@ async fn the_pdf_holds_the_kits_text_accents_included() {
         CHALLENGE_FR,
         "Un bail emphytéotique exemplaire.",
         "http://127.0.0.1/coop",
+        "Organisations: Mairie de Bilbao",
+        "Chiffres",
+        "• 120 logements",
         // The map's caption says where its dot is.
         "Bilbao 43.26, -2.93",
         // The approach exists only in English: shown, and said so.
