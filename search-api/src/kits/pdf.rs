@@ -498,11 +498,8 @@ fn cover(
     );
     page.paragraph(
         &format!(
-            "{}: {lang} · {} {} · v{}",
-            labels.language,
-            kit.id,
-            kit.kit.status.as_str(),
-            kit.version
+            "{}: {lang} · {} · {} {}",
+            labels.language, kit.id, labels.version, kit.version
         ),
         11.0,
         false,

@@ -262,6 +262,7 @@ async fn publish(f: &Fixture) -> Value {
 async fn the_pdf_holds_the_kits_text_accents_included() {
     let (f, _, _) = with_kit().await;
     publish(&f).await;
+    let asked = chrono::Utc::now();
     let (status, kind, pdf) = get(&f, "/api/kits/k1/kit.pdf?lang=fr").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(kind, "application/pdf");
@@ -291,6 +292,32 @@ async fn the_pdf_holds_the_kits_text_accents_included() {
     }
     // The draft practice is not in the public PDF.
     assert!(!text.contains("Brouillon secret"), "{text}");
+    // The contents send each section to the page it is on.
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    // The cover: the title (on two lines), the date, the language.
+    let cover = &pages[0];
+    assert!(cover.contains("Le soutien municipal aux"), "{cover}");
+    assert!(cover.contains("d'habitation"), "{cover}");
+    let made = [asked, chrono::Utc::now()].map(|d| format!("Édité le {}", d.format("%Y-%m-%d")));
+    assert!(made.iter().any(|m| cover.contains(m)), "{cover}");
+    assert!(cover.contains("Langue: fr · k1 · version 2"), "{cover}");
+    let contents = &pages[1];
+    for (section, on_its_page) in [
+        ("Introduction", "Pourquoi les villes s'en mêlent."),
+        ("1. Coopérative d'habitants de Bilbao", CHALLENGE_FR),
+        ("Conclusions", "Land is the key."),
+    ] {
+        let after = contents
+            .split(section)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{section:?} not in the contents: {contents}"));
+        let page: usize = after.split_whitespace().next().unwrap().parse().unwrap();
+        assert!(
+            pages[page - 1].contains(on_its_page),
+            "{section:?} is not on page {page}: {}",
+            pages[page - 1]
+        );
+    }
 
     // In Spanish the French challenge is marked as French.
     let (_, _, pdf) = get(&f, "/api/kits/k1/kit.pdf?lang=es").await;
