@@ -113,6 +113,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             files,
         } => extract(text, url, manifest, files),
         Command::Users { command } => crate::users::run(&data, command),
+        Command::Kits { command } => crate::kits::run(&data, cli.listen, command),
         Command::Eval { command } => crate::eval::run(&data, command),
         Command::Train(args) => crate::train::train(&data, args),
         Command::Corpus { command } => crate::train::corpus(command),

@@ -3,6 +3,7 @@
 
 mod commands;
 mod eval;
+mod kits;
 mod train;
 mod users;
 
@@ -136,6 +137,11 @@ pub enum Command {
     Users {
         #[command(subcommand)]
         command: users::UsersCommand,
+    },
+    /// Transfer kits: list, show, export as PDF, ZIP or JSON-LD.
+    Kits {
+        #[command(subcommand)]
+        command: kits::KitsCommand,
     },
     /// Measure the stages against people's decisions (`eval candidates`).
     Eval {

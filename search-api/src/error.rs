@@ -111,6 +111,7 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Invalid(message) => ApiError::BadRequest(message),
             StoreError::NoSuchUser(_) => ApiError::NotFound(err.to_string()),
+            StoreError::Missing(message) => ApiError::NotFound(message),
             StoreError::UserExists(_) => ApiError::Conflict {
                 message: err.to_string(),
                 current: serde_json::Value::Null,

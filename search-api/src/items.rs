@@ -221,6 +221,25 @@ pub(crate) fn json_body_with_whole<T: DeserializeOwned>(
         .map_err(|e| ApiError::BadRequest(format!("{what} is not valid: {e}: {shape}")))
 }
 
+/// The `version` a correction's body carries, taken out of it; a 400
+/// when it is missing (saying to give the one read from `GET {read_at}`)
+/// or not a whole number.
+pub(crate) fn take_version(
+    body: &mut serde_json::Map<String, Value>,
+    shape: &str,
+    read_at: &str,
+) -> Result<i64, ApiError> {
+    match body.remove("version") {
+        Some(v) => v.as_i64().ok_or_else(|| {
+            ApiError::BadRequest(format!("field version is not a whole number: {shape}"))
+        }),
+        None => Err(ApiError::BadRequest(format!(
+            "field version is missing: give the version you read from GET {read_at}, \
+             so that nobody's change is lost: {shape}"
+        ))),
+    }
+}
+
 /// The whole number a JSON number stands for, if it is one an `i64` holds.
 fn whole_number(value: &Value) -> Option<i64> {
     const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
@@ -307,20 +326,7 @@ pub(crate) async fn patch_item(
     let id = item_id(id)?;
     let mut body: serde_json::Map<String, Value> =
         json_body_with_whole(body, "correction body", PATCH_SHAPE, &["version", "year"])?;
-    let version = match body.remove("version") {
-        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
-        Some(_) => {
-            return Err(ApiError::BadRequest(format!(
-                "field version is not a whole number: {PATCH_SHAPE}"
-            )))
-        }
-        None => {
-            return Err(ApiError::BadRequest(format!(
-                "field version is missing: give the version you read from GET /api/items/{id}, \
-                 so that nobody's change is lost: {PATCH_SHAPE}"
-            )))
-        }
-    };
+    let version = take_version(&mut body, PATCH_SHAPE, &format!("/api/items/{id}"))?;
     let correction: Correction = serde_json::from_value(Value::Object(body)).map_err(|e| {
         ApiError::BadRequest(format!("correction body is not valid: {e}: {PATCH_SHAPE}"))
     })?;

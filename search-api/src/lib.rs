@@ -20,6 +20,9 @@
 //! - `openapi`: the OpenAPI document at `/api/openapi.json` (utoipa).
 //! - `metrics`: Prometheus metrics at `/metrics`: the API's own counters,
 //!   and those other crates keep, [`metrics::expose`]d by the binary.
+//! - `kits`: transfer kits, `/api/kits`: a curator's selection of
+//!   practices, as JSON, a printable PDF and a ZIP of records, and a
+//!   published kit's public page.
 //! - `submissions`: the collection point, `/api/submissions`: what partners
 //!   send in, its receipt and status, and the curators' decisions.
 //! - `ui`: the web pages (`/`, `/items/{id}`, `/queue`, `/sources`,
@@ -37,6 +40,8 @@
 //! | `POST /api/submissions` (no account needed) | `{"kind": "practice"\|"source", "url", "text", …}` → 201 `{"receipt", "status_url"}` |
 //! | `GET /api/submissions/{receipt}` | the submission's status |
 //! | `GET /api/submissions`, `POST /api/submissions/{receipt}/decision` (curators) | the submissions; a decision |
+//! | `GET /api/kits`, `GET /api/kits/{id}`, `/kit.pdf`, `/kit.zip`; `POST`, `PATCH` (curators) | transfer kits |
+//! | `GET /portal/{lang}/kits/{id}` | a published kit's page |
 //! | `GET /api/sources` | `{"sources": [...]}` |
 //! | `GET /healthz` | `{"status": "ok", "items": n}` |
 //! | `GET /api/export?format=csv\|jsonl&` + search parameters | every result, streamed |
@@ -55,6 +60,7 @@ mod error;
 pub mod export;
 pub mod feeds;
 mod items;
+pub mod kits;
 pub mod metrics;
 pub mod openapi;
 mod params;
@@ -168,6 +174,22 @@ pub fn router(state: ApiState) -> Router {
                 .patch(practices::patch)
                 .layer(DefaultBodyLimit::max(REVIEW_BODY_LIMIT)),
         )
+        // Transfer kits (`kits`), and a published kit's public page.
+        .route(
+            "/api/kits",
+            get(kits::list)
+                .post(kits::create)
+                .layer(DefaultBodyLimit::max(kits::BODY_LIMIT)),
+        )
+        .route(
+            "/api/kits/{id}",
+            get(kits::get_one)
+                .patch(kits::patch)
+                .layer(DefaultBodyLimit::max(kits::BODY_LIMIT)),
+        )
+        .route("/api/kits/{id}/kit.pdf", get(kits::get_pdf))
+        .route("/api/kits/{id}/kit.zip", get(kits::get_zip))
+        .route("/portal/{lang}/kits/{id}", get(kits::page::portal_page))
         // The collection point (`submissions`).
         .route(
             "/api/submissions",

@@ -418,11 +418,12 @@ fn export() {}
     ))]
 fn item() {}
 
-/// What a curator's write on an item (review, correction, undo) may answer
-/// besides the item. Never built: it only describes.
-#[allow(dead_code, clippy::large_enum_variant)]
+/// What any curator's write may answer besides what it wrote: a bad body,
+/// no credentials, not a curator, too many writes. Never built: it only
+/// describes.
+#[allow(dead_code)]
 #[derive(IntoResponses)]
-enum ItemWriteFailures {
+pub enum CuratorWriteFailures {
     #[response(status = 400, description = "A bad body")]
     BadBody(ErrorDoc),
     #[response(status = 401, description = "No credentials, or a token nobody holds")]
@@ -432,6 +433,19 @@ enum ItemWriteFailures {
         description = "Not a curator or an admin; no curator configured on the server; or a session-cookie write from another site's page"
     )]
     NotACurator(ErrorDoc),
+    #[response(
+        status = 429,
+        description = "Too many writes from this account in the last minute"
+    )]
+    TooMany(ErrorDoc),
+}
+
+/// What a curator's write on an item (review, correction, undo) may answer
+/// besides the item and [`CuratorWriteFailures`]. Never built: it only
+/// describes.
+#[allow(dead_code, clippy::large_enum_variant)]
+#[derive(IntoResponses)]
+enum ItemWriteFailures {
     #[response(status = 404, description = "No such item")]
     NoSuchItem(ErrorDoc),
     #[response(
@@ -441,11 +455,6 @@ enum ItemWriteFailures {
     Stale(ConflictDoc),
     #[response(status = 413, description = "The body is larger than 64 KiB")]
     TooLarge(ErrorDoc),
-    #[response(
-        status = 429,
-        description = "Too many writes from this account in the last minute"
-    )]
-    TooMany(ErrorDoc),
 }
 
 #[allow(dead_code)]
@@ -455,7 +464,7 @@ enum ItemWriteFailures {
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item, reviewed", body = ItemDoc),
-        ItemWriteFailures,
+        ItemWriteFailures, CuratorWriteFailures,
     ))]
 fn review() {}
 
@@ -467,7 +476,7 @@ fn review() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item, corrected", body = ItemDoc),
-        ItemWriteFailures,
+        ItemWriteFailures, CuratorWriteFailures,
     ))]
 fn patch_item() {}
 
@@ -479,7 +488,7 @@ fn patch_item() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The item as it was", body = ItemDoc),
-        ItemWriteFailures,
+        ItemWriteFailures, CuratorWriteFailures,
     ))]
 fn undo() {}
 
@@ -710,6 +719,8 @@ impl Modify for Security {
         add_saved_search, delete_saved_search, saved_feed,
         // Practice records.
         practices::list, practices::create, practices::get_one, practices::patch,
+        // Transfer kits.
+        kits::list, kits::create, kits::get_one, kits::patch, kits::pdf, kits::zip,
         // The collection point.
         submissions::submit, submissions::status, submissions::list, submissions::decide,
     ),
@@ -720,7 +731,7 @@ impl Modify for Security {
     components(schemas(
         ConflictDoc, ErrorDoc, QueueOrderDoc, practices::PracticeConflictDoc,
         practices::PracticeFormatDoc, practices::OnePracticeFormatDoc,
-        practices::PracticeStatusDoc, submissions::SubmissionStatusDoc,
+        practices::PracticeStatusDoc, submissions::SubmissionStatusDoc, kits::KitConflictDoc,
     )),
     modifiers(&Security),
     tags(
@@ -730,6 +741,7 @@ impl Modify for Security {
         (name = "accounts", description = "Sign-in and accounts"),
         (name = "sharing", description = "Exports and Atom feeds"),
         (name = "practices", description = "Practice records made from approved items"),
+        (name = "kits", description = "Transfer kits: a curator's selection of practices, as JSON, a printable PDF and a ZIP of records"),
         (name = "submissions", description = "The collection point: practices and sources partners send in"),
         (name = "machines", description = "Health, metrics, this description"),
     )
@@ -828,6 +840,7 @@ pub(crate) async fn handler() -> Response {
         .into_response()
 }
 
+pub mod kits;
 pub mod practices;
 mod requests;
 pub mod submissions;

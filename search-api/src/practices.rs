@@ -34,7 +34,7 @@ use crate::auth::{require, Need};
 use crate::error::ApiError;
 use crate::export::csv_field;
 use crate::feeds::base_url;
-use crate::items::json_body_with_whole;
+use crate::items::{json_body_with_whole, take_version};
 use crate::{blocking, ApiState};
 
 /// Items one record is drafted from, at most.
@@ -253,10 +253,7 @@ pub(crate) async fn list(
     let base = base_url(&headers);
     Ok(match format {
         Format::Json => Json(PracticeList { total, practices }).into_response(),
-        Format::JsonLd => ld_response(json!({
-            "@context": context(),
-            "@graph": practices.iter().map(|p| json_ld(p, &base)).collect::<Vec<_>>(),
-        })),
+        Format::JsonLd => ld_response(ld_graph(&practices, &base)),
         Format::JsonLines => {
             let mut body = String::new();
             for p in &practices {
@@ -275,28 +272,21 @@ pub(crate) async fn list(
             )
                 .into_response()
         }
-        Format::Csv => {
-            let mut body = CSV_COLUMNS.join(",");
-            body.push_str("\r\n");
-            for p in &practices {
-                body.push_str(&csv_row(p));
-            }
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"practices.csv\"",
-                    ),
-                ],
-                [(
-                    header::HeaderName::from_static("x-total-count"),
-                    total.to_string(),
-                )],
-                body,
-            )
-                .into_response()
-        }
+        Format::Csv => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"practices.csv\"",
+                ),
+            ],
+            [(
+                header::HeaderName::from_static("x-total-count"),
+                total.to_string(),
+            )],
+            csv_document(&practices),
+        )
+            .into_response(),
     })
 }
 
@@ -435,19 +425,7 @@ pub(crate) async fn patch(
         PATCH_SHAPE,
         &["version", "start_year"],
     )?;
-    let version = match body.remove("version") {
-        Some(v) => v.as_i64().ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "field version is not a whole number: {PATCH_SHAPE}"
-            ))
-        })?,
-        None => {
-            return Err(ApiError::BadRequest(format!(
-                "field version is missing: give the version you read from \
-                 GET /api/practices/{id}, so that nobody's change is lost: {PATCH_SHAPE}"
-            )))
-        }
-    };
+    let version = take_version(&mut body, PATCH_SHAPE, &format!("/api/practices/{id}"))?;
     let store = state.store.clone();
     blocking(move || {
         let current = store.practice(&id)?.ok_or_else(|| no_such_practice(&id))?;
@@ -577,6 +555,25 @@ pub(crate) fn json_ld(p: &Practice, base: &str) -> Value {
         ld["contactPoint"] = json!({"@type": "ContactPoint", "description": c});
     }
     ld
+}
+
+/// Records as one JSON-LD document: a graph under the records' context.
+pub(crate) fn ld_graph(practices: &[Practice], base: &str) -> Value {
+    json!({
+        "@context": context(),
+        "@graph": practices.iter().map(|p| json_ld(p, base)).collect::<Vec<_>>(),
+    })
+}
+
+/// Records as a CSV document: the header of [`CSV_COLUMNS`], then a row
+/// per record.
+pub(crate) fn csv_document(practices: &[Practice]) -> String {
+    let mut body = CSV_COLUMNS.join(",");
+    body.push_str("\r\n");
+    for p in practices {
+        body.push_str(&csv_row(p));
+    }
+    body
 }
 
 /// One CSV row of a record (texts as `lang: text`, one per line).

@@ -158,6 +158,45 @@ fn source_info(id: &str, name: &str) -> SourceInfo {
 
 /// Sends a request through the router; returns the status, the headers and
 /// the body parsed as JSON (every answer must be JSON).
+/// A JSON write of `body` as the curator alice.
+pub(crate) fn write(method: &str, uri: &str, body: Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {ALICE}"))
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A form's POST, with a bearer token when given.
+pub(crate) fn post_form(uri: &str, pairs: &[(&str, &str)], token: Option<&str>) -> Request<Body> {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        body.append_pair(k, v);
+    }
+    let mut req =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(token) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    req.body(Body::from(body.finish())).unwrap()
+}
+
+/// A page's status, where it redirects to, and its text.
+pub(crate) async fn call(app: &Router, req: Request<Body>) -> (StatusCode, Option<String>, String) {
+    let response = app.clone().oneshot(req).await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_string());
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, location, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
 pub(crate) async fn send(app: &Router, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
     let response = app.clone().oneshot(req).await.unwrap();
     let status = response.status();

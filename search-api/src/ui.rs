@@ -33,6 +33,7 @@
 mod charts;
 mod highlight;
 mod i18n;
+mod kits;
 pub mod map;
 mod practices;
 mod submit;
@@ -104,6 +105,7 @@ pub(crate) fn routes() -> Router<ApiState> {
         .route("/assets/app.js", get(script))
         .merge(submit::routes())
         .merge(suggestions::routes())
+        .merge(kits::routes())
 }
 
 async fn style() -> Response {
@@ -306,6 +308,7 @@ impl Page {
                             a href="/" { (t.nav_search) }
                             a href="/queue" { (t.nav_queue) }
                             a href="/practices" { (t.nav_practices) }
+                            a href="/kits" { (t.nav_kits) }
                             a href="/submit" { (t.nav_submit) }
                             a href="/sources" { (t.nav_sources) }
                             @if let Some(user) = &self.user {
@@ -334,27 +337,8 @@ impl Page {
     /// The page as a response, with the language cookie when chosen now
     /// and headers that keep the page to itself.
     fn respond(&self, status: StatusCode, markup: Markup) -> Response {
-        let mut response = (status, markup).into_response();
+        let mut response = html_response(status, markup);
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                 frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-            ),
-        );
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        );
         headers.insert(
             header::VARY,
             HeaderValue::from_static("Accept-Language, Cookie"),
@@ -390,6 +374,33 @@ impl Page {
         };
         self.respond(status, self.layout(heading, "error-page", main))
     }
+}
+
+/// A page as a response, with headers that keep it to itself: no script
+/// or style from elsewhere, no framing, no sniffing, no referrer outside.
+pub(crate) fn html_response(status: StatusCode, markup: Markup) -> Response {
+    let mut response = (status, markup).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
 }
 
 fn url_escape(s: &str) -> String {

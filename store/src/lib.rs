@@ -32,6 +32,7 @@ mod activity;
 mod backup;
 mod curation;
 mod dedup;
+mod kits;
 pub mod metrics;
 mod practices;
 mod readers;
@@ -58,10 +59,15 @@ pub use curation::{
     ReviewState,
 };
 pub use dedup::MAX_DUPLICATE_DISTANCE;
+pub use kits::{
+    is_lang, text_in, Kit, KitAuditEntry, KitDraft, KitEdit, KitEntry, Texts as KitTexts,
+    MAX_NOTE_CHARS as KIT_MAX_NOTE_CHARS, MAX_PRACTICES as KIT_MAX_PRACTICES,
+    MAX_TEXT_CHARS as KIT_MAX_TEXT_CHARS, MAX_TITLE_CHARS as KIT_MAX_TITLE_CHARS,
+};
 pub use practices::{
     FieldEvidence, Practice, PracticeAuditEntry, PracticeDraft, PracticeEdit, PracticeFigure,
     PracticeFilter, PracticeOrganization, PracticePlace, PracticeSource, PracticeStatus,
-    PracticeText, FIELDS as PRACTICE_FIELDS,
+    PracticeText, Written, FIELDS as PRACTICE_FIELDS,
 };
 pub use readers::MAX_READERS;
 pub use submissions::{
@@ -90,6 +96,10 @@ pub enum StoreError {
     /// password, a saved search …); the message says what to give.
     #[error("{0}")]
     Invalid(String),
+    /// A record a write names does not exist (a kit's practice); the
+    /// message says which.
+    #[error("{0}")]
+    Missing(String),
     #[error("there is already an account named {0:?}: choose another name")]
     UserExists(String),
     #[error("no account named {0:?}: create it with `veille users add {0} --role ROLE`")]

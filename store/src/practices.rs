@@ -217,14 +217,17 @@ pub struct Practice {
     pub created_by: String,
 }
 
-/// What a write to a practice did.
+/// What a versioned write (to a practice, a kit) did.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PracticeEdit {
-    Done(Box<Practice>),
-    /// The practice moved on since the version given: here it is now.
-    Stale(Box<Practice>),
+pub enum Written<T> {
+    Done(Box<T>),
+    /// The record moved on since the version given: here it is now.
+    Stale(Box<T>),
     NotFound,
 }
+
+/// What a write to a practice did.
+pub type PracticeEdit = Written<Practice>;
 
 /// One entry of a practice's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,51 +270,103 @@ impl PracticeFilter {
     }
 }
 
-fn new_id(tx: &Transaction<'_>) -> Result<String> {
+/// The next id of `table` (`practices`, `kits`): `prefix` and a number.
+pub(crate) fn new_id(tx: &Transaction<'_>, table: &str, prefix: char) -> Result<String> {
     let n: i64 = tx.query_row(
-        "SELECT coalesce(max(rowid), 0) + 1 FROM practices",
+        &format!("SELECT coalesce(max(rowid), 0) + 1 FROM {table}"),
         [],
         |r| r.get(0),
     )?;
-    Ok(format!("p{n}"))
+    Ok(format!("{prefix}{n}"))
 }
+
+/// The history table of practices and its id column.
+const PRACTICE_AUDIT: (&str, &str) = ("practice_audit", "practice_id");
 
 /// The columns [`read_row`] reads.
 const PRACTICE_SELECT: &str =
     "SELECT id, version, record, created_at, updated_at, created_by FROM practices";
 
 /// A stored date, or what is wrong with it.
-fn stored_date(what: &str, s: String) -> Result<DateTime<Utc>> {
+pub(crate) fn stored_date(what: &str, s: String) -> Result<DateTime<Utc>> {
     crate::parse_utc(Some(s.clone()))
         .ok_or_else(|| StoreError::Corrupt(format!("{what}: date {s:?}")))
 }
 
-/// A practice from a row of [`PRACTICE_SELECT`].
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Practice>> {
+/// What a row of a versioned record (`practices`, `kits`) holds: its id,
+/// version, JSON body, dates and maker, read in that column order.
+pub(crate) struct StoredRow<T> {
+    pub id: String,
+    pub version: i64,
+    pub body: T,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// The row `r` of a `kind` of versioned record, or what is wrong with it.
+pub(crate) fn stored_row<T: serde::de::DeserializeOwned>(
+    kind: &str,
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<Result<StoredRow<T>>> {
     let id: String = r.get(0)?;
-    let (version, record): (i64, String) = (r.get(1)?, r.get(2)?);
+    let (version, body): (i64, String) = (r.get(1)?, r.get(2)?);
     let (created, updated, created_by): (String, String, String) =
         (r.get(3)?, r.get(4)?, r.get(5)?);
-    let what = format!("practice {id}");
+    let what = format!("{kind} {id}");
     Ok((|| {
-        let record: PracticeDraft = serde_json::from_str(&record)
-            .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
-        Ok(Practice {
-            languages: record.languages(),
+        Ok(StoredRow {
+            body: serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?,
             created_at: stored_date(&what, created)?,
             updated_at: stored_date(&what, updated)?,
             id,
             version,
-            record,
             created_by,
         })
     })())
 }
 
-fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
-    conn.query_row(&format!("{PRACTICE_SELECT} WHERE id = ?1"), [id], read_row)
+/// The record `id` read with `select` (the columns of [`StoredRow`]) and
+/// `row`, if there is one.
+pub(crate) fn read_one<T>(
+    conn: &rusqlite::Connection,
+    select: &str,
+    id: &str,
+    row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<T>>,
+) -> Result<Option<T>> {
+    conn.query_row(&format!("{select} WHERE id = ?1"), [id], row)
         .optional()?
         .transpose()
+}
+
+/// A practice from a row of [`PRACTICE_SELECT`].
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Practice>> {
+    Ok(
+        stored_row::<PracticeDraft>("practice", r)?.map(|row| Practice {
+            languages: row.body.languages(),
+            id: row.id,
+            version: row.version,
+            record: row.body,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            created_by: row.created_by,
+        }),
+    )
+}
+
+fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
+    read_one(conn, PRACTICE_SELECT, id, read_row)
+}
+
+/// The practices of `ids` that exist, in one read, in no order.
+pub(crate) fn read_many(conn: &rusqlite::Connection, ids: &[&str]) -> Result<Vec<Practice>> {
+    let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut stmt = conn.prepare(&format!(
+        "{PRACTICE_SELECT} WHERE id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let rows = stmt.query_map([ids], read_row)?;
+    rows.map(|r| r?).collect()
 }
 
 fn put_sources(tx: &Transaction<'_>, id: &str, draft: &PracticeDraft) -> Result<()> {
@@ -345,8 +400,12 @@ fn publish_submissions(
     Ok(())
 }
 
-fn audit(
+/// One change appended to the history `table` (`practice_audit`,
+/// `kit_audit`), whose id column is `practice_id` or `kit_id`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit(
     tx: &Transaction<'_>,
+    (table, id_column): (&str, &str),
     id: &str,
     actor: &str,
     at: DateTime<Utc>,
@@ -355,8 +414,10 @@ fn audit(
     after: Value,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO practice_audit (practice_id, actor, at, action, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &format!(
+            "INSERT INTO {table} ({id_column}, actor, at, action, before, after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        ),
         params![
             id,
             actor,
@@ -385,7 +446,7 @@ impl Store {
         let now = Utc::now();
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let id = new_id(&tx)?;
+        let id = new_id(&tx, "practices", 'p')?;
         let body = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
         tx.execute(
             "INSERT INTO practices (id, version, status, record, created_at, updated_at, created_by)
@@ -394,7 +455,16 @@ impl Store {
         )?;
         put_sources(&tx, &id, draft)?;
         publish_submissions(&tx, &id, draft, actor, now)?;
-        audit(&tx, &id, actor, now, "create", Value::Null, json!(draft))?;
+        audit(
+            &tx,
+            PRACTICE_AUDIT,
+            &id,
+            actor,
+            now,
+            "create",
+            Value::Null,
+            json!(draft),
+        )?;
         let done = read(&tx, &id)?
             .ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
@@ -433,6 +503,7 @@ impl Store {
         publish_submissions(&tx, id, draft, actor, now)?;
         audit(
             &tx,
+            PRACTICE_AUDIT,
             id,
             actor,
             now,
@@ -535,39 +606,47 @@ impl Store {
     /// A practice's history, oldest first.
     pub fn practice_history(&self, id: &str) -> Result<Vec<PracticeAuditEntry>> {
         let conn = self.reader()?;
-        let mut stmt = conn.prepare(
-            "SELECT seq, practice_id, actor, at, action, before, after FROM practice_audit
-             WHERE practice_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (seq, practice_id, actor, at, action, before, after) = row?;
-            let parse = |s: &str| {
-                serde_json::from_str(s)
-                    .map_err(|e| StoreError::Corrupt(format!("practice_audit {seq}: {e}")))
-            };
-            Ok(PracticeAuditEntry {
-                seq,
-                at: stored_date(&format!("practice_audit {seq}"), at)?,
-                practice_id,
-                actor,
-                action,
-                before: parse(&before)?,
-                after: parse(&after)?,
-            })
-        })
-        .collect()
+        history(&conn, PRACTICE_AUDIT, id)
     }
+}
+
+/// The history of `id` in the audit `table`, oldest first.
+pub(crate) fn history(
+    conn: &rusqlite::Connection,
+    (table, id_column): (&str, &str),
+    id: &str,
+) -> Result<Vec<PracticeAuditEntry>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT seq, {id_column}, actor, at, action, before, after FROM {table}
+         WHERE {id_column} = ?1 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (seq, practice_id, actor, at, action, before, after) = row?;
+        let parse = |s: &str| {
+            serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{table} {seq}: {e}")))
+        };
+        Ok(PracticeAuditEntry {
+            seq,
+            at: stored_date(&format!("{table} {seq}"), at)?,
+            practice_id,
+            actor,
+            action,
+            before: parse(&before)?,
+            after: parse(&after)?,
+        })
+    })
+    .collect()
 }
 
 #[cfg(test)]

@@ -268,6 +268,34 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // the approvals of the last weeks without reading the whole tables.
     "CREATE INDEX items_first_seen ON items (first_seen, source_id);
     CREATE INDEX reviews_decision_at ON reviews (decision, at);",
+    // 10: transfer kits (issue 14): the kit as JSON (titles, introductions
+    // and conclusions per language, its practices in order with their
+    // notes) with its version and status, and its history, which triggers
+    // make append-only.
+    "CREATE TABLE kits (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        kit TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+    );
+    CREATE INDEX kits_status ON kits (status, updated_at);
+    CREATE TABLE kit_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kit_id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL
+    );
+    CREATE INDEX kit_audit_kit ON kit_audit (kit_id);
+    CREATE TRIGGER kit_audit_no_update BEFORE UPDATE ON kit_audit
+        BEGIN SELECT RAISE(ABORT, 'kit_audit is append-only'); END;
+    CREATE TRIGGER kit_audit_no_delete BEFORE DELETE ON kit_audit
+        BEGIN SELECT RAISE(ABORT, 'kit_audit is append-only'); END;",
 ];
 
 /// The schema version this code writes.

@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 import schemathesis
 from hypothesis import strategies as st
+from hypothesis.internal import lambda_sources
 
 # Drawing the practice records' correction body (objects in arrays in an
 # object, most fields nullable) recurses deep in hypothesis; at Python's
@@ -39,6 +40,25 @@ from hypothesis import strategies as st
 # of the tool, not a finding about the API). Room enough, well within the
 # threads' stacks.
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+
+# The limit above is not always enough: to name a filter in its messages,
+# hypothesis parses the whole source file of the lambda, and on Python 3.11
+# that parse can still fail deep in the stack with "AST constructor
+# recursion depth mismatch", now and then, on whichever operation first
+# needs schemathesis' own filters described. The description is only a
+# repr for messages, never a check; when the parse fails, the filter is
+# named generically instead of failing the run.
+_describe = lambda_sources.lambda_description
+
+
+def _described_or_generic(f):
+    try:
+        return _describe(f)
+    except SystemError:
+        return "lambda: <unknown>"
+
+
+lambda_sources.lambda_description = _described_or_generic
 
 WINDOW = 10_000
 # Default `per_page` of each paged route.

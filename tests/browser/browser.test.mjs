@@ -386,6 +386,34 @@ test("a curator makes a practice record from an approved item and saves its form
   await page.close();
 });
 
+test("a curator assembles a transfer kit from its forms, publishes it, and its public page and PDF follow", async () => {
+  const page = await context.newPage();
+  await signIn(page, CURATOR);
+  await page.goto(`${base}/kits?ui=fr`);
+  assert.match(await page.textContent("main h1"), /Kits de transfert/);
+  await page.fill("section.new-kit input[name='title:fr']", "Logement coopératif en ville");
+  await Promise.all([page.waitForURL(/\/kits\/k[0-9]+$/), page.click("section.new-kit button[type=submit]")]);
+  // The practice record made above, added with a note, and the kit published.
+  const practice = await page.locator("select[name=add] option").nth(1).getAttribute("value");
+  await page.selectOption("select[name=add]", practice);
+  await page.fill("textarea[name='add_note:fr']", "Un modèle pour d'autres villes.");
+  await Promise.all([page.waitForURL(/saved=1/), page.click("form.kit-form button[name=publish]")]);
+  assert.equal(await page.getAttribute("article.kit-edit", "data-status"), "published");
+  assert.equal(await page.locator("ol.kit-practices li").count(), 1);
+  await shot(page, "kit-1-published");
+  // Its public page, in French, and its PDF.
+  const id = await page.getAttribute("article.kit-edit", "data-id");
+  await page.goto(`${base}/portal/fr/kits/${id}`);
+  assert.match(await page.textContent("article.kit h1"), /Logement coopératif en ville/);
+  assert.match(await page.textContent("li.practice p.note"), /Un modèle pour d'autres villes/);
+  await shot(page, "kit-2-public");
+  const pdf = await fetch(`${base}/api/kits/${id}/kit.pdf?lang=fr`);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get("content-type"), "application/pdf");
+  assert.ok((await pdf.arrayBuffer()).byteLength > 10_000);
+  await page.close();
+});
+
 test("a partner's colleague submits a practice on the public form, in Spanish, and follows its receipt", async () => {
   const page = await context.newPage();
   await page.goto(`${base}/submit?ui=es`);

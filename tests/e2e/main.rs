@@ -8,6 +8,7 @@ mod backup;
 mod cli;
 mod concurrency;
 mod crash;
+mod kits;
 mod learning;
 mod operators;
 mod practices;

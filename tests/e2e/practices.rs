@@ -151,12 +151,7 @@ async fn a_submitted_article_and_another_make_one_published_practice_record() {
     let correction = json!({"version": 1, "name": "Montréal housing cooperative fund", "status": "published", "start_year": 2024});
     for (expected, version) in [(200, Some(2)), (409, None)] {
         let (status, body) = api
-            .request(
-                reqwest::Method::PATCH,
-                &format!("/api/practices/{id}"),
-                Some(&curator),
-                &correction,
-            )
+            .patch(&format!("/api/practices/{id}"), Some(&curator), &correction)
             .await;
         assert_eq!(status, expected, "{body}");
         if let Some(v) = version {

@@ -280,6 +280,17 @@ impl Server {
         self.request(reqwest::Method::POST, path, token, body).await
     }
 
+    /// PATCH JSON with an optional bearer token → (status, JSON body).
+    pub async fn patch(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.request(reqwest::Method::PATCH, path, token, body)
+            .await
+    }
+
     /// Sends JSON with `method` and an optional bearer token → (status,
     /// JSON body).
     pub async fn request(

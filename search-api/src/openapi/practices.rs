@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::{IntoResponses, ToSchema};
 
-use super::ErrorDoc;
+use super::{CuratorWriteFailures, ErrorDoc};
 
 /// An organisation behind a practice.
 #[derive(Serialize, ToSchema)]
@@ -108,7 +108,7 @@ pub struct PracticeAuditEntryDoc {
     /// `create` or `update`.
     pub action: String,
     /// The record before (null for a creation).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
     /// The record after.
     #[schema(value_type = Object)]
@@ -139,31 +139,17 @@ pub struct PracticeConflictDoc {
     pub current: PracticeViewDoc,
 }
 
-/// What a curator's write on a practice may answer besides the record.
-/// Never built: it only describes.
+/// What a curator's write on a practice may answer besides the record and
+/// [`CuratorWriteFailures`]. Never built: it only describes.
 #[allow(dead_code, clippy::large_enum_variant)]
 #[derive(IntoResponses)]
 pub enum PracticeWriteFailures {
-    #[response(status = 400, description = "A bad body")]
-    BadBody(ErrorDoc),
-    #[response(status = 401, description = "No credentials, or a token nobody holds")]
-    NotSignedIn(ErrorDoc),
-    #[response(
-        status = 403,
-        description = "Not a curator or an admin; no curator configured on the server; or a session-cookie write from another site's page"
-    )]
-    NotACurator(ErrorDoc),
     #[response(status = 404, description = "No such practice, or no such item")]
     NotFound(ErrorDoc),
     #[response(status = 409, description = "The version is stale: the current record")]
     Stale(PracticeConflictDoc),
     #[response(status = 413, description = "The body is larger than 64 KiB")]
     TooLarge(ErrorDoc),
-    #[response(
-        status = 429,
-        description = "Too many writes from this account in the last minute"
-    )]
-    TooMany(ErrorDoc),
 }
 
 /// The formats of the list.
@@ -225,7 +211,7 @@ pub fn list() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 201, description = "Filed (version 1)", body = PracticeViewDoc),
-        PracticeWriteFailures,
+        PracticeWriteFailures, CuratorWriteFailures,
     ))]
 pub fn create() {}
 
@@ -252,6 +238,6 @@ pub fn get_one() {}
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The record, corrected", body = PracticeViewDoc),
-        PracticeWriteFailures,
+        PracticeWriteFailures, CuratorWriteFailures,
     ))]
 pub fn patch() {}

@@ -243,6 +243,7 @@ fn body_schemas() -> Vec<(&'static str, Value)> {
     let mut patch_properties = fields;
     patch_properties.insert("version".to_string(), int64(false));
     let mut bodies = practice_bodies();
+    bodies.extend(kit_bodies());
     bodies.extend(submission_bodies());
     bodies.extend([
         (
@@ -484,6 +485,81 @@ fn practice_bodies() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The bodies of the kits' writes: the rules of `KitDraft::problems`
+/// (a title in at least one language, none blank; texts by ISO 639-1
+/// language, capped in characters).
+fn kit_bodies() -> Vec<(&'static str, Value)> {
+    use veille_store::{
+        KIT_MAX_NOTE_CHARS, KIT_MAX_PRACTICES, KIT_MAX_TEXT_CHARS, KIT_MAX_TITLE_CHARS,
+    };
+    let languages =
+        json!({"type": "string", "pattern": "^[a-z]{2}$", "minLength": 2, "maxLength": 2});
+    let texts = |max: usize| {
+        json!({
+            "description": "Texts by ISO 639-1 language",
+            "type": "object",
+            "propertyNames": languages,
+            "additionalProperties": {"type": "string", "maxLength": max},
+        })
+    };
+    let kit = json!({
+        "title": {
+            "description": "By ISO 639-1 language: at least one, none blank",
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": languages,
+            "additionalProperties": {
+                "type": "string",
+                "maxLength": KIT_MAX_TITLE_CHARS,
+                "pattern": non_blank(),
+            },
+        },
+        "introduction": texts(KIT_MAX_TEXT_CHARS),
+        "conclusions": texts(KIT_MAX_TEXT_CHARS),
+        "status": {"type": "string", "enum": ["draft", "published", "withdrawn"]},
+        "practices": {
+            "description": "In the kit's order; each an existing practice record (a practice \
+                            given twice is kept where it came first)",
+            "type": "array",
+            "maxItems": KIT_MAX_PRACTICES,
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["practice_id"],
+                "properties": {
+                    "practice_id": {"type": "string"},
+                    "note": texts(KIT_MAX_NOTE_CHARS),
+                },
+            },
+        },
+    });
+    let mut patch = kit.clone();
+    patch["version"] = int64(false);
+    vec![
+        (
+            "NewKitBody",
+            json!({
+                "description": "A kit: its title, and maybe its introduction, conclusions, \
+                                status and practices.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["title"],
+                "properties": kit,
+            }),
+        ),
+        (
+            "KitPatchBody",
+            json!({
+                "description": "The version read, and the fields to replace.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["version"],
+                "properties": patch,
+            }),
+        ),
+    ]
+}
+
 /// The bodies of the collection point: the caps of
 /// `SubmissionFields::problems` (counted once trimmed; blank is absent),
 /// what each kind needs, and the decisions.
@@ -556,8 +632,10 @@ fn submission_bodies() -> Vec<(&'static str, Value)> {
 
 /// Which operation takes which body: path, method, schema, required, and
 /// whether it is also accepted as a form.
-const BODIES: [(&str, &str, &str, bool, bool); 10] = [
+const BODIES: [(&str, &str, &str, bool, bool); 12] = [
     ("/api/submissions", "post", "SubmissionBody", true, false),
+    ("/api/kits", "post", "NewKitBody", true, false),
+    ("/api/kits/{id}", "patch", "KitPatchBody", true, false),
     (
         "/api/submissions/{receipt}/decision",
         "post",

@@ -233,13 +233,14 @@ pub(crate) async fn sitemap_part(
 }
 
 /// The paths robots may not visit: the API and the signed-in pages
-/// (search of everything harvested, items, the queue, the records being
-/// written, the sources, sign-in, a submission's status).
-pub const DISALLOWED: [&str; 10] = [
+/// (search of everything harvested, items, the queue, the records and kits
+/// being written, the sources, sign-in, a submission's status).
+pub const DISALLOWED: [&str; 11] = [
     "/api/",
     "/items/",
     "/queue",
     "/practices",
+    "/kits",
     "/sources",
     "/login",
     "/submissions/",

@@ -510,6 +510,7 @@ async fn the_sitemap_lists_every_published_practice_in_every_language() {
         "Disallow: /queue\n",
         "Disallow: /items/\n",
         "Disallow: /practices\n",
+        "Disallow: /kits\n",
     ] {
         assert!(robots.contains(closed), "{robots}");
     }

@@ -7,17 +7,7 @@ use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::tests::{fixture, review, send, ALICE};
-
-fn write(method: &str, uri: &str, body: Value) -> Request<Body> {
-    Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {ALICE}"))
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
+use crate::tests::{fixture, review, send, write, ALICE};
 
 async fn raw(app: &axum::Router, uri: &str) -> (StatusCode, String, String) {
     let response = app

@@ -30,7 +30,7 @@ use crate::{blocking, ApiState};
 const LISTED: usize = 200;
 
 impl Page {
-    fn practice_status(&self, s: PracticeStatus) -> &'static str {
+    pub(super) fn practice_status(&self, s: PracticeStatus) -> &'static str {
         match s {
             PracticeStatus::Draft => self.t.practice_draft,
             PracticeStatus::Published => self.t.practice_published,
@@ -109,6 +109,13 @@ pub(super) fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a 
 
 pub(super) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// The version a form was read at.
+pub(super) fn form_version(pairs: &[(String, String)]) -> Result<i64, ApiError> {
+    value(pairs, "version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| ApiError::BadRequest("the form has no version".into()))
 }
 
 /// `POST /practices`: a record from the approved item of the form.
@@ -208,9 +215,7 @@ pub(super) async fn save(
     let id2 = id.clone();
     let outcome = blocking(move || {
         let (current, _) = load(&store, &id2)?;
-        let version = value(&pairs, "version")
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .ok_or_else(|| ApiError::BadRequest("the form has no version".into()))?;
+        let version = form_version(&pairs)?;
         let draft = from_form(&current.record, &pairs)?;
         Ok(store.update_practice(&id2, version, &draft, &curator)?)
     })
@@ -456,4 +461,4 @@ fn record_form(page: &Page, p: &Practice, langs: &[String]) -> Markup {
 }
 
 #[cfg(test)]
-pub(super) mod tests;
+mod tests;

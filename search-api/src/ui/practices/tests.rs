@@ -4,40 +4,9 @@
 //! record as it is now, and what a curator types escaped.
 
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use tower::ServiceExt;
+use axum::http::{Request, StatusCode};
 
-use crate::tests::{fixture, review, ALICE};
-
-/// Sends `req`: the status, the `Location` and the body as text.
-pub(crate) async fn call(
-    app: &axum::Router,
-    req: Request<Body>,
-) -> (StatusCode, Option<String>, String) {
-    let response = app.clone().oneshot(req).await.unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_string());
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, location, String::from_utf8(bytes.to_vec()).unwrap())
-}
-
-fn post_form(uri: &str, pairs: &[(&str, &str)], token: Option<&str>) -> Request<Body> {
-    let mut body = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        body.append_pair(k, v);
-    }
-    let mut req =
-        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(token) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    req.body(Body::from(body.finish())).unwrap()
-}
+use crate::tests::{call, fixture, post_form, review, ALICE};
 
 fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).unwrap()

@@ -11,8 +11,8 @@ use veille_store::{
     ANONYMOUS,
 };
 
+use crate::tests::call;
 use crate::tests::fixture;
-use crate::ui::practices::tests::call;
 
 const SOURCES: &str = "# The network's sources: kept as they are.\n\
 [crawler]\n\
