@@ -189,7 +189,6 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/api/kits/{id}/kit.pdf", get(kits::get_pdf))
         .route("/api/kits/{id}/kit.zip", get(kits::get_zip))
-        .route("/portal/{lang}/kits/{id}", get(kits::page::portal_page))
         // The collection point (`submissions`).
         .route(
             "/api/submissions",

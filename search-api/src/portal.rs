@@ -11,11 +11,12 @@
 //! | `GET /portal/{lang}/countries/{cc}` | a country's records |
 //! | `GET /portal/{lang}/search?q=` | the published records a search finds |
 //! | `GET /portal/{lang}/map` | the world map and the table of countries |
+//! | `GET /portal/{lang}/kits`, `/portal/{lang}/kits/{id}` | the published transfer kits; one, with its practices and downloads |
 //! | `GET /portal/{lang}/feed.atom`, `/portal/{lang}/themes/{theme}/feed.atom` | Atom |
 //! | `GET /portal/sitemap.xml`, `GET /robots.txt` | for search engines |
 //! | `GET /portal/sitemaps/{n}.xml` | a part, when the pages are more than one sitemap lists (50,000) |
 //!
-//! Only records with status `published` ever appear: the pages read a
+//! Only records (and kits) with status `published` ever appear: the pages read a
 //! [`cache::Snapshot`] that holds nothing else, so a draft's or withdrawn
 //! record's id is the same 404 as an unknown one. Nothing of the curators'
 //! shows: no link into the signed-in pages, no curator's name, no history.
@@ -91,6 +92,8 @@ pub fn routes() -> Router<ApiState> {
         .route("/portal/{lang}/countries/{cc}", get(pages::country))
         .route("/portal/{lang}/search", get(pages::search))
         .route("/portal/{lang}/map", get(pages::map))
+        .route("/portal/{lang}/kits", get(pages::kits))
+        .route("/portal/{lang}/kits/{id}", get(pages::kit))
         .route("/portal/{lang}/feed.atom", get(machines::feed))
         .route("/portal/{lang}/{*rest}", get(unknown))
         .layer(Extension(Arc::new(Cache::default())))

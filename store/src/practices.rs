@@ -603,6 +603,19 @@ impl Store {
         Ok(kept)
     }
 
+    /// A number that grows with every write to a practice record or a
+    /// transfer kit (the last entries of their append-only histories): what
+    /// the public portal's snapshot of the published ones compares.
+    pub fn portal_generation(&self) -> Result<i64> {
+        let conn = self.reader()?;
+        Ok(conn.query_row(
+            "SELECT (SELECT coalesce(max(seq), 0) FROM practice_audit)
+                  + (SELECT coalesce(max(seq), 0) FROM kit_audit)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// A practice's history, oldest first.
     pub fn practice_history(&self, id: &str) -> Result<Vec<PracticeAuditEntry>> {
         let conn = self.reader()?;

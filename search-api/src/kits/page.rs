@@ -1,22 +1,16 @@
 //! A published kit's public page: [`body`] renders its title,
-//! introduction, practices in order with their notes, conclusions and
-//! download links, for the portal's layout to hold; `/portal/{lang}/kits/{id}`
-//! serves it in a minimal page of its own. A kit not published, or not
-//! there, is a 404; only its published practices are shown.
+//! introduction, practices in order with their notes (each linked to its
+//! portal page), conclusions and download links; the portal
+//! (`/portal/{lang}/kits/{id}`) holds it in its layout, from its snapshot
+//! of what is published.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup};
 use veille_store::{text_in, Kit, KitEntry, Practice, PRACTICE_FIELDS};
 
 use super::labels::Labels;
-use super::{is_kit_id, practice_text, readable};
-use crate::ui::html_response as respond;
-use crate::{blocking, ApiState};
+use super::practice_text;
 
-/// The languages of the portal.
+/// The languages a kit's page is written in (its labels).
 pub const LANGS: [&str; 3] = ["en", "fr", "es"];
 
 /// The first characters of a practice's approach shown on the page.
@@ -66,7 +60,7 @@ pub fn body(kit: &Kit, practices: &[(KitEntry, Practice)], lang: &str) -> Markup
                 ol {
                     @for (entry, p) in practices {
                         li.practice data-id=(p.id) {
-                            h3 { (p.record.name) }
+                            h3 { a href={ "/portal/" (lang) "/practices/" (p.id) } { (p.record.name) } }
                             @if let Some((note, note_lang)) = text_in(&entry.note, lang) {
                                 p.note { strong { (labels.why) ": " } (in_lang(note, note_lang, lang, labels)) }
                             }
@@ -94,87 +88,6 @@ pub fn body(kit: &Kit, practices: &[(KitEntry, Practice)], lang: &str) -> Markup
                     li { a href={ (api) "/kit.pdf?lang=" (lang) } { (labels.pdf) } }
                     li { a href={ (api) "/kit.zip" } { (labels.zip) } }
                 }
-            }
-        }
-    }
-}
-
-/// `GET /portal/{lang}/kits/{id}`.
-pub(crate) async fn portal_page(
-    State(state): State<ApiState>,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    let Ok(Path((lang, id))) = path else {
-        return not_found("en");
-    };
-    if !LANGS.contains(&lang.as_str()) {
-        return not_found("en");
-    }
-    if !is_kit_id(&id) {
-        return not_found(&lang);
-    }
-    let store = state.store.clone();
-    match blocking(move || readable(&store, &id, false)).await {
-        Ok((kit, practices)) => {
-            let title = kit.kit.title_in(&lang).to_string();
-            respond(
-                StatusCode::OK,
-                layout(&lang, &title, Some(&kit.id), body(&kit, &practices, &lang)),
-            )
-        }
-        Err(e) if e.status() == StatusCode::NOT_FOUND => not_found(&lang),
-        Err(e) => {
-            tracing::error!(cause = %e, "kit page failed");
-            respond(
-                e.status(),
-                layout(&lang, "veille", None, html! { p.error { (e.to_string()) } }),
-            )
-        }
-    }
-}
-
-/// The words of a missing page, per language.
-fn missing(lang: &str) -> &'static str {
-    match lang {
-        "fr" => "Ce kit n'existe pas ou n'est pas publié.",
-        "es" => "Este kit no existe o no está publicado.",
-        _ => "This kit does not exist or is not published.",
-    }
-}
-
-fn not_found(lang: &str) -> Response {
-    respond(
-        StatusCode::NOT_FOUND,
-        layout(
-            lang,
-            "404",
-            None,
-            html! { h1 { "404" } p { (missing(lang)) } },
-        ),
-    )
-}
-
-/// A minimal document around `main`, until the portal's layout holds it.
-fn layout(lang: &str, title: &str, kit: Option<&str>, main: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · veille" }
-                link rel="stylesheet" href="/assets/style.css";
-            }
-            body.portal {
-                @if let Some(id) = kit {
-                    nav.langs {
-                        @for l in LANGS {
-                            @if l == lang { strong { (l) } } @else { a href={ "/portal/" (l) "/kits/" (id) } hreflang=(l) { (l) } }
-                            " "
-                        }
-                    }
-                }
-                main { (main) }
             }
         }
     }

@@ -368,8 +368,36 @@ async fn the_zip_holds_the_kit_and_its_records_as_json_ld_and_csv() {
 
 #[tokio::test]
 async fn a_published_kit_has_its_portal_page_in_each_language() {
-    let (f, _, _) = with_kit().await;
+    let (f, published, _) = with_kit().await;
+    // A draft kit is nowhere on the portal, even at its address.
+    assert_eq!(get(&f, "/portal/fr/kits/k1").await.0, StatusCode::NOT_FOUND);
+    let (_, _, list) = get(&f, "/portal/fr/kits").await;
+    assert!(!String::from_utf8(list)
+        .unwrap()
+        .contains("/portal/fr/kits/k1"));
     publish(&f).await;
+    // Once published: in the portal's layout, listed, in the sitemap, its
+    // practices linked to their portal pages.
+    let (_, _, page) = get(&f, "/portal/fr/kits/k1").await;
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains(r#"hreflang="ko""#), "{page}");
+    assert!(page.contains("Kits de transfert"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/portal/fr/practices/{published}\"")),
+        "{page}"
+    );
+    let (_, _, list) = get(&f, "/portal/fr/kits").await;
+    assert!(String::from_utf8(list)
+        .unwrap()
+        .contains("href=\"/portal/fr/kits/k1\""));
+    let (_, _, home) = get(&f, "/portal/es/").await;
+    assert!(String::from_utf8(home)
+        .unwrap()
+        .contains("href=\"/portal/es/kits/k1\""));
+    let (_, _, sitemap) = get(&f, "/portal/sitemap.xml").await;
+    assert!(String::from_utf8(sitemap)
+        .unwrap()
+        .contains("/portal/en/kits/k1</loc>"));
     let (status, kind, page) = get(&f, "/portal/fr/kits/k1").await;
     assert_eq!(status, StatusCode::OK);
     assert!(kind.starts_with("text/html"));
@@ -400,6 +428,10 @@ async fn a_published_kit_has_its_portal_page_in_each_language() {
     ] {
         assert_eq!(get(&f, uri).await.0, StatusCode::NOT_FOUND, "{uri}");
     }
+    // Withdrawn: gone from the portal at once.
+    let (status, k) = patch_k1(&f, json!({"version": 2, "status": "withdrawn"})).await;
+    assert_eq!(status, StatusCode::OK, "{k}");
+    assert_eq!(get(&f, "/portal/fr/kits/k1").await.0, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -1,15 +1,16 @@
 //! The published records the portal shows, kept in memory: a [`Snapshot`]
-//! read from the store once per change of the records (the store's
-//! [`Store::practices_generation`], the last entry of their append-only
-//! history, one indexed read per request), so that a page never parses the
-//! stored records. Only records with status `published` enter it.
+//! read from the store once per change of the records or the transfer kits
+//! (the store's [`Store::portal_generation`], the last entries of their
+//! append-only histories, one indexed read per request), so that a page
+//! never parses the stored records. Only records and kits with status
+//! `published` enter it, and a kit with only its published records.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use veille_store::{Practice, PracticeFilter, PracticeStatus, Store};
+use veille_store::{Kit, KitEntry, Practice, PracticeFilter, PracticeStatus, Store};
 
 use super::Rendered;
 use crate::blocking;
@@ -45,10 +46,16 @@ pub struct Snapshot {
     /// Country code (upper case) → its practices, newest change first.
     pub by_country: BTreeMap<String, Vec<usize>>,
     pub cities: Vec<City>,
+    /// The published transfer kits, newest change first, each with its
+    /// published practices in the kit's order.
+    pub kits: Vec<PublishedKit>,
     /// The pages rendered from it, kept while it lasts (up to
     /// [`MEMO_BYTES`]): a page is rendered once per change of the records.
     memo: Mutex<Memo>,
 }
+
+/// A published kit and its published practices, in its order.
+pub type PublishedKit = (Kit, Vec<(KitEntry, Practice)>);
 
 /// The most bytes of rendered pages a snapshot keeps.
 pub const MEMO_BYTES: usize = 64 << 20;
@@ -130,8 +137,23 @@ impl Snapshot {
             by_theme,
             by_country,
             cities: cities.into_values().collect(),
+            kits: Vec::new(),
             memo: Mutex::default(),
         }
+    }
+
+    /// With the published `kits` (those not published are left out).
+    pub fn with_kits(mut self, kits: Vec<PublishedKit>) -> Snapshot {
+        self.kits = kits
+            .into_iter()
+            .filter(|(k, _)| k.kit.status == PracticeStatus::Published)
+            .collect();
+        self
+    }
+
+    /// A published kit.
+    pub fn kit(&self, id: &str) -> Option<&PublishedKit> {
+        self.kits.iter().find(|(k, _)| k.id == id)
     }
 
     /// A published record.
@@ -202,7 +224,7 @@ impl Cache {
         }
         let number = self.checks_started.fetch_add(1, Ordering::SeqCst) + 1;
         let reader = store.clone();
-        let generation = blocking(move || Ok(reader.practices_generation()?)).await?;
+        let generation = blocking(move || Ok(reader.portal_generation()?)).await?;
         *checked = (number, generation);
         Ok(generation)
     }
@@ -221,20 +243,26 @@ impl Cache {
         let store = store.clone();
         // The generation is read before the records: a write in between
         // makes this snapshot stale (read again next time), never wrong.
-        let (generation, practices) = blocking(move || {
-            let generation = store.practices_generation()?;
+        let (generation, practices, kits) = blocking(move || {
+            let generation = store.portal_generation()?;
             let filter = PracticeFilter {
                 status: Some(PracticeStatus::Published),
                 ..PracticeFilter::default()
             };
-            Ok((generation, store.practices(&filter, 0, usize::MAX)?.1))
+            let practices = store.practices(&filter, 0, usize::MAX)?.1;
+            let mut kits = Vec::new();
+            for kit in store.kits(Some(PracticeStatus::Published))? {
+                let entries = store.kit_practices(&kit, true)?;
+                kits.push((kit, entries));
+            }
+            Ok((generation, practices, kits))
         })
         .await?;
         let mut built_at = Utc::now().trunc_subsecs(0).max(*STARTED);
         if let Some(previous) = previous {
             built_at = built_at.max(previous + Duration::seconds(1));
         }
-        let snapshot = Arc::new(Snapshot::new(generation, built_at, practices));
+        let snapshot = Arc::new(Snapshot::new(generation, built_at, practices).with_kits(kits));
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(snapshot.clone());
         Ok(snapshot)
     }

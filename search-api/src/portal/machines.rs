@@ -121,7 +121,7 @@ pub(crate) async fn theme_feed(
 
 /// Every page the sitemap lists, in every language: the home, the map,
 /// the themes and countries with practices, every published practice (with
-/// its last change).
+/// its last change), the kits' list and every published kit.
 fn sitemap_urls(s: &Snapshot) -> Vec<(String, Option<String>)> {
     let mut urls = Vec::new();
     for lang in Lang::ALL {
@@ -139,6 +139,13 @@ fn sitemap_urls(s: &Snapshot) -> Vec<(String, Option<String>)> {
             urls.push((
                 url(lang, &format!("/practices/{}", p.id)),
                 Some(p.updated_at.format("%Y-%m-%d").to_string()),
+            ));
+        }
+        urls.push((url(lang, "/kits"), None));
+        for (kit, _) in &s.kits {
+            urls.push((
+                url(lang, &format!("/kits/{}", kit.id)),
+                Some(kit.updated_at.format("%Y-%m-%d").to_string()),
             ));
         }
     }

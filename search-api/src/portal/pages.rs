@@ -178,6 +178,7 @@ fn banner(lang: Lang, tail: &str) -> Markup {
                 ul {
                     li { a href=(url(lang, "/")) aria-current=[(tail == "/").then_some("page")] { (t.home) } }
                     li { a href=(url(lang, "/map")) aria-current=[(tail == "/map").then_some("page")] { (t.map) } }
+                    li { a href=(url(lang, "/kits")) aria-current=[(tail == "/kits").then_some("page")] { (t.kits) } }
                     li { a href=(url(lang, "/search")) aria-current=[(tail == "/search").then_some("page")] { (t.search) } }
                 }
             }
@@ -420,6 +421,12 @@ pub(crate) async fn home(
             (country_list(s, lang))
             p { a href=(url(lang, "/map")) { (t.map_title) } }
         }
+        @if !s.kits.is_empty() {
+            section aria-labelledby="kits" {
+                h2 #kits { (t.kits) }
+                (kit_list(s, lang))
+            }
+        }
     };
     let head = Head {
         title: t.home.to_string(),
@@ -431,6 +438,90 @@ pub(crate) async fn home(
         noindex: false,
     };
     r.page("/", &head, main)
+}
+
+/// The published kits, each linked, with how many practices it holds.
+fn kit_list(s: &Snapshot, lang: Lang) -> Markup {
+    let t = lang.texts();
+    html! {
+        @if s.kits.is_empty() {
+            p.empty { (t.no_kits) }
+        } @else {
+            ul.kits {
+                @for (kit, practices) in &s.kits {
+                    li {
+                        a href=(url(lang, &format!("/kits/{}", kit.id))) { (kit.kit.title_in(lang.code())) }
+                        " " span.count { "(" (t.count(practices.len())) ")" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/portal/{lang}/kits`: the published transfer kits.
+pub(crate) async fn kits(
+    State(state): State<ApiState>,
+    Extension(cache): Extension<Arc<Cache>>,
+    Path(lang): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let r = open!(state, cache, lang, headers);
+    if let Some(kept) = r.remembered("/kits") {
+        return kept;
+    }
+    let (t, lang, s) = (r.t, r.lang, &r.snapshot);
+    let main = html! {
+        h1 { (t.kits) }
+        p.intro { (t.kits_intro) }
+        (kit_list(s, lang))
+    };
+    let head = Head {
+        title: t.kits.to_string(),
+        description: t.kits_intro.to_string(),
+        tail: "/kits".to_string(),
+        og_type: "website",
+        json_ld: None,
+        feed: None,
+        noindex: false,
+    };
+    r.page("/kits", &head, main)
+}
+
+/// `/portal/{lang}/kits/{id}`: a published kit, its practices (the
+/// published ones) in its order, and its downloads.
+pub(crate) async fn kit(
+    State(state): State<ApiState>,
+    Extension(cache): Extension<Arc<Cache>>,
+    Path((lang, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let r = open!(state, cache, lang, headers);
+    let (lang, s) = (r.lang, &r.snapshot);
+    let Some((kit, practices)) = s.kit(&id) else {
+        return not_found(lang, s, &r.headers);
+    };
+    let tail = format!("/kits/{}", kit.id);
+    if let Some(kept) = r.remembered(&tail) {
+        return kept;
+    }
+    let description = veille_store::text_in(&kit.kit.introduction, lang.code())
+        .map(|(text, _)| text.chars().take(200).collect::<String>())
+        .unwrap_or_default();
+    let head = Head {
+        title: kit.kit.title_in(lang.code()).to_string(),
+        description,
+        tail: tail.clone(),
+        og_type: "article",
+        json_ld: None,
+        feed: None,
+        noindex: false,
+    };
+    r.page(
+        &tail,
+        &head,
+        crate::kits::page::body(kit, practices, lang.code()),
+    )
 }
 
 fn country_list(s: &Snapshot, lang: Lang) -> Markup {

@@ -500,7 +500,9 @@ async fn the_sitemap_lists_every_published_practice_in_every_language() {
             "a country with nothing published"
         );
     }
-    assert_eq!(map.matches("<url>").count(), 4 * (2 + 2 + 2 + 2));
+    // Per language: the home and the map, two themes, two countries, two
+    // records, and the kits' list.
+    assert_eq!(map.matches("<url>").count(), 4 * (2 + 2 + 2 + 2 + 1));
 
     let (status, robots) = get(&w.app, "/robots.txt").await;
     assert_eq!(status, StatusCode::OK);
@@ -772,21 +774,21 @@ async fn a_sitemap_larger_than_one_file_is_an_index_of_its_parts() {
     };
     let whole = super::machines::sitemap_document(&snapshot, BASE, None, 50_000).unwrap();
     let all = locs(&whole);
-    assert_eq!(all.len(), 32);
-    // At most 5 URLs a file: an index of 7 parts, which list them all.
+    assert_eq!(all.len(), 36);
+    // At most 5 URLs a file: an index of 8 parts, which list them all.
     let index = super::machines::sitemap_document(&snapshot, BASE, None, 5).unwrap();
     assert!(index.contains("<sitemapindex"), "{index}");
     let parts = locs(&index);
-    assert_eq!(parts.len(), 7);
-    assert_eq!(parts[6], format!("{BASE}/portal/sitemaps/7.xml"));
+    assert_eq!(parts.len(), 8);
+    assert_eq!(parts[7], format!("{BASE}/portal/sitemaps/8.xml"));
     let mut listed = Vec::new();
-    for n in 1..=7 {
+    for n in 1..=8 {
         let part = super::machines::sitemap_document(&snapshot, BASE, Some(n), 5).unwrap();
         assert!(part.contains("<urlset"));
         listed.extend(locs(&part));
     }
     assert_eq!(listed, all);
-    assert!(super::machines::sitemap_document(&snapshot, BASE, Some(8), 5).is_none());
+    assert!(super::machines::sitemap_document(&snapshot, BASE, Some(9), 5).is_none());
     // Through HTTP, a site this small has no parts.
     for uri in [
         "/portal/sitemaps/1.xml",
