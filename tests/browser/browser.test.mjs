@@ -8,7 +8,8 @@
 // in, searches, opens an item, approves one with the keyboard on the queue
 // page, reloads and sees it approved; an analyst signs in and cannot approve.
 //
-// The public portal: published records filed through the API, walked in
+// The public portal: published records and a transfer kit filed through
+// the API (its PDF downloaded from its page), walked in
 // English and French (home → theme → record → map), no unpublished record
 // shown even at a guessed address, axe-core on every portal page in every
 // language, Korean included (no serious or critical violation). PORTAL_SCREENSHOTS=1
@@ -500,7 +501,18 @@ test("the public portal shows the published records only, in English and French,
     places: [{ name: "Seoul", country: "KR", lat: 37.57, lon: 126.98 }],
   });
   await api("PATCH", `/api/practices/${withdrawn.id}`, { version: withdrawn.version, status: "withdrawn" });
-  const hidden = ["Unpublished draft record", "Withdrawn record"];
+  // A published transfer kit of the two published records, and a draft one.
+  const kit = await api("POST", "/api/kits", {
+    title: { en: "Municipal support for housing cooperatives", fr: "Le soutien municipal aux coopératives d'habitation" },
+    introduction: { en: "Two cities that lease land to cooperatives.", fr: "Deux villes qui louent du terrain à des coopératives." },
+    status: "published",
+    practices: [
+      { practice_id: lyon.id, note: { en: "Land leased for 99 years.", fr: "Un terrain loué pour 99 ans." } },
+      { practice_id: bilbao.id, note: { en: "A market run by its members.", fr: "Un marché tenu par ses membres." } },
+    ],
+  });
+  const draftKit = await api("POST", "/api/kits", { title: { en: "Unpublished draft kit" }, practices: [] });
+  const hidden = ["Unpublished draft record", "Withdrawn record", "Unpublished draft kit"];
 
   const page = await context.newPage();
   // The root sends the visitor to their language (the browser's is en-GB).
@@ -532,13 +544,29 @@ test("the public portal shows the published records only, in English and French,
     await Promise.all([page.waitForURL(`${base}/portal/${lang}/map`), page.click(`header a[href="/portal/${lang}/map"]`)]);
     const countries = await page.locator("table.countries tbody tr").count();
     assert.equal(countries, 2, "France and Spain");
+    // → the kits → a kit, and its PDF.
+    await Promise.all([page.waitForURL(`${base}/portal/${lang}/kits`), page.click(`header a[href="/portal/${lang}/kits"]`)]);
+    await Promise.all([
+      page.waitForURL(`${base}/portal/${lang}/kits/${kit.id}`),
+      page.click(`main a[href="/portal/${lang}/kits/${kit.id}"]`),
+    ]);
+    const kitTitle = lang === "fr" ? /Le soutien municipal aux coopératives d'habitation/ : /Municipal support for housing cooperatives/;
+    assert.match(await page.textContent("article.kit h1"), kitTitle);
+    assert.deepEqual(await page.locator("li.practice h3").allTextContents(), ["Lyon housing cooperative", "Bilbao social market"]);
+    assert.match(await page.textContent("li.practice p.note"), lang === "fr" ? /Un terrain loué pour 99 ans/ : /Land leased for 99 years/);
+    const pdfHref = await page.getAttribute("section.downloads a[href*='kit.pdf']", "href");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click(`section.downloads a[href*='kit.pdf']`)]);
+    const pdf = readFileSync(await download.path());
+    assert.equal(pdf.subarray(0, 5).toString("latin1"), "%PDF-", pdfHref);
+    assert.ok(pdf.byteLength > 10_000, `${pdfHref}: ${pdf.byteLength} bytes`);
+    assert.equal((await page.goto(`${base}/portal/${lang}/kits/${draftKit.id}`)).status(), 404, "a draft kit");
 
     // Nothing unpublished, even at a guessed address.
     for (const p of [draft, withdrawn]) {
       const res = await page.goto(`${base}/portal/${lang}/practices/${p.id}`);
       assert.equal(res.status(), 404, `${p.id} in ${lang}`);
     }
-    for (const path of ["/", "/themes/T1", "/countries/FR", "/map", "/search?q=record", "/feed.atom"]) {
+    for (const path of ["/", "/themes/T1", "/countries/FR", "/map", "/search?q=record", "/feed.atom", "/kits", `/kits/${kit.id}`]) {
       await page.goto(`${base}/portal/${lang}${path}`);
       const body = await page.content();
       for (const name of hidden) assert.ok(!body.includes(name), `${lang}${path} shows ${name}`);
@@ -548,7 +576,7 @@ test("the public portal shows the published records only, in English and French,
 
   // axe-core on every portal page in every language (and the screenshots
   // of the home, a record and the map).
-  const shots = { "/": "home", [`/practices/${lyon.id}`]: "practice", "/map": "map" };
+  const shots = { "/": "home", [`/practices/${lyon.id}`]: "practice", "/map": "map", [`/kits/${kit.id}`]: "kit" };
   for (const lang of ["en", "fr", "es", "ko"]) {
     for (const path of [
       "/",
@@ -559,6 +587,8 @@ test("the public portal shows the published records only, in English and French,
       "/search",
       "/search?q=cooperative",
       "/map",
+      "/kits",
+      `/kits/${kit.id}`,
       "/nothing-here",
     ]) {
       await page.goto(`${base}/portal/${lang}${path}`);
