@@ -12,9 +12,9 @@
 //! first (lines broken by the font's advances), then the contents, whose
 //! length is known beforehand, take the pages after the cover.
 //!
-//! The map is honest about what it knows: the world as an equirectangular
-//! frame (longitude −180…180, latitude −90…90) with lines every 30°, and a
-//! dot at each place's coordinates; no coastlines are drawn.
+//! The map is the portal's: the countries' outlines (Natural Earth 1:110m
+//! in the Equal Earth projection, `ui::map`), simplified to what shows at
+//! its size, and a dot at each place's coordinates.
 
 use chrono::{DateTime, Utc};
 use krilla::color::luma;
@@ -43,7 +43,6 @@ const TEXT_WIDTH: f32 = WIDTH - 2.0 * MARGIN;
 const BOTTOM: f32 = HEIGHT - MARGIN;
 /// The map of a practice: the world at 2:1.
 const MAP_WIDTH: f32 = 200.0;
-const MAP_HEIGHT: f32 = 100.0;
 /// Lines of the contents per page.
 const CONTENTS_LINES: usize = 40;
 const CONTENTS_LINE: f32 = 16.0;
@@ -69,6 +68,10 @@ enum Op {
         x: f32,
         y: f32,
         r: f32,
+    },
+    /// A closed outline, filled light grey and drawn thin.
+    Shape {
+        points: Vec<(f32, f32)>,
     },
 }
 
@@ -215,59 +218,50 @@ impl<'m> Layout<'m> {
         self.paragraph(text, size, true, 0, 0.0);
     }
 
-    /// The map of places (latitude, longitude), with its caption.
+    /// The map of places (latitude, longitude), with its caption: the
+    /// countries' outlines (Natural Earth 1:110m in the Equal Earth
+    /// projection, those of the portal's map) and a dot per place.
     fn map(&mut self, places: &[(f64, f64)], labels: &Labels) {
-        self.room(MAP_HEIGHT + 24.0);
+        let scale = MAP_WIDTH / 1000.0;
+        let height = crate::ui::map::project(-90.0, 0.0).1 as f32 * scale;
+        self.room(height + 24.0);
         let (left, top) = (MARGIN, self.y);
-        let at = |lat: f64, lon: f64| {
-            (
-                left + ((lon.clamp(-180.0, 180.0) + 180.0) / 360.0) as f32 * MAP_WIDTH,
-                top + ((90.0 - lat.clamp(-90.0, 90.0)) / 180.0) as f32 * MAP_HEIGHT,
-            )
-        };
-        for lon in (-150..=150).step_by(30) {
-            let lon = f64::from(lon);
-            let (x0, y0) = at(90.0, lon);
-            let (x1, y1) = at(-90.0, lon);
-            let width = if lon == 0.0 { 0.6 } else { 0.3 };
-            self.push(Op::Line {
-                from: (x0, y0),
-                to: (x1, y1),
-                width,
-                gray: 170,
-            });
-        }
-        for lat in (-60..=60).step_by(30) {
-            let lat = f64::from(lat);
-            let (x0, y0) = at(lat, -180.0);
-            let (x1, y1) = at(lat, 180.0);
-            let width = if lat == 0.0 { 0.6 } else { 0.3 };
-            self.push(Op::Line {
-                from: (x0, y0),
-                to: (x1, y1),
-                width,
-                gray: 170,
-            });
+        let at = |(x, y): (f64, f64)| (left + x as f32 * scale, top + y as f32 * scale);
+        for ring in crate::ui::map::outline_rings() {
+            // Points closer than a point on the page add nothing at this size.
+            let mut points: Vec<(f32, f32)> = Vec::with_capacity(ring.len());
+            for &p in ring {
+                let p = at(p);
+                let far = points
+                    .last()
+                    .is_none_or(|q: &(f32, f32)| (p.0 - q.0).abs() + (p.1 - q.1).abs() >= 1.0);
+                if far {
+                    points.push(p);
+                }
+            }
+            if points.len() >= 3 {
+                self.push(Op::Shape { points });
+            }
         }
         let corners = [
-            at(90.0, -180.0),
-            at(90.0, 180.0),
-            at(-90.0, 180.0),
-            at(-90.0, -180.0),
+            (left, top),
+            (left + MAP_WIDTH, top),
+            (left + MAP_WIDTH, top + height),
+            (left, top + height),
         ];
         for i in 0..4 {
             self.push(Op::Line {
                 from: corners[i],
                 to: corners[(i + 1) % 4],
-                width: 0.8,
-                gray: 60,
+                width: 0.6,
+                gray: 120,
             });
         }
         for &(lat, lon) in places {
-            let (x, y) = at(lat, lon);
+            let (x, y) = at(crate::ui::map::project(lat, lon));
             self.push(Op::Dot { x, y, r: 2.5 });
         }
-        self.y = top + MAP_HEIGHT + 4.0;
+        self.y = top + height + 4.0;
         self.paragraph(labels.map_caption, 7.0, false, 90, 0.0);
     }
 }
@@ -610,6 +604,26 @@ fn draw(pages: Vec<Vec<Op>>, outline: Outline, title: &str, lang: &str) -> Resul
                         surface.set_stroke(Some(Stroke {
                             paint: luma::Color::new(gray).into(),
                             width,
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Shape { points } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(points[0].0, points[0].1);
+                    for &(x, y) in &points[1..] {
+                        path.line_to(x, y);
+                    }
+                    path.close();
+                    if let Some(path) = path.finish() {
+                        surface.set_fill(Some(Fill {
+                            paint: luma::Color::new(225).into(),
+                            ..Fill::default()
+                        }));
+                        surface.set_stroke(Some(Stroke {
+                            paint: luma::Color::new(150).into(),
+                            width: 0.2,
                             ..Stroke::default()
                         }));
                         surface.draw_path(&path);

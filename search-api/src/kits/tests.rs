@@ -463,7 +463,8 @@ async fn what_a_curator_wrote_is_escaped_on_the_page() {
 /// The PDF's size and making time for a kit of 20 practices, each with
 /// its four fields (about 600 characters each) in French, two sources and
 /// a place; printed, for BENCHMARKS.md (`cargo test -p veille-search-api
-/// kit_pdf_figures -- --ignored --nocapture`).
+/// kit_pdf_figures -- --ignored --nocapture`; `KIT_PDF_OUT=FILE` keeps the
+/// PDF).
 #[test]
 #[ignore]
 fn kit_pdf_figures() {
@@ -531,6 +532,10 @@ fn kit_pdf_figures() {
             .len();
     }
     times.sort_by(f64::total_cmp);
+    if let Some(out) = std::env::var_os("KIT_PDF_OUT") {
+        let pdf = super::pdf::render(&kit, &practices, "fr", chrono::Utc::now()).unwrap();
+        std::fs::write(out, pdf).unwrap();
+    }
     let zip = super::archive::render(&kit, &practices, "http://127.0.0.1").unwrap();
     println!(
         "kit of 20 practices: PDF {bytes} bytes, {pages} pages, best of 5 {:.0} ms, median {:.0} ms; ZIP {} bytes",

@@ -210,6 +210,31 @@ pub fn country_name(code: &str, lang: &str) -> Option<&'static str> {
     outline(code).map(|o| o.name(lang))
 }
 
+/// Every ring of every country's outline, in the coordinates of
+/// [`project`] (x from 0 to 1000, y growing southwards), for a drawing
+/// other than the SVG (the transfer kits' PDF).
+pub fn outline_rings() -> &'static [Vec<(f64, f64)>] {
+    static RINGS: OnceLock<Vec<Vec<(f64, f64)>>> = OnceLock::new();
+    RINGS.get_or_init(|| {
+        let mut rings = Vec::new();
+        for o in all_outlines() {
+            for part in o.path.split('M').map(|p| p.trim_end_matches('Z').trim()) {
+                let ring: Vec<(f64, f64)> = part
+                    .split_whitespace()
+                    .filter_map(|pair| {
+                        let (x, y) = pair.split_once(',')?;
+                        Some((x.parse().ok()?, y.trim_end_matches('Z').parse().ok()?))
+                    })
+                    .collect();
+                if ring.len() >= 3 {
+                    rings.push(ring);
+                }
+            }
+        }
+        rings
+    })
+}
+
 /// Where (lat, lon) in degrees falls on the map: x from 0 to 1000 (west to
 /// east), y growing southwards, in the Equal Earth projection
 /// (Šavrič, Patterson and Jenny, 2018).
