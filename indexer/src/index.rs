@@ -467,29 +467,43 @@ impl Index {
         let generation = searcher.generation().generation_id();
         let key = stats_cache::Key::of(req);
         let cached = self.stats.get(generation, &key);
-        let (mut top, counted) = top_docs(
-            &searcher,
-            &*query,
-            req.sort,
-            has_text_query,
-            limit,
-            cached.is_none(),
-        )?;
-        let stats = match (cached, counted) {
-            (Some(stats), _) => stats,
-            (None, counted) => {
-                let stats = Arc::new(counted.unwrap_or_default());
-                self.stats.put(generation, key, stats.clone());
-                stats
+        let ranked = self.stats.ranking(generation, &key, req.sort, want);
+        let (stats, representatives) = match (cached, ranked) {
+            (Some(stats), Some(ranking)) => (stats, ranking.representatives),
+            (cached, _) => {
+                let (mut top, counted) = top_docs(
+                    &searcher,
+                    &*query,
+                    req.sort,
+                    has_text_query,
+                    limit,
+                    cached.is_none(),
+                )?;
+                let stats = match (cached, counted) {
+                    (Some(stats), _) => stats,
+                    (None, counted) => {
+                        let stats = Arc::new(counted.unwrap_or_default());
+                        self.stats.put(generation, key.clone(), stats.clone());
+                        stats
+                    }
+                };
+                let representatives = loop {
+                    let representatives = one_per_group(&searcher, &top);
+                    if representatives.len() >= want || top.len() < limit {
+                        break representatives;
+                    }
+                    limit = limit.saturating_mul(4);
+                    top = top_docs(&searcher, &*query, req.sort, has_text_query, limit, false)?.0;
+                };
+                let ranking = stats_cache::Ranking {
+                    representatives: Arc::new(representatives),
+                    // Fewer than asked for: every match was collected.
+                    complete: top.len() < limit,
+                };
+                self.stats
+                    .put_ranking(generation, &key, req.sort, ranking.clone());
+                (stats, ranking.representatives)
             }
-        };
-        let representatives = loop {
-            let representatives = one_per_group(&searcher, &top);
-            if representatives.len() >= want || top.len() < limit {
-                break representatives;
-            }
-            limit = limit.saturating_mul(4);
-            top = top_docs(&searcher, &*query, req.sort, has_text_query, limit, false)?.0;
         };
         let page = representatives
             .get(offset..want.min(representatives.len()))

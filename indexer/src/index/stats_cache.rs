@@ -1,12 +1,16 @@
 //! The counts of recent searches (facets, the month histograms, matches and
-//! groups), kept while the index does not change.
+//! groups) and their rankings, kept while the index does not change.
 //!
 //! These counts read every match, which on a broad query over a large index
 //! is most of a search's cost; the page of hits is cheap beside them. The
 //! same query and filters over the same index give the same counts, so a
 //! search that another asked for since the last commit (another page,
 //! another sort, the same search from another analyst) takes them from
-//! here and only collects its top documents. The cache is keyed by the
+//! here and only collects its top documents. Its ranking (the best document
+//! of each duplicate group, in its sort, as deep as a page asked) is kept
+//! too, as a search engine's query-result cache does, so the same search
+//! asked again, or its next page within what was collected, reads its
+//! documents without running the query. The cache is keyed by the
 //! searcher's generation: a commit makes a new one, and the counts of the
 //! old are dropped at the first search after it, so a count is never
 //! stale.
@@ -14,8 +18,10 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
+use tantivy::DocAddress;
+
 use super::Stats;
-use crate::search::SearchRequest;
+use crate::search::{SearchRequest, Sort};
 
 /// Searches whose counts are kept, at most (the oldest dropped first). A
 /// search's counts are a few kilobytes.
@@ -27,6 +33,11 @@ pub(crate) const CAPACITY: usize = 512;
 pub(crate) struct Key(String);
 
 impl Key {
+    /// The key of the same search in `sort`.
+    fn sorted(&self, sort: Sort) -> Key {
+        Key(format!("{}|{sort:?}", self.0))
+    }
+
     pub(crate) fn of(req: &SearchRequest) -> Key {
         Key(format!(
             "{:?}",
@@ -45,59 +56,138 @@ impl Key {
     }
 }
 
+/// What the cache keeps of a search: its counts, and its ranking per sort.
 #[derive(Default)]
 pub(crate) struct StatsCache {
     inner: Mutex<Inner>,
 }
 
+/// The best documents of a search in one sort, one per duplicate group, as
+/// deep as a page asked; `complete` when they are every match's groups.
+#[derive(Debug, Clone)]
+pub(crate) struct Ranking {
+    pub(crate) representatives: Arc<Vec<DocAddress>>,
+    pub(crate) complete: bool,
+}
+
+impl Ranking {
+    /// Whether it holds the first `want` representatives (or all there are).
+    pub(crate) fn covers(&self, want: usize) -> bool {
+        self.complete || self.representatives.len() >= want
+    }
+}
+
 #[derive(Default)]
 struct Inner {
-    /// The searcher generation the counts are of.
+    /// The searcher generation the entries are of.
     generation: u64,
-    counts: HashMap<Key, Arc<Stats>>,
+    counts: Bounded<Arc<Stats>>,
+    rankings: Bounded<Ranking>,
+}
+
+/// At most [`CAPACITY`] values, the oldest dropped first.
+struct Bounded<V> {
+    values: HashMap<Key, V>,
     /// Keys, oldest first.
     order: VecDeque<Key>,
 }
 
+impl<V> Default for Bounded<V> {
+    fn default() -> Self {
+        Bounded {
+            values: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+}
+
+impl<V> Bounded<V> {
+    fn put(&mut self, key: Key, value: V) {
+        if self.values.insert(key.clone(), value).is_none() {
+            self.order.push_back(key);
+        }
+        while self.order.len() > CAPACITY {
+            if let Some(oldest) = self.order.pop_front() {
+                self.values.remove(&oldest);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.values.clear();
+        self.order.clear();
+    }
+}
+
+impl Inner {
+    /// The entries, for `generation`; `None` for a search that started
+    /// before the last commit (it keeps nothing).
+    fn at(&mut self, generation: u64) -> Option<&mut Inner> {
+        if generation < self.generation {
+            return None;
+        }
+        if generation > self.generation {
+            self.generation = generation;
+            self.counts.clear();
+            self.rankings.clear();
+        }
+        Some(self)
+    }
+}
+
 impl StatsCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The counts of `key` over the index of `generation`, if kept.
     pub(crate) fn get(&self, generation: u64, key: &Key) -> Option<Arc<Stats>> {
-        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let inner = self.lock();
         (inner.generation == generation)
-            .then(|| inner.counts.get(key).cloned())
+            .then(|| inner.counts.values.get(key).cloned())
             .flatten()
     }
 
     /// Keeps the counts of `key` over the index of `generation` (those of an
     /// older generation are dropped).
     pub(crate) fn put(&self, generation: u64, key: Key, stats: Arc<Stats>) {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.generation != generation {
-            if generation < inner.generation {
-                // A search that started before the last commit.
-                return;
-            }
-            inner.generation = generation;
-            inner.counts.clear();
-            inner.order.clear();
+        if let Some(inner) = self.lock().at(generation) {
+            inner.counts.put(key, stats);
         }
-        if inner.counts.insert(key.clone(), stats).is_none() {
-            inner.order.push_back(key);
-        }
-        while inner.order.len() > CAPACITY {
-            if let Some(oldest) = inner.order.pop_front() {
-                inner.counts.remove(&oldest);
-            }
+    }
+
+    /// The ranking of `key` in `sort` over the index of `generation`, if
+    /// kept and as deep as `want`.
+    pub(crate) fn ranking(
+        &self,
+        generation: u64,
+        key: &Key,
+        sort: Sort,
+        want: usize,
+    ) -> Option<Ranking> {
+        let inner = self.lock();
+        (inner.generation == generation)
+            .then(|| inner.rankings.values.get(&key.sorted(sort)).cloned())
+            .flatten()
+            .filter(|r| r.covers(want))
+    }
+
+    /// Keeps the ranking of `key` in `sort` over the index of `generation`.
+    pub(crate) fn put_ranking(&self, generation: u64, key: &Key, sort: Sort, ranking: Ranking) {
+        if let Some(inner) = self.lock().at(generation) {
+            inner.rankings.put(key.sorted(sort), ranking);
         }
     }
 
     /// How many searches' counts are kept.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .counts
-            .len()
+        self.lock().counts.values.len()
+    }
+
+    /// How many rankings are kept.
+    #[cfg(test)]
+    pub(crate) fn rankings(&self) -> usize {
+        self.lock().rankings.values.len()
     }
 }

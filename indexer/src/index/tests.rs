@@ -1607,3 +1607,41 @@ fn the_counts_kept_are_bounded() {
     }
     assert_eq!(index.stats.len(), super::stats_cache::CAPACITY);
 }
+
+#[test]
+fn a_ranking_is_kept_per_sort_and_gives_the_same_pages_until_a_commit() {
+    let index = index_of(&corpus());
+    let mut req = query("cooperative");
+    req.per_page = 2;
+    let first = search(&index, &req);
+    assert_eq!(index.stats.rankings(), 1);
+    // Asked again, and its next page: the kept ranking, the same hits as
+    // a search without the cache would give.
+    assert_eq!(ids(&search(&index, &req)), ids(&first));
+    req.page = 2;
+    let second = search(&index, &req);
+    assert_eq!(index.stats.rankings(), 1);
+    let fresh = index_of(&corpus());
+    assert_eq!(ids(&second), ids(&search(&fresh, &req)));
+    // Another sort is another ranking.
+    req.sort = Sort::Date;
+    assert_eq!(ids(&search(&index, &req)), ids(&search(&fresh, &req)));
+    assert_eq!(index.stats.rankings(), 2);
+
+    // A commit drops them: a new item ranks where it belongs.
+    index
+        .upsert(&item(Spec {
+            id: "newest-coop",
+            title: "Cooperative cooperative cooperative",
+            text: "A cooperative of cooperatives.",
+            lang: Some("en"),
+            published: Some("2030-01-01T00:00:00Z"),
+            ..Spec::default()
+        }))
+        .unwrap();
+    index.commit().unwrap();
+    req.page = 1;
+    let after = search(&index, &req);
+    assert_eq!(ids(&after)[0], "newest-coop");
+    assert_eq!(index.stats.rankings(), 1);
+}
