@@ -65,17 +65,8 @@ pub fn stats(
 /// discovery). What a submitter wrote is printed quoted, so that no
 /// control character reaches the terminal.
 pub fn suggestions(config: &Config, data: &DataDir) -> anyhow::Result<ExitCode> {
-    use veille_store::{SubmissionKind, SubmissionStatus};
     let store = data.open_store()?;
-    let mut waiting = Vec::new();
-    for status in [SubmissionStatus::Received, SubmissionStatus::InReview] {
-        let (_, list) = store.submissions(Some(status), 0, usize::MAX >> 1)?;
-        waiting.extend(
-            list.into_iter()
-                .filter(|s| s.kind == SubmissionKind::Source),
-        );
-    }
-    waiting.sort_by_key(|s| s.created_at);
+    let waiting = store.suggested_sources(usize::MAX >> 1)?;
     let mut out = std::io::stdout().lock();
     if waiting.is_empty() {
         writeln!(

@@ -48,6 +48,15 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 409 that refuses the request as things stand, with no current
+    /// record to give back (`"current": null`).
+    pub fn conflict(message: impl Into<String>) -> ApiError {
+        ApiError::Conflict {
+            message: message.into(),
+            current: serde_json::Value::Null,
+        }
+    }
+
     /// The HTTP status code of this error.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -112,10 +121,7 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(message) => ApiError::BadRequest(message),
             StoreError::NoSuchUser(_) => ApiError::NotFound(err.to_string()),
             StoreError::Missing(message) => ApiError::NotFound(message),
-            StoreError::UserExists(_) => ApiError::Conflict {
-                message: err.to_string(),
-                current: serde_json::Value::Null,
-            },
+            StoreError::UserExists(_) => ApiError::conflict(err.to_string()),
             other => ApiError::Internal(format!("store: {other}")),
         }
     }

@@ -432,6 +432,19 @@ impl Store {
         rows.map(|r| r?).collect()
     }
 
+    /// The sources partners suggested that wait for a decision (received
+    /// or in review), oldest first, at most `limit`: what
+    /// `veille sources suggestions` and the operators' page list.
+    pub fn suggested_sources(&self, limit: usize) -> Result<Vec<Submission>> {
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT} WHERE kind = 'source' AND status IN ('received', 'in_review')
+             ORDER BY created_at, receipt LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], read_row)?;
+        rows.map(|r| r?).collect()
+    }
+
     /// The submitted sources not yet probed with feed discovery, oldest
     /// first, at most `limit`: not decided yet.
     pub fn unprobed_sources(&self, limit: usize) -> Result<Vec<Submission>> {

@@ -90,6 +90,27 @@ pub(crate) struct Head {
     pub noindex: bool,
 }
 
+impl Head {
+    /// The head of an ordinary page (a `website` for Open Graph, no JSON-LD,
+    /// no feed of its own, open to search engines); the others change a
+    /// field or two of it.
+    pub(crate) fn new(
+        title: impl Into<String>,
+        description: impl Into<String>,
+        tail: impl Into<String>,
+    ) -> Head {
+        Head {
+            title: title.into(),
+            description: description.into(),
+            tail: tail.into(),
+            og_type: "website",
+            json_ld: None,
+            feed: None,
+            noindex: false,
+        }
+    }
+}
+
 /// JSON-LD as the content of a `script` element: the JSON with `<`, `>`
 /// and `&` written as `\u003c`, `\u003e`, `\u0026` (JSON allows it), so
 /// that nothing in a record's text can end the element. This is the one
@@ -428,15 +449,7 @@ pub(crate) async fn home(
             }
         }
     };
-    let head = Head {
-        title: t.home.to_string(),
-        description: t.intro.to_string(),
-        tail: "/".to_string(),
-        og_type: "website",
-        json_ld: None,
-        feed: None,
-        noindex: false,
-    };
+    let head = Head::new(t.home, t.intro, "/");
     r.page("/", &head, main)
 }
 
@@ -476,15 +489,7 @@ pub(crate) async fn kits(
         p.intro { (t.kits_intro) }
         (kit_list(s, lang))
     };
-    let head = Head {
-        title: t.kits.to_string(),
-        description: t.kits_intro.to_string(),
-        tail: "/kits".to_string(),
-        og_type: "website",
-        json_ld: None,
-        feed: None,
-        noindex: false,
-    };
+    let head = Head::new(t.kits, t.kits_intro, "/kits");
     r.page("/kits", &head, main)
 }
 
@@ -509,13 +514,8 @@ pub(crate) async fn kit(
         .map(|(text, _)| text.chars().take(200).collect::<String>())
         .unwrap_or_default();
     let head = Head {
-        title: kit.kit.title_in(lang.code()).to_string(),
-        description,
-        tail: tail.clone(),
         og_type: "article",
-        json_ld: None,
-        feed: None,
-        noindex: false,
+        ..Head::new(kit.kit.title_in(lang.code()), description, tail.clone())
     };
     r.page(
         &tail,
@@ -701,13 +701,9 @@ pub(crate) async fn practice(
         );
     }
     let head = Head {
-        title: rec.name.clone(),
-        description: summary(p, lang),
-        tail: tail.clone(),
         og_type: "article",
         json_ld: Some(ld),
-        feed: None,
-        noindex: false,
+        ..Head::new(rec.name.clone(), summary(p, lang), tail.clone())
     };
     r.page(&tail, &head, main)
 }
@@ -768,18 +764,10 @@ fn list_page(
         p.intro { (intro) " · " (t.count(list.len())) }
         (shown)
     };
+    let tail = if page > 1 { memo.as_str() } else { base_tail };
     let head = Head {
-        title: name.to_string(),
-        description: format!("{name}: {}", t.count(list.len())),
-        tail: if page > 1 {
-            memo.clone()
-        } else {
-            base_tail.to_string()
-        },
-        og_type: "website",
-        json_ld: None,
         feed,
-        noindex: false,
+        ..Head::new(name, format!("{name}: {}", t.count(list.len())), tail)
     };
     r.page(&memo, &head, main)
 }
@@ -924,18 +912,14 @@ pub(crate) async fn search(
         (false, 1) => format!("/search?q={encoded}"),
         (false, n) => format!("/search?q={encoded}&page={n}"),
     };
+    let title = if q.is_empty() {
+        t.search.to_string()
+    } else {
+        format!("{}: {q}", t.search)
+    };
     let head = Head {
-        title: if q.is_empty() {
-            t.search.to_string()
-        } else {
-            format!("{}: {q}", t.search)
-        },
-        description: String::new(),
-        tail,
-        og_type: "website",
-        json_ld: None,
-        feed: None,
         noindex: !q.is_empty(),
+        ..Head::new(title, "", tail)
     };
     r.answer(
         StatusCode::OK,
@@ -1002,14 +986,6 @@ pub(crate) async fn map(
             }
         }
     };
-    let head = Head {
-        title: t.map_title.to_string(),
-        description: t.map_description.to_string(),
-        tail: "/map".to_string(),
-        og_type: "website",
-        json_ld: None,
-        feed: None,
-        noindex: false,
-    };
+    let head = Head::new(t.map_title, t.map_description, "/map");
     r.page("/map", &head, main)
 }

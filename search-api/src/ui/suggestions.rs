@@ -143,16 +143,7 @@ pub fn texts(lang: UiLang) -> &'static Texts {
 
 /// The suggested sources waiting for a decision, oldest first.
 fn waiting(state: &ApiState) -> Result<Vec<Submission>, ApiError> {
-    let mut out = Vec::new();
-    for status in [SubmissionStatus::Received, SubmissionStatus::InReview] {
-        let (_, list) = state.store.submissions(Some(status), 0, LISTED)?;
-        out.extend(
-            list.into_iter()
-                .filter(|s| s.kind == SubmissionKind::Source),
-        );
-    }
-    out.sort_by_key(|s| s.created_at);
-    Ok(out)
+    Ok(state.store.suggested_sources(LISTED)?)
 }
 
 async fn list_page(
@@ -266,18 +257,10 @@ fn comment_line(text: &str, max: usize) -> String {
     line.trim().to_string()
 }
 
-/// A refusal of the action as things stand (409).
-fn conflict(message: impl Into<String>) -> ApiError {
-    ApiError::Conflict {
-        message: message.into(),
-        current: serde_json::Value::Null,
-    }
-}
-
 /// Adds the suggestion's proposed source to `sources.toml`: the id given.
 fn add(state: &ApiState, s: &Submission, admin: &str) -> Result<String, ApiError> {
     let path = state.sources_file.as_ref().ok_or_else(|| {
-        conflict(
+        ApiError::conflict(
             "this server was started without a sources file: add the source with \
              `veille sources add URL`",
         )
@@ -285,13 +268,13 @@ fn add(state: &ApiState, s: &Submission, admin: &str) -> Result<String, ApiError
     let proposal = match s.probe.as_ref().map(|p| (&p.proposal, &p.problem)) {
         Some((Some(p), _)) => p,
         Some((None, problem)) => {
-            return Err(conflict(format!(
+            return Err(ApiError::conflict(format!(
                 "nothing to add: {}",
                 problem.as_deref().unwrap_or("discovery found no source")
             )))
         }
         None => {
-            return Err(conflict(
+            return Err(ApiError::conflict(
                 "the site was not probed yet: the next crawl looks for its feeds",
             ))
         }
@@ -308,7 +291,7 @@ fn add(state: &ApiState, s: &Submission, admin: &str) -> Result<String, ApiError
             .comment
             .push(format!("note: {}", comment_line(note, NOTE_IN_FILE)));
     }
-    let id = add_source_to_file(path, &source).map_err(|e| conflict(e.to_string()))?;
+    let id = add_source_to_file(path, &source).map_err(|e| ApiError::conflict(e.to_string()))?;
     state
         .store
         .decide_submission(&s.receipt, SubmissionStatus::Published, None, admin)?;

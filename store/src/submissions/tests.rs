@@ -234,6 +234,18 @@ fn submitted_sources_wait_for_a_probe_which_is_kept_with_them() {
         .collect();
     assert_eq!(unprobed, std::slice::from_ref(&site.receipt));
     assert_eq!(site.probe, None);
+    // What waits for the operators: the undecided sources only, even
+    // behind more practices than the limit.
+    for i in 0..3 {
+        submit(&store, Practice, &format!("http://a.test/p{i}"), ANONYMOUS);
+    }
+    let waiting: Vec<String> = store
+        .suggested_sources(2)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.receipt)
+        .collect();
+    assert_eq!(waiting, std::slice::from_ref(&site.receipt));
 
     let probe = SourceProbe {
         checked_at: Utc::now(),
