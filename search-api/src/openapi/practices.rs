@@ -182,9 +182,8 @@ pub enum PracticeStatusDoc {
 #[allow(dead_code)]
 #[utoipa::path(get, path = "/api/practices", tag = "practices",
     summary = "Practice records, newest change first, or best match first for a text query",
-    description = "Filters combine, with each other and with the text query `q` (its SSE concepts also searched in the other languages unless `expand=false`); `format` gives JSON (`{total, practices}`), JSON Lines, CSV or a JSON-LD graph (schema.org, ESSGlobal URIs). Any other parameter is a 400.",
+    description = "Filters combine, with each other and with the text query `q` over the records' names, organisations, places and texts (the query language of /api/search; its SSE concepts also searched in the other languages unless `expand=false`); `format` gives JSON (`{total, practices}`), JSON Lines, CSV or a JSON-LD graph (schema.org, ESSGlobal URIs). Any other parameter is a 400.",
     params(
-        ("q" = Option<String>, Query, description = "Full-text query over the records' names, organisations, places and texts, in the search's syntax (words, \"phrases\", -exclusion, OR); at most 1,000 characters"),
         ("expand" = Option<bool>, Query, description = "Also search the query's SSE concepts in the other languages (default true)"),
         ("status" = Option<PracticeStatusDoc>, Query, description = "Only records of this status"),
         ("theme" = Option<String>, Query, description = "Only records of this ESSGlobal theme id (`T1` …)"),

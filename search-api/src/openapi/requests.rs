@@ -690,6 +690,19 @@ pub(crate) fn add_to(doc: &mut Value) {
             operation["parameters"] = Value::Array(parameters);
         }
     }
+    // The practice records' text query is the search's, in its language.
+    let q = search_parameters(per_page)
+        .into_iter()
+        .find(|p| p["name"] == "q");
+    let practices = doc
+        .pointer_mut(&format!(
+            "/paths/{}/get/parameters",
+            escape("/api/practices")
+        ))
+        .and_then(Value::as_array_mut);
+    if let (Some(q), Some(parameters)) = (q, practices) {
+        parameters.insert(0, q);
+    }
     for (path, method, schema, required, form) in BODIES {
         let Some(operation) = doc.pointer_mut(&format!("/paths/{}/{method}", escape(path))) else {
             continue;

@@ -336,3 +336,20 @@ async fn records_are_searched_by_their_words_in_every_language_with_the_filters(
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
 }
+
+#[test]
+fn the_records_text_query_is_documented_as_the_search_language() {
+    let doc = crate::openapi::document();
+    let doc = serde_json::to_value(doc).unwrap();
+    let q = doc["paths"]["/api/practices"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "q")
+        .expect("q is documented");
+    assert_eq!(q["schema"]["format"], "search-query", "{q}");
+    assert!(
+        q["description"].as_str().unwrap().contains("is a 400"),
+        "{q}"
+    );
+}
