@@ -174,7 +174,7 @@ impl Store {
         check_password(password)?;
         let hash = hash_password(password)?;
         let now = Utc::now();
-        let conn = self.writer();
+        let conn = self.writer()?;
         let inserted = conn.execute(
             "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(name) DO NOTHING",
@@ -194,7 +194,7 @@ impl Store {
     pub fn set_password(&self, name: &str, password: &str) -> Result<()> {
         check_password(password)?;
         let hash = hash_password(password)?;
-        let n = self.writer().execute(
+        let n = self.writer()?.execute(
             "UPDATE users SET password_hash = ?2 WHERE name = ?1",
             params![name, hash],
         )?;
@@ -206,7 +206,7 @@ impl Store {
 
     /// Changes an account's role.
     pub fn set_role(&self, name: &str, role: Role) -> Result<User> {
-        let n = self.writer().execute(
+        let n = self.writer()?.execute(
             "UPDATE users SET role = ?2 WHERE name = ?1",
             params![name, role.as_str()],
         )?;
@@ -279,7 +279,7 @@ impl Store {
             return Err(StoreError::NoSuchUser(name.to_string()));
         }
         let token = random_secret();
-        self.writer().execute(
+        self.writer()?.execute(
             "INSERT INTO api_tokens (digest, user_name, created_at) VALUES (?1, ?2, ?3)",
             params![digest(&token), name, Utc::now().to_rfc3339()],
         )?;
@@ -289,7 +289,7 @@ impl Store {
     /// Revokes every API token of an account; returns how many.
     pub fn revoke_tokens(&self, name: &str) -> Result<usize> {
         Ok(self
-            .writer()
+            .writer()?
             .execute("DELETE FROM api_tokens WHERE user_name = ?1", [name])?)
     }
 
@@ -311,7 +311,7 @@ impl Store {
     pub fn new_session(&self, name: &str, ttl: Duration) -> Result<String> {
         let token = random_secret();
         let now = Utc::now();
-        let conn = self.writer();
+        let conn = self.writer()?;
         conn.execute(
             "DELETE FROM sessions WHERE expires_at < ?1",
             [now.to_rfc3339()],
@@ -343,7 +343,7 @@ impl Store {
 
     /// Ends a session (nothing happens for an unknown one).
     pub fn end_session(&self, token: &str) -> Result<()> {
-        self.writer()
+        self.writer()?
             .execute("DELETE FROM sessions WHERE digest = ?1", [digest(token)])?;
         Ok(())
     }
@@ -362,7 +362,7 @@ impl Store {
                 "saved search query: give at most 4096 bytes".to_string(),
             ));
         }
-        let conn = self.writer();
+        let conn = self.writer()?;
         let inserted = conn.execute(
             "INSERT INTO saved_searches (owner, name, query, feed_key, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(owner, name) DO NOTHING",
@@ -410,7 +410,7 @@ impl Store {
 
     /// Deletes `owner`'s saved search `id`; false when they have none such.
     pub fn delete_saved_search(&self, owner: &str, id: i64) -> Result<bool> {
-        let n = self.writer().execute(
+        let n = self.writer()?.execute(
             "DELETE FROM saved_searches WHERE id = ?1 AND owner = ?2",
             params![id, owner],
         )?;

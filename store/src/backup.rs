@@ -65,7 +65,7 @@ impl Store {
     pub fn restore_from(&self, path: &Path) -> Result<BackupInfo> {
         let source = open_backup(path)?;
         let info = describe(&source, path)?;
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         {
             let backup = Backup::new(&source, &mut conn)?;
             backup.step(-1)?;

@@ -288,7 +288,7 @@ impl Store {
         reason: Option<Reason>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -336,7 +336,7 @@ impl Store {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<Edit> {
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -377,7 +377,7 @@ impl Store {
         at: DateTime<Utc>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let Some(current) = record(&tx, id)? else {
             return Ok(Edit::NotFound);
@@ -485,7 +485,7 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut n = 0;
         while let Some(row) = rows.next()? {
-            let item = crate::read_item(row)??;
+            let item = crate::read_item_sqlite(row)??;
             let reason = reasons
                 .get(&item.id)
                 .cloned()
@@ -522,7 +522,7 @@ impl Store {
         let mut rows = stmt.query(params![after, limit as i64])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            out.push(crate::read_item(row)??);
+            out.push(crate::read_item_sqlite(row)??);
         }
         Ok(out)
     }
@@ -533,7 +533,7 @@ impl Store {
     /// an item decided meanwhile are left as they are. Returns how many
     /// changed.
     pub fn rescore(&self, scores: &[Rescore]) -> Result<usize> {
-        let conn = self.writer();
+        let conn = self.writer()?;
         let tx = conn.unchecked_transaction()?;
         let mut changed = 0;
         {
@@ -593,7 +593,7 @@ impl Store {
             let size: i64 = r.get(22)?;
             let version: i64 = r.get(20)?;
             let submitted_by: Option<String> = r.get(23)?;
-            Ok(crate::read_item(r)?.map(|item| QueueEntry {
+            Ok(crate::read_item_sqlite(r)?.map(|item| QueueEntry {
                 item,
                 version,
                 duplicates: (size.max(1) - 1) as u64,
@@ -668,7 +668,9 @@ fn gone(id: &str) -> StoreError {
 /// The item (corrected) with its workflow state, read inside `tx`.
 pub(crate) fn record(tx: &Transaction<'_>, id: &str) -> Result<Option<ItemRecord>> {
     let mut stmt = tx.prepare_cached(&format!("{} WHERE i.id = ?1", crate::ITEM_SELECT))?;
-    let raw = stmt.query_row([id], read_raw).optional()?;
+    let raw = stmt
+        .query_row([id], |r| Ok(read_raw(&crate::sqlite_row(r)?)))
+        .optional()?;
     let Some(raw) = raw else { return Ok(None) };
     let (mut item, corrections) = raw?;
     let (version, reason): (i64, Option<String>) = tx

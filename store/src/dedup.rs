@@ -5,8 +5,7 @@
 //! distance (every member carries its group's id). A review made on a group applies to every member, including
 //! members that join later.
 
-use rusqlite::{params, OptionalExtension, Transaction};
-
+use crate::db::{params, Db};
 use crate::Result;
 
 /// The largest Hamming distance between two fingerprints of near-duplicates.
@@ -35,13 +34,15 @@ fn bands(fingerprint: u64) -> [(i64, i64); 7] {
 /// Records `id`'s fingerprint bands and returns its group: the group of the
 /// earliest near-duplicate already stored, else `id` itself.
 pub(crate) fn assign_group(
-    tx: &Transaction<'_>,
+    db: Db<'_>,
     id: &str,
     fingerprint: Option<u64>,
     first_seen: &str,
 ) -> Result<String> {
-    tx.prepare_cached("DELETE FROM fingerprint_bands WHERE item_id = ?1")?
-        .execute([id])?;
+    db.execute(
+        "DELETE FROM fingerprint_bands WHERE item_id = ?1",
+        params![id],
+    )?;
     let Some(fp) = fingerprint else {
         return Ok(id.to_string());
     };
@@ -49,55 +50,59 @@ pub(crate) fn assign_group(
     // near-duplicate found names the group; each band's scan is capped, so a
     // cluster of look-alike texts (templated pages) costs a bounded amount.
     let mut found: Option<String> = None;
-    {
-        let mut near = tx.prepare_cached(
+    for (band, value) in bands(fp) {
+        let rows = db.query(
             "SELECT fingerprint, group_id FROM fingerprint_bands
              WHERE band = ?1 AND value = ?2 LIMIT ?3",
+            params![band, value, MAX_BAND_SCAN],
         )?;
-        'bands: for (band, value) in bands(fp) {
-            let mut rows = near.query(params![band, value, MAX_BAND_SCAN])?;
-            while let Some(row) = rows.next()? {
-                let other: i64 = row.get(0)?;
-                if (other as u64 ^ fp).count_ones() <= MAX_DUPLICATE_DISTANCE {
-                    found = Some(row.get(1)?);
-                    break 'bands;
-                }
+        for row in rows {
+            let other: i64 = row.get(0)?;
+            if (other as u64 ^ fp).count_ones() <= MAX_DUPLICATE_DISTANCE {
+                found = Some(row.get(1)?);
+                break;
             }
+        }
+        if found.is_some() {
+            break;
         }
     }
     let group = found.unwrap_or_else(|| id.to_string());
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO fingerprint_bands
-            (band, value, item_id, fingerprint, group_id, first_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     for (band, value) in bands(fp) {
-        insert.execute(params![band, value, id, fp as i64, group, first_seen])?;
+        db.execute(
+            "INSERT INTO fingerprint_bands
+                (band, value, item_id, fingerprint, group_id, first_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT DO NOTHING",
+            params![band, value, id, fp as i64, group, first_seen],
+        )?;
     }
     Ok(group)
 }
 
 /// Gives a new member of `group` the review its group already has, if any.
-pub(crate) fn inherit_review(tx: &Transaction<'_>, id: &str, group: &str) -> Result<()> {
-    type Row = (String, String, Option<String>, String, Option<String>);
-    let review: Option<Row> = tx
-        .prepare_cached(
-            // A decision is written to every member at once, so the group's
-            // first item (whose id is the group's) carries it: one lookup,
-            // whatever the size of the group.
-            "SELECT decision, curator, note, at, reason FROM reviews WHERE item_id = ?1",
-        )?
-        .query_row(params![group], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    if let Some((decision, curator, note, at, reason)) = review {
-        tx.prepare_cached(
+pub(crate) fn inherit_review(db: Db<'_>, id: &str, group: &str) -> Result<()> {
+    // A decision is written to every member at once, so the group's first
+    // item (whose id is the group's) carries it: one lookup, whatever the
+    // size of the group.
+    let review = db.query_opt(
+        "SELECT decision, curator, note, at, reason FROM reviews WHERE item_id = ?1",
+        params![group],
+    )?;
+    if let Some(r) = review {
+        db.execute(
             "INSERT INTO reviews (item_id, decision, curator, note, at, reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(item_id) DO NOTHING",
-        )?
-        .execute(params![id, decision, curator, note, at, reason])?;
+            params![
+                id,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<Option<String>>(2)?,
+                r.get::<String>(3)?,
+                r.get::<Option<String>>(4)?
+            ],
+        )?;
     }
     Ok(())
 }

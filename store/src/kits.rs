@@ -247,7 +247,7 @@ impl Store {
     /// Makes a new kit (version 1) by `actor`.
     pub fn create_kit(&self, draft: &KitDraft, actor: &str) -> Result<Kit> {
         let now = Utc::now();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         check(&tx, draft)?;
         let id = new_id(&tx, "kits", 'k')?;
@@ -288,7 +288,7 @@ impl Store {
         actor: &str,
     ) -> Result<KitEdit> {
         let now = Utc::now();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let Some(current) = read(&tx, id)? else {
             return Ok(KitEdit::NotFound);

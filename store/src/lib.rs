@@ -31,24 +31,29 @@ mod accounts;
 mod activity;
 mod backup;
 mod curation;
+mod db;
 mod dedup;
 mod kits;
 pub mod metrics;
+pub mod postgres;
 mod practices;
 mod readers;
 mod schema;
 mod submissions;
 mod temporary;
+pub mod testing;
 mod types;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use readers::{Reader, Readers};
+use db::{params, Conn, Tx};
+use postgres::{PgConn, Target};
+use readers::{Pool, Reader, Readers};
 use temporary::TemporaryFile;
 
 pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
@@ -58,6 +63,7 @@ pub use curation::{
     AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueueOrder, QueuePage, Reason, Rescore,
     ReviewState,
 };
+pub use db::{Dialect, Row as DbRow, Value};
 pub use dedup::MAX_DUPLICATE_DISTANCE;
 pub use kits::{
     is_lang, text_in, Kit, KitAuditEntry, KitDraft, KitEdit, KitEntry, Texts as KitTexts,
@@ -86,6 +92,12 @@ pub enum StoreError {
     },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// What this store's engine does not do (a SQLite backup of a
+    /// PostgreSQL store); the message says what to do instead.
+    #[error("{0}")]
+    Unsupported(String),
     #[error(
         "database schema version {found} is newer than this veille knows ({known}): upgrade veille"
     )]
@@ -117,21 +129,33 @@ pub fn item_id(canonical_url: &str) -> String {
 
 /// The system of record. Cheap to clone; safe to share between threads.
 ///
-/// One connection writes, behind a lock, so writes are serialized; reads go
-/// to a pool of read-only connections (`readers`) and never wait for the
-/// writer's transaction (WAL). A write has committed when its method
-/// returns, so any read that follows sees it.
+/// On SQLite, one connection writes, behind a lock, so writes are
+/// serialized; reads go to a pool of read-only connections (`readers`) and
+/// never wait for the writer's transaction (WAL). On PostgreSQL every
+/// method takes a connection from a pool, and PostgreSQL serializes what
+/// must be. Either way a write has committed when its method returns, so
+/// any read that follows sees it.
 #[derive(Clone)]
 pub struct Store {
     connections: Arc<Connections>,
 }
 
 struct Connections {
-    writer: Mutex<Connection>,
-    readers: Readers,
+    engine: Engine,
     /// A throwaway store's file, removed after the connections close
     /// (fields drop in order).
     _temporary: Option<TemporaryFile>,
+}
+
+enum Engine {
+    Sqlite {
+        writer: Mutex<Connection>,
+        readers: Readers,
+    },
+    Postgres {
+        pool: Pool<PgConn>,
+        shown: String,
+    },
 }
 
 impl Store {
@@ -147,6 +171,26 @@ impl Store {
             }
         }
         Store::open_file(path, None)
+    }
+
+    /// Opens the PostgreSQL database at `url` (`postgres://user:password@host:port/database`,
+    /// or libpq's `key=value` form) and brings its schema up to date. The
+    /// database must exist; its tables are created on first use.
+    pub fn open_postgres(url: &str) -> Result<Store> {
+        let target = Target::parse(url)?;
+        let shown = target.shown.clone();
+        let store = Store {
+            connections: Arc::new(Connections {
+                engine: Engine::Postgres {
+                    pool: postgres::pool(target),
+                    shown,
+                },
+                _temporary: None,
+            }),
+        };
+        let conn = store.write()?;
+        schema::migrate_postgres(conn)?;
+        Ok(store)
     }
 
     /// A throwaway store, private to this value and its clones: for tests,
@@ -171,6 +215,7 @@ impl Store {
         // 32 MiB of page cache: the duplicate lookups and upserts of a large
         // batch stay in memory instead of re-reading pages.
         conn.pragma_update(None, "cache_size", -32_768)?;
+        conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
         // The file as SQLite resolved it, so that readers find it whatever
         // the working directory becomes.
@@ -181,28 +226,94 @@ impl Store {
             .unwrap_or_else(|| path.to_path_buf());
         Ok(Store {
             connections: Arc::new(Connections {
-                writer: Mutex::new(conn),
-                readers: Readers::new(resolved),
+                engine: Engine::Sqlite {
+                    writer: Mutex::new(conn),
+                    readers: Readers::new(resolved),
+                },
                 _temporary: temporary,
             }),
         })
     }
 
-    /// The one connection that writes. Hold it for writes only: reads take
-    /// a [`Store::reader`].
-    fn writer(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (every
-        // write is a transaction), so a poisoned lock is still usable.
-        self.connections
-            .writer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+    /// Which engine holds this store.
+    pub fn dialect(&self) -> Dialect {
+        match self.connections.engine {
+            Engine::Sqlite { .. } => Dialect::Sqlite,
+            Engine::Postgres { .. } => Dialect::Postgres,
+        }
     }
 
-    /// A read-only connection, for one read (several statements that must
-    /// agree go in one transaction on it).
+    /// Where the store is, for messages: a PostgreSQL URL without its
+    /// password, or `sqlite`.
+    pub fn describe(&self) -> String {
+        match &self.connections.engine {
+            Engine::Sqlite { .. } => "sqlite".to_string(),
+            Engine::Postgres { shown, .. } => shown.clone(),
+        }
+    }
+
+    fn sqlite_writer<'a>(writer: &'a Mutex<Connection>) -> MutexGuard<'a, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (every
+        // write is a transaction), so a poisoned lock is still usable.
+        writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A connection for writes outside a transaction (each statement
+    /// commits on its own): SQLite's one writer, or a pooled PostgreSQL
+    /// connection.
+    pub(crate) fn write(&self) -> Result<Conn<'_>> {
+        match &self.connections.engine {
+            Engine::Sqlite { writer, .. } => Ok(Conn::Writer(Store::sqlite_writer(writer))),
+            Engine::Postgres { pool, .. } => Ok(Conn::Postgres(pool.get()?)),
+        }
+    }
+
+    /// A write transaction: committed by [`Tx::commit`], rolled back if
+    /// dropped first.
+    pub(crate) fn transaction(&self) -> Result<Tx<'_>> {
+        Tx::begin(self.write()?, "BEGIN")
+    }
+
+    /// A connection for one read (several statements that must agree go in
+    /// a [`Store::snapshot`]).
+    pub(crate) fn read(&self) -> Result<Conn<'_>> {
+        match &self.connections.engine {
+            Engine::Sqlite { readers, .. } => Ok(Conn::Reader(readers.get()?)),
+            Engine::Postgres { pool, .. } => Ok(Conn::Postgres(pool.get()?)),
+        }
+    }
+
+    /// A read transaction: every statement in it sees the same committed
+    /// state.
+    pub(crate) fn snapshot(&self) -> Result<Tx<'_>> {
+        let begin = match self.dialect() {
+            Dialect::Sqlite => "BEGIN",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        };
+        Tx::begin(self.read()?, begin)
+    }
+
+    fn sqlite_only(&self, what: &str) -> StoreError {
+        StoreError::Unsupported(format!(
+            "{what} is not available yet on PostgreSQL ({})",
+            self.describe()
+        ))
+    }
+
+    /// SQLite's one writer, for code not yet written for both engines.
+    fn writer(&self) -> Result<MutexGuard<'_, Connection>> {
+        match &self.connections.engine {
+            Engine::Sqlite { writer, .. } => Ok(Store::sqlite_writer(writer)),
+            Engine::Postgres { .. } => Err(self.sqlite_only("this write")),
+        }
+    }
+
+    /// One of SQLite's readers, for code not yet written for both engines.
     fn reader(&self) -> Result<Reader<'_>> {
-        self.connections.readers.get()
+        match &self.connections.engine {
+            Engine::Sqlite { readers, .. } => readers.get(),
+            Engine::Postgres { .. } => Err(self.sqlite_only("this read")),
+        }
     }
 
     /// Stores an item: inserts it, updates it if its content changed, or
@@ -213,63 +324,64 @@ impl Store {
 
     /// Stores many items in one transaction (see [`Store::upsert_item`]).
     pub fn upsert_items(&self, items: &[NewItem]) -> Result<Vec<Upsert>> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = self.transaction()?;
+        let db = tx.db();
         let mut out = Vec::with_capacity(items.len());
-        {
-            let mut find = tx.prepare_cached("SELECT content_hash FROM items WHERE id = ?1")?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO items (id, url, source_id, title, text, author, published, lang,
-                    lang_confidence, country, candidate, content_hash, first_seen, updated_at,
-                    fingerprint, group_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?1)",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE items SET url = ?2, source_id = ?3, title = ?4, text = ?5, author = ?6,
-                    published = ?7, lang = ?8, lang_confidence = ?9, country = ?10,
-                    candidate = ?11, content_hash = ?12, updated_at = ?13, fingerprint = ?14
-                 WHERE id = ?1",
-            )?;
-            let mut set_group =
-                tx.prepare_cached("UPDATE items SET group_id = ?2 WHERE id = ?1")?;
-            let now = Utc::now().to_rfc3339();
-            for item in items {
-                let id = item_id(&item.url);
-                let candidate = serde_json::to_string(&item.candidate)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let hash = content_hash(item);
-                let existing: Option<String> = find.query_row([&id], |r| r.get(0)).optional()?;
-                let args = params![
-                    id,
-                    item.url,
-                    item.source_id,
-                    item.title,
-                    item.text,
-                    item.author,
-                    item.published.map(|d| d.to_rfc3339()),
-                    item.lang,
-                    item.lang_confidence,
-                    item.country,
-                    candidate,
-                    hash,
-                    now,
-                    item.fingerprint.map(|f| f as i64),
-                ];
-                match existing {
-                    None => {
-                        insert.execute(args)?;
-                        let group = dedup::assign_group(&tx, &id, item.fingerprint, &now)?;
-                        if group != id {
-                            set_group.execute(params![id, group])?;
-                            dedup::inherit_review(&tx, &id, &group)?;
-                        }
-                        out.push(Upsert::New);
+        let now = Utc::now().to_rfc3339();
+        for item in items {
+            let id = item_id(&item.url);
+            let candidate = serde_json::to_string(&item.candidate)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let hash = content_hash(item);
+            let existing: Option<String> =
+                db.value_opt("SELECT content_hash FROM items WHERE id = ?1", params![id])?;
+            let args = params![
+                id,
+                item.url,
+                item.source_id,
+                item.title,
+                item.text,
+                item.author,
+                item.published.map(|d| d.to_rfc3339()),
+                item.lang,
+                item.lang_confidence,
+                item.country,
+                candidate,
+                hash,
+                now,
+                item.fingerprint.map(|f| f as i64),
+            ];
+            match existing {
+                None => {
+                    db.execute(
+                        "INSERT INTO items (id, url, source_id, title, text, author, published,
+                            lang, lang_confidence, country, candidate, content_hash, first_seen,
+                            updated_at, fingerprint, group_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13,
+                            ?14, ?1)",
+                        args,
+                    )?;
+                    let group = dedup::assign_group(db, &id, item.fingerprint, &now)?;
+                    if group != id {
+                        db.execute(
+                            "UPDATE items SET group_id = ?2 WHERE id = ?1",
+                            params![id, group],
+                        )?;
+                        dedup::inherit_review(db, &id, &group)?;
                     }
-                    Some(h) if h == hash => out.push(Upsert::Unchanged),
-                    Some(_) => {
-                        update.execute(args)?;
-                        out.push(Upsert::Updated);
-                    }
+                    out.push(Upsert::New);
+                }
+                Some(h) if h == hash => out.push(Upsert::Unchanged),
+                Some(_) => {
+                    db.execute(
+                        "UPDATE items SET url = ?2, source_id = ?3, title = ?4, text = ?5,
+                            author = ?6, published = ?7, lang = ?8, lang_confidence = ?9,
+                            country = ?10, candidate = ?11, content_hash = ?12, updated_at = ?13,
+                            fingerprint = ?14
+                         WHERE id = ?1",
+                        args,
+                    )?;
+                    out.push(Upsert::Updated);
                 }
             }
         }
@@ -279,23 +391,24 @@ impl Store {
 
     /// The item with this id, with its review.
     pub fn get_item(&self, id: &str) -> Result<Option<Item>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?1"))?;
-        let item = stmt.query_row([id], read_item).optional()?;
-        item.transpose()
+        let conn = self.read()?;
+        let row = conn
+            .db()
+            .query_opt(&format!("{ITEM_SELECT} WHERE i.id = ?1"), params![id])?;
+        row.as_ref().map(read_item).transpose()
     }
 
     /// Calls `f` on every item, in id order, without holding them all in
     /// memory. Used to rebuild the index.
     pub fn for_each_item(&self, mut f: impl FnMut(Item)) -> Result<u64> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare(&format!("{ITEM_SELECT} ORDER BY i.id"))?;
-        let mut rows = stmt.query([])?;
+        let conn = self.read()?;
         let mut n = 0;
-        while let Some(row) = rows.next()? {
-            f(read_item(row)??);
-            n += 1;
-        }
+        conn.db()
+            .for_each(&format!("{ITEM_SELECT} ORDER BY i.id"), params![], |row| {
+                f(read_item(&row)?);
+                n += 1;
+                Ok(())
+            })?;
         Ok(n)
     }
 
@@ -303,8 +416,9 @@ impl Store {
     /// update, group, review, correction, undo) takes the next one, in the
     /// same transaction as the change.
     pub fn change_seq(&self) -> Result<i64> {
-        let conn = self.reader()?;
-        Ok(conn.query_row("SELECT seq FROM change_counter", [], |r| r.get(0))?)
+        self.read()?
+            .db()
+            .value("SELECT seq FROM change_counter", params![])
     }
 
     /// The items changed after sequence `after`, as they now stand, in
@@ -312,16 +426,12 @@ impl Store {
     /// catch up with the store. An item changed twice appears once, at its
     /// last change.
     pub fn changes_after(&self, after: i64, limit: usize) -> Result<Vec<ItemChange>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{ITEM_SELECT} WHERE i.change_seq > ?1 ORDER BY i.change_seq LIMIT ?2"
-        ))?;
-        let mut rows = stmt.query(params![after, limit as i64])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(read_change(row)??);
-        }
-        Ok(out)
+        let conn = self.read()?;
+        conn.db().query_map(
+            &format!("{ITEM_SELECT} WHERE i.change_seq > ?1 ORDER BY i.change_seq LIMIT ?2"),
+            params![after, limit as i64],
+            read_change,
+        )
     }
 
     /// Calls `f` on every item with its version and change sequence, in id
@@ -329,61 +439,53 @@ impl Store {
     /// memory; returns the snapshot's change sequence (every change up to it
     /// was seen). Used to rebuild the index.
     pub fn snapshot_changes(&self, mut f: impl FnMut(ItemChange)) -> Result<i64> {
-        let conn = self.reader()?;
-        let tx = conn.unchecked_transaction()?;
-        let seq: i64 = tx.query_row("SELECT seq FROM change_counter", [], |r| r.get(0))?;
-        {
-            let mut stmt = tx.prepare(&format!("{ITEM_SELECT} ORDER BY i.id"))?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                f(read_change(row)??);
-            }
-        }
-        tx.finish()?;
+        let tx = self.snapshot()?;
+        let db = tx.db();
+        let seq: i64 = db.value("SELECT seq FROM change_counter", params![])?;
+        db.for_each(&format!("{ITEM_SELECT} ORDER BY i.id"), params![], |row| {
+            f(read_change(&row)?);
+            Ok(())
+        })?;
+        tx.commit()?;
         Ok(seq)
     }
 
     /// The id, status and version of every item, in id order: what a
     /// consistency check compares the index with (`Index::documents`).
     pub fn item_versions(&self) -> Result<Vec<(String, Status, i64)>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare(
+        let conn = self.read()?;
+        conn.db().query_map(
             "SELECT i.id, r.decision, i.version FROM items i
              LEFT JOIN reviews r ON r.item_id = i.id ORDER BY i.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, decision, version) = row?;
-            let status = match decision.as_deref() {
-                None => Status::Unreviewed,
-                Some(d) => parse_decision(d)?.into(),
-            };
-            out.push((id, status, version));
-        }
-        Ok(out)
+            params![],
+            |r| {
+                let status = match r.get::<Option<String>>(1)?.as_deref() {
+                    None => Status::Unreviewed,
+                    Some(d) => parse_decision(d)?.into(),
+                };
+                Ok((r.get(0)?, status, r.get(2)?))
+            },
+        )
     }
 
     /// URLs stored under more than one item (there must be none: an item's
     /// id is a hash of its URL).
     pub fn duplicate_urls(&self) -> Result<Vec<String>> {
-        let conn = self.reader()?;
-        let mut stmt =
-            conn.prepare("SELECT url FROM items GROUP BY url HAVING count(*) > 1 ORDER BY url")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        self.read()?.db().query_map(
+            "SELECT url FROM items GROUP BY url HAVING count(*) > 1 ORDER BY url",
+            params![],
+            |r| r.get(0),
+        )
     }
 
-    /// SQLite's own check of the database file: `ok`, or what is damaged.
+    /// The engine's own check of its storage: `ok`, or what is damaged
+    /// (SQLite's integrity check; PostgreSQL checks its own pages).
     pub fn integrity_check(&self) -> Result<String> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let conn = self.read()?;
+        let Some(sqlite) = conn.sqlite() else {
+            return Ok("ok".to_string());
+        };
+        let mut stmt = sqlite.prepare("PRAGMA integrity_check")?;
         let lines = stmt
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<std::result::Result<Vec<_>, _>>()?;
@@ -397,16 +499,21 @@ impl Store {
             return Ok(Vec::new());
         }
         let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(ITEMS_BY_ID)?;
-        let rows = stmt.query_map([ids], read_item)?;
-        rows.map(|r| r?).collect()
+        let conn = self.read()?;
+        let db = conn.db();
+        db.query_map(
+            db.pick(ITEMS_BY_ID, ITEMS_BY_ID_POSTGRES),
+            params![ids],
+            read_item,
+        )
     }
 
     /// Number of items stored.
     pub fn item_count(&self) -> Result<u64> {
-        let conn = self.reader()?;
-        let n: i64 = conn.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+        let n: i64 = self
+            .read()?
+            .db()
+            .value("SELECT count(*) FROM items", params![])?;
         Ok(n as u64)
     }
 
@@ -426,30 +533,28 @@ impl Store {
     /// Every item of `id`'s duplicate group, `id`'s own first, then the
     /// others by first sight (empty when there is no such item).
     pub fn group_of(&self, id: &str) -> Result<Vec<Item>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(GROUP_SELECT)?;
-        let rows = stmt.query_map([id], read_item)?;
-        rows.map(|r| r?).collect()
+        self.read()?
+            .db()
+            .query_map(GROUP_SELECT, params![id], read_item)
     }
 
     /// The HTTP cache state of a URL.
     pub fn fetch_state(&self, url: &str) -> Result<Option<FetchState>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(
+        let conn = self.read()?;
+        let row = conn.db().query_opt(
             "SELECT url, etag, last_modified, fetched_at, not_before FROM fetch_state WHERE url = ?1",
+            params![url],
         )?;
-        let state = stmt
-            .query_row([url], |r| {
-                Ok(FetchState {
-                    url: r.get(0)?,
-                    etag: r.get(1)?,
-                    last_modified: r.get(2)?,
-                    fetched_at: parse_utc(r.get::<_, Option<String>>(3)?),
-                    not_before: parse_utc(r.get::<_, Option<String>>(4)?),
-                })
+        row.map(|r| {
+            Ok(FetchState {
+                url: r.get(0)?,
+                etag: r.get(1)?,
+                last_modified: r.get(2)?,
+                fetched_at: parse_utc(r.get(3)?),
+                not_before: parse_utc(r.get(4)?),
             })
-            .optional()?;
-        Ok(state)
+        })
+        .transpose()
     }
 
     /// Remembers the HTTP cache state of a URL.
@@ -459,53 +564,50 @@ impl Store {
 
     /// Remembers the HTTP cache states of many URLs, in one transaction.
     pub fn put_fetch_states(&self, states: &[FetchState]) -> Result<()> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        {
-            let mut put = tx.prepare_cached(
+        let tx = self.transaction()?;
+        for state in states {
+            tx.db().execute(
                 "INSERT INTO fetch_state (url, etag, last_modified, fetched_at, not_before)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, fetched_at = ?4,
                     not_before = ?5",
-            )?;
-            for state in states {
-                put.execute(params![
+                params![
                     state.url,
                     state.etag,
                     state.last_modified,
                     state.fetched_at.map(|d| d.to_rfc3339()),
                     state.not_before.map(|d| d.to_rfc3339()),
-                ])?;
-            }
+                ],
+            )?;
         }
-        tx.commit()?;
-        Ok(())
+        tx.commit()
     }
 
     /// Records the outcome of a fetch of a source, updating its health.
     pub fn record_source_outcome(&self, outcome: &SourceOutcome) -> Result<()> {
-        let conn = self.writer();
+        let conn = self.write()?;
         let at = outcome.at.to_rfc3339();
         if outcome.outcome == Outcome::Failed {
-            conn.prepare_cached(
+            conn.db().execute(
                 "INSERT INTO source_health (source_id, last_fetch, last_outcome, last_error,
                     consecutive_failures, failing_since)
                  VALUES (?1, ?2, 'failed', ?3, 1, ?2)
                  ON CONFLICT(source_id) DO UPDATE SET last_fetch = ?2, last_outcome = 'failed',
-                    last_error = ?3, consecutive_failures = consecutive_failures + 1,
-                    failing_since = coalesce(failing_since, ?2)",
-            )?
-            .execute(params![outcome.source_id, at, outcome.error])?;
+                    last_error = ?3,
+                    consecutive_failures = source_health.consecutive_failures + 1,
+                    failing_since = coalesce(source_health.failing_since, ?2)",
+                params![outcome.source_id, at, outcome.error],
+            )?;
         } else {
-            conn.prepare_cached(
+            conn.db().execute(
                 "INSERT INTO source_health (source_id, last_fetch, last_outcome, last_error,
                     last_success, consecutive_failures, failing_since)
                  VALUES (?1, ?2, ?3, NULL, ?2, 0, NULL)
                  ON CONFLICT(source_id) DO UPDATE SET last_fetch = ?2, last_outcome = ?3,
                     last_error = NULL, last_success = ?2, consecutive_failures = 0,
                     failing_since = NULL",
-            )?
-            .execute(params![outcome.source_id, at, outcome.outcome.as_str()])?;
+                params![outcome.source_id, at, outcome.outcome.as_str()],
+            )?;
         }
         Ok(())
     }
@@ -513,31 +615,32 @@ impl Store {
     /// How many sources are failing: their last fetch failed, or failures
     /// have not been followed by a success yet.
     pub fn sources_failing(&self) -> Result<u64> {
-        let n: i64 = self.reader()?.query_row(
+        let n: i64 = self.read()?.db().value(
             "SELECT count(*) FROM source_health
              WHERE consecutive_failures > 0 OR last_outcome = ?1",
-            [Outcome::Failed.as_str()],
-            |r| r.get(0),
+            params![Outcome::Failed.as_str()],
         )?;
         Ok(n as u64)
     }
 
     /// The health of one source, if the store has heard of it.
     pub fn source_health_of(&self, id: &str) -> Result<Option<SourceHealth>> {
-        let conn = self.reader()?;
-        let mut stmt =
-            conn.prepare_cached(&format!("{SOURCE_HEALTH_SELECT} WHERE ids.source_id = ?1"))?;
-        let health = stmt.query_row([id], read_source_health).optional()?;
-        Ok(health)
+        let conn = self.read()?;
+        let row = conn.db().query_opt(
+            &format!("{SOURCE_HEALTH_SELECT} WHERE ids.source_id = ?1"),
+            params![id],
+        )?;
+        row.as_ref().map(read_source_health).transpose()
     }
 
     /// The health of every source the store has heard of (fetched, or holding
     /// items), by id.
     pub fn source_health(&self) -> Result<Vec<SourceHealth>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare(&format!("{SOURCE_HEALTH_SELECT} ORDER BY ids.source_id"))?;
-        let rows = stmt.query_map([], read_source_health)?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        self.read()?.db().query_map(
+            &format!("{SOURCE_HEALTH_SELECT} ORDER BY ids.source_id"),
+            params![],
+            read_source_health,
+        )
     }
 }
 
@@ -549,19 +652,19 @@ const SOURCE_HEALTH_SELECT: &str = "WITH ids AS (SELECT source_id FROM source_he
             (SELECT count(*) FROM items i WHERE i.source_id = ids.source_id)
      FROM ids LEFT JOIN source_health h ON h.source_id = ids.source_id";
 
-fn read_source_health(r: &Row<'_>) -> rusqlite::Result<SourceHealth> {
+fn read_source_health(r: &DbRow) -> Result<SourceHealth> {
     Ok(SourceHealth {
         source_id: r.get(0)?,
         last_fetch: parse_utc(r.get(1)?),
         last_outcome: r
-            .get::<_, Option<String>>(2)?
+            .get::<Option<String>>(2)?
             .as_deref()
             .and_then(Outcome::parse),
         last_error: r.get(3)?,
         last_success: parse_utc(r.get(4)?),
-        consecutive_failures: r.get::<_, i64>(5)? as u32,
+        consecutive_failures: r.get::<i64>(5)? as u32,
         failing_since: parse_utc(r.get(6)?),
-        item_count: r.get::<_, i64>(7)? as u64,
+        item_count: r.get::<i64>(7)? as u64,
     })
 }
 
@@ -602,6 +705,16 @@ const ITEMS_BY_ID: &str = concat!(
     " ORDER BY j.key"
 );
 
+/// [`ITEMS_BY_ID`] on PostgreSQL.
+const ITEMS_BY_ID_POSTGRES: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    " FROM jsonb_array_elements_text(CAST(?1 AS jsonb)) WITH ORDINALITY AS j(value, key)
+     CROSS JOIN items i ON i.id = j.value ",
+    item_joins!(),
+    " ORDER BY j.key"
+);
+
 /// The items of the duplicate group of the item `?1`, that item first, then
 /// the others by first sight.
 const GROUP_SELECT: &str = concat!(
@@ -615,53 +728,65 @@ const GROUP_SELECT: &str = concat!(
 );
 
 /// An item with its corrections applied.
-pub(crate) fn read_item(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
-    Ok(read_raw(r)?.map(|(mut item, corrections)| {
-        if let Some(c) = corrections {
-            c.apply(&mut item);
-        }
-        item
-    }))
+pub(crate) fn read_item(r: &DbRow) -> Result<Item> {
+    let (mut item, corrections) = read_raw(r)?;
+    if let Some(c) = corrections {
+        c.apply(&mut item);
+    }
+    Ok(item)
+}
+
+/// [`read_item`] on a row rusqlite gives, for code not yet written for
+/// both engines.
+pub(crate) fn read_item_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Item>> {
+    Ok(read_item(&sqlite_row(r)?))
+}
+
+/// A row rusqlite gives, as a [`DbRow`].
+pub(crate) fn sqlite_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DbRow> {
+    let n = r.as_ref().column_count();
+    let mut values = Vec::with_capacity(n);
+    for i in 0..n {
+        values.push(Value::from(r.get_ref(i)?));
+    }
+    Ok(DbRow::new(values))
 }
 
 /// An item with its corrections applied, its version and change sequence.
-fn read_change(r: &Row<'_>) -> rusqlite::Result<Result<ItemChange>> {
-    let (version, seq): (i64, i64) = (r.get(20)?, r.get(21)?);
-    Ok(read_item(r)?.map(|item| ItemChange { item, version, seq }))
+fn read_change(r: &DbRow) -> Result<ItemChange> {
+    Ok(ItemChange {
+        item: read_item(r)?,
+        version: r.get(20)?,
+        seq: r.get(21)?,
+    })
 }
 
 /// An item as crawled, and its corrections if any.
-fn read_raw(r: &Row<'_>) -> rusqlite::Result<Result<(Item, Option<Correction>)>> {
-    let corrections = match r.get::<_, Option<String>>(19)? {
+pub(crate) fn read_raw(r: &DbRow) -> Result<(Item, Option<Correction>)> {
+    let corrections = match r.get::<Option<String>>(19)? {
         None => None,
-        Some(json) => match serde_json::from_str::<Correction>(&json) {
-            Ok(c) => Some(c),
-            Err(e) => return Ok(Err(StoreError::Corrupt(format!("corrections: {e}")))),
-        },
+        Some(json) => Some(
+            serde_json::from_str::<Correction>(&json)
+                .map_err(|e| StoreError::Corrupt(format!("corrections: {e}")))?,
+        ),
     };
-    Ok(read_crawled(r)?.map(|item| (item, corrections)))
+    Ok((read_crawled(r)?, corrections))
 }
 
-fn read_crawled(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
+fn read_crawled(r: &DbRow) -> Result<Item> {
     let candidate: String = r.get(10)?;
-    let candidate = match serde_json::from_str(&candidate) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(StoreError::Corrupt(format!("candidate: {e}")))),
-    };
-    let decision: Option<String> = r.get(13)?;
-    let review = match decision.as_deref() {
+    let candidate = serde_json::from_str(&candidate)
+        .map_err(|e| StoreError::Corrupt(format!("candidate: {e}")))?;
+    let review = match r.get::<Option<String>>(13)?.as_deref() {
         None => None,
         Some(d) => Some(Review {
-            decision: match parse_decision(d) {
-                Ok(d) => d,
-                Err(e) => return Ok(Err(e)),
-            },
+            decision: parse_decision(d)?,
             curator: r.get(14)?,
             note: r.get(15)?,
             at: parse_utc(r.get(16)?).unwrap_or_default(),
         }),
     };
-    Ok(Ok(Item {
+    Ok(Item {
         id: r.get(0)?,
         url: r.get(1)?,
         source_id: r.get(2)?,
@@ -669,18 +794,18 @@ fn read_crawled(r: &Row<'_>) -> rusqlite::Result<Result<Item>> {
         text: r.get(4)?,
         author: r.get(5)?,
         published: r
-            .get::<_, Option<String>>(6)?
+            .get::<Option<String>>(6)?
             .and_then(|s| DateTime::<FixedOffset>::parse_from_rfc3339(&s).ok()),
         lang: r.get(7)?,
         lang_confidence: r.get(8)?,
         country: r.get(9)?,
         candidate,
-        fingerprint: r.get::<_, Option<i64>>(17)?.map(|f| f as u64),
+        fingerprint: r.get::<Option<i64>>(17)?.map(|f| f as u64),
         group_id: r.get(18)?,
         first_seen: parse_utc(r.get(11)?).unwrap_or_default(),
         updated_at: parse_utc(r.get(12)?).unwrap_or_default(),
         review,
-    }))
+    })
 }
 
 /// A stored decision (`approve` or `reject`).
@@ -708,3 +833,17 @@ fn content_hash(item: &NewItem) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+impl Store {
+    /// Runs one statement on the store's engine: for tests that change or
+    /// inspect rows directly.
+    pub(crate) fn exec(&self, sql: &str, params: &[Value]) -> Result<usize> {
+        self.write()?.db().execute(sql, params)
+    }
+
+    /// The first column of the first row of a query, for tests.
+    pub(crate) fn query_value<T: db::FromValue>(&self, sql: &str, params: &[Value]) -> Result<T> {
+        self.read()?.db().value(sql, params)
+    }
+}

@@ -444,7 +444,7 @@ impl Store {
     pub fn create_practice(&self, draft: &PracticeDraft, actor: &str) -> Result<Practice> {
         invalid(draft)?;
         let now = Utc::now();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let id = new_id(&tx, "practices", 'p')?;
         let body = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -482,7 +482,7 @@ impl Store {
     ) -> Result<PracticeEdit> {
         invalid(draft)?;
         let now = Utc::now();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let Some(current) = read(&tx, id)? else {
             return Ok(PracticeEdit::NotFound);

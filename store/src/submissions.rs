@@ -324,7 +324,7 @@ impl Store {
             serde_json::to_string(&fields).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let receipt = new_receipt();
         let now = Utc::now().to_rfc3339();
-        let conn = self.writer();
+        let conn = self.writer()?;
         conn.execute(
             "INSERT INTO submissions (receipt, kind, fields, url, submitted_by, status,
                  created_at, updated_at)
@@ -402,7 +402,7 @@ impl Store {
             return Ok(None);
         }
         let reason = reason.filter(|_| status == SubmissionStatus::Declined);
-        let conn = self.writer();
+        let conn = self.writer()?;
         let n = conn.execute(
             "UPDATE submissions SET status = ?2, reason = ?3, decided_by = ?4, updated_at = ?5
              WHERE receipt = ?1",
@@ -460,7 +460,7 @@ impl Store {
     /// Records what feed discovery found at a submitted source's site.
     pub fn record_probe(&self, receipt: &str, probe: &SourceProbe) -> Result<()> {
         let body = serde_json::to_string(probe).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.writer().execute(
+        self.writer()?.execute(
             "UPDATE submissions SET probe = ?2, updated_at = ?3 WHERE receipt = ?1",
             params![receipt, body, Utc::now().to_rfc3339()],
         )?;
@@ -478,7 +478,7 @@ impl Store {
             Ok(item) => (Some(item), None),
             Err(error) => (None, Some(error)),
         };
-        self.writer().execute(
+        self.writer()?.execute(
             "UPDATE submissions SET item_id = ?2, fetch_error = ?3, updated_at = ?4
              WHERE receipt = ?1",
             params![receipt, item, error, Utc::now().to_rfc3339()],

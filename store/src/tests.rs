@@ -4,6 +4,34 @@ use std::path::Path;
 
 use super::*;
 
+/// The same store test on each engine: `NAME::sqlite` and
+/// `NAME::postgres` (the latter skipped, loudly, where PostgreSQL is not
+/// installed; see `testing.rs`).
+macro_rules! on_each_engine {
+    ($(#[$meta:meta])* fn $name:ident($store:ident: Store) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            fn body($store: Store) $body
+
+            #[test]
+            fn sqlite() {
+                body(Store::open_in_memory().unwrap())
+            }
+
+            #[test]
+            fn postgres() {
+                if let Some(store) = crate::testing::postgres_store() {
+                    body(store)
+                }
+            }
+        }
+    };
+}
+pub(crate) use on_each_engine;
+
 fn item(url: &str, title: &str) -> NewItem {
     NewItem {
         url: url.into(),
@@ -39,22 +67,22 @@ fn store_with_one_item() -> (Store, String) {
     (store, item_id("https://example.org/a"))
 }
 
-#[test]
-fn same_url_updates_never_duplicates() {
-    let store = Store::open_in_memory().unwrap();
-    let a = item("https://example.org/a", "A");
-    assert_eq!(store.upsert_item(&a).unwrap(), Upsert::New);
-    assert_eq!(store.upsert_item(&a).unwrap(), Upsert::Unchanged);
-    let changed = item("https://example.org/a", "A, corrected");
-    assert_eq!(store.upsert_item(&changed).unwrap(), Upsert::Updated);
-    assert_eq!(store.item_count().unwrap(), 1);
-    let got = store
-        .get_item(&item_id("https://example.org/a"))
-        .unwrap()
-        .unwrap();
-    assert_eq!(got.title, "A, corrected");
-    assert_eq!(got.published.unwrap().offset().local_minus_utc(), 7200);
-    assert_eq!(got.candidate.places[0].name, "Montréal");
+on_each_engine! {
+    fn same_url_updates_never_duplicates(store: Store) {
+        let a = item("https://example.org/a", "A");
+        assert_eq!(store.upsert_item(&a).unwrap(), Upsert::New);
+        assert_eq!(store.upsert_item(&a).unwrap(), Upsert::Unchanged);
+        let changed = item("https://example.org/a", "A, corrected");
+        assert_eq!(store.upsert_item(&changed).unwrap(), Upsert::Updated);
+        assert_eq!(store.item_count().unwrap(), 1);
+        let got = store
+            .get_item(&item_id("https://example.org/a"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.title, "A, corrected");
+        assert_eq!(got.published.unwrap().offset().local_minus_utc(), 7200);
+        assert_eq!(got.candidate.places[0].name, "Montréal");
+    }
 }
 
 #[test]
@@ -87,66 +115,66 @@ fn recrawl_keeps_the_review() {
     assert_eq!(got.title, "A, updated");
 }
 
-#[test]
-fn source_health_counts_failures_and_recovers() {
-    let store = Store::open_in_memory().unwrap();
-    let fail = |at: &str| SourceOutcome {
-        source_id: "s".into(),
-        at: DateTime::parse_from_rfc3339(at)
-            .unwrap()
-            .with_timezone(&Utc),
-        outcome: Outcome::Failed,
-        error: Some("http 500".into()),
-    };
-    store
-        .record_source_outcome(&fail("2024-01-01T00:00:00Z"))
-        .unwrap();
-    store
-        .record_source_outcome(&fail("2024-01-02T00:00:00Z"))
-        .unwrap();
-    let h = &store.source_health().unwrap()[0];
-    assert_eq!(h.consecutive_failures, 2);
-    assert_eq!(store.sources_failing().unwrap(), 1);
-    assert_eq!(store.source_health_of("s").unwrap().as_ref(), Some(h));
-    assert_eq!(store.source_health_of("unheard-of").unwrap(), None);
-    assert_eq!(
-        h.failing_since.unwrap().to_rfc3339(),
-        "2024-01-01T00:00:00+00:00"
-    );
-    assert_eq!(h.last_error.as_deref(), Some("http 500"));
-    store
-        .record_source_outcome(&SourceOutcome {
+on_each_engine! {
+    fn source_health_counts_failures_and_recovers(store: Store) {
+        let fail = |at: &str| SourceOutcome {
             source_id: "s".into(),
-            at: Utc::now(),
-            outcome: Outcome::Ok,
-            error: None,
-        })
-        .unwrap();
-    let h = &store.source_health().unwrap()[0];
-    assert_eq!(h.consecutive_failures, 0);
-    assert!(h.failing_since.is_none() && h.last_error.is_none());
-    assert!(h.last_success.is_some());
-    assert_eq!(store.sources_failing().unwrap(), 0);
+            at: DateTime::parse_from_rfc3339(at)
+                .unwrap()
+                .with_timezone(&Utc),
+            outcome: Outcome::Failed,
+            error: Some("http 500".into()),
+        };
+        store
+            .record_source_outcome(&fail("2024-01-01T00:00:00Z"))
+            .unwrap();
+        store
+            .record_source_outcome(&fail("2024-01-02T00:00:00Z"))
+            .unwrap();
+        let h = &store.source_health().unwrap()[0];
+        assert_eq!(h.consecutive_failures, 2);
+        assert_eq!(store.sources_failing().unwrap(), 1);
+        assert_eq!(store.source_health_of("s").unwrap().as_ref(), Some(h));
+        assert_eq!(store.source_health_of("unheard-of").unwrap(), None);
+        assert_eq!(
+            h.failing_since.unwrap().to_rfc3339(),
+            "2024-01-01T00:00:00+00:00"
+        );
+        assert_eq!(h.last_error.as_deref(), Some("http 500"));
+        store
+            .record_source_outcome(&SourceOutcome {
+                source_id: "s".into(),
+                at: Utc::now(),
+                outcome: Outcome::Ok,
+                error: None,
+            })
+            .unwrap();
+        let h = &store.source_health().unwrap()[0];
+        assert_eq!(h.consecutive_failures, 0);
+        assert!(h.failing_since.is_none() && h.last_error.is_none());
+        assert!(h.last_success.is_some());
+        assert_eq!(store.sources_failing().unwrap(), 0);
+    }
 }
 
-#[test]
-fn fetch_state_round_trips() {
-    let store = Store::open_in_memory().unwrap();
-    assert!(store
-        .fetch_state("https://example.org/feed")
-        .unwrap()
-        .is_none());
-    let state = FetchState {
-        url: "https://example.org/feed".into(),
-        etag: Some("\"abc\"".into()),
-        last_modified: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
-        fetched_at: Some(Utc::now()),
-        not_before: None,
-    };
-    store.put_fetch_state(&state).unwrap();
-    let got = store.fetch_state(&state.url).unwrap().unwrap();
-    assert_eq!(got.etag, state.etag);
-    assert_eq!(got.last_modified, state.last_modified);
+on_each_engine! {
+    fn fetch_state_round_trips(store: Store) {
+        assert!(store
+            .fetch_state("https://example.org/feed")
+            .unwrap()
+            .is_none());
+        let state = FetchState {
+            url: "https://example.org/feed".into(),
+            etag: Some("\"abc\"".into()),
+            last_modified: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
+            fetched_at: Some(Utc::now()),
+            not_before: None,
+        };
+        store.put_fetch_state(&state).unwrap();
+        let got = store.fetch_state(&state.url).unwrap().unwrap();
+        assert_eq!(got.etag, state.etag);
+        assert_eq!(got.last_modified, state.last_modified);
+    }
 }
 
 #[test]
@@ -161,72 +189,72 @@ fn a_newer_schema_is_refused() {
     assert!(err.to_string().contains("newer"), "{err}");
 }
 
-#[test]
-fn near_duplicates_share_a_group_and_its_review() {
-    let store = Store::open_in_memory().unwrap();
-    let with_fp = |url: &str, fp: u64| NewItem {
-        fingerprint: Some(fp),
-        ..item(url, url)
-    };
-    let base = 0xdead_beef_1234_5678u64;
-    store
-        .upsert_item(&with_fp("https://a.example.org/p", base))
-        .unwrap();
-    // Two bits off: the same press release on another site.
-    store
-        .upsert_item(&with_fp("https://b.example.org/p", base ^ 0b101))
-        .unwrap();
-    // Far away: another text.
-    store
-        .upsert_item(&with_fp("https://c.example.org/q", !base))
-        .unwrap();
-    let a = item_id("https://a.example.org/p");
-    let b = store
-        .get_item(&item_id("https://b.example.org/p"))
-        .unwrap()
-        .unwrap();
-    let c = store
-        .get_item(&item_id("https://c.example.org/q"))
-        .unwrap()
-        .unwrap();
-    assert_eq!(b.group_id, a);
-    assert_eq!(c.group_id, c.id);
-    let group: Vec<String> = store
-        .group_of(&b.id)
-        .unwrap()
-        .into_iter()
-        .map(|i| i.id)
-        .collect();
-    assert_eq!(group, vec![b.id.clone(), a.clone()]);
+on_each_engine! {
+    fn near_duplicates_share_a_group_and_its_review(store: Store) {
+        let with_fp = |url: &str, fp: u64| NewItem {
+            fingerprint: Some(fp),
+            ..item(url, url)
+        };
+        let base = 0xdead_beef_1234_5678u64;
+        store
+            .upsert_item(&with_fp("https://a.example.org/p", base))
+            .unwrap();
+        // Two bits off: the same press release on another site.
+        store
+            .upsert_item(&with_fp("https://b.example.org/p", base ^ 0b101))
+            .unwrap();
+        // Far away: another text.
+        store
+            .upsert_item(&with_fp("https://c.example.org/q", !base))
+            .unwrap();
+        let a = item_id("https://a.example.org/p");
+        let b = store
+            .get_item(&item_id("https://b.example.org/p"))
+            .unwrap()
+            .unwrap();
+        let c = store
+            .get_item(&item_id("https://c.example.org/q"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.group_id, a);
+        assert_eq!(c.group_id, c.id);
+        let group: Vec<String> = store
+            .group_of(&b.id)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(group, vec![b.id.clone(), a.clone()]);
 
-    let review = Review {
-        decision: Decision::Reject,
-        curator: "bob".into(),
-        note: None,
-        at: Utc::now(),
-    };
-    store.set_review(&b.id, &review).unwrap();
-    assert_eq!(
-        store.get_item(&a).unwrap().unwrap().status(),
-        Status::Rejected
-    );
-    assert_eq!(
-        store.get_item(&c.id).unwrap().unwrap().status(),
-        Status::Unreviewed
-    );
-    // A third copy seen later joins the group and its decision.
-    store
-        .upsert_item(&with_fp(
-            "https://d.example.org/p",
-            base ^ (0b111 << 40) ^ 0b1,
-        ))
-        .unwrap();
-    let d = store
-        .get_item(&item_id("https://d.example.org/p"))
-        .unwrap()
-        .unwrap();
-    assert_eq!(d.group_id, a);
-    assert_eq!(d.status(), Status::Rejected);
+        let review = Review {
+            decision: Decision::Reject,
+            curator: "bob".into(),
+            note: None,
+            at: Utc::now(),
+        };
+        store.set_review(&b.id, &review).unwrap();
+        assert_eq!(
+            store.get_item(&a).unwrap().unwrap().status(),
+            Status::Rejected
+        );
+        assert_eq!(
+            store.get_item(&c.id).unwrap().unwrap().status(),
+            Status::Unreviewed
+        );
+        // A third copy seen later joins the group and its decision.
+        store
+            .upsert_item(&with_fp(
+                "https://d.example.org/p",
+                base ^ (0b111 << 40) ^ 0b1,
+            ))
+            .unwrap();
+        let d = store
+            .get_item(&item_id("https://d.example.org/p"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.group_id, a);
+        assert_eq!(d.status(), Status::Rejected);
+    }
 }
 
 fn review_by(curator: &str, decision: Decision) -> Review {
@@ -255,7 +283,7 @@ fn v2_database(path: &Path) -> String {
             fingerprint, group_id)
          VALUES (?1, 'https://example.org/old', 'ripess', 'Old', 'text', NULL, NULL, 'fr', 0.9,
             'CA', ?2, 'h', '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00', NULL, ?1)",
-        params![id, candidate],
+        rusqlite::params![id, candidate],
     )
     .unwrap();
     for (decision, curator, at) in [
@@ -264,7 +292,7 @@ fn v2_database(path: &Path) -> String {
     ] {
         conn.execute(
             "INSERT INTO review_log (item_id, decision, curator, note, at) VALUES (?1, ?2, ?3, NULL, ?4)",
-            params![id, decision, curator, at],
+            rusqlite::params![id, decision, curator, at],
         )
         .unwrap();
     }
@@ -283,10 +311,7 @@ fn a_version_2_database_is_migrated_with_its_reviews_in_the_audit_log() {
     let path = dir.path().join("veille.db");
     let id = v2_database(&path);
     let store = Store::open(&path).unwrap();
-    let version: i64 = store
-        .writer()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
+    let version: i64 = store.query_value("PRAGMA user_version", params![]).unwrap();
     assert_eq!(version, schema::VERSION);
     let record = store.item_record(&id).unwrap().unwrap();
     assert_eq!(record.item.title, "Old");
@@ -482,204 +507,200 @@ fn the_audit_log_only_grows() {
         seen = log;
     }
     // The database itself refuses to rewrite or delete an entry.
-    let conn = store.writer();
-    let update = conn.execute("UPDATE audit_log SET actor = 'mallory'", []);
+    let update = store.exec("UPDATE audit_log SET actor = 'mallory'", params![]);
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = conn.execute("DELETE FROM audit_log", []);
+    let delete = store.exec("DELETE FROM audit_log", params![]);
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    drop(conn);
     assert_eq!(store.audit_log(0, 100).unwrap(), seen);
     assert_eq!(store.audit_log(seen[1].seq, 100).unwrap(), seen[2..]);
 }
 
-#[test]
-fn the_queue_holds_unreviewed_candidates_best_first_one_per_group() {
-    let store = Store::open_in_memory().unwrap();
-    let scored = |url: &str, score: f64, fp: Option<u64>| {
-        let mut new = item(url, url);
-        new.candidate.score = score;
-        new.candidate.is_candidate = score >= 0.5;
-        new.fingerprint = fp;
-        new
-    };
-    let base = 0x0123_4567_89ab_cdefu64;
-    store
-        .upsert_item(&scored("https://a.example/1", 0.6, Some(base)))
-        .unwrap();
-    store
-        .upsert_item(&scored("https://b.example/1", 0.9, Some(base ^ 1)))
-        .unwrap();
-    store
-        .upsert_item(&scored("https://c.example/2", 0.7, None))
-        .unwrap();
-    store
-        .upsert_item(&scored("https://d.example/3", 0.2, None))
-        .unwrap();
-    store
-        .upsert_item(&scored("https://e.example/4", 0.8, None))
-        .unwrap();
-    store
-        .set_review(
-            &item_id("https://e.example/4"),
-            &review_by("alice", Decision::Approve),
-        )
-        .unwrap();
-    let page = store.queue(0, 10).unwrap();
-    assert_eq!(page.total, 2);
-    assert_eq!(store.queue_length().unwrap(), 2);
-    let got: Vec<(&str, u64)> = page
-        .entries
-        .iter()
-        .map(|e| (e.item.url.as_str(), e.duplicates))
-        .collect();
-    assert_eq!(
-        got,
-        [("https://b.example/1", 1), ("https://c.example/2", 0)]
-    );
-    let second = store.queue(1, 1).unwrap();
-    assert_eq!(second.total, 2);
-    assert_eq!(second.entries[0].item.url, "https://c.example/2");
-    // Each entry carries its item's version; the uncertain order takes
-    // non-candidates too, the scores nearest 0.5 first.
-    let b = store
-        .item_record(&item_id("https://b.example/1"))
-        .unwrap()
-        .unwrap();
-    assert_eq!(page.entries[0].version, b.version);
-    let uncertain = store.queue_in(QueueOrder::Uncertain, 0, 10).unwrap();
-    let got: Vec<&str> = uncertain
-        .entries
-        .iter()
-        .map(|e| e.item.url.as_str())
-        .collect();
-    assert_eq!(uncertain.total, 3);
-    assert_eq!(
-        got,
-        [
-            "https://c.example/2",
-            "https://d.example/3",
-            "https://b.example/1"
-        ]
-    );
-    // A decision on one copy takes the whole group out of the queue.
-    store
-        .set_review(
-            &item_id("https://a.example/1"),
-            &review_by("bob", Decision::Reject),
-        )
-        .unwrap();
-    let page = store.queue(0, 10).unwrap();
-    assert_eq!(page.total, 1);
-    assert_eq!(page.entries[0].item.url, "https://c.example/2");
+on_each_engine! {
+    fn the_queue_holds_unreviewed_candidates_best_first_one_per_group(store: Store) {
+        let scored = |url: &str, score: f64, fp: Option<u64>| {
+            let mut new = item(url, url);
+            new.candidate.score = score;
+            new.candidate.is_candidate = score >= 0.5;
+            new.fingerprint = fp;
+            new
+        };
+        let base = 0x0123_4567_89ab_cdefu64;
+        store
+            .upsert_item(&scored("https://a.example/1", 0.6, Some(base)))
+            .unwrap();
+        store
+            .upsert_item(&scored("https://b.example/1", 0.9, Some(base ^ 1)))
+            .unwrap();
+        store
+            .upsert_item(&scored("https://c.example/2", 0.7, None))
+            .unwrap();
+        store
+            .upsert_item(&scored("https://d.example/3", 0.2, None))
+            .unwrap();
+        store
+            .upsert_item(&scored("https://e.example/4", 0.8, None))
+            .unwrap();
+        store
+            .set_review(
+                &item_id("https://e.example/4"),
+                &review_by("alice", Decision::Approve),
+            )
+            .unwrap();
+        let page = store.queue(0, 10).unwrap();
+        assert_eq!(page.total, 2);
+        assert_eq!(store.queue_length().unwrap(), 2);
+        let got: Vec<(&str, u64)> = page
+            .entries
+            .iter()
+            .map(|e| (e.item.url.as_str(), e.duplicates))
+            .collect();
+        assert_eq!(
+            got,
+            [("https://b.example/1", 1), ("https://c.example/2", 0)]
+        );
+        let second = store.queue(1, 1).unwrap();
+        assert_eq!(second.total, 2);
+        assert_eq!(second.entries[0].item.url, "https://c.example/2");
+        // Each entry carries its item's version; the uncertain order takes
+        // non-candidates too, the scores nearest 0.5 first.
+        let b = store
+            .item_record(&item_id("https://b.example/1"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(page.entries[0].version, b.version);
+        let uncertain = store.queue_in(QueueOrder::Uncertain, 0, 10).unwrap();
+        let got: Vec<&str> = uncertain
+            .entries
+            .iter()
+            .map(|e| e.item.url.as_str())
+            .collect();
+        assert_eq!(uncertain.total, 3);
+        assert_eq!(
+            got,
+            [
+                "https://c.example/2",
+                "https://d.example/3",
+                "https://b.example/1"
+            ]
+        );
+        // A decision on one copy takes the whole group out of the queue.
+        store
+            .set_review(
+                &item_id("https://a.example/1"),
+                &review_by("bob", Decision::Reject),
+            )
+            .unwrap();
+        let page = store.queue(0, 10).unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.entries[0].item.url, "https://c.example/2");
+    }
 }
 
-#[test]
-fn accounts_passwords_tokens_and_sessions() {
-    let store = Store::open_in_memory().unwrap();
-    assert!(!store.has_writers().unwrap());
-    let user = store
-        .add_user("ana", Role::Analyst, "correct horse battery")
-        .unwrap();
-    assert_eq!(user.role, Role::Analyst);
-    assert!(!store.has_writers().unwrap());
-    assert!(matches!(
-        store.add_user("ana", Role::Admin, "another password"),
-        Err(StoreError::UserExists(_))
-    ));
-    assert!(matches!(
-        store.add_user("bad name", Role::Admin, "another password"),
-        Err(StoreError::Invalid(_))
-    ));
-    assert!(matches!(
-        store.add_user("bea", Role::Curator, "short"),
-        Err(StoreError::Invalid(_))
-    ));
-    store
-        .add_user("cid", Role::Curator, "curator's password")
-        .unwrap();
-    assert!(store.has_writers().unwrap());
-    let names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.name).collect();
-    assert_eq!(names, ["ana", "cid"]);
+on_each_engine! {
+    fn accounts_passwords_tokens_and_sessions(store: Store) {
+        assert!(!store.has_writers().unwrap());
+        let user = store
+            .add_user("ana", Role::Analyst, "correct horse battery")
+            .unwrap();
+        assert_eq!(user.role, Role::Analyst);
+        assert!(!store.has_writers().unwrap());
+        assert!(matches!(
+            store.add_user("ana", Role::Admin, "another password"),
+            Err(StoreError::UserExists(_))
+        ));
+        assert!(matches!(
+            store.add_user("bad name", Role::Admin, "another password"),
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            store.add_user("bea", Role::Curator, "short"),
+            Err(StoreError::Invalid(_))
+        ));
+        store
+            .add_user("cid", Role::Curator, "curator's password")
+            .unwrap();
+        assert!(store.has_writers().unwrap());
+        let names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.name).collect();
+        assert_eq!(names, ["ana", "cid"]);
 
-    let ok = store
-        .check_password("ana", "correct horse battery")
-        .unwrap();
-    assert_eq!(ok.map(|u| u.name).as_deref(), Some("ana"));
-    assert!(store
-        .check_password("ana", "correct horse batter")
-        .unwrap()
-        .is_none());
-    assert!(store
-        .check_password("nobody", "correct horse battery")
-        .unwrap()
-        .is_none());
-    // The hash, never the password, is stored.
-    let stored: String = store
-        .writer()
-        .query_row(
-            "SELECT password_hash FROM users WHERE name = 'ana'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(
-        stored.starts_with("$argon2id$") && !stored.contains("horse"),
-        "{stored}"
-    );
+        let ok = store
+            .check_password("ana", "correct horse battery")
+            .unwrap();
+        assert_eq!(ok.map(|u| u.name).as_deref(), Some("ana"));
+        assert!(store
+            .check_password("ana", "correct horse batter")
+            .unwrap()
+            .is_none());
+        assert!(store
+            .check_password("nobody", "correct horse battery")
+            .unwrap()
+            .is_none());
+        // The hash, never the password, is stored.
+        let stored: String = store
+            .query_value(
+                "SELECT password_hash FROM users WHERE name = 'ana'",
+                params![],
+            )
+            .unwrap();
+        assert!(
+            stored.starts_with("$argon2id$") && !stored.contains("horse"),
+            "{stored}"
+        );
 
-    let token = store.new_token("cid").unwrap();
-    assert_eq!(token.len(), 64);
-    assert_eq!(
-        store.user_by_token(&token).unwrap().unwrap().role,
-        Role::Curator
-    );
-    assert!(store.user_by_token(&token[1..]).unwrap().is_none());
-    assert!(matches!(
-        store.new_token("nobody"),
-        Err(StoreError::NoSuchUser(_))
-    ));
-    assert_eq!(store.revoke_tokens("cid").unwrap(), 1);
-    assert!(store.user_by_token(&token).unwrap().is_none());
+        let token = store.new_token("cid").unwrap();
+        assert_eq!(token.len(), 64);
+        assert_eq!(
+            store.user_by_token(&token).unwrap().unwrap().role,
+            Role::Curator
+        );
+        assert!(store.user_by_token(&token[1..]).unwrap().is_none());
+        assert!(matches!(
+            store.new_token("nobody"),
+            Err(StoreError::NoSuchUser(_))
+        ));
+        assert_eq!(store.revoke_tokens("cid").unwrap(), 1);
+        assert!(store.user_by_token(&token).unwrap().is_none());
 
-    let session = store
-        .new_session("ana", chrono::Duration::hours(1))
-        .unwrap();
-    assert_eq!(store.session_user(&session).unwrap().unwrap().name, "ana");
-    store.end_session(&session).unwrap();
-    assert!(store.session_user(&session).unwrap().is_none());
-    let expired = store
-        .new_session("ana", chrono::Duration::seconds(-1))
-        .unwrap();
-    assert!(store.session_user(&expired).unwrap().is_none());
+        let session = store
+            .new_session("ana", chrono::Duration::hours(1))
+            .unwrap();
+        assert_eq!(store.session_user(&session).unwrap().unwrap().name, "ana");
+        store.end_session(&session).unwrap();
+        assert!(store.session_user(&session).unwrap().is_none());
+        let expired = store
+            .new_session("ana", chrono::Duration::seconds(-1))
+            .unwrap();
+        assert!(store.session_user(&expired).unwrap().is_none());
+    }
 }
 
-#[test]
-fn saved_searches_belong_to_their_owner() {
-    let store = Store::open_in_memory().unwrap();
-    let saved = store
-        .add_saved_search("ana", "housing", "?q=housing+cooperative&lang=fr")
-        .unwrap();
-    assert_eq!(saved.query, "q=housing+cooperative&lang=fr");
-    assert_eq!(saved.feed_key.len(), 64);
-    assert!(matches!(
-        store.add_saved_search("ana", "housing", "q=x"),
-        Err(StoreError::Invalid(_))
-    ));
-    let other = store
-        .add_saved_search("bob", "housing", "q=vivienda")
-        .unwrap();
-    assert_eq!(store.saved_search(saved.id).unwrap().unwrap(), saved);
-    assert_eq!(
-        store.saved_searches("ana").unwrap(),
-        std::slice::from_ref(&saved)
-    );
-    assert_eq!(
-        store.all_saved_searches().unwrap(),
-        [saved.clone(), other.clone()]
-    );
-    assert!(!store.delete_saved_search("ana", other.id).unwrap());
-    assert!(store.delete_saved_search("bob", other.id).unwrap());
-    assert!(store.saved_search(other.id).unwrap().is_none());
+on_each_engine! {
+    fn saved_searches_belong_to_their_owner(store: Store) {
+        let saved = store
+            .add_saved_search("ana", "housing", "?q=housing+cooperative&lang=fr")
+            .unwrap();
+        assert_eq!(saved.query, "q=housing+cooperative&lang=fr");
+        assert_eq!(saved.feed_key.len(), 64);
+        assert!(matches!(
+            store.add_saved_search("ana", "housing", "q=x"),
+            Err(StoreError::Invalid(_))
+        ));
+        let other = store
+            .add_saved_search("bob", "housing", "q=vivienda")
+            .unwrap();
+        assert_eq!(store.saved_search(saved.id).unwrap().unwrap(), saved);
+        assert_eq!(
+            store.saved_searches("ana").unwrap(),
+            std::slice::from_ref(&saved)
+        );
+        assert_eq!(
+            store.all_saved_searches().unwrap(),
+            [saved.clone(), other.clone()]
+        );
+        assert!(!store.delete_saved_search("ana", other.id).unwrap());
+        assert!(store.delete_saved_search("bob", other.id).unwrap());
+        assert!(store.saved_search(other.id).unwrap().is_none());
+    }
 }
 
 #[test]
@@ -702,7 +723,7 @@ fn fingerprints_stored_before_version_4_still_find_their_duplicates() {
              VALUES (?1, 'https://a.example.org/release', 's', 'Release', 'text', NULL, NULL,
                 'en', 0.9, NULL, ?2, 'h', '2024-01-01T00:00:00+00:00',
                 '2024-01-01T00:00:00+00:00', ?3, ?1)",
-            params![old, candidate, fp as i64],
+            rusqlite::params![old, candidate, fp as i64],
         )
         .unwrap();
     }
@@ -761,42 +782,41 @@ fn decisions_keep_their_names() {
     assert_eq!(Decision::parse("Approve"), None);
 }
 
-#[test]
-fn reads_go_on_while_the_writer_holds_a_transaction() {
-    let store = Store::open_in_memory().unwrap();
-    let a = item("https://example.org/a", "A");
-    store.upsert_item(&a).unwrap();
-    let id = item_id(&a.url);
-    // The writer is in the middle of a write: locked, transaction open,
-    // a row written but not committed.
-    let mut writer = store.writer();
-    let tx = writer.transaction().unwrap();
-    tx.execute(
-        "UPDATE items SET title = 'uncommitted' WHERE id = ?1",
-        [&id],
-    )
-    .unwrap();
-    let (sent, received) = std::sync::mpsc::channel();
-    let reading = store.clone();
-    let reader = std::thread::spawn(move || {
-        let title = reading.get_item(&id).unwrap().unwrap().title;
-        sent.send((title, reading.item_count().unwrap())).unwrap();
-    });
-    let read = received.recv_timeout(std::time::Duration::from_secs(5));
-    tx.commit().unwrap();
-    drop(writer);
-    reader.join().unwrap();
-    // The read did not wait, and saw the last commit.
-    assert_eq!(read, Ok(("A".to_string(), 1)));
-    // A write that has returned is seen by the next read.
-    assert_eq!(
-        store.get_item(&item_id(&a.url)).unwrap().unwrap().title,
-        "uncommitted"
-    );
-    store
-        .upsert_item(&item("https://example.org/b", "B"))
-        .unwrap();
-    assert_eq!(store.item_count().unwrap(), 2);
+on_each_engine! {
+    fn reads_go_on_while_the_writer_holds_a_transaction(store: Store) {
+        let a = item("https://example.org/a", "A");
+        store.upsert_item(&a).unwrap();
+        let id = item_id(&a.url);
+        // The writer is in the middle of a write: locked, transaction open,
+        // a row written but not committed.
+        let tx = store.transaction().unwrap();
+        tx.db()
+            .execute(
+                "UPDATE items SET title = 'uncommitted' WHERE id = ?1",
+                params![id],
+            )
+            .unwrap();
+        let (sent, received) = std::sync::mpsc::channel();
+        let reading = store.clone();
+        let reader = std::thread::spawn(move || {
+            let title = reading.get_item(&id).unwrap().unwrap().title;
+            sent.send((title, reading.item_count().unwrap())).unwrap();
+        });
+        let read = received.recv_timeout(std::time::Duration::from_secs(5));
+        tx.commit().unwrap();
+        reader.join().unwrap();
+        // The read did not wait, and saw the last commit.
+        assert_eq!(read, Ok(("A".to_string(), 1)));
+        // A write that has returned is seen by the next read.
+        assert_eq!(
+            store.get_item(&item_id(&a.url)).unwrap().unwrap().title,
+            "uncommitted"
+        );
+        store
+            .upsert_item(&item("https://example.org/b", "B"))
+            .unwrap();
+        assert_eq!(store.item_count().unwrap(), 2);
+    }
 }
 
 #[test]
@@ -854,41 +874,41 @@ fn a_throwaway_store_leaves_no_file() {
     assert!(!path.exists() && !Path::new(&wal).exists());
 }
 
-#[test]
-fn get_items_reads_many_in_the_order_asked() {
-    let store = Store::open_in_memory().unwrap();
-    let urls: Vec<String> = (0..1500)
-        .map(|n| format!("https://example.org/{n}"))
-        .collect();
-    let items: Vec<NewItem> = urls.iter().map(|u| item(u, u)).collect();
-    store.upsert_items(&items).unwrap();
-    store
-        .correct_item(
-            &item_id(&urls[7]),
-            0,
-            &Correction {
-                title: Some("Corrected".into()),
-                ..Correction::default()
-            },
-            "alice",
-            Utc::now(),
-        )
-        .unwrap();
-    // Reversed, with an unknown id and a repeated one: the ones that
-    // exist, as asked, corrections applied.
-    let mut ids: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
-    ids.insert(3, "no such item".into());
-    ids.push(item_id(&urls[1499]));
-    let got = store.get_items(&ids).unwrap();
-    let mut expected: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
-    expected.push(item_id(&urls[1499]));
-    assert_eq!(
-        got.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
-        expected
-    );
-    assert_eq!(got[1500 - 1 - 7].title, "Corrected");
-    assert_eq!(got[0], store.get_item(&ids[0]).unwrap().unwrap());
-    assert!(store.get_items(&[]).unwrap().is_empty());
+on_each_engine! {
+    fn get_items_reads_many_in_the_order_asked(store: Store) {
+        let urls: Vec<String> = (0..1500)
+            .map(|n| format!("https://example.org/{n}"))
+            .collect();
+        let items: Vec<NewItem> = urls.iter().map(|u| item(u, u)).collect();
+        store.upsert_items(&items).unwrap();
+        store
+            .correct_item(
+                &item_id(&urls[7]),
+                0,
+                &Correction {
+                    title: Some("Corrected".into()),
+                    ..Correction::default()
+                },
+                "alice",
+                Utc::now(),
+            )
+            .unwrap();
+        // Reversed, with an unknown id and a repeated one: the ones that
+        // exist, as asked, corrections applied.
+        let mut ids: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
+        ids.insert(3, "no such item".into());
+        ids.push(item_id(&urls[1499]));
+        let got = store.get_items(&ids).unwrap();
+        let mut expected: Vec<String> = urls.iter().rev().map(|u| item_id(u)).collect();
+        expected.push(item_id(&urls[1499]));
+        assert_eq!(
+            got.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+            expected
+        );
+        assert_eq!(got[1500 - 1 - 7].title, "Corrected");
+        assert_eq!(got[0], store.get_item(&ids[0]).unwrap().unwrap());
+        assert!(store.get_items(&[]).unwrap().is_empty());
+    }
 }
 
 #[test]

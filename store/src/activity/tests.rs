@@ -62,7 +62,7 @@ fn each_source_counts_its_new_items_and_approvals_per_week() {
     // within it; two of this week's approved: one this week, one rejected
     // after its approval (not counted).
     {
-        let conn = store.writer();
+        let conn = store.writer().unwrap();
         for n in [3, 4] {
             conn.execute(
                 "UPDATE items SET first_seen = '2024-01-03T10:00:00+00:00' WHERE id = ?1",

@@ -76,7 +76,7 @@ fn a_kit_is_made_corrected_with_versions_and_its_history_kept() {
     assert_eq!(history[1].after["status"], "published");
 
     // The history cannot be rewritten.
-    let conn = store.writer();
+    let conn = store.writer().unwrap();
     assert!(conn.execute("DELETE FROM kit_audit", []).is_err());
     assert!(conn
         .execute("UPDATE kit_audit SET actor = 'eve'", [])

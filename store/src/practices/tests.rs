@@ -77,7 +77,7 @@ fn a_practice_is_filed_corrected_with_versions_and_its_history_kept() {
 fn the_history_is_append_only() {
     let store = Store::open_in_memory().unwrap();
     store.create_practice(&draft("A"), "ana").unwrap();
-    let conn = store.writer();
+    let conn = store.writer().unwrap();
     assert!(conn.execute("DELETE FROM practice_audit", []).is_err());
     assert!(conn
         .execute("UPDATE practice_audit SET actor = 'x'", [])
