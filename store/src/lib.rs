@@ -30,6 +30,7 @@
 mod accounts;
 mod activity;
 mod backup;
+mod copy;
 mod curation;
 mod db;
 mod dedup;
@@ -59,6 +60,7 @@ use temporary::TemporaryFile;
 pub use accounts::{Role, SavedSearch, User, MIN_PASSWORD_CHARS};
 pub use activity::{week_of, SourceWeek};
 pub use backup::{check_backup, BackupInfo};
+pub use copy::{TableCounts, TABLES};
 pub use curation::{
     AuditEntry, Correction, Edit, ItemRecord, QueueEntry, QueueOrder, QueuePage, Reason, Rescore,
     ReviewState,
