@@ -19,7 +19,7 @@ use veille_search_api::{ApiState, Curators, SourceInfo};
 use crate::{Cli, Command, SourcesCommand};
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    let data = DataDir::new(&cli.data);
+    let data = DataDir::new(&cli.data).with_store_url(store_url(&cli.config)?);
     if matches!(
         cli.command,
         Command::Crawl { .. } | Command::Extract { .. } | Command::Eval { .. }
@@ -106,6 +106,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { path } => veille::maintenance::backup(&data, &path),
         Command::Restore { path } => veille::maintenance::restore(&data, &path),
         Command::Verify { json } => veille::maintenance::verify(&data, json),
+        Command::Migrate {
+            to: crate::MigrateTarget::Postgres,
+            url,
+        } => veille::maintenance::migrate_to_postgres(&data, url, cli.quiet),
         Command::Extract {
             text,
             url,
@@ -173,6 +177,21 @@ async fn shutdown_signal() {
         std::future::pending::<()>().await;
     }
     tracing::info!("shutting down");
+}
+
+/// Where the store is: `VEILLE_STORE_URL` when set (a password kept out
+/// of the list), else `[store] url` in the list, else the data directory's
+/// SQLite file (`None`).
+fn store_url(config: &Path) -> anyhow::Result<Option<String>> {
+    if let Some(url) = std::env::var("VEILLE_STORE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        veille_crawler::config::check_store_url(&url)
+            .map_err(|e| anyhow::anyhow!("VEILLE_STORE_URL: {e}"))?;
+        return Ok(Some(url));
+    }
+    veille_crawler::config::store_url(config).map_err(anyhow::Error::msg)
 }
 
 /// `veille run` (with the scheduler) and `veille serve` (without).

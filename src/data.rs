@@ -9,17 +9,27 @@ use veille_indexer::index::{Index, IndexError};
 use veille_indexer::sync::{self, IndexSync};
 use veille_store::Store;
 
-/// Paths inside the data directory.
+/// Paths inside the data directory, and where the store is.
 #[derive(Debug, Clone)]
 pub struct DataDir {
     pub root: PathBuf,
+    /// A PostgreSQL store's URL (`[store] url`, or `VEILLE_STORE_URL`);
+    /// `None` for the embedded SQLite store in `root`.
+    pub store_url: Option<String>,
 }
 
 impl DataDir {
     pub fn new(root: &Path) -> DataDir {
         DataDir {
             root: root.to_path_buf(),
+            store_url: None,
         }
+    }
+
+    /// The same directory, its store at `url` (PostgreSQL) when given.
+    pub fn with_store_url(mut self, url: Option<String>) -> DataDir {
+        self.store_url = url;
+        self
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -30,11 +40,33 @@ impl DataDir {
         self.root.join("index")
     }
 
-    /// Opens (creating if needed) the store.
+    /// Opens (creating if needed) the store: the PostgreSQL database at
+    /// [`DataDir::store_url`], else `veille.db` in the directory.
     pub fn open_store(&self) -> anyhow::Result<Store> {
         std::fs::create_dir_all(&self.root)
             .with_context(|| format!("cannot create data directory {}", self.root.display()))?;
+        if let Some(url) = &self.store_url {
+            return Store::open_postgres(url).with_context(|| {
+                format!(
+                    "cannot open the store at {}",
+                    veille_store::postgres::redact(url)
+                )
+            });
+        }
         Store::open(&self.db_path())
+            .with_context(|| format!("cannot open the store in {}", self.root.display()))
+    }
+
+    /// Opens the embedded SQLite store of the directory, whatever
+    /// [`DataDir::store_url`] says (`veille migrate` reads it).
+    pub fn open_sqlite_store(&self) -> anyhow::Result<Store> {
+        let path = self.db_path();
+        anyhow::ensure!(
+            path.exists(),
+            "there is no SQLite store at {}: give the data directory that holds veille.db with --data",
+            path.display()
+        );
+        Store::open(&path)
             .with_context(|| format!("cannot open the store in {}", self.root.display()))
     }
 

@@ -110,6 +110,19 @@ pub enum Command {
         /// The backup file to restore.
         path: PathBuf,
     },
+    /// Copy the data directory's SQLite store into an empty PostgreSQL
+    /// database, every table as it is, then check the copy is identical.
+    /// Stop veille first; afterwards set `[store] url` (or
+    /// VEILLE_STORE_URL) so that veille uses the copy.
+    Migrate {
+        /// The engine to copy into.
+        #[arg(long, value_enum)]
+        to: MigrateTarget,
+        /// The database's URL (postgres://user:password@host:port/database);
+        /// default: `[store] url` or VEILLE_STORE_URL.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// Check the store's integrity and that the index holds exactly the
     /// store's items, statuses and versions; exits with 1 if not.
     Verify {
@@ -159,6 +172,12 @@ pub enum Command {
         #[command(subcommand)]
         command: train::CorpusCommand,
     },
+}
+
+/// The engines `veille migrate` copies into.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MigrateTarget {
+    Postgres,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,8 @@
 //! - A verification checks the store (`PRAGMA integrity_check`, one item per
 //!   URL) and that the index holds exactly the store's items with their
 //!   statuses and versions.
+//! - A migration (`veille migrate --to postgres`) copies the SQLite store
+//!   into an empty PostgreSQL database, then compares the two row by row.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -35,6 +37,48 @@ pub fn backup(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {
         info.bytes as f64 / 1e6,
         info.change_seq,
         info.path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `veille migrate --to postgres [--url URL]`.
+pub fn migrate_to_postgres(
+    data: &DataDir,
+    url: Option<String>,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let Some(url) = url.or_else(|| data.store_url.clone()) else {
+        anyhow::bail!(
+            "no PostgreSQL database to copy into: give --url postgres://user:password@host:port/database \
+             (or set [store] url in the list of sources, or VEILLE_STORE_URL)"
+        );
+    };
+    veille_crawler::config::check_store_url(&url).map_err(|e| anyhow::anyhow!("--url: {e}"))?;
+    let shown = veille_store::postgres::redact(&url);
+    let source = data.open_sqlite_store()?;
+    let target = veille_store::Store::open_postgres(&url)
+        .with_context(|| format!("cannot open the store at {shown}"))?;
+    let counts = source
+        .copy_into(&target, |table, n| {
+            if !quiet {
+                println!("{table}: {n} row(s)");
+            }
+        })
+        .with_context(|| format!("cannot copy the store into {shown}"))?;
+    match source.compare_with(&target)? {
+        Ok(compared) if compared == counts => {}
+        Ok(compared) => anyhow::bail!(
+            "the copy in {shown} does not hold what was copied: {compared:?} against {counts:?}"
+        ),
+        Err(difference) => anyhow::bail!("the copy in {shown} differs: {difference}"),
+    }
+    println!(
+        "copied {} row(s) in {} tables into {shown} in {:.1} s; the copy is identical. \
+         Set [store] url in the list of sources (or VEILLE_STORE_URL) to use it.",
+        counts.total(),
+        counts.0.len(),
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

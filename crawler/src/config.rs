@@ -26,6 +26,55 @@ use url::Url;
 pub struct Config {
     pub crawler: CrawlerSettings,
     pub sources: Vec<Source>,
+    /// `[store]`: where the system of record is.
+    pub store: StoreSettings,
+}
+
+/// `[store]`: the system of record. Without it (the default), the embedded
+/// SQLite database in the data directory; with `url = "postgres://…"`, that
+/// PostgreSQL database, shared by every process given the same list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// A PostgreSQL URL (`postgres://user:password@host:port/database`).
+    pub url: Option<String>,
+}
+
+/// Reads only `[store] url` from the list at `path`, leniently: the
+/// commands that do not crawl still find the store while the list has
+/// problems elsewhere (which [`load`] reports). `None` when there is no
+/// file, no `[store]` or no `url`; a `url` that is not a PostgreSQL URL is
+/// an error.
+pub fn store_url(path: &Path) -> Result<Option<String>, String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(None);
+    };
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Ok(None);
+    };
+    match doc.get("store").and_then(|s| s.get("url")) {
+        None => Ok(None),
+        Some(toml::Value::String(url)) => check_store_url(url)
+            .map(|()| Some(url.clone()))
+            .map_err(|e| format!("{}: [store] url: {e}", path.display())),
+        Some(other) => Err(format!(
+            "{}: [store] url: expected a string, found {}",
+            path.display(),
+            other.type_str()
+        )),
+    }
+}
+
+/// A store URL veille can use: PostgreSQL's.
+pub fn check_store_url(url: &str) -> Result<(), String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(())
+    } else {
+        Err(
+            "expected a PostgreSQL URL, postgres://user:password@host:port/database \
+             (leave [store] out for the embedded SQLite store in the data directory)"
+                .to_string(),
+        )
+    }
 }
 
 impl Config {
@@ -331,8 +380,39 @@ pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
 
     let mut raw_crawler = None;
     let mut raw_sources = Vec::new();
+    let mut store = StoreSettings::default();
     for (key, value) in doc.iter() {
         match key.get_ref().as_ref() {
+            "store" => match value.get_ref() {
+                DeValue::Table(t) => {
+                    for (k, v) in t.iter() {
+                        match (k.get_ref().as_ref(), v.get_ref()) {
+                            ("url", DeValue::String(url)) => match check_store_url(url) {
+                                Ok(()) => store.url = Some(url.to_string()),
+                                Err(e) => problems.push(v.span().start, "[store]", Some("url"), e),
+                            },
+                            ("url", other) => problems.push(
+                                v.span().start,
+                                "[store]",
+                                Some("url"),
+                                format!("expected a string, found {}", other.type_str()),
+                            ),
+                            (other, _) => problems.push(
+                                k.span().start,
+                                "[store]",
+                                Some(other),
+                                "unknown key: expected url".to_string(),
+                            ),
+                        }
+                    }
+                }
+                other => problems.push(
+                    value.span().start,
+                    "",
+                    Some("store"),
+                    format!("expected a table [store], found {}", other.type_str()),
+                ),
+            },
             "crawler" => match value.get_ref() {
                 DeValue::Table(t) => {
                     raw_crawler = Some(RawCrawler::read(t, value.span(), &mut problems))
@@ -377,7 +457,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
                 key.span().start,
                 "",
                 Some(other),
-                "unknown top-level key: expected [crawler] or [[source]]".to_string(),
+                "unknown top-level key: expected [crawler], [store] or [[source]]".to_string(),
             ),
         }
     }
@@ -407,6 +487,7 @@ pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
     Ok(Config {
         crawler: crawler.expect("no problem means [crawler] was built"),
         sources: sources.into_iter().flatten().collect(),
+        store,
     })
 }
 

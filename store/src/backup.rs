@@ -26,6 +26,7 @@ impl Store {
     /// to `path` and renamed into place once checked, so `path` is either
     /// absent or a whole, checked backup.
     pub fn backup_to(&self, path: &Path) -> Result<BackupInfo> {
+        self.sqlite_files("veille backup")?;
         if path.exists() {
             return Err(StoreError::Invalid(format!(
                 "{} already exists: give a new file name for the backup",
@@ -63,6 +64,7 @@ impl Store {
     /// (`PRAGMA integrity_check`, a schema this veille knows). The schema
     /// is then brought up to date.
     pub fn restore_from(&self, path: &Path) -> Result<BackupInfo> {
+        self.sqlite_files("veille restore")?;
         let source = open_backup(path)?;
         let info = describe(&source, path)?;
         let mut conn = self.writer()?;
@@ -73,6 +75,22 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         schema::migrate(&mut conn)?;
         Ok(info)
+    }
+}
+
+impl Store {
+    /// Refuses `what` (a backup, a restore: SQLite's files) on a PostgreSQL
+    /// store, saying what to use instead.
+    fn sqlite_files(&self, what: &str) -> Result<()> {
+        match self.dialect() {
+            crate::Dialect::Sqlite => Ok(()),
+            crate::Dialect::Postgres => Err(StoreError::Unsupported(format!(
+                "{what} copies the embedded SQLite store; this store is PostgreSQL ({}): \
+                 back it up and restore it with PostgreSQL's own tools (pg_dump and pg_restore, \
+                 or continuous archiving)",
+                self.describe()
+            ))),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ mod crash;
 mod kits;
 mod learning;
 mod operators;
+mod postgres;
 mod practices;
 mod submissions;
 mod support;

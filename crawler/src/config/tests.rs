@@ -431,3 +431,36 @@ fn every_crawler_key_is_in_the_readme() {
         );
     }
 }
+
+#[test]
+fn the_store_is_sqlite_unless_a_postgres_url_is_given() {
+    let head = "[crawler]\nuser_agent = \"veille/0.1 (+https://example.org/contact)\"\n";
+    let config = parse(head, "sources.toml").unwrap();
+    assert_eq!(config.store.url, None);
+    let url = "postgres://veille:secret@127.0.0.1:5432/veille";
+    let config = parse(&format!("{head}[store]\nurl = \"{url}\"\n"), "sources.toml").unwrap();
+    assert_eq!(config.store.url.as_deref(), Some(url));
+    let errors = parse(
+        &format!("{head}[store]\nurl = \"sqlite:///data/veille.db\"\npool = 3\n"),
+        "sources.toml",
+    )
+    .unwrap_err();
+    let text = errors.to_string();
+    assert!(
+        text.contains("url") && text.contains("PostgreSQL URL"),
+        "{text}"
+    );
+    assert!(text.contains("unknown key: expected url"), "{text}");
+    // The lenient reader finds the URL while the rest of the file is wrong.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sources.toml");
+    std::fs::write(
+        &path,
+        format!("[store]\nurl = \"{url}\"\n[[source]]\nid = 3\n"),
+    )
+    .unwrap();
+    assert_eq!(store_url(&path).unwrap().as_deref(), Some(url));
+    std::fs::write(&path, "[store]\nurl = \"mysql://x\"\n").unwrap();
+    assert!(store_url(&path).unwrap_err().contains("[store] url"));
+    assert_eq!(store_url(&dir.path().join("absent.toml")).unwrap(), None);
+}
