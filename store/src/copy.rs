@@ -221,14 +221,14 @@ mod tests {
             source_id: format!("source-{}", n % 3),
             title: format!("Coopérative n°{n}"),
             text: format!("Une coopérative d'habitation, texte {n}"),
-            author: (n % 2 == 0).then(|| "Ana".to_string()),
+            author: n.is_multiple_of(2).then(|| "Ana".to_string()),
             published: None,
             lang: Some("fr".into()),
-            lang_confidence: if n % 2 == 0 { 1.0 } else { 0.75 },
+            lang_confidence: if n.is_multiple_of(2) { 1.0 } else { 0.75 },
             country: Some("CA".into()),
             candidate: Candidate {
                 score: 0.5,
-                is_candidate: n % 2 == 0,
+                is_candidate: n.is_multiple_of(2),
                 ..Default::default()
             },
             // Items 0 and 1 are near-duplicates: one group.

@@ -24,6 +24,8 @@ pub struct Cluster {
     pub dir: PathBuf,
     pub port: u16,
     bin: PathBuf,
+    /// Outlives this process on purpose: it stops the server after it.
+    _watcher: std::process::Child,
 }
 
 impl Cluster {
@@ -153,7 +155,25 @@ fn free_port() -> u16 {
         .expect("a free port on 127.0.0.1")
 }
 
+/// Removes the clusters' directories of test processes that have ended
+/// without their watcher (killed before it started).
+fn remove_ended() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("veille-pg-")) else {
+            continue;
+        };
+        if Path::new("/proc/self").exists() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn start(bin: PathBuf) -> Cluster {
+    remove_ended();
     let dir = std::env::temp_dir().join(format!("veille-pg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("the cluster's directory is created");
@@ -214,12 +234,17 @@ fn start(bin: PathBuf) -> Cluster {
         data = data.display(),
         dir = dir.display(),
     );
-    Command::new("sh")
+    let watcher = Command::new("sh")
         .args(["-c", &stop])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("the cluster's watcher starts");
-    Cluster { dir, port, bin }
+    Cluster {
+        dir,
+        port,
+        bin,
+        _watcher: watcher,
+    }
 }

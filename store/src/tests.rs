@@ -30,6 +30,7 @@ macro_rules! on_each_engine {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use on_each_engine;
 
 fn item(url: &str, title: &str) -> NewItem {
