@@ -28,7 +28,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         veille::models::install_newest(&data);
     }
     match cli.command {
-        Command::Run => runtime()?.block_on(run(&cli.config, &data, cli.listen, true)),
+        Command::Run { role } => runtime()?.block_on(run(
+            &cli.config,
+            &data,
+            cli.listen,
+            role == crate::Role::All,
+        )),
         Command::Serve => runtime()?.block_on(run(&cli.config, &data, cli.listen, false)),
         Command::Crawl { once: _, sources } => {
             runtime()?.block_on(crawl_once(&cli.config, &data, &sources, cli.quiet))
@@ -204,6 +209,11 @@ async fn run(
     let config = load_config(config_path)?;
     let store = data.open_store()?;
     let index = data.open_index(&store)?;
+    // Other processes' changes too: API nodes and workers on one
+    // PostgreSQL store, a command beside this one.
+    index
+        .follow_store(store.clone(), veille_indexer::sync::DEFAULT_FOLLOW)
+        .context("cannot start following the store")?;
     // The newest candidate model, and any newer one `veille train` writes
     // (it rescored the store: the index is told to follow).
     let model = veille::models::install_newest(data);

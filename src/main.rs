@@ -63,7 +63,14 @@ pub enum LogFormat {
 pub enum Command {
     /// Schedule every enabled source by its cron expression and serve the
     /// API, until Ctrl-C.
-    Run,
+    Run {
+        /// What this process does: `all` (crawl on schedule and serve), or
+        /// `api` (serve only, its index following the store's changes,
+        /// made by other processes too: an API node beside others on one
+        /// PostgreSQL store).
+        #[arg(long, value_enum, default_value_t = Role::All)]
+        role: Role,
+    },
     /// Crawl sources now, then print a summary and exit.
     Crawl {
         /// One pass over the sources, then exit (required: the scheduler
@@ -172,6 +179,15 @@ pub enum Command {
         #[command(subcommand)]
         command: train::CorpusCommand,
     },
+}
+
+/// What a `veille run` process does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// Crawl on schedule and serve the API.
+    All,
+    /// Serve the API only.
+    Api,
 }
 
 /// The engines `veille migrate` copies into.

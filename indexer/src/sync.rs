@@ -32,6 +32,10 @@ const BATCH: usize = 2_000;
 /// How long the owner waits after a change for more before committing.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(500);
 
+/// How often a running veille looks for changes other processes made to
+/// the store ([`IndexSync::follow_store`]).
+pub const DEFAULT_FOLLOW: Duration = Duration::from_millis(500);
+
 /// What a catch-up did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CatchUp {
@@ -127,6 +131,37 @@ impl IndexSync {
             sender,
             thread: Arc::new(Mutex::new(Some(thread))),
         })
+    }
+
+    /// Also follows changes other processes make to the store (API nodes
+    /// and crawler workers sharing one PostgreSQL store, or a command run
+    /// beside `veille run`): every `poll`, the store's change sequence is
+    /// read (one row), and a change past the index's watermark is applied
+    /// as this process's own are, within the debounce. Stops with the owner.
+    pub fn follow_store(&self, store: Store, poll: Duration) -> std::io::Result<()> {
+        let sender = self.sender.clone();
+        let index = self.index.clone();
+        std::thread::Builder::new()
+            .name("index-follow".into())
+            .spawn(move || loop {
+                std::thread::sleep(poll);
+                match store.change_seq() {
+                    Ok(seq) if seq > index.watermark() => {
+                        if sender.send(Message::Changed).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(cause = %e, "cannot read the store's change sequence; trying again");
+                    }
+                }
+                if Arc::strong_count(&index) == 1 {
+                    // Every other holder of the index is gone: so is the owner.
+                    return;
+                }
+            })?;
+        Ok(())
     }
 
     /// The index, for searching.

@@ -4,6 +4,7 @@
 //! installed), and veille then works from the copy, selected by
 //! `[store] url`.
 
+use crate::accounts::{add_user, token_of};
 use crate::crash::{verify, World};
 use crate::support::Home;
 
@@ -93,4 +94,71 @@ async fn search_ids(home: &Home) -> Vec<(String, u64)> {
         .collect();
     groups.sort();
     groups
+}
+
+/// Two API nodes on one PostgreSQL store, each with its own index: what is
+/// crawled and a review made on one node are found on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_on_one_api_node_is_searched_on_every_node() {
+    let Some(url) = veille_store::testing::postgres_url() else {
+        return;
+    };
+    let world = World::start().await;
+    let config = format!("{}\n[store]\nurl = \"{url}\"\n", world.config());
+    let (a, b) = (Home::new(&config), Home::new(&config));
+    add_user(&a, "ana", "curator", "correct horse battery").await;
+    let token = token_of(&b, "ana").await;
+    let node_a = a.start_with(&["run", "--role", "api"], &[]).await;
+    let node_b = b.start_with(&["run", "--role", "api"], &[]).await;
+    // A crawl by a third process reaches both nodes' indexes.
+    let crawler = Home::new(&config);
+    let crawl = crawler.veille(&["crawl", "--once", "--quiet"]).await;
+    assert_eq!(crawl.code, Some(0), "{}", crawl.stderr);
+    let total = |body: &serde_json::Value| body["total"].as_u64().unwrap_or(0);
+    let mut found = (0, 0);
+    for _ in 0..40 {
+        found = (
+            total(&node_a.get("/api/search?q=Story").await.1),
+            total(&node_b.get("/api/search?q=Story").await.1),
+        );
+        if found.0 > 0 && found.0 == found.1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(found.0 > 0 && found.0 == found.1, "{found:?}");
+
+    // A review on node A is searched on node B within 2 s.
+    let (_, body) = node_a.get("/api/search?q=Story&status=unreviewed").await;
+    let id = body["hits"][0]["id"].as_str().unwrap().to_string();
+    let (status, _) = node_a
+        .post(
+            &format!("/api/items/{id}/review"),
+            Some(&token),
+            &serde_json::json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let started = std::time::Instant::now();
+    let approved = loop {
+        let (_, body) = node_b.get("/api/search?q=Story&status=approved").await;
+        let ids: Vec<&str> = body["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap())
+            .collect();
+        if ids.contains(&id.as_str()) || started.elapsed() > std::time::Duration::from_secs(5) {
+            break ids.contains(&id.as_str());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let took = started.elapsed();
+    assert!(approved, "node B never saw the review");
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "node B saw it after {took:?}"
+    );
+    node_a.stop().await;
+    node_b.stop().await;
 }

@@ -201,9 +201,16 @@ impl Home {
 
     /// Starts `veille serve` (or `run`) on a free port and waits until it answers.
     pub async fn start(&self, command: &str, env: &[(&str, &str)]) -> Server {
+        self.start_with(&[command], env).await
+    }
+
+    /// Starts `veille ARGS` (`run --role api` …) on a free port and waits
+    /// until it answers.
+    pub async fn start_with(&self, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let command = args.join(" ");
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let mut cmd = self.command(&[command, "--listen", &listen]);
+        let mut cmd = self.command(&[args, &["--listen", &listen]].concat());
         for (k, v) in env {
             cmd.env(k, v);
         }
