@@ -94,7 +94,7 @@ pub enum StoreError {
     },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("database: {0}")]
+    #[error("database: {}", postgres::message(.0))]
     Postgres(#[from] tokio_postgres::Error),
     /// What this store's engine does not do (a SQLite backup of a
     /// PostgreSQL store); the message says what to do instead.
@@ -712,7 +712,7 @@ const ITEMS_BY_ID_POSTGRES: &str = concat!(
     "SELECT ",
     item_columns!(),
     " FROM jsonb_array_elements_text(CAST(?1 AS jsonb)) WITH ORDINALITY AS j(value, key)
-     CROSS JOIN items i ON i.id = j.value ",
+     JOIN items i ON i.id = j.value ",
     item_joins!(),
     " ORDER BY j.key"
 );

@@ -158,9 +158,27 @@ impl PgConn {
     }
 }
 
+/// What PostgreSQL said: the server's message, detail and code when it
+/// answered (tokio-postgres's own text is only "db error"), else the
+/// client's error.
+pub(crate) fn message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut text = format!("{} ({})", db.message(), db.code().code());
+            if let Some(detail) = db.detail() {
+                text.push_str(": ");
+                text.push_str(detail);
+            }
+            text
+        }
+        None => e.to_string(),
+    }
+}
+
 fn with_statement(e: tokio_postgres::Error, sql: &str) -> StoreError {
     StoreError::Invalid(format!(
-        "PostgreSQL refused a statement ({e}): {}",
+        "PostgreSQL refused a statement ({}): {}",
+        message(&e),
         sql.split_whitespace().collect::<Vec<_>>().join(" ")
     ))
 }
