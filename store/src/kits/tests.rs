@@ -161,3 +161,44 @@ fn a_text_falls_back_to_english_then_to_any_language() {
     assert_eq!(text_in(&only_fr, "es"), Some(("Logement", "fr")));
     assert_eq!(text_in(&Texts::new(), "es"), None);
 }
+
+on_each_engine! {
+    fn kits_made_at_once_get_their_own_ids_and_one_edit_wins_a_version(store: Store) {
+        for n in 1..=9 {
+            assert_eq!(store.create_kit(&kit(&[]), "ana").unwrap().id, format!("k{n}"));
+        }
+        let writers = 4;
+        let (made, edits): (Vec<String>, Vec<KitEdit>) = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..writers)
+                .map(|w| {
+                    let store = store.clone();
+                    s.spawn(move || {
+                        let made = store.create_kit(&kit(&[]), "ana").unwrap();
+                        let mut changed = kit(&[]);
+                        changed.introduction = texts(&[("en", &format!("By {w}."))]);
+                        let edit = store.update_kit("k1", 1, &changed, "ben").unwrap();
+                        (made.id, edit)
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).unzip()
+        });
+        let mut made = made;
+        made.sort();
+        assert_eq!(made, vec!["k10", "k11", "k12", "k13"]);
+        let done = edits.iter().filter(|e| matches!(e, KitEdit::Done(_))).count();
+        let stale = edits
+            .iter()
+            .filter(|e| matches!(e, KitEdit::Stale(k) if k.version == 2))
+            .count();
+        assert_eq!((done, stale), (1, writers - 1));
+        assert_eq!(store.kit_history("k1").unwrap().len(), 2);
+        // The same instant for all: the last made is listed first.
+        store
+            .exec("UPDATE kits SET updated_at = ?1", params!["2026-01-01T00:00:00+00:00"])
+            .unwrap();
+        let listed: Vec<String> = store.kits(None).unwrap().into_iter().map(|k| k.id).collect();
+        assert_eq!(listed[..3], ["k13", "k12", "k11"]);
+        assert_eq!(listed.len(), 13);
+    }
+}

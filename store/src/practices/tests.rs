@@ -267,3 +267,69 @@ on_each_engine! {
             .is_empty());
     }
 }
+
+on_each_engine! {
+    fn ids_count_on_past_nine_and_the_newest_comes_first_at_the_same_time(store: Store) {
+        for n in 1..=11 {
+            let p = store.create_practice(&draft(&format!("N{n}")), "ana").unwrap();
+            assert_eq!(p.id, format!("p{n}"));
+        }
+        // Written in the same instant, the last made is listed first.
+        store
+            .exec(
+                "UPDATE practices SET updated_at = ?1",
+                params!["2026-01-01T00:00:00+00:00"],
+            )
+            .unwrap();
+        let (total, listed) = store
+            .practices(&PracticeFilter::default(), 0, 3)
+            .unwrap();
+        assert_eq!(total, 11);
+        assert_eq!(
+            listed.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            vec!["p11", "p10", "p9"]
+        );
+    }
+}
+
+on_each_engine! {
+    fn writers_at_once_get_their_own_ids_and_one_of_them_wins_a_version(store: Store) {
+        let first = store.create_practice(&draft("A"), "ana").unwrap();
+        let writers = 4;
+        let (made, edits): (Vec<String>, Vec<PracticeEdit>) = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..writers)
+                .map(|w| {
+                    let store = store.clone();
+                    let first = first.id.clone();
+                    s.spawn(move || {
+                        let made = store
+                            .create_practice(&draft(&format!("New {w}")), "ana")
+                            .unwrap();
+                        let edit = store
+                            .update_practice(&first, 1, &draft(&format!("A by {w}")), "ben")
+                            .unwrap();
+                        (made.id, edit)
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).unzip()
+        });
+        let mut made = made;
+        made.sort();
+        assert_eq!(made, vec!["p2", "p3", "p4", "p5"]);
+        let done = edits
+            .iter()
+            .filter(|e| matches!(e, PracticeEdit::Done(_)))
+            .count();
+        let stale = edits
+            .iter()
+            .filter(|e| matches!(e, PracticeEdit::Stale(p) if p.version == 2))
+            .count();
+        assert_eq!((done, stale), (1, writers - 1));
+        let now = store.practice(&first.id).unwrap().unwrap();
+        assert_eq!(now.version, 2);
+        let history = store.practice_history(&first.id).unwrap();
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[1].after["name"], now.record.name);
+    }
+}
