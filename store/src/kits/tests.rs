@@ -126,6 +126,13 @@ on_each_engine! {
         };
         assert_eq!(names(false), vec!["C", "B", "A"]);
         assert_eq!(names(true), vec!["C", "A"]);
+        let mut published: Vec<String> = store
+            .published_practices(&[&a, &b, &c, "p99"])
+            .unwrap()
+            .into_iter()
+            .collect();
+        published.sort();
+        assert_eq!(published, vec![a.clone(), c.clone()]);
 
         // Withdrawing a practice takes it out of the public kit.
         let current = store.practice(&c).unwrap().unwrap();
@@ -136,6 +143,28 @@ on_each_engine! {
             PracticeEdit::Done(_)
         ));
         assert_eq!(names(true), vec!["A"]);
+    }
+}
+
+on_each_engine! {
+    fn the_portals_generation_moves_with_every_write_to_a_practice_or_a_kit(store: Store) {
+        assert_eq!(store.portal_generation().unwrap(), 0);
+        let p = practice(&store, "A", PracticeStatus::Published);
+        let after_practice = store.portal_generation().unwrap();
+        assert!(after_practice > 0);
+        store.create_kit(&kit(&[&p]), "ana").unwrap();
+        let after_kit = store.portal_generation().unwrap();
+        assert!(after_kit > after_practice);
+        let mut changed = kit(&[&p]);
+        changed.status = PracticeStatus::Published;
+        store.update_kit("k1", 1, &changed, "ana").unwrap();
+        let after_update = store.portal_generation().unwrap();
+        assert!(after_update > after_kit);
+        // Reads, a stale write and a refused one change nothing.
+        store.kits(None).unwrap();
+        store.update_kit("k1", 1, &kit(&[]), "ana").unwrap();
+        store.create_kit(&kit(&["p9"]), "ana").unwrap_err();
+        assert_eq!(store.portal_generation().unwrap(), after_update);
     }
 }
 

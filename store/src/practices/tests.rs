@@ -265,6 +265,20 @@ on_each_engine! {
             .practices_by_ids(&asked, &elsewhere)
             .unwrap()
             .is_empty());
+        let mut from_item_2 = draft("D");
+        from_item_2.sources[0].item_id = "item-2".to_string();
+        let d = store.create_practice(&from_item_2, "ana").unwrap();
+        let of_item_2 = PracticeFilter {
+            item_id: Some("item-2".to_string()),
+            ..PracticeFilter::default()
+        };
+        assert_eq!(
+            ids(store
+                .practices_by_ids(&[d.id.clone(), a.id.clone()], &of_item_2)
+                .unwrap()),
+            vec![d.id.clone()]
+        );
+        assert!(store.practices_by_ids(&[], &of_item_2).unwrap().is_empty());
     }
 }
 
