@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::db::params;
-use crate::practices::tests::with_causes;
+use crate::practices::tests::{at_once, with_causes};
 use crate::tests::on_each_engine;
 use crate::{PracticeDraft, PracticeEdit};
 
@@ -197,22 +197,15 @@ on_each_engine! {
             assert_eq!(store.create_kit(&kit(&[]), "ana").unwrap().id, format!("k{n}"));
         }
         let writers = 4;
-        let (made, edits): (Vec<String>, Vec<KitEdit>) = std::thread::scope(|s| {
-            let runs: Vec<_> = (0..writers)
-                .map(|w| {
-                    let store = store.clone();
-                    s.spawn(move || {
-                        let made = store.create_kit(&kit(&[]), "ana").unwrap();
-                        let mut changed = kit(&[]);
-                        changed.introduction = texts(&[("en", &format!("By {w}."))]);
-                        let edit = store.update_kit("k1", 1, &changed, "ben").unwrap();
-                        (made.id, edit)
-                    })
-                })
-                .collect();
-            runs.into_iter().map(|r| r.join().unwrap()).unzip()
-        });
-        let mut made = made;
+        let (mut made, edits): (Vec<String>, Vec<KitEdit>) = at_once(&store, writers, |store, w| {
+            let made = store.create_kit(&kit(&[]), "ana").unwrap();
+            let mut changed = kit(&[]);
+            changed.introduction = texts(&[("en", &format!("By {w}."))]);
+            let edit = store.update_kit("k1", 1, &changed, "ben").unwrap();
+            (made.id, edit)
+        })
+        .into_iter()
+        .unzip();
         made.sort();
         assert_eq!(made, vec!["k10", "k11", "k12", "k13"]);
         let done = edits.iter().filter(|e| matches!(e, KitEdit::Done(_))).count();

@@ -17,6 +17,24 @@ pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// What `writers` threads did, each with its clone of `store` and its
+/// number, all at once.
+pub(crate) fn at_once<T: Send>(
+    store: &Store,
+    writers: usize,
+    write: impl Fn(Store, usize) -> T + Sync,
+) -> Vec<T> {
+    std::thread::scope(|s| {
+        let runs: Vec<_> = (0..writers)
+            .map(|w| {
+                let (store, write) = (store.clone(), &write);
+                s.spawn(move || write(store, w))
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    })
+}
+
 fn draft(name: &str) -> PracticeDraft {
     PracticeDraft {
         name: name.to_string(),
@@ -310,25 +328,17 @@ on_each_engine! {
     fn writers_at_once_get_their_own_ids_and_one_of_them_wins_a_version(store: Store) {
         let first = store.create_practice(&draft("A"), "ana").unwrap();
         let writers = 4;
-        let (made, edits): (Vec<String>, Vec<PracticeEdit>) = std::thread::scope(|s| {
-            let runs: Vec<_> = (0..writers)
-                .map(|w| {
-                    let store = store.clone();
-                    let first = first.id.clone();
-                    s.spawn(move || {
-                        let made = store
-                            .create_practice(&draft(&format!("New {w}")), "ana")
-                            .unwrap();
-                        let edit = store
-                            .update_practice(&first, 1, &draft(&format!("A by {w}")), "ben")
-                            .unwrap();
-                        (made.id, edit)
-                    })
-                })
-                .collect();
-            runs.into_iter().map(|r| r.join().unwrap()).unzip()
-        });
-        let mut made = made;
+        let (mut made, edits): (Vec<String>, Vec<PracticeEdit>) = at_once(&store, writers, |store, w| {
+            let made = store
+                .create_practice(&draft(&format!("New {w}")), "ana")
+                .unwrap();
+            let edit = store
+                .update_practice(&first.id, 1, &draft(&format!("A by {w}")), "ben")
+                .unwrap();
+            (made.id, edit)
+        })
+        .into_iter()
+        .unzip();
         made.sort();
         assert_eq!(made, vec!["p2", "p3", "p4", "p5"]);
         let done = edits
