@@ -12,11 +12,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::practices::{audit, history, new_id, read_many, read_one, stored_row};
+use crate::db::{params, Db, Row};
+use crate::practices::{
+    audit, history, json_ids, lock_writes, new_id, newest_rows_first, read_many, read_one,
+    stored_row,
+};
 use crate::{Practice, PracticeAuditEntry, PracticeStatus, Result, Store, StoreError};
 
 /// Texts by language: ISO 639-1 code → text.
@@ -203,9 +206,13 @@ const KIT_AUDIT: (&str, &str) = ("kit_audit", "kit_id");
 /// The columns [`read_row`] reads.
 const KIT_SELECT: &str = "SELECT id, version, kit, created_at, updated_at, created_by FROM kits";
 
+/// The advisory lock of the writes to kits on PostgreSQL ([`lock_writes`]).
+const KITS_LOCK: &[u8; 8] = b"kit_list";
+
 /// A kit from a row of [`KIT_SELECT`].
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Kit>> {
-    Ok(stored_row::<KitDraft>("kit", r)?.map(|row| Kit {
+fn read_row(r: &Row) -> Result<Kit> {
+    let row = stored_row::<KitDraft>("kit", r)?;
+    Ok(Kit {
         languages: row.body.languages(),
         id: row.id,
         version: row.version,
@@ -213,23 +220,26 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Kit>> {
         created_at: row.created_at,
         updated_at: row.updated_at,
         created_by: row.created_by,
-    }))
+    })
 }
 
-fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Kit>> {
-    read_one(conn, KIT_SELECT, id, read_row)
+fn read(db: Db<'_>, id: &str) -> Result<Option<Kit>> {
+    read_one(db, KIT_SELECT, id, read_row)
 }
 
 /// Refuses a draft with problems, or naming a practice that does not
 /// exist.
-fn check(tx: &Transaction<'_>, draft: &KitDraft) -> Result<()> {
+fn check(db: Db<'_>, draft: &KitDraft) -> Result<()> {
     let problems = draft.problems();
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems.join("; ")));
     }
-    let mut stmt = tx.prepare("SELECT 1 FROM practices WHERE id = ?1")?;
     for e in &draft.practices {
-        if !stmt.exists([&e.practice_id])? {
+        let found = db.query_opt(
+            "SELECT 1 FROM practices WHERE id = ?1",
+            params![e.practice_id],
+        )?;
+        if found.is_none() {
             return Err(StoreError::Missing(format!(
                 "practices: there is no practice {:?} (a kit holds existing practice records)",
                 e.practice_id.chars().take(40).collect::<String>()
@@ -247,11 +257,12 @@ impl Store {
     /// Makes a new kit (version 1) by `actor`.
     pub fn create_kit(&self, draft: &KitDraft, actor: &str) -> Result<Kit> {
         let now = Utc::now();
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        check(&tx, draft)?;
-        let id = new_id(&tx, "kits", 'k')?;
-        tx.execute(
+        let tx = self.transaction()?;
+        let db = tx.db();
+        lock_writes(db, KITS_LOCK)?;
+        check(db, draft)?;
+        let id = new_id(db, "kits", 'k')?;
+        db.execute(
             "INSERT INTO kits (id, version, status, kit, created_at, updated_at, created_by)
              VALUES (?1, 1, ?2, ?3, ?4, ?4, ?5)",
             params![
@@ -263,7 +274,7 @@ impl Store {
             ],
         )?;
         audit(
-            &tx,
+            db,
             KIT_AUDIT,
             &id,
             actor,
@@ -273,7 +284,7 @@ impl Store {
             json!(draft),
         )?;
         let done =
-            read(&tx, &id)?.ok_or_else(|| StoreError::Corrupt(format!("kit {id} vanished")))?;
+            read(db, &id)?.ok_or_else(|| StoreError::Corrupt(format!("kit {id} vanished")))?;
         tx.commit()?;
         Ok(done)
     }
@@ -288,25 +299,26 @@ impl Store {
         actor: &str,
     ) -> Result<KitEdit> {
         let now = Utc::now();
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        let Some(current) = read(&tx, id)? else {
+        let tx = self.transaction()?;
+        let db = tx.db();
+        lock_writes(db, KITS_LOCK)?;
+        let Some(current) = read(db, id)? else {
             return Ok(KitEdit::NotFound);
         };
         if current.version != expected_version {
             return Ok(KitEdit::Stale(Box::new(current)));
         }
-        check(&tx, draft)?;
+        check(db, draft)?;
         if &current.kit == draft {
             return Ok(KitEdit::Done(Box::new(current)));
         }
-        tx.execute(
+        db.execute(
             "UPDATE kits SET version = version + 1, status = ?2, kit = ?3, updated_at = ?4
              WHERE id = ?1",
             params![id, draft.status.as_str(), body(draft)?, now.to_rfc3339()],
         )?;
         audit(
-            &tx,
+            db,
             KIT_AUDIT,
             id,
             actor,
@@ -316,31 +328,34 @@ impl Store {
             json!(draft),
         )?;
         let done =
-            read(&tx, id)?.ok_or_else(|| StoreError::Corrupt(format!("kit {id} vanished")))?;
+            read(db, id)?.ok_or_else(|| StoreError::Corrupt(format!("kit {id} vanished")))?;
         tx.commit()?;
         Ok(KitEdit::Done(Box::new(done)))
     }
 
     /// A kit.
     pub fn kit(&self, id: &str) -> Result<Option<Kit>> {
-        let conn = self.reader()?;
-        read(&conn, id)
+        read(self.read()?.db(), id)
     }
 
     /// The kits of `status` (all when none), newest change first.
     pub fn kits(&self, status: Option<PracticeStatus>) -> Result<Vec<Kit>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare(&format!(
-            "{KIT_SELECT} WHERE (?1 IS NULL OR status = ?1) ORDER BY updated_at DESC, rowid DESC"
-        ))?;
-        let rows = stmt.query_map(params![status.map(PracticeStatus::as_str)], read_row)?;
-        rows.map(|r| r?).collect()
+        let conn = self.read()?;
+        let db = conn.db();
+        db.query_map(
+            &format!(
+                "{KIT_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1)
+                 ORDER BY updated_at DESC, {}",
+                newest_rows_first(db)
+            ),
+            params![status.map(PracticeStatus::as_str)],
+            read_row,
+        )
     }
 
     /// A kit's history, oldest first.
     pub fn kit_history(&self, id: &str) -> Result<Vec<KitAuditEntry>> {
-        let conn = self.reader()?;
-        Ok(history(&conn, KIT_AUDIT, id)?
+        Ok(history(self.read()?.db(), KIT_AUDIT, id)?
             .into_iter()
             .map(KitAuditEntry::from)
             .collect())
@@ -348,27 +363,36 @@ impl Store {
 
     /// Which of the practices `ids` are published, in one read.
     pub fn published_practices(&self, ids: &[&str]) -> Result<std::collections::HashSet<String>> {
-        let conn = self.reader()?;
+        let conn = self.read()?;
+        let db = conn.db();
         let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut stmt = conn.prepare(
-            "SELECT id FROM practices
-             WHERE status = 'published' AND id IN (SELECT value FROM json_each(?1))",
+        let mut published = std::collections::HashSet::new();
+        db.for_each(
+            &format!(
+                "SELECT id FROM practices
+                 WHERE status = 'published' AND id IN (SELECT value FROM {})",
+                json_ids(db)
+            ),
+            params![ids],
+            |r| {
+                published.insert(r.get(0)?);
+                Ok(())
+            },
         )?;
-        let rows = stmt.query_map([ids], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(published)
     }
 
     /// The practices of `kit` in its order, each with its entry; only the
     /// published ones when `public`.
     pub fn kit_practices(&self, kit: &Kit, public: bool) -> Result<Vec<(KitEntry, Practice)>> {
-        let conn = self.reader()?;
+        let conn = self.read()?;
         let ids: Vec<&str> = kit
             .kit
             .practices
             .iter()
             .map(|e| e.practice_id.as_str())
             .collect();
-        let mut found = read_many(&conn, &ids)?;
+        let mut found = read_many(conn.db(), &ids)?;
         Ok(kit
             .kit
             .practices

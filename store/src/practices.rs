@@ -7,10 +7,10 @@
 //! publishes the submissions its sources came from.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::db::{params, Db, Dialect, Row};
 use crate::{Result, Store, StoreError};
 
 /// Where a practice record stands.
@@ -270,15 +270,49 @@ impl PracticeFilter {
     }
 }
 
-/// The next id of `table` (`practices`, `kits`): `prefix` and a number.
-pub(crate) fn new_id(tx: &Transaction<'_>, table: &str, prefix: char) -> Result<String> {
-    let n: i64 = tx.query_row(
-        &format!("SELECT coalesce(max(rowid), 0) + 1 FROM {table}"),
-        [],
-        |r| r.get(0),
-    )?;
+/// The next id of `table` (`practices`, `kits`): `prefix` and a number,
+/// one more than the last. SQLite numbers its rows in the order they were
+/// inserted, and the ids follow; PostgreSQL has no row numbers, so the
+/// number is read back from the ids. Called under [`lock_writes`], so two
+/// writers never take the same number.
+pub(crate) fn new_id(db: Db<'_>, table: &str, prefix: char) -> Result<String> {
+    let sql = match db.dialect() {
+        Dialect::Sqlite => format!("SELECT coalesce(max(rowid), 0) + 1 FROM {table}"),
+        Dialect::Postgres => format!(
+            "SELECT coalesce(max(CAST(substr(id, 2) AS BIGINT)), 0) + 1 FROM {table}
+             WHERE id ~ '^{prefix}[0-9]+$'"
+        ),
+    };
+    let n: i64 = db.value(&sql, params![])?;
     Ok(format!("{prefix}{n}"))
 }
+
+/// The order of the rows of `practices` or `kits` by when they were
+/// inserted, last first: SQLite's row numbers, or on PostgreSQL the
+/// numbers of their ids ([`new_id`]), a longer one being larger.
+pub(crate) fn newest_rows_first(db: Db<'_>) -> &'static str {
+    db.pick("rowid DESC", "length(id) DESC, id DESC")
+}
+
+/// What serializes the writes to practices (or kits) on PostgreSQL, where
+/// several processes may write at once: a write takes it first, so the
+/// version it checks is still current when it writes, a new record's
+/// number is free, and the entries of the history commit in the order of
+/// their numbers (which [`Store::practices_generation`] relies on). SQLite
+/// has one writer, which serializes them already. The lock is PostgreSQL's
+/// advisory lock `key`, held until the transaction ends.
+pub(crate) fn lock_writes(db: Db<'_>, key: &[u8; 8]) -> Result<()> {
+    if db.dialect() == Dialect::Postgres {
+        db.execute(
+            "SELECT pg_advisory_xact_lock(?1)",
+            params![i64::from_be_bytes(*key)],
+        )?;
+    }
+    Ok(())
+}
+
+/// The advisory lock of the writes to practices ([`lock_writes`]).
+const PRACTICES_LOCK: &[u8; 8] = b"practice";
 
 /// The history table of practices and its id column.
 const PRACTICE_AUDIT: (&str, &str) = ("practice_audit", "practice_id");
@@ -286,6 +320,27 @@ const PRACTICE_AUDIT: (&str, &str) = ("practice_audit", "practice_id");
 /// The columns [`read_row`] reads.
 const PRACTICE_SELECT: &str =
     "SELECT id, version, record, created_at, updated_at, created_by FROM practices";
+
+/// The practices whose ids are in the JSON array `?1` that have the
+/// status `?2` (any when null) and the item `?3` among their sources (any
+/// when null), in the order of the array (which drives the loop; each
+/// record is found by its key). The columns of [`PRACTICE_SELECT`].
+const PRACTICES_BY_ID: &str =
+    "SELECT p.id, p.version, p.record, p.created_at, p.updated_at, p.created_by
+       FROM json_each(?1) j CROSS JOIN practices p ON p.id = j.value
+      WHERE (?2 IS NULL OR p.status = ?2)
+        AND (?3 IS NULL OR p.id IN (SELECT practice_id FROM practice_items WHERE item_id = ?3))
+      ORDER BY j.key";
+
+/// [`PRACTICES_BY_ID`] on PostgreSQL.
+const PRACTICES_BY_ID_POSTGRES: &str =
+    "SELECT p.id, p.version, p.record, p.created_at, p.updated_at, p.created_by
+       FROM jsonb_array_elements_text(CAST(?1 AS jsonb)) WITH ORDINALITY AS j(value, key)
+       JOIN practices p ON p.id = j.value
+      WHERE (CAST(?2 AS TEXT) IS NULL OR p.status = ?2)
+        AND (CAST(?3 AS TEXT) IS NULL
+             OR p.id IN (SELECT practice_id FROM practice_items WHERE item_id = ?3))
+      ORDER BY j.key";
 
 /// A stored date, or what is wrong with it.
 pub(crate) fn stored_date(what: &str, s: String) -> Result<DateTime<Utc>> {
@@ -307,74 +362,87 @@ pub(crate) struct StoredRow<T> {
 /// The row `r` of a `kind` of versioned record, or what is wrong with it.
 pub(crate) fn stored_row<T: serde::de::DeserializeOwned>(
     kind: &str,
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<Result<StoredRow<T>>> {
+    r: &Row,
+) -> Result<StoredRow<T>> {
     let id: String = r.get(0)?;
-    let (version, body): (i64, String) = (r.get(1)?, r.get(2)?);
-    let (created, updated, created_by): (String, String, String) =
-        (r.get(3)?, r.get(4)?, r.get(5)?);
     let what = format!("{kind} {id}");
-    Ok((|| {
-        Ok(StoredRow {
-            body: serde_json::from_str(&body)
-                .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?,
-            created_at: stored_date(&what, created)?,
-            updated_at: stored_date(&what, updated)?,
-            id,
-            version,
-            created_by,
-        })
-    })())
+    Ok(StoredRow {
+        body: serde_json::from_str(&r.get::<String>(2)?)
+            .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?,
+        created_at: stored_date(&what, r.get(3)?)?,
+        updated_at: stored_date(&what, r.get(4)?)?,
+        version: r.get(1)?,
+        created_by: r.get(5)?,
+        id,
+    })
 }
 
 /// The record `id` read with `select` (the columns of [`StoredRow`]) and
 /// `row`, if there is one.
 pub(crate) fn read_one<T>(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     select: &str,
     id: &str,
-    row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<T>>,
+    row: fn(&Row) -> Result<T>,
 ) -> Result<Option<T>> {
-    conn.query_row(&format!("{select} WHERE id = ?1"), [id], row)
-        .optional()?
+    db.query_opt(&format!("{select} WHERE id = ?1"), params![id])?
+        .as_ref()
+        .map(row)
         .transpose()
 }
 
 /// A practice from a row of [`PRACTICE_SELECT`].
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Practice>> {
-    Ok(
-        stored_row::<PracticeDraft>("practice", r)?.map(|row| Practice {
-            languages: row.body.languages(),
-            id: row.id,
-            version: row.version,
-            record: row.body,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            created_by: row.created_by,
-        }),
+fn read_row(r: &Row) -> Result<Practice> {
+    let row = stored_row::<PracticeDraft>("practice", r)?;
+    Ok(Practice {
+        languages: row.body.languages(),
+        id: row.id,
+        version: row.version,
+        record: row.body,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        created_by: row.created_by,
+    })
+}
+
+fn read(db: Db<'_>, id: &str) -> Result<Option<Practice>> {
+    read_one(db, PRACTICE_SELECT, id, read_row)
+}
+
+/// The ids of a JSON array of texts `?1` (`json_ids(db)` as a table of
+/// one column, `value`): SQLite's `json_each`, PostgreSQL's
+/// `jsonb_array_elements_text`.
+pub(crate) fn json_ids(db: Db<'_>) -> &'static str {
+    db.pick(
+        "json_each(?1)",
+        "jsonb_array_elements_text(CAST(?1 AS jsonb)) AS j(value)",
     )
 }
 
-fn read(conn: &rusqlite::Connection, id: &str) -> Result<Option<Practice>> {
-    read_one(conn, PRACTICE_SELECT, id, read_row)
-}
-
 /// The practices of `ids` that exist, in one read, in no order.
-pub(crate) fn read_many(conn: &rusqlite::Connection, ids: &[&str]) -> Result<Vec<Practice>> {
+pub(crate) fn read_many(db: Db<'_>, ids: &[&str]) -> Result<Vec<Practice>> {
     let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let mut stmt = conn.prepare(&format!(
-        "{PRACTICE_SELECT} WHERE id IN (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], read_row)?;
-    rows.map(|r| r?).collect()
+    db.query_map(
+        &format!(
+            "{PRACTICE_SELECT} WHERE id IN (SELECT value FROM {})",
+            json_ids(db)
+        ),
+        params![ids],
+        read_row,
+    )
 }
 
-fn put_sources(tx: &Transaction<'_>, id: &str, draft: &PracticeDraft) -> Result<()> {
-    tx.execute("DELETE FROM practice_items WHERE practice_id = ?1", [id])?;
-    let mut stmt =
-        tx.prepare("INSERT OR IGNORE INTO practice_items (practice_id, item_id) VALUES (?1, ?2)")?;
+fn put_sources(db: Db<'_>, id: &str, draft: &PracticeDraft) -> Result<()> {
+    db.execute(
+        "DELETE FROM practice_items WHERE practice_id = ?1",
+        params![id],
+    )?;
     for s in &draft.sources {
-        stmt.execute(params![id, s.item_id])?;
+        db.execute(
+            "INSERT INTO practice_items (practice_id, item_id) VALUES (?1, ?2)
+             ON CONFLICT DO NOTHING",
+            params![id, s.item_id],
+        )?;
     }
     Ok(())
 }
@@ -382,7 +450,7 @@ fn put_sources(tx: &Transaction<'_>, id: &str, draft: &PracticeDraft) -> Result<
 /// A published record publishes the submissions its sources came from
 /// (those not declined): the submitter's status page says so.
 fn publish_submissions(
-    tx: &Transaction<'_>,
+    db: Db<'_>,
     id: &str,
     draft: &PracticeDraft,
     actor: &str,
@@ -391,7 +459,7 @@ fn publish_submissions(
     if draft.status != PracticeStatus::Published {
         return Ok(());
     }
-    tx.execute(
+    db.execute(
         "UPDATE submissions SET status = 'published', decided_by = ?2, updated_at = ?3
          WHERE item_id IN (SELECT item_id FROM practice_items WHERE practice_id = ?1)
            AND status IN ('received', 'in_review')",
@@ -404,7 +472,7 @@ fn publish_submissions(
 /// `kit_audit`), whose id column is `practice_id` or `kit_id`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn audit(
-    tx: &Transaction<'_>,
+    db: Db<'_>,
     (table, id_column): (&str, &str),
     id: &str,
     actor: &str,
@@ -413,7 +481,7 @@ pub(crate) fn audit(
     before: Value,
     after: Value,
 ) -> Result<()> {
-    tx.execute(
+    db.execute(
         &format!(
             "INSERT INTO {table} ({id_column}, actor, at, action, before, after)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -444,19 +512,20 @@ impl Store {
     pub fn create_practice(&self, draft: &PracticeDraft, actor: &str) -> Result<Practice> {
         invalid(draft)?;
         let now = Utc::now();
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        let id = new_id(&tx, "practices", 'p')?;
+        let tx = self.transaction()?;
+        let db = tx.db();
+        lock_writes(db, PRACTICES_LOCK)?;
+        let id = new_id(db, "practices", 'p')?;
         let body = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        tx.execute(
+        db.execute(
             "INSERT INTO practices (id, version, status, record, created_at, updated_at, created_by)
              VALUES (?1, 1, ?2, ?3, ?4, ?4, ?5)",
             params![id, draft.status.as_str(), body, now.to_rfc3339(), actor],
         )?;
-        put_sources(&tx, &id, draft)?;
-        publish_submissions(&tx, &id, draft, actor, now)?;
+        put_sources(db, &id, draft)?;
+        publish_submissions(db, &id, draft, actor, now)?;
         audit(
-            &tx,
+            db,
             PRACTICE_AUDIT,
             &id,
             actor,
@@ -465,8 +534,8 @@ impl Store {
             Value::Null,
             json!(draft),
         )?;
-        let done = read(&tx, &id)?
-            .ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
+        let done =
+            read(db, &id)?.ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
         Ok(done)
     }
@@ -482,9 +551,10 @@ impl Store {
     ) -> Result<PracticeEdit> {
         invalid(draft)?;
         let now = Utc::now();
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        let Some(current) = read(&tx, id)? else {
+        let tx = self.transaction()?;
+        let db = tx.db();
+        lock_writes(db, PRACTICES_LOCK)?;
+        let Some(current) = read(db, id)? else {
             return Ok(PracticeEdit::NotFound);
         };
         if current.version != expected_version {
@@ -494,15 +564,15 @@ impl Store {
             return Ok(PracticeEdit::Done(Box::new(current)));
         }
         let body = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        tx.execute(
+        db.execute(
             "UPDATE practices SET version = version + 1, status = ?2, record = ?3, updated_at = ?4
              WHERE id = ?1",
             params![id, draft.status.as_str(), body, now.to_rfc3339()],
         )?;
-        put_sources(&tx, id, draft)?;
-        publish_submissions(&tx, id, draft, actor, now)?;
+        put_sources(db, id, draft)?;
+        publish_submissions(db, id, draft, actor, now)?;
         audit(
-            &tx,
+            db,
             PRACTICE_AUDIT,
             id,
             actor,
@@ -512,15 +582,14 @@ impl Store {
             json!(draft),
         )?;
         let done =
-            read(&tx, id)?.ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
+            read(db, id)?.ok_or_else(|| StoreError::Corrupt(format!("practice {id} vanished")))?;
         tx.commit()?;
         Ok(PracticeEdit::Done(Box::new(done)))
     }
 
     /// A practice record.
     pub fn practice(&self, id: &str) -> Result<Option<Practice>> {
-        let conn = self.reader()?;
-        read(&conn, id)
+        read(self.read()?.db(), id)
     }
 
     /// The practices `filter` keeps, newest change first, and how many
@@ -531,26 +600,29 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<(usize, Vec<Practice>)> {
-        let conn = self.reader()?;
+        let conn = self.read()?;
+        let db = conn.db();
         // Status and item are filtered here; theme, country and language,
         // which live in the record's JSON, below.
-        let mut stmt = conn.prepare(&format!(
-            "{PRACTICE_SELECT}
-             WHERE (?1 IS NULL OR status = ?1)
-               AND (?2 IS NULL OR id IN (SELECT practice_id FROM practice_items WHERE item_id = ?2))
-             ORDER BY updated_at DESC, rowid DESC"
-        ))?;
-        let rows = stmt.query_map(
-            params![filter.status.map(PracticeStatus::as_str), filter.item_id],
-            read_row,
-        )?;
         let mut kept = Vec::new();
-        for row in rows {
-            let p = row??;
-            if filter.keeps(&p) {
-                kept.push(p);
-            }
-        }
+        db.for_each(
+            &format!(
+                "{PRACTICE_SELECT}
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1)
+                   AND (CAST(?2 AS TEXT) IS NULL
+                        OR id IN (SELECT practice_id FROM practice_items WHERE item_id = ?2))
+                 ORDER BY updated_at DESC, {}",
+                newest_rows_first(db)
+            ),
+            params![filter.status.map(PracticeStatus::as_str), filter.item_id],
+            |row| {
+                let p = read_row(&row)?;
+                if filter.keeps(&p) {
+                    kept.push(p);
+                }
+                Ok(())
+            },
+        )?;
         let total = kept.len();
         Ok((total, kept.into_iter().skip(offset).take(limit).collect()))
     }
@@ -559,12 +631,10 @@ impl Store {
     /// last entry of the append-only history): what a cache of the records
     /// (the practices' search index) compares to know it is stale.
     pub fn practices_generation(&self) -> Result<i64> {
-        let conn = self.reader()?;
-        Ok(conn.query_row(
+        self.read()?.db().value(
             "SELECT coalesce(max(seq), 0) FROM practice_audit",
-            [],
-            |r| r.get(0),
-        )?)
+            params![],
+        )
     }
 
     /// The practices of `ids` that `filter` keeps, in the order of `ids`
@@ -575,31 +645,25 @@ impl Store {
         ids: &[String],
         filter: &PracticeFilter,
     ) -> Result<Vec<Practice>> {
-        let conn = self.reader()?;
+        let conn = self.read()?;
+        let db = conn.db();
         let ids = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        // The columns of `PRACTICE_SELECT`, for `read_row`.
-        let mut stmt = conn.prepare(
-            "SELECT p.id, p.version, p.record, p.created_at, p.updated_at, p.created_by
-               FROM json_each(?1) j CROSS JOIN practices p ON p.id = j.value
-              WHERE (?2 IS NULL OR p.status = ?2)
-                AND (?3 IS NULL OR p.id IN (SELECT practice_id FROM practice_items WHERE item_id = ?3))
-              ORDER BY j.key",
-        )?;
-        let rows = stmt.query_map(
+        let mut kept = Vec::new();
+        db.for_each(
+            db.pick(PRACTICES_BY_ID, PRACTICES_BY_ID_POSTGRES),
             params![
                 ids,
                 filter.status.map(PracticeStatus::as_str),
                 filter.item_id
             ],
-            read_row,
+            |row| {
+                let p = read_row(&row)?;
+                if filter.keeps(&p) {
+                    kept.push(p);
+                }
+                Ok(())
+            },
         )?;
-        let mut kept = Vec::new();
-        for row in rows {
-            let p = row??;
-            if filter.keeps(&p) {
-                kept.push(p);
-            }
-        }
         Ok(kept)
     }
 
@@ -607,60 +671,49 @@ impl Store {
     /// transfer kit (the last entries of their append-only histories): what
     /// the public portal's snapshot of the published ones compares.
     pub fn portal_generation(&self) -> Result<i64> {
-        let conn = self.reader()?;
-        Ok(conn.query_row(
+        self.read()?.db().value(
             "SELECT (SELECT coalesce(max(seq), 0) FROM practice_audit)
                   + (SELECT coalesce(max(seq), 0) FROM kit_audit)",
-            [],
-            |r| r.get(0),
-        )?)
+            params![],
+        )
     }
 
     /// A practice's history, oldest first.
     pub fn practice_history(&self, id: &str) -> Result<Vec<PracticeAuditEntry>> {
-        let conn = self.reader()?;
-        history(&conn, PRACTICE_AUDIT, id)
+        history(self.read()?.db(), PRACTICE_AUDIT, id)
     }
 }
 
 /// The history of `id` in the audit `table`, oldest first.
 pub(crate) fn history(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     (table, id_column): (&str, &str),
     id: &str,
 ) -> Result<Vec<PracticeAuditEntry>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT seq, {id_column}, actor, at, action, before, after FROM {table}
-         WHERE {id_column} = ?1 ORDER BY seq"
-    ))?;
-    let rows = stmt.query_map([id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (seq, practice_id, actor, at, action, before, after) = row?;
-        let parse = |s: &str| {
-            serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{table} {seq}: {e}")))
-        };
-        Ok(PracticeAuditEntry {
-            seq,
-            at: stored_date(&format!("{table} {seq}"), at)?,
-            practice_id,
-            actor,
-            action,
-            before: parse(&before)?,
-            after: parse(&after)?,
-        })
-    })
-    .collect()
+    db.query_map(
+        &format!(
+            "SELECT seq, {id_column}, actor, at, action, before, after FROM {table}
+             WHERE {id_column} = ?1 ORDER BY seq"
+        ),
+        params![id],
+        |r| {
+            let seq: i64 = r.get(0)?;
+            let parse = |s: String| {
+                serde_json::from_str(&s)
+                    .map_err(|e| StoreError::Corrupt(format!("{table} {seq}: {e}")))
+            };
+            Ok(PracticeAuditEntry {
+                seq,
+                practice_id: r.get(1)?,
+                actor: r.get(2)?,
+                at: stored_date(&format!("{table} {seq}"), r.get(3)?)?,
+                action: r.get(4)?,
+                before: parse(r.get(5)?)?,
+                after: parse(r.get(6)?)?,
+            })
+        },
+    )
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
