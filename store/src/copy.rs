@@ -35,6 +35,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("submissions", "receipt"),
     ("kits", "id"),
     ("kit_audit", "seq"),
+    ("source_leases", "source_id"),
 ];
 
 /// The tables whose key is an identity counter on PostgreSQL, and the
@@ -289,6 +290,12 @@ mod tests {
             )
             .unwrap();
         store
+    }
+
+    #[test]
+    fn both_engines_reach_the_same_schema_version() {
+        let last = crate::schema::POSTGRES_MIGRATIONS.last().unwrap().0;
+        assert_eq!(last, crate::schema::VERSION);
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod curation;
 mod db;
 mod dedup;
 mod kits;
+mod leases;
 pub mod metrics;
 pub mod postgres;
 mod practices;
@@ -72,6 +73,7 @@ pub use kits::{
     MAX_NOTE_CHARS as KIT_MAX_NOTE_CHARS, MAX_PRACTICES as KIT_MAX_PRACTICES,
     MAX_TEXT_CHARS as KIT_MAX_TEXT_CHARS, MAX_TITLE_CHARS as KIT_MAX_TITLE_CHARS,
 };
+pub use leases::Claim;
 pub use practices::{
     FieldEvidence, Practice, PracticeAuditEntry, PracticeDraft, PracticeEdit, PracticeFigure,
     PracticeFilter, PracticeOrganization, PracticePlace, PracticeSource, PracticeStatus,

@@ -297,6 +297,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'kit_audit is append-only'); END;
     CREATE TRIGGER kit_audit_no_delete BEFORE DELETE ON kit_audit
         BEGIN SELECT RAISE(ABORT, 'kit_audit is append-only'); END;",
+    // 11: leases on due sources, for several crawler workers sharing one
+    // store (leases.rs): who holds a source until when, and the due time
+    // its last crawl served.
+    "CREATE TABLE source_leases (
+        source_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        worker TEXT,
+        lease_until TEXT,
+        done_through TEXT
+    );
+    CREATE INDEX source_leases_host ON source_leases (host, lease_until);",
 ];
 
 /// The schema version this code writes.
@@ -325,9 +336,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// tables at the same version. Types: `BIGINT` for SQLite's integers,
 /// `DOUBLE PRECISION` for its reals, `TEXT` for times (RFC 3339, as on
 /// SQLite); triggers are PL/pgSQL functions.
-pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
-    10,
-    "CREATE TABLE items (
+pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        10,
+        "CREATE TABLE items (
         id TEXT PRIMARY KEY,
         url TEXT NOT NULL,
         source_id TEXT NOT NULL,
@@ -545,7 +557,19 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
     CREATE INDEX kit_audit_kit ON kit_audit (kit_id);
     CREATE TRIGGER kit_audit_append_only BEFORE UPDATE OR DELETE ON kit_audit
         FOR EACH ROW EXECUTE FUNCTION veille_append_only();",
-)];
+    ),
+    (
+        11,
+        "CREATE TABLE source_leases (
+        source_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        worker TEXT,
+        lease_until TEXT,
+        done_through TEXT
+    );
+    CREATE INDEX source_leases_host ON source_leases (host, lease_until);",
+    ),
+];
 
 /// Brings a PostgreSQL database's schema up to date. Several processes may
 /// start at once: the first to take the advisory lock migrates, the others
