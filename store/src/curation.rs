@@ -291,7 +291,7 @@ impl Store {
     ) -> Result<Edit> {
         let tx = self.transaction()?;
         let db = tx.db();
-        lock_group(db, id)?;
+        serialize_changes(db)?;
         let Some(current) = record(db, id)? else {
             return Ok(Edit::NotFound);
         };
@@ -340,7 +340,7 @@ impl Store {
     ) -> Result<Edit> {
         let tx = self.transaction()?;
         let db = tx.db();
-        lock_group(db, id)?;
+        serialize_changes(db)?;
         let Some(current) = record(db, id)? else {
             return Ok(Edit::NotFound);
         };
@@ -382,7 +382,7 @@ impl Store {
     ) -> Result<Edit> {
         let tx = self.transaction()?;
         let db = tx.db();
-        lock_group(db, id)?;
+        serialize_changes(db)?;
         let Some(current) = record(db, id)? else {
             return Ok(Edit::NotFound);
         };
@@ -532,6 +532,8 @@ impl Store {
     pub fn rescore(&self, scores: &[Rescore]) -> Result<usize> {
         let tx = self.transaction()?;
         let db = tx.db();
+        // A review written meanwhile commits first, and is seen.
+        serialize_changes(db)?;
         let mut changed = 0;
         for r in scores {
             let signals = serde_json::to_string(&r.signals)
@@ -542,9 +544,6 @@ impl Store {
             // given with 15 digits at most).
             let score_json = serde_json::to_string(&r.score)
                 .map_err(|e| StoreError::Invalid(format!("score of {}: {e}", r.id)))?;
-            // A review being written meanwhile on PostgreSQL holds the
-            // item's row: wait for it, so that the update sees it.
-            lock_item(db, &r.id)?;
             changed += db.execute(
                 db.pick(RESCORE, RESCORE_POSTGRES),
                 params![r.id, r.score, flag, signals, score_json],
@@ -708,28 +707,18 @@ fn gone(id: &str) -> StoreError {
     StoreError::Corrupt(format!("item {id} vanished during a write"))
 }
 
-/// On PostgreSQL, locks the rows of `id`'s duplicate group (`id`
-/// included) until the transaction ends, in id order, so that a version
-/// check and the writes it allows see no other curator's change in
-/// between (the writes of a group wait for each other). SQLite's one
-/// writer already writes one transaction at a time.
-fn lock_group(db: Db<'_>, id: &str) -> Result<()> {
+/// On PostgreSQL, waits for the change counter's row and holds it until
+/// the transaction ends. Every change to an item, its review or its
+/// corrections takes the counter (the triggers of `schema.rs`) and keeps it
+/// until its commit, so once it is held no other curator or crawler can
+/// change an item: a version check, an undo's choice of entry and the
+/// writes they allow see one state. Taking it first (rather than the rows,
+/// then the counter at the first write) leaves no other lock to wait for
+/// while holding it. SQLite's one writer already writes one transaction at
+/// a time.
+fn serialize_changes(db: Db<'_>) -> Result<()> {
     if db.dialect() == Dialect::Postgres {
-        db.query(
-            "SELECT id FROM items
-             WHERE id = ?1 OR group_id = (SELECT coalesce(group_id, id) FROM items WHERE id = ?1)
-             ORDER BY id FOR UPDATE",
-            params![id],
-        )?;
-    }
-    Ok(())
-}
-
-/// On PostgreSQL, locks the row of item `id` until the transaction ends
-/// (see [`lock_group`]).
-fn lock_item(db: Db<'_>, id: &str) -> Result<()> {
-    if db.dialect() == Dialect::Postgres {
-        db.query("SELECT id FROM items WHERE id = ?1 FOR UPDATE", params![id])?;
+        db.query("SELECT seq FROM change_counter FOR UPDATE", params![])?;
     }
     Ok(())
 }
@@ -859,8 +848,8 @@ struct NewEntry<'a> {
     undoes: Option<i64>,
 }
 
-/// Appends an entry to the audit log. Called after the change's writes:
-/// on PostgreSQL they hold the change counter's row until the commit, so
+/// Appends an entry to the audit log. On PostgreSQL the change's
+/// transaction holds the change counter ([`serialize_changes`]), so
 /// entries take their numbers in the order their changes commit.
 fn append(db: Db<'_>, e: &NewEntry<'_>) -> Result<()> {
     db.execute(
