@@ -205,16 +205,36 @@ on_each_engine! {
     }
 }
 
-#[test]
-fn a_newer_schema_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("veille.db");
-    {
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", 99).unwrap();
+/// A database whose schema is newer than this code is refused, on each
+/// engine.
+mod a_newer_schema_is_refused {
+    use super::*;
+
+    #[test]
+    fn sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("newer"), "{err}");
     }
-    let err = Store::open(&path).err().unwrap();
-    assert!(err.to_string().contains("newer"), "{err}");
+
+    #[test]
+    fn postgres() {
+        let Some(url) = crate::testing::postgres_url() else {
+            return;
+        };
+        let store = Store::open_postgres(&url).unwrap();
+        store
+            .exec("UPDATE schema_version SET version = 99", params![])
+            .unwrap();
+        drop(store);
+        let err = Store::open_postgres(&url).err().unwrap();
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
 }
 
 on_each_engine! {
