@@ -16,13 +16,13 @@
 //! entry; nothing in the log is ever updated or deleted (triggers refuse it).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::db::{params, Db, Dialect, Row as DbRow};
 use crate::{
-    parse_utc, read_raw, Decision, Item, Place, Result, Review, Store, StoreError, ITEM_COLUMNS,
-    ITEM_JOINS,
+    parse_utc, read_item, read_raw, Decision, Item, Place, Result, Review, Store, StoreError,
+    ITEM_COLUMNS, ITEM_JOINS, ITEM_SELECT,
 };
 
 /// Why a curator decided as they did: a short fixed list.
@@ -272,9 +272,10 @@ pub struct QueuePage {
 impl Store {
     /// The item with its version, reason, corrections and crawled values.
     pub fn item_record(&self, id: &str) -> Result<Option<ItemRecord>> {
-        let conn = self.reader()?;
-        let tx = conn.unchecked_transaction()?;
-        record(&tx, id)
+        let tx = self.snapshot()?;
+        let found = record(tx.db(), id)?;
+        tx.commit()?;
+        Ok(found)
     }
 
     /// Records a decision (with its reason) on an item and its
@@ -288,16 +289,17 @@ impl Store {
         reason: Option<Reason>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        let Some(current) = record(&tx, id)? else {
+        let tx = self.transaction()?;
+        let db = tx.db();
+        serialize_changes(db)?;
+        let Some(current) = record(db, id)? else {
             return Ok(Edit::NotFound);
         };
         if expected_version.is_some_and(|v| v != current.version) {
             return Ok(Edit::Stale(current));
         }
-        let members = group_members(&tx, &current.item.group_id, id)?;
-        let before = review_state(&tx, id)?;
+        let members = group_members(db, &current.item.group_id, id)?;
+        let before = review_state(db, id)?;
         let after = ReviewState {
             decision: review.decision,
             reason,
@@ -305,10 +307,10 @@ impl Store {
             curator: review.curator.clone(),
             at: review.at,
         };
-        put_review(&tx, &members, Some(&after))?;
-        bump(&tx, &members)?;
+        put_review(db, &members, Some(&after))?;
+        bump(db, &members)?;
         append(
-            &tx,
+            db,
             &NewEntry {
                 item_id: id,
                 group_id: &current.item.group_id,
@@ -321,7 +323,7 @@ impl Store {
                 undoes: None,
             },
         )?;
-        let done = record(&tx, id)?.ok_or_else(|| gone(id))?;
+        let done = record(db, id)?.ok_or_else(|| gone(id))?;
         tx.commit()?;
         Ok(Edit::Done(done))
     }
@@ -336,19 +338,20 @@ impl Store {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<Edit> {
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        let Some(current) = record(&tx, id)? else {
+        let tx = self.transaction()?;
+        let db = tx.db();
+        serialize_changes(db)?;
+        let Some(current) = record(db, id)? else {
             return Ok(Edit::NotFound);
         };
         if expected_version != current.version {
             return Ok(Edit::Stale(current));
         }
         let after = current.corrections.merged(correction);
-        put_corrections(&tx, id, &after, actor, at)?;
-        bump(&tx, &[id.to_string()])?;
+        put_corrections(db, id, &after, actor, at)?;
+        bump(db, &[id.to_string()])?;
         append(
-            &tx,
+            db,
             &NewEntry {
                 item_id: id,
                 group_id: &current.item.group_id,
@@ -361,7 +364,7 @@ impl Store {
                 undoes: None,
             },
         )?;
-        let done = record(&tx, id)?.ok_or_else(|| gone(id))?;
+        let done = record(db, id)?.ok_or_else(|| gone(id))?;
         tx.commit()?;
         Ok(Edit::Done(done))
     }
@@ -377,50 +380,51 @@ impl Store {
         at: DateTime<Utc>,
         expected_version: Option<i64>,
     ) -> Result<Edit> {
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        let Some(current) = record(&tx, id)? else {
+        let tx = self.transaction()?;
+        let db = tx.db();
+        serialize_changes(db)?;
+        let Some(current) = record(db, id)? else {
             return Ok(Edit::NotFound);
         };
         if expected_version.is_some_and(|v| v != current.version) {
             return Ok(Edit::Stale(current));
         }
-        let last: Option<(i64, String, String, String)> = tx
-            .prepare_cached(
-                "SELECT a.seq, a.item_id, a.scope, a.before FROM audit_log a
-                 WHERE (a.item_id = ?1 OR (a.scope = 'group' AND a.group_id = ?2))
-                   AND a.action != 'undo'
-                   AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.undoes = a.seq)
-                 ORDER BY a.seq DESC LIMIT 1",
-            )?
-            .query_row(params![id, current.item.group_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?;
-        let Some((seq, target, scope, before)) = last else {
+        let last = db.query_opt(
+            "SELECT a.seq, a.item_id, a.scope, a.before FROM audit_log a
+             WHERE (a.item_id = ?1 OR (a.scope = 'group' AND a.group_id = ?2))
+               AND a.action != 'undo'
+               AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.undoes = a.seq)
+             ORDER BY a.seq DESC LIMIT 1",
+            params![id, current.item.group_id],
+        )?;
+        let Some(last) = last else {
             return Ok(Edit::NothingToUndo(current));
         };
+        let seq: i64 = last.get(0)?;
+        let target: String = last.get(1)?;
+        let scope: String = last.get(2)?;
+        let before: String = last.get(3)?;
         let restore: Value = serde_json::from_str(&before)
             .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))?;
         let mut now_state = serde_json::Map::new();
         let mut touched = vec![target.clone()];
         if let Some(review) = restore.get("review") {
-            now_state.insert("review".into(), json!(review_state(&tx, &target)?));
+            now_state.insert("review".into(), json!(review_state(db, &target)?));
             let review: Option<ReviewState> = serde_json::from_value(review.clone())
                 .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))?;
-            touched = group_members(&tx, &current.item.group_id, &target)?;
-            put_review(&tx, &touched, review.as_ref())?;
+            touched = group_members(db, &current.item.group_id, &target)?;
+            put_review(db, &touched, review.as_ref())?;
         }
         if let Some(corrections) = restore.get("corrections") {
-            let crawled = record(&tx, &target)?.ok_or_else(|| gone(&target))?;
+            let crawled = record(db, &target)?.ok_or_else(|| gone(&target))?;
             now_state.insert("corrections".into(), json!(crawled.corrections));
             let corrections: Correction = serde_json::from_value(corrections.clone())
                 .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))?;
-            put_corrections(&tx, &target, &corrections, actor, at)?;
+            put_corrections(db, &target, &corrections, actor, at)?;
         }
-        bump(&tx, &touched)?;
+        bump(db, &touched)?;
         append(
-            &tx,
+            db,
             &NewEntry {
                 item_id: &target,
                 group_id: &current.item.group_id,
@@ -433,7 +437,7 @@ impl Store {
                 undoes: Some(seq),
             },
         )?;
-        let done = record(&tx, id)?.ok_or_else(|| gone(id))?;
+        let done = record(db, id)?.ok_or_else(|| gone(id))?;
         tx.commit()?;
         Ok(Edit::Done(done))
     }
@@ -441,59 +445,57 @@ impl Store {
     /// The audit entries that concern an item (its own changes and its
     /// duplicate group's decisions), oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<AuditEntry>> {
-        let conn = self.reader()?;
-        let group: Option<String> = conn
-            .query_row(
-                "SELECT coalesce(group_id, id) FROM items WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let tx = self.snapshot()?;
+        let db = tx.db();
+        let group: Option<String> = db.value_opt(
+            "SELECT coalesce(group_id, id) FROM items WHERE id = ?1",
+            params![id],
+        )?;
         let group = group.unwrap_or_else(|| id.to_string());
-        let mut stmt = conn.prepare_cached(&format!(
-            "{AUDIT_SELECT} WHERE item_id = ?1 OR (scope = 'group' AND group_id = ?2) ORDER BY seq"
-        ))?;
-        let rows = stmt.query_map(params![id, group], read_entry)?;
-        rows.map(|r| r?).collect()
+        let entries = db.query_map(
+            &format!(
+                "{AUDIT_SELECT} WHERE item_id = ?1 OR (scope = 'group' AND group_id = ?2)
+                 ORDER BY seq"
+            ),
+            params![id, group],
+            read_entry,
+        )?;
+        tx.commit()?;
+        Ok(entries)
     }
 
     /// The audit log after entry `after_seq` (0: from the start), at most
     /// `limit` entries, oldest first.
     pub fn audit_log(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"
-        ))?;
-        let rows = stmt.query_map(params![after_seq, limit as i64], read_entry)?;
-        rows.map(|r| r?).collect()
+        self.read()?.db().query_map(
+            &format!("{AUDIT_SELECT} WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+            params![after_seq, limit as i64],
+            read_entry,
+        )
     }
 
     /// Calls `f` on every item a curator decided (corrections applied)
     /// with its decision's reason, in id order: what a model learns from.
     pub fn for_each_decision(&self, mut f: impl FnMut(Item, Option<Reason>)) -> Result<u64> {
-        let reasons: std::collections::HashMap<String, Option<String>> = {
-            let conn = self.reader()?;
-            let mut stmt = conn.prepare("SELECT item_id, reason FROM reviews")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<std::result::Result<_, _>>()?
-        };
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare(&format!(
-            "{} WHERE r.item_id IS NOT NULL ORDER BY i.id",
-            crate::ITEM_SELECT
-        ))?;
-        let mut rows = stmt.query([])?;
+        let conn = self.read()?;
         let mut n = 0;
-        while let Some(row) = rows.next()? {
-            let item = crate::read_item_sqlite(row)??;
-            let reason = reasons
-                .get(&item.id)
-                .cloned()
-                .flatten()
-                .and_then(|r| Reason::parse(&r));
-            f(item, reason);
-            n += 1;
-        }
+        // The reason is the column after the item's (see `ITEM_COLUMNS`).
+        conn.db().for_each(
+            &format!(
+                "SELECT {ITEM_COLUMNS}, r.reason FROM items i {ITEM_JOINS}
+                 WHERE r.item_id IS NOT NULL ORDER BY i.id"
+            ),
+            params![],
+            |row| {
+                let reason = row
+                    .get::<Option<String>>(ITEM_WIDTH)?
+                    .as_deref()
+                    .and_then(Reason::parse);
+                f(read_item(&row)?, reason);
+                n += 1;
+                Ok(())
+            },
+        )?;
         Ok(n)
     }
 
@@ -501,30 +503,25 @@ impl Store {
     /// rejected as not practices (reason `not_a_practice`,
     /// `out_of_scope`, or none): `(approved, rejected)`.
     pub fn source_decisions(&self, source_id: &str) -> Result<(u32, u32)> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT coalesce(sum(r.decision = 'approve'), 0),
-                    coalesce(sum(r.decision = 'reject' AND (r.reason IS NULL
-                        OR r.reason IN ('not_a_practice', 'out_of_scope'))), 0)
+        let conn = self.read()?;
+        let row = conn.db().query_one(
+            "SELECT count(*) FILTER (WHERE r.decision = 'approve'),
+                    count(*) FILTER (WHERE r.decision = 'reject' AND (r.reason IS NULL
+                        OR r.reason IN ('not_a_practice', 'out_of_scope')))
              FROM reviews r JOIN items i ON i.id = r.item_id WHERE i.source_id = ?1",
+            params![source_id],
         )?;
-        Ok(stmt.query_row([source_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
+        Ok((row.get(0)?, row.get(1)?))
     }
 
     /// Up to `limit` items no curator decided, after id `after` in id
     /// order (corrections applied): a page of what a new model rescores.
     pub fn unreviewed_after(&self, after: &str, limit: usize) -> Result<Vec<Item>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{} WHERE r.item_id IS NULL AND i.id > ?1 ORDER BY i.id LIMIT ?2",
-            crate::ITEM_SELECT
-        ))?;
-        let mut rows = stmt.query(params![after, limit as i64])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(crate::read_item_sqlite(row)??);
-        }
-        Ok(out)
+        self.read()?.db().query_map(
+            &format!("{ITEM_SELECT} WHERE r.item_id IS NULL AND i.id > ?1 ORDER BY i.id LIMIT ?2"),
+            params![after, limit as i64],
+            read_item,
+        )
     }
 
     /// Replaces the score, the decision and the signals of the crawled
@@ -533,23 +530,24 @@ impl Store {
     /// an item decided meanwhile are left as they are. Returns how many
     /// changed.
     pub fn rescore(&self, scores: &[Rescore]) -> Result<usize> {
-        let conn = self.writer()?;
-        let tx = conn.unchecked_transaction()?;
+        let tx = self.transaction()?;
+        let db = tx.db();
+        // A review written meanwhile commits first, and is seen.
+        serialize_changes(db)?;
         let mut changed = 0;
-        {
-            let mut stmt = tx.prepare_cached(
-                "UPDATE items SET candidate = json_set(candidate, '$.score', ?2,
-                     '$.is_candidate', json(?3), '$.signals', json(?4))
-                 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM reviews WHERE item_id = ?1)
-                 AND (json_extract(candidate, '$.score') IS NOT ?2
-                      OR json_extract(candidate, '$.signals') IS NOT json(?4))",
+        for r in scores {
+            let signals = serde_json::to_string(&r.signals)
+                .map_err(|e| StoreError::Corrupt(format!("signals of {}: {e}", r.id)))?;
+            let flag = if r.is_candidate { "true" } else { "false" };
+            // The score as JSON text too, for the stored candidate: its
+            // shortest exact form (both engines write a number they are
+            // given with 15 digits at most).
+            let score_json = serde_json::to_string(&r.score)
+                .map_err(|e| StoreError::Invalid(format!("score of {}: {e}", r.id)))?;
+            changed += db.execute(
+                db.pick(RESCORE, RESCORE_POSTGRES),
+                params![r.id, r.score, flag, signals, score_json],
             )?;
-            for r in scores {
-                let signals = serde_json::to_string(&r.signals)
-                    .map_err(|e| StoreError::Corrupt(format!("signals of {}: {e}", r.id)))?;
-                let flag = if r.is_candidate { "true" } else { "false" };
-                changed += stmt.execute(params![r.id, r.score, flag, signals])?;
-            }
         }
         tx.commit()?;
         Ok(changed)
@@ -564,43 +562,48 @@ impl Store {
     /// How many duplicate groups wait in the review queue (its `total`),
     /// in one query.
     pub fn queue_length(&self) -> Result<u64> {
-        let cte = QUEUE_CTE.replace("{which}", QUEUE_BEST);
-        Ok(queue_total(&*self.reader()?, &cte)? as u64)
+        let conn = self.read()?;
+        let db = conn.db();
+        Ok(queue_total(db, &queue_cte(db, QueueOrder::Best))? as u64)
     }
 
     /// The review queue in `order`, `limit` from `offset`: two queries (the
     /// count and the page), from one snapshot.
     pub fn queue_in(&self, order: QueueOrder, offset: u64, limit: u64) -> Result<QueuePage> {
-        let (which, sort) = match order {
-            QueueOrder::Best => (QUEUE_BEST, "b.score DESC, b.first_seen, b.id"),
-            QueueOrder::Uncertain => ("", "abs(b.score - 0.5), b.first_seen, b.id"),
+        let sort = match order {
+            QueueOrder::Best => "b.score DESC, b.first_seen, b.id",
+            QueueOrder::Uncertain => "abs(b.score - 0.5), b.first_seen, b.id",
         };
-        let cte = QUEUE_CTE.replace("{which}", which);
-        let conn = self.reader()?;
-        let tx = conn.unchecked_transaction()?;
-        let total = queue_total(&tx, &cte)?;
+        let tx = self.snapshot()?;
+        let db = tx.db();
+        let cte = queue_cte(db, order);
+        let total = queue_total(db, &cte)?;
+        // SQLite reads the page first for `CROSS JOIN`; PostgreSQL plans
+        // the join itself (and takes no `ON` after `CROSS JOIN`).
+        let join = db.pick("CROSS JOIN", "JOIN");
         // The page is chosen on the small rows of `best`; only its items
         // are read whole.
-        let mut stmt = tx.prepare_cached(&format!(
-            "{cte}, page AS (SELECT b.* FROM best b ORDER BY {sort} LIMIT ?1 OFFSET ?2)
-             SELECT {ITEM_COLUMNS}, b.size,
-                    (SELECT s.submitted_by FROM submissions s WHERE s.item_id = i.id
-                     ORDER BY s.created_at LIMIT 1)
-             FROM page b CROSS JOIN items i ON i.id = b.id
-             {ITEM_JOINS} ORDER BY {sort}"
-        ))?;
-        let rows = stmt.query_map(params![limit as i64, offset as i64], |r| {
-            let size: i64 = r.get(22)?;
-            let version: i64 = r.get(20)?;
-            let submitted_by: Option<String> = r.get(23)?;
-            Ok(crate::read_item_sqlite(r)?.map(|item| QueueEntry {
-                item,
-                version,
-                duplicates: (size.max(1) - 1) as u64,
-                submitted_by,
-            }))
-        })?;
-        let entries = rows.map(|r| r?).collect::<Result<Vec<_>>>()?;
+        let entries = db.query_map(
+            &format!(
+                "{cte}, page AS (SELECT b.* FROM best b ORDER BY {sort} LIMIT ?1 OFFSET ?2)
+                 SELECT {ITEM_COLUMNS}, b.size,
+                        (SELECT s.submitted_by FROM submissions s WHERE s.item_id = i.id
+                         ORDER BY s.created_at LIMIT 1)
+                 FROM page b {join} items i ON i.id = b.id
+                 {ITEM_JOINS} ORDER BY {sort}"
+            ),
+            params![limit as i64, offset as i64],
+            |r| {
+                let size: i64 = r.get(ITEM_WIDTH)?;
+                Ok(QueueEntry {
+                    item: read_item(r)?,
+                    version: r.get(20)?,
+                    duplicates: (size.max(1) - 1) as u64,
+                    submitted_by: r.get(ITEM_WIDTH + 1)?,
+                })
+            },
+        )?;
+        tx.commit()?;
         Ok(QueuePage {
             total: total as u64,
             entries,
@@ -608,25 +611,68 @@ impl Store {
     }
 }
 
+/// How many columns [`ITEM_COLUMNS`] holds: a query's own columns follow.
+const ITEM_WIDTH: usize = 22;
+
+/// A new model's verdict on an undecided item whose score or signals
+/// differ: `?1` the item, `?2` the score, `?3` `true` or `false`, `?4` the
+/// signals as JSON, `?5` the score as JSON.
+const RESCORE: &str = "UPDATE items SET candidate = json_set(candidate, '$.score', json(?5),
+         '$.is_candidate', json(?3), '$.signals', json(?4))
+     WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM reviews WHERE item_id = ?1)
+     AND (json_extract(candidate, '$.score') IS NOT ?2
+          OR json_extract(candidate, '$.signals') IS NOT json(?4))";
+
+/// [`RESCORE`] on PostgreSQL.
+const RESCORE_POSTGRES: &str = "UPDATE items SET candidate = CAST(CAST(candidate AS jsonb)
+         || jsonb_build_object('score', CAST(?5 AS jsonb), 'is_candidate', CAST(?3 AS jsonb),
+            'signals', CAST(?4 AS jsonb)) AS TEXT)
+     WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM reviews WHERE item_id = ?1)
+     AND (CAST(CAST(candidate AS jsonb)->>'score' AS DOUBLE PRECISION) IS DISTINCT FROM ?2
+          OR CAST(candidate AS jsonb)->'signals' IS DISTINCT FROM CAST(?4 AS jsonb))";
+
+/// The queue's CTE for `order` in `db`'s dialect: its `{score}` and
+/// `{which}` filled in.
+fn queue_cte(db: Db<'_>, order: QueueOrder) -> String {
+    let (score, best) = match db.dialect() {
+        Dialect::Sqlite => (QUEUE_SCORE, QUEUE_BEST),
+        Dialect::Postgres => (QUEUE_SCORE_POSTGRES, QUEUE_BEST_POSTGRES),
+    };
+    let which = match order {
+        QueueOrder::Best => best,
+        QueueOrder::Uncertain => "",
+    };
+    QUEUE_CTE
+        .replace("{score}", score)
+        .replace("{which}", which)
+}
+
 /// What keeps the queue's best order to candidates, and what partners
 /// submitted through the collection point (whatever the model says of it).
 const QUEUE_BEST: &str = "AND (json_extract(i.candidate, '$.is_candidate') = 1
                                OR i.source_id = 'submitted')";
 
+/// [`QUEUE_BEST`] on PostgreSQL.
+const QUEUE_BEST_POSTGRES: &str = "AND (CAST(i.candidate AS jsonb)->>'is_candidate' = 'true'
+                               OR i.source_id = 'submitted')";
+
+/// An item's score (0 when it has none).
+const QUEUE_SCORE: &str = "coalesce(json_extract(i.candidate, '$.score'), 0)";
+
+/// [`QUEUE_SCORE`] on PostgreSQL.
+const QUEUE_SCORE_POSTGRES: &str =
+    "coalesce(CAST(CAST(i.candidate AS jsonb)->>'score' AS DOUBLE PRECISION), 0)";
+
 /// The length of the queue `cte` describes.
-fn queue_total(conn: &rusqlite::Connection, cte: &str) -> Result<i64> {
-    Ok(
-        conn.query_row(&format!("{cte} SELECT count(*) FROM best"), [], |r| {
-            r.get(0)
-        })?,
-    )
+fn queue_total(db: Db<'_>, cte: &str) -> Result<i64> {
+    db.value(&format!("{cte} SELECT count(*) FROM best"), params![])
 }
 
 /// Unreviewed candidates ranked within their duplicate group; `best` keeps
 /// each group's first, with the group's size.
 const QUEUE_CTE: &str = "WITH waiting AS (
         SELECT i.id, coalesce(i.group_id, i.id) AS grp, i.first_seen, i.version,
-               coalesce(json_extract(i.candidate, '$.score'), 0) AS score
+               {score} AS score
         FROM items i LEFT JOIN reviews r ON r.item_id = i.id
         WHERE r.item_id IS NULL {which}
     ), ranked AS (
@@ -639,52 +685,62 @@ const QUEUE_CTE: &str = "WITH waiting AS (
 const AUDIT_SELECT: &str =
     "SELECT seq, item_id, actor, at, action, before, after, undoes FROM audit_log";
 
-fn read_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
+fn read_entry(r: &DbRow) -> Result<AuditEntry> {
     let seq: i64 = r.get(0)?;
     let json = |s: String| {
         serde_json::from_str::<Value>(&s)
             .map_err(|e| StoreError::Corrupt(format!("audit log entry {seq}: {e}")))
     };
-    let before = json(r.get(5)?);
-    let after = json(r.get(6)?);
-    Ok((|| {
-        Ok(AuditEntry {
-            seq,
-            item_id: r.get(1)?,
-            actor: r.get(2)?,
-            at: parse_utc(r.get(3)?).unwrap_or_default(),
-            action: r.get(4)?,
-            before: before?,
-            after: after?,
-            undoes: r.get(7)?,
-        })
-    })())
+    Ok(AuditEntry {
+        seq,
+        item_id: r.get(1)?,
+        actor: r.get(2)?,
+        at: parse_utc(r.get(3)?).unwrap_or_default(),
+        action: r.get(4)?,
+        before: json(r.get(5)?)?,
+        after: json(r.get(6)?)?,
+        undoes: r.get(7)?,
+    })
 }
 
 fn gone(id: &str) -> StoreError {
     StoreError::Corrupt(format!("item {id} vanished during a write"))
 }
 
-/// The item (corrected) with its workflow state, read inside `tx`.
-pub(crate) fn record(tx: &Transaction<'_>, id: &str) -> Result<Option<ItemRecord>> {
-    let mut stmt = tx.prepare_cached(&format!("{} WHERE i.id = ?1", crate::ITEM_SELECT))?;
-    let raw = stmt
-        .query_row([id], |r| Ok(read_raw(&crate::sqlite_row(r)?)))
-        .optional()?;
-    let Some(raw) = raw else { return Ok(None) };
-    let (mut item, corrections) = raw?;
-    let (version, reason): (i64, Option<String>) = tx
-        .prepare_cached(
-            "SELECT i.version, r.reason FROM items i LEFT JOIN reviews r ON r.item_id = i.id
-             WHERE i.id = ?1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+/// On PostgreSQL, waits for the change counter's row and holds it until
+/// the transaction ends. Every change to an item, its review or its
+/// corrections takes the counter (the triggers of `schema.rs`) and keeps it
+/// until its commit, so once it is held no other curator or crawler can
+/// change an item: a version check, an undo's choice of entry and the
+/// writes they allow see one state. Taking it first (rather than the rows,
+/// then the counter at the first write) leaves no other lock to wait for
+/// while holding it. SQLite's one writer already writes one transaction at
+/// a time.
+fn serialize_changes(db: Db<'_>) -> Result<()> {
+    if db.dialect() == Dialect::Postgres {
+        db.query("SELECT seq FROM change_counter FOR UPDATE", params![])?;
+    }
+    Ok(())
+}
+
+/// The item (corrected) with its workflow state, read on `db` (inside a
+/// transaction, so that both statements agree).
+pub(crate) fn record(db: Db<'_>, id: &str) -> Result<Option<ItemRecord>> {
+    let Some(row) = db.query_opt(&format!("{ITEM_SELECT} WHERE i.id = ?1"), params![id])? else {
+        return Ok(None);
+    };
+    let (mut item, corrections) = read_raw(&row)?;
+    let reason: Option<String> = db.value(
+        "SELECT r.reason FROM items i LEFT JOIN reviews r ON r.item_id = i.id
+         WHERE i.id = ?1",
+        params![id],
+    )?;
     let corrections = corrections.unwrap_or_default();
     let crawled = corrections.crawled_values(&item);
     corrections.apply(&mut item);
     Ok(Some(ItemRecord {
         item,
-        version,
+        version: row.get(20)?,
         reason: reason.as_deref().and_then(Reason::parse),
         corrections,
         crawled,
@@ -692,71 +748,54 @@ pub(crate) fn record(tx: &Transaction<'_>, id: &str) -> Result<Option<ItemRecord
 }
 
 /// The ids of `id`'s duplicate group (`id` included).
-fn group_members(tx: &Transaction<'_>, group: &str, id: &str) -> Result<Vec<String>> {
-    let rows: Vec<String> = tx
-        .prepare_cached("SELECT id FROM items WHERE group_id = ?1 OR id = ?2")?
-        .query_map(params![group, id], |r| r.get(0))?
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(rows)
+fn group_members(db: Db<'_>, group: &str, id: &str) -> Result<Vec<String>> {
+    db.query_map(
+        "SELECT id FROM items WHERE group_id = ?1 OR id = ?2",
+        params![group, id],
+        |r| r.get(0),
+    )
 }
 
-/// A `reviews` row: decision, reason, note, curator, at.
-type ReviewRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-);
-
-fn review_state(tx: &Transaction<'_>, id: &str) -> Result<Option<ReviewState>> {
-    let row: Option<ReviewRow> = tx
-        .prepare_cached(
-            "SELECT decision, reason, note, curator, at FROM reviews WHERE item_id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    let Some((decision, reason, note, curator, at)) = row else {
+fn review_state(db: Db<'_>, id: &str) -> Result<Option<ReviewState>> {
+    let Some(row) = db.query_opt(
+        "SELECT decision, reason, note, curator, at FROM reviews WHERE item_id = ?1",
+        params![id],
+    )?
+    else {
         return Ok(None);
     };
-    let decision = crate::parse_decision(&decision)?;
+    let decision: String = row.get(0)?;
+    let reason: Option<String> = row.get(1)?;
     Ok(Some(ReviewState {
-        decision,
+        decision: crate::parse_decision(&decision)?,
         reason: reason.as_deref().and_then(Reason::parse),
-        note,
-        curator,
-        at: parse_utc(at).unwrap_or_default(),
+        note: row.get(2)?,
+        curator: row.get(3)?,
+        at: parse_utc(row.get(4)?).unwrap_or_default(),
     }))
 }
 
-fn put_review(
-    tx: &Transaction<'_>,
-    members: &[String],
-    review: Option<&ReviewState>,
-) -> Result<()> {
+fn put_review(db: Db<'_>, members: &[String], review: Option<&ReviewState>) -> Result<()> {
     for member in members {
         match review {
             Some(r) => {
-                tx.prepare_cached(
+                db.execute(
                     "INSERT INTO reviews (item_id, decision, curator, note, at, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT(item_id) DO UPDATE SET decision = ?2, curator = ?3, note = ?4,
                         at = ?5, reason = ?6",
-                )?
-                .execute(params![
-                    member,
-                    r.decision.as_str(),
-                    r.curator,
-                    r.note,
-                    r.at.to_rfc3339(),
-                    r.reason.map(Reason::as_str),
-                ])?;
+                    params![
+                        member,
+                        r.decision.as_str(),
+                        r.curator,
+                        r.note,
+                        r.at.to_rfc3339(),
+                        r.reason.map(Reason::as_str),
+                    ],
+                )?;
             }
             None => {
-                tx.prepare_cached("DELETE FROM reviews WHERE item_id = ?1")?
-                    .execute([member])?;
+                db.execute("DELETE FROM reviews WHERE item_id = ?1", params![member])?;
             }
         }
     }
@@ -764,31 +803,35 @@ fn put_review(
 }
 
 fn put_corrections(
-    tx: &Transaction<'_>,
+    db: Db<'_>,
     id: &str,
     corrections: &Correction,
     actor: &str,
     at: DateTime<Utc>,
 ) -> Result<()> {
     if corrections.is_empty() {
-        tx.prepare_cached("DELETE FROM item_corrections WHERE item_id = ?1")?
-            .execute([id])?;
+        db.execute(
+            "DELETE FROM item_corrections WHERE item_id = ?1",
+            params![id],
+        )?;
         return Ok(());
     }
     let fields =
         serde_json::to_string(corrections).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.prepare_cached(
+    db.execute(
         "INSERT INTO item_corrections (item_id, fields, curator, at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(item_id) DO UPDATE SET fields = ?2, curator = ?3, at = ?4",
-    )?
-    .execute(params![id, fields, actor, at.to_rfc3339()])?;
+        params![id, fields, actor, at.to_rfc3339()],
+    )?;
     Ok(())
 }
 
-fn bump(tx: &Transaction<'_>, ids: &[String]) -> Result<()> {
-    let mut stmt = tx.prepare_cached("UPDATE items SET version = version + 1 WHERE id = ?1")?;
+fn bump(db: Db<'_>, ids: &[String]) -> Result<()> {
     for id in ids {
-        stmt.execute([id])?;
+        db.execute(
+            "UPDATE items SET version = version + 1 WHERE id = ?1",
+            params![id],
+        )?;
     }
     Ok(())
 }
@@ -805,21 +848,24 @@ struct NewEntry<'a> {
     undoes: Option<i64>,
 }
 
-fn append(tx: &Transaction<'_>, e: &NewEntry<'_>) -> Result<()> {
-    tx.prepare_cached(
+/// Appends an entry to the audit log. On PostgreSQL the change's
+/// transaction holds the change counter ([`serialize_changes`]), so
+/// entries take their numbers in the order their changes commit.
+fn append(db: Db<'_>, e: &NewEntry<'_>) -> Result<()> {
+    db.execute(
         "INSERT INTO audit_log (item_id, group_id, scope, actor, at, action, before, after, undoes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        e.item_id,
-        e.group_id,
-        e.scope,
-        e.actor,
-        e.at.to_rfc3339(),
-        e.action,
-        e.before.to_string(),
-        e.after.to_string(),
-        e.undoes,
-    ])?;
+        params![
+            e.item_id,
+            e.group_id,
+            e.scope,
+            e.actor,
+            e.at.to_rfc3339(),
+            e.action,
+            e.before.to_string(),
+            e.after.to_string(),
+            e.undoes,
+        ],
+    )?;
     Ok(())
 }

@@ -59,13 +59,24 @@ fn item(url: &str, title: &str) -> NewItem {
     }
 }
 
-/// A throwaway store holding one item, `https://example.org/a`, and its id.
-fn store_with_one_item() -> (Store, String) {
-    let store = Store::open_in_memory().unwrap();
+/// An error's message followed by its causes' (PostgreSQL's own message
+/// is the cause of the driver's).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    out
+}
+
+/// Stores one item, `https://example.org/a`, and returns its id.
+fn with_one_item(store: &Store) -> String {
     store
         .upsert_item(&item("https://example.org/a", "A"))
         .unwrap();
-    (store, item_id("https://example.org/a"))
+    item_id("https://example.org/a")
 }
 
 on_each_engine! {
@@ -86,34 +97,51 @@ on_each_engine! {
     }
 }
 
-#[test]
-fn recrawl_keeps_the_review() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("veille.db");
-    let id = item_id("https://example.org/a");
-    {
-        let store = Store::open(&path).unwrap();
+/// A review survives closing the store, opening it again and a re-crawl,
+/// on each engine (`open` opens the same database each time).
+mod recrawl_keeps_the_review {
+    use super::*;
+
+    fn body(open: impl Fn() -> Store) {
+        let id = item_id("https://example.org/a");
+        {
+            let store = open();
+            store
+                .upsert_item(&item("https://example.org/a", "A"))
+                .unwrap();
+            let review = Review {
+                decision: Decision::Approve,
+                curator: "alice".into(),
+                note: Some("good".into()),
+                at: Utc::now(),
+            };
+            let got = store.set_review(&id, &review).unwrap().unwrap();
+            assert_eq!(got.status(), Status::Approved);
+            assert!(store.set_review("nope", &review).unwrap().is_none());
+        }
+        let store = open();
         store
-            .upsert_item(&item("https://example.org/a", "A"))
+            .upsert_item(&item("https://example.org/a", "A, updated"))
             .unwrap();
-        let review = Review {
-            decision: Decision::Approve,
-            curator: "alice".into(),
-            note: Some("good".into()),
-            at: Utc::now(),
-        };
-        let got = store.set_review(&id, &review).unwrap().unwrap();
+        let got = store.get_item(&id).unwrap().unwrap();
         assert_eq!(got.status(), Status::Approved);
-        assert!(store.set_review("nope", &review).unwrap().is_none());
+        assert_eq!(got.review.unwrap().curator, "alice");
+        assert_eq!(got.title, "A, updated");
     }
-    let store = Store::open(&path).unwrap();
-    store
-        .upsert_item(&item("https://example.org/a", "A, updated"))
-        .unwrap();
-    let got = store.get_item(&id).unwrap().unwrap();
-    assert_eq!(got.status(), Status::Approved);
-    assert_eq!(got.review.unwrap().curator, "alice");
-    assert_eq!(got.title, "A, updated");
+
+    #[test]
+    fn sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        body(|| Store::open(&path).unwrap())
+    }
+
+    #[test]
+    fn postgres() {
+        if let Some(url) = crate::testing::postgres_url() {
+            body(|| Store::open_postgres(&url).unwrap())
+        }
+    }
 }
 
 on_each_engine! {
@@ -178,16 +206,36 @@ on_each_engine! {
     }
 }
 
-#[test]
-fn a_newer_schema_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("veille.db");
-    {
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", 99).unwrap();
+/// A database whose schema is newer than this code is refused, on each
+/// engine.
+mod a_newer_schema_is_refused {
+    use super::*;
+
+    #[test]
+    fn sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("newer"), "{err}");
     }
-    let err = Store::open(&path).err().unwrap();
-    assert!(err.to_string().contains("newer"), "{err}");
+
+    #[test]
+    fn postgres() {
+        let Some(url) = crate::testing::postgres_url() else {
+            return;
+        };
+        let store = Store::open_postgres(&url).unwrap();
+        store
+            .exec("UPDATE schema_version SET version = 99", params![])
+            .unwrap();
+        drop(store);
+        let err = Store::open_postgres(&url).err().unwrap();
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
 }
 
 on_each_engine! {
@@ -344,176 +392,319 @@ fn a_version_2_database_is_migrated_with_its_reviews_in_the_audit_log() {
     assert_eq!(store.history(&id).unwrap().len(), 3);
 }
 
-#[test]
-fn corrections_overlay_the_crawl_and_survive_a_recrawl() {
-    let (store, id) = store_with_one_item();
-    let fix = Correction {
-        title: Some("Housing cooperative fund, Montréal".into()),
-        themes: Some(vec!["T3".into(), "T7".into()]),
-        year: Some(2019),
-        ..Default::default()
-    };
-    let Edit::Done(record) = store
-        .correct_item(&id, 0, &fix, "alice", Utc::now())
-        .unwrap()
-    else {
-        panic!("correction refused");
-    };
-    assert_eq!(record.version, 1);
-    assert_eq!(record.item.title, "Housing cooperative fund, Montréal");
-    assert_eq!(record.item.candidate.themes, ["T3", "T7"]);
-    assert_eq!(record.item.candidate.year, Some(2019));
-    assert_eq!(record.crawled.title.as_deref(), Some("A"));
-    assert_eq!(record.crawled.themes, Some(vec!["T1".to_string()]));
-    // The crawler edits the page: the crawled values change, the
-    // corrections stand, and every reader sees them.
-    store
-        .upsert_item(&item("https://example.org/a", "A, edited"))
-        .unwrap();
-    let item_now = store.get_item(&id).unwrap().unwrap();
-    assert_eq!(item_now.title, "Housing cooperative fund, Montréal");
-    let mut seen = Vec::new();
-    store.for_each_item(|i| seen.push(i.title)).unwrap();
-    assert_eq!(seen, ["Housing cooperative fund, Montréal"]);
-    let record = store.item_record(&id).unwrap().unwrap();
-    assert_eq!(record.crawled.title.as_deref(), Some("A, edited"));
-    assert_eq!(record.version, 1);
-}
-
-#[test]
-fn a_write_on_an_old_version_is_refused_with_the_current_record() {
-    let (store, id) = store_with_one_item();
-    let first = Correction {
-        summary: Some("A fund for housing cooperatives.".into()),
-        ..Default::default()
-    };
-    let second = Correction {
-        summary: Some("Something else.".into()),
-        ..Default::default()
-    };
-    assert!(matches!(
+on_each_engine! {
+    fn corrections_overlay_the_crawl_and_survive_a_recrawl(store: Store) {
+        let id = with_one_item(&store);
+        let fix = Correction {
+            title: Some("Housing cooperative fund, Montréal".into()),
+            themes: Some(vec!["T3".into(), "T7".into()]),
+            year: Some(2019),
+            ..Default::default()
+        };
+        let Edit::Done(record) = store
+            .correct_item(&id, 0, &fix, "alice", Utc::now())
+            .unwrap()
+        else {
+            panic!("correction refused");
+        };
+        assert_eq!(record.version, 1);
+        assert_eq!(record.item.title, "Housing cooperative fund, Montréal");
+        assert_eq!(record.item.candidate.themes, ["T3", "T7"]);
+        assert_eq!(record.item.candidate.year, Some(2019));
+        assert_eq!(record.crawled.title.as_deref(), Some("A"));
+        assert_eq!(record.crawled.themes, Some(vec!["T1".to_string()]));
+        // The crawler edits the page: the crawled values change, the
+        // corrections stand, and every reader sees them.
         store
-            .correct_item(&id, 0, &first, "alice", Utc::now())
-            .unwrap(),
-        Edit::Done(_)
-    ));
-    let Edit::Stale(current) = store
-        .correct_item(&id, 0, &second, "bob", Utc::now())
-        .unwrap()
-    else {
-        panic!("a stale write went through");
-    };
-    assert_eq!(current.version, 1);
-    assert_eq!(
-        current.item.candidate.summary.as_deref(),
-        Some("A fund for housing cooperatives.")
-    );
-    let review = review_by("bob", Decision::Approve);
-    assert!(matches!(
-        store.review_item(&id, &review, None, Some(0)).unwrap(),
-        Edit::Stale(_)
-    ));
-    assert_eq!(
-        store.get_item(&id).unwrap().unwrap().status(),
-        Status::Unreviewed
-    );
-    assert!(matches!(
-        store
-            .correct_item("nope", 0, &second, "bob", Utc::now())
-            .unwrap(),
-        Edit::NotFound
-    ));
-}
-
-#[test]
-fn undo_walks_back_through_reviews_and_corrections() {
-    let (store, id) = store_with_one_item();
-    assert!(matches!(
-        store.undo(&id, "alice", Utc::now(), None).unwrap(),
-        Edit::NothingToUndo(_)
-    ));
-    store
-        .review_item(
-            &id,
-            &review_by("alice", Decision::Reject),
-            Some(Reason::OutOfScope),
-            Some(0),
-        )
-        .unwrap();
-    let fix = Correction {
-        title: Some("Corrected".into()),
-        ..Default::default()
-    };
-    store
-        .correct_item(&id, 1, &fix, "alice", Utc::now())
-        .unwrap();
-    store
-        .review_item(&id, &review_by("bob", Decision::Approve), None, Some(2))
-        .unwrap();
-
-    let step = |expected: i64| match store
-        .undo(&id, "carol", Utc::now(), Some(expected))
-        .unwrap()
-    {
-        Edit::Done(r) => r,
-        other => panic!("undo at version {expected}: {other:?}"),
-    };
-    // Undo bob's approval: alice's rejection, with its reason, is back.
-    let r = step(3);
-    assert_eq!(r.item.status(), Status::Rejected);
-    assert_eq!(r.reason, Some(Reason::OutOfScope));
-    assert_eq!(r.item.title, "Corrected");
-    // Undo the correction: the crawled title is back.
-    let r = step(4);
-    assert_eq!(r.item.title, "A");
-    assert!(r.corrections.is_empty());
-    // Undo the rejection: unreviewed again.
-    let r = step(5);
-    assert_eq!(r.item.status(), Status::Unreviewed);
-    assert_eq!(r.version, 6);
-    assert!(matches!(
-        store.undo(&id, "carol", Utc::now(), None).unwrap(),
-        Edit::NothingToUndo(_)
-    ));
-    let history = store.history(&id).unwrap();
-    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(
-        actions,
-        ["review", "correct", "review", "undo", "undo", "undo"]
-    );
-    assert_eq!(history[3].undoes, Some(history[2].seq));
-    assert_eq!(history[3].actor, "carol");
-    assert_eq!(history[3].before["review"]["curator"], "bob");
-    assert_eq!(history[3].after["review"]["curator"], "alice");
-}
-
-#[test]
-fn the_audit_log_only_grows() {
-    let (store, id) = store_with_one_item();
-    let mut seen: Vec<AuditEntry> = Vec::new();
-    for n in 0..4 {
-        match n % 2 {
-            0 => {
-                store
-                    .set_review(&id, &review_by("alice", Decision::Approve))
-                    .unwrap();
-            }
-            _ => {
-                store.undo(&id, "bob", Utc::now(), None).unwrap();
-            }
-        }
-        let log = store.audit_log(0, 100).unwrap();
-        assert_eq!(log.len(), seen.len() + 1);
-        assert_eq!(log[..seen.len()], seen[..], "an earlier entry changed");
-        seen = log;
+            .upsert_item(&item("https://example.org/a", "A, edited"))
+            .unwrap();
+        let item_now = store.get_item(&id).unwrap().unwrap();
+        assert_eq!(item_now.title, "Housing cooperative fund, Montréal");
+        let mut seen = Vec::new();
+        store.for_each_item(|i| seen.push(i.title)).unwrap();
+        assert_eq!(seen, ["Housing cooperative fund, Montréal"]);
+        let record = store.item_record(&id).unwrap().unwrap();
+        assert_eq!(record.crawled.title.as_deref(), Some("A, edited"));
+        assert_eq!(record.version, 1);
     }
-    // The database itself refuses to rewrite or delete an entry.
-    let update = store.exec("UPDATE audit_log SET actor = 'mallory'", params![]);
-    assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = store.exec("DELETE FROM audit_log", params![]);
-    assert!(delete.unwrap_err().to_string().contains("append-only"));
-    assert_eq!(store.audit_log(0, 100).unwrap(), seen);
-    assert_eq!(store.audit_log(seen[1].seq, 100).unwrap(), seen[2..]);
+}
+
+on_each_engine! {
+    fn a_write_on_an_old_version_is_refused_with_the_current_record(store: Store) {
+        let id = with_one_item(&store);
+        let first = Correction {
+            summary: Some("A fund for housing cooperatives.".into()),
+            ..Default::default()
+        };
+        let second = Correction {
+            summary: Some("Something else.".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            store
+                .correct_item(&id, 0, &first, "alice", Utc::now())
+                .unwrap(),
+            Edit::Done(_)
+        ));
+        let Edit::Stale(current) = store
+            .correct_item(&id, 0, &second, "bob", Utc::now())
+            .unwrap()
+        else {
+            panic!("a stale write went through");
+        };
+        assert_eq!(current.version, 1);
+        assert_eq!(
+            current.item.candidate.summary.as_deref(),
+            Some("A fund for housing cooperatives.")
+        );
+        let review = review_by("bob", Decision::Approve);
+        assert!(matches!(
+            store.review_item(&id, &review, None, Some(0)).unwrap(),
+            Edit::Stale(_)
+        ));
+        assert_eq!(
+            store.get_item(&id).unwrap().unwrap().status(),
+            Status::Unreviewed
+        );
+        assert!(matches!(
+            store
+                .correct_item("nope", 0, &second, "bob", Utc::now())
+                .unwrap(),
+            Edit::NotFound
+        ));
+    }
+}
+
+on_each_engine! {
+    fn undo_walks_back_through_reviews_and_corrections(store: Store) {
+        let id = with_one_item(&store);
+        assert!(matches!(
+            store.undo(&id, "alice", Utc::now(), None).unwrap(),
+            Edit::NothingToUndo(_)
+        ));
+        store
+            .review_item(
+                &id,
+                &review_by("alice", Decision::Reject),
+                Some(Reason::OutOfScope),
+                Some(0),
+            )
+            .unwrap();
+        let fix = Correction {
+            title: Some("Corrected".into()),
+            ..Default::default()
+        };
+        store
+            .correct_item(&id, 1, &fix, "alice", Utc::now())
+            .unwrap();
+        store
+            .review_item(&id, &review_by("bob", Decision::Approve), None, Some(2))
+            .unwrap();
+
+        let step = |expected: i64| match store
+            .undo(&id, "carol", Utc::now(), Some(expected))
+            .unwrap()
+        {
+            Edit::Done(r) => r,
+            other => panic!("undo at version {expected}: {other:?}"),
+        };
+        // Undo bob's approval: alice's rejection, with its reason, is back.
+        let r = step(3);
+        assert_eq!(r.item.status(), Status::Rejected);
+        assert_eq!(r.reason, Some(Reason::OutOfScope));
+        assert_eq!(r.item.title, "Corrected");
+        // Undo the correction: the crawled title is back.
+        let r = step(4);
+        assert_eq!(r.item.title, "A");
+        assert!(r.corrections.is_empty());
+        // Undo the rejection: unreviewed again.
+        let r = step(5);
+        assert_eq!(r.item.status(), Status::Unreviewed);
+        assert_eq!(r.version, 6);
+        assert!(matches!(
+            store.undo(&id, "carol", Utc::now(), None).unwrap(),
+            Edit::NothingToUndo(_)
+        ));
+        let history = store.history(&id).unwrap();
+        let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["review", "correct", "review", "undo", "undo", "undo"]
+        );
+        assert_eq!(history[3].undoes, Some(history[2].seq));
+        assert_eq!(history[3].actor, "carol");
+        assert_eq!(history[3].before["review"]["curator"], "bob");
+        assert_eq!(history[3].after["review"]["curator"], "alice");
+    }
+}
+
+on_each_engine! {
+    fn the_audit_log_only_grows(store: Store) {
+        let id = with_one_item(&store);
+        let mut seen: Vec<AuditEntry> = Vec::new();
+        for n in 0..4 {
+            match n % 2 {
+                0 => {
+                    store
+                        .set_review(&id, &review_by("alice", Decision::Approve))
+                        .unwrap();
+                }
+                _ => {
+                    store.undo(&id, "bob", Utc::now(), None).unwrap();
+                }
+            }
+            let log = store.audit_log(0, 100).unwrap();
+            assert_eq!(log.len(), seen.len() + 1);
+            assert_eq!(log[..seen.len()], seen[..], "an earlier entry changed");
+            seen = log;
+        }
+        // The database itself refuses to rewrite or delete an entry.
+        let update = store.exec("UPDATE audit_log SET actor = 'mallory'", params![]);
+        let why = with_causes(&update.unwrap_err());
+        assert!(why.contains("append-only"), "{why}");
+        let delete = store.exec("DELETE FROM audit_log", params![]);
+        let why = with_causes(&delete.unwrap_err());
+        assert!(why.contains("append-only"), "{why}");
+        assert_eq!(store.audit_log(0, 100).unwrap(), seen);
+        assert_eq!(store.audit_log(seen[1].seq, 100).unwrap(), seen[2..]);
+    }
+}
+
+on_each_engine! {
+    fn concurrent_writes_on_one_version_let_exactly_one_through(store: Store) {
+        let id = with_one_item(&store);
+        let writers = 6;
+        let start = std::sync::Arc::new(std::sync::Barrier::new(writers));
+        let threads: Vec<_> = (0..writers)
+            .map(|n| {
+                let (store, id, start) = (store.clone(), id.clone(), start.clone());
+                std::thread::spawn(move || {
+                    let fix = Correction {
+                        title: Some(format!("Title by writer {n}")),
+                        ..Default::default()
+                    };
+                    start.wait();
+                    if n % 2 == 0 {
+                        store.correct_item(&id, 0, &fix, &format!("w{n}"), Utc::now())
+                    } else {
+                        let review = review_by(&format!("w{n}"), Decision::Approve);
+                        store.review_item(&id, &review, None, Some(0))
+                    }
+                    .unwrap()
+                })
+            })
+            .collect();
+        let edits: Vec<Edit> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let done = edits.iter().filter(|e| matches!(e, Edit::Done(_))).count();
+        let stale = edits.iter().filter(|e| matches!(e, Edit::Stale(_))).count();
+        assert_eq!((done, stale), (1, writers - 1), "{edits:?}");
+        assert_eq!(store.item_record(&id).unwrap().unwrap().version, 1);
+        assert_eq!(store.history(&id).unwrap().len(), 1);
+    }
+}
+
+on_each_engine! {
+    fn a_new_model_learns_from_decisions_and_rescores_the_rest(store: Store) {
+        let urls = [
+            "https://example.org/1",
+            "https://example.org/2",
+            "https://example.org/3",
+            "https://example.org/4",
+            "https://example.org/5",
+        ];
+        for url in urls {
+            store.upsert_item(&item(url, url)).unwrap();
+        }
+        let [a, b, c, d, e] = urls.map(item_id);
+        let decide = |id: &str, decision, reason| {
+            store
+                .review_item(id, &review_by("alice", decision), reason, None)
+                .unwrap();
+        };
+        decide(&a, Decision::Approve, None);
+        decide(&b, Decision::Reject, Some(Reason::Duplicate));
+        decide(&c, Decision::Reject, Some(Reason::OutOfScope));
+        // A duplicate is no judgement on the source: one approval, one
+        // rejection.
+        assert_eq!(store.source_decisions("ripess").unwrap(), (1, 1));
+        assert_eq!(store.source_decisions("unheard-of").unwrap(), (0, 0));
+
+        let mut learned = Vec::new();
+        let n = store
+            .for_each_decision(|item, reason| learned.push((item.id, reason)))
+            .unwrap();
+        assert_eq!(n, 3);
+        let mut expected = vec![
+            (a.clone(), None),
+            (b.clone(), Some(Reason::Duplicate)),
+            (c.clone(), Some(Reason::OutOfScope)),
+        ];
+        expected.sort_by(|x, y| x.0.cmp(&y.0));
+        assert_eq!(learned, expected);
+
+        let mut waiting = vec![d.clone(), e.clone()];
+        waiting.sort();
+        let page = |after: &str, limit| -> Vec<String> {
+            store
+                .unreviewed_after(after, limit)
+                .unwrap()
+                .into_iter()
+                .map(|i| i.id)
+                .collect()
+        };
+        assert_eq!(page("", 10), waiting);
+        assert_eq!(page("", 1), waiting[..1]);
+        assert_eq!(page(&waiting[0], 10), waiting[1..]);
+
+        // A corrected item keeps its correction through a rescore.
+        let fix = Correction {
+            title: Some("Corrected".into()),
+            ..Default::default()
+        };
+        store.correct_item(&d, 0, &fix, "alice", Utc::now()).unwrap();
+        let signals = vec![Signal {
+            phrase: "coopérative".into(),
+            kind: "sse".into(),
+            weight: 0.25,
+        }];
+        // A score with all 17 digits: it must come back exactly.
+        let score = 0.1 + 0.2;
+        let scores = vec![
+            Rescore {
+                id: a.clone(),
+                score,
+                is_candidate: false,
+                signals: signals.clone(),
+            },
+            Rescore {
+                id: d.clone(),
+                score,
+                is_candidate: false,
+                signals: signals.clone(),
+            },
+            // The same verdict as stored: nothing to change.
+            Rescore {
+                id: e.clone(),
+                score: 0.8,
+                is_candidate: true,
+                signals: Vec::new(),
+            },
+        ];
+        assert_eq!(store.rescore(&scores).unwrap(), 1);
+        let got = store.get_item(&d).unwrap().unwrap();
+        assert_eq!(got.candidate.score, score);
+        assert!(!got.candidate.is_candidate);
+        assert_eq!(got.candidate.signals, signals);
+        assert_eq!(got.candidate.themes, ["T1"]);
+        assert_eq!(got.title, "Corrected");
+        // A decided item keeps the verdict it was decided on.
+        let decided = store.get_item(&a).unwrap().unwrap();
+        assert_eq!(decided.candidate.score, 0.8);
+        assert!(decided.candidate.is_candidate);
+        // Nothing left to change the second time.
+        assert_eq!(store.rescore(&scores).unwrap(), 0);
+        assert_eq!(store.queue_length().unwrap(), 1);
+    }
 }
 
 on_each_engine! {
@@ -912,20 +1103,19 @@ on_each_engine! {
     }
 }
 
-#[test]
-fn decisions_are_logged_once_in_the_audit_log() {
-    let (store, id) = store_with_one_item();
-    store
-        .set_review(&id, &review_by("alice", Decision::Approve))
-        .unwrap();
-    assert_eq!(store.history(&id).unwrap().len(), 1);
-    // The old review log is kept for migrations only.
-    let old: i64 = store
-        .reader()
-        .unwrap()
-        .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(old, 0);
+on_each_engine! {
+    fn decisions_are_logged_once_in_the_audit_log(store: Store) {
+        let id = with_one_item(&store);
+        store
+            .set_review(&id, &review_by("alice", Decision::Approve))
+            .unwrap();
+        assert_eq!(store.history(&id).unwrap().len(), 1);
+        // The old review log is kept for migrations only.
+        let old: i64 = store
+            .query_value("SELECT count(*) FROM review_log", params![])
+            .unwrap();
+        assert_eq!(old, 0);
+    }
 }
 
 #[test]
