@@ -330,6 +330,12 @@ impl Store {
     pub fn upsert_items(&self, items: &[NewItem]) -> Result<Vec<Upsert>> {
         let tx = self.transaction()?;
         let db = tx.db();
+        if db.dialect() == Dialect::Postgres {
+            // The change counter first, as the curators' writes take it: every
+            // change to an item holds it to the commit, so taking it before any
+            // row leaves no order in which two writers wait for each other.
+            db.execute("SELECT seq FROM change_counter FOR UPDATE", params![])?;
+        }
         let mut out = Vec::with_capacity(items.len());
         let now = Utc::now().to_rfc3339();
         for item in items {

@@ -299,7 +299,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'kit_audit is append-only'); END;",
     // 11: leases on due sources, for several crawler workers sharing one
     // store (leases.rs): who holds a source until when, and the due time
-    // its last crawl served.
+    // its last crawl served. And undo's look-up of the entries undoing one.
     "CREATE TABLE source_leases (
         source_id TEXT PRIMARY KEY,
         host TEXT NOT NULL,
@@ -307,7 +307,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         lease_until TEXT,
         done_through TEXT
     );
-    CREATE INDEX source_leases_host ON source_leases (host, lease_until);",
+    CREATE INDEX source_leases_host ON source_leases (host, lease_until);
+    CREATE INDEX audit_log_undoes ON audit_log (undoes);",
 ];
 
 /// The schema version this code writes.
@@ -569,7 +570,8 @@ pub(crate) const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         lease_until TEXT COLLATE \"C\",
         done_through TEXT COLLATE \"C\"
     );
-    CREATE INDEX source_leases_host ON source_leases (host, lease_until);",
+    CREATE INDEX source_leases_host ON source_leases (host, lease_until);
+    CREATE INDEX audit_log_undoes ON audit_log (undoes);",
     ),
 ];
 
