@@ -662,6 +662,30 @@ on_each_engine! {
         assert_eq!(store.revoke_tokens("cid").unwrap(), 1);
         assert!(store.user_by_token(&token).unwrap().is_none());
 
+        // A role change returns the account as it now is; a new password
+        // replaces the old one.
+        let promoted = store.set_role("ana", Role::Curator).unwrap();
+        assert_eq!((promoted.name.as_str(), promoted.role), ("ana", Role::Curator));
+        assert_eq!(promoted.created_at, user.created_at);
+        assert_eq!(store.user("ana").unwrap().unwrap().role, Role::Curator);
+        assert!(matches!(
+            store.set_role("nobody", Role::Admin),
+            Err(StoreError::NoSuchUser(_))
+        ));
+        store.set_password("ana", "a brand new password").unwrap();
+        assert!(store
+            .check_password("ana", "correct horse battery")
+            .unwrap()
+            .is_none());
+        assert!(store
+            .check_password("ana", "a brand new password")
+            .unwrap()
+            .is_some());
+        assert!(matches!(
+            store.set_password("nobody", "a brand new password"),
+            Err(StoreError::NoSuchUser(_))
+        ));
+
         let session = store
             .new_session("ana", chrono::Duration::hours(1))
             .unwrap();
