@@ -18,6 +18,21 @@ fn submit(store: &Store, kind: SubmissionKind, url: &str, by: &str) -> Submissio
     store.add_submission(kind, practice(url), by).unwrap()
 }
 
+fn decline_as_spam(store: &Store, submission: &Submission) {
+    store
+        .decide_submission(
+            &submission.receipt,
+            SubmissionStatus::Declined,
+            Some("spam"),
+            "cid",
+        )
+        .unwrap();
+}
+
+fn receipts(list: Vec<Submission>) -> Vec<String> {
+    list.into_iter().map(|s| s.receipt).collect()
+}
+
 on_each_engine! {
     fn a_submission_gets_an_unguessable_receipt_and_keeps_its_fields_as_text(store: Store) {
         let a = submit(&store, Practice, "http://a.test/a", ANONYMOUS);
@@ -134,20 +149,8 @@ on_each_engine! {
         let gone = submit(&store, Practice, "http://a.test/gone", ANONYMOUS);
         let declined = submit(&store, Practice, "http://a.test/no", ANONYMOUS);
         submit(&store, Source, "http://a.test/feed", ANONYMOUS);
-        store
-            .decide_submission(
-                &declined.receipt,
-                SubmissionStatus::Declined,
-                Some("spam"),
-                "cid",
-            )
-            .unwrap();
-        let pending: Vec<String> = store
-            .pending_submissions(10)
-            .unwrap()
-            .into_iter()
-            .map(|s| s.receipt)
-            .collect();
+        decline_as_spam(&store, &declined);
+        let pending = receipts(store.pending_submissions(10).unwrap());
         assert_eq!(pending, [page.receipt.clone(), gone.receipt.clone()]);
         store
             .take_in_submission(&page.receipt, Ok("item-1"))
@@ -220,20 +223,8 @@ on_each_engine! {
         let site = submit(&store, Source, "http://a.test/", ANONYMOUS);
         let declined = submit(&store, Source, "http://b.test/", ANONYMOUS);
         submit(&store, Practice, "http://a.test/page", ANONYMOUS);
-        store
-            .decide_submission(
-                &declined.receipt,
-                SubmissionStatus::Declined,
-                Some("spam"),
-                "cid",
-            )
-            .unwrap();
-        let unprobed: Vec<String> = store
-            .unprobed_sources(10)
-            .unwrap()
-            .into_iter()
-            .map(|s| s.receipt)
-            .collect();
+        decline_as_spam(&store, &declined);
+        let unprobed = receipts(store.unprobed_sources(10).unwrap());
         assert_eq!(unprobed, std::slice::from_ref(&site.receipt));
         assert_eq!(site.probe, None);
         // What waits for the operators: the undecided sources only, even
@@ -241,12 +232,7 @@ on_each_engine! {
         for i in 0..3 {
             submit(&store, Practice, &format!("http://a.test/p{i}"), ANONYMOUS);
         }
-        let waiting: Vec<String> = store
-            .suggested_sources(2)
-            .unwrap()
-            .into_iter()
-            .map(|s| s.receipt)
-            .collect();
+        let waiting = receipts(store.suggested_sources(2).unwrap());
         assert_eq!(waiting, std::slice::from_ref(&site.receipt));
 
         let probe = SourceProbe {
