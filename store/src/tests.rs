@@ -621,8 +621,24 @@ on_each_engine! {
             .add_user("cid", Role::Curator, "curator's password")
             .unwrap();
         assert!(store.has_writers().unwrap());
+        // Accounts created at once under one name: one is, the others are
+        // told the name is taken.
+        let racers: Vec<_> = (0..4)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || store.add_user("dee", Role::Analyst, "dee's password"))
+            })
+            .collect();
+        let outcomes: Vec<_> = racers.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| o.is_ok() || matches!(o, Err(StoreError::UserExists(_)))),
+            "{outcomes:?}"
+        );
         let names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.name).collect();
-        assert_eq!(names, ["ana", "cid"]);
+        assert_eq!(names, ["ana", "cid", "dee"]);
 
         let ok = store
             .check_password("ana", "correct horse battery")
@@ -725,6 +741,26 @@ on_each_engine! {
         assert!(!store.delete_saved_search("ana", other.id).unwrap());
         assert!(store.delete_saved_search("bob", other.id).unwrap());
         assert!(store.saved_search(other.id).unwrap().is_none());
+
+        // Writers racing for one name: one saves it, the others are told
+        // it is taken.
+        let racers: Vec<_> = (0..4)
+            .map(|i| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    store.add_saved_search("cid", "raced", &format!("q=try{i}"))
+                })
+            })
+            .collect();
+        let outcomes: Vec<_> = racers.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| o.is_ok() || matches!(o, Err(StoreError::Invalid(_)))),
+            "{outcomes:?}"
+        );
+        assert_eq!(store.saved_searches("cid").unwrap().len(), 1);
     }
 }
 
