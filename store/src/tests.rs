@@ -621,8 +621,18 @@ on_each_engine! {
             .add_user("cid", Role::Curator, "curator's password")
             .unwrap();
         assert!(store.has_writers().unwrap());
+        // Accounts made at once under one name: one is made, the others
+        // are told the name is taken.
+        let made = crate::practices::tests::at_once(&store, 3, |store, _| {
+            store.add_user("dee", Role::Analyst, "dee's password").map(|u| u.name)
+        });
+        assert!(
+            made.iter().filter(|m| m.is_ok()).count() == 1
+                && made.iter().all(|m| m.is_ok() || matches!(m, Err(StoreError::UserExists(_)))),
+            "{made:?}"
+        );
         let names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.name).collect();
-        assert_eq!(names, ["ana", "cid"]);
+        assert_eq!(names, ["ana", "cid", "dee"]);
 
         let ok = store
             .check_password("ana", "correct horse battery")
@@ -728,15 +738,9 @@ on_each_engine! {
 
         // Writers racing for one name: one saves it, the others are told
         // it is taken.
-        let racers: Vec<_> = (0..4)
-            .map(|i| {
-                let store = store.clone();
-                std::thread::spawn(move || {
-                    store.add_saved_search("cid", "raced", &format!("q=try{i}"))
-                })
-            })
-            .collect();
-        let outcomes: Vec<_> = racers.into_iter().map(|t| t.join().unwrap()).collect();
+        let outcomes = crate::practices::tests::at_once(&store, 4, |store, w| {
+            store.add_saved_search("cid", "raced", &format!("q=try{w}"))
+        });
         assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
         assert!(
             outcomes
