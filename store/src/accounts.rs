@@ -11,10 +11,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rand_core::{OsRng, RngCore};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::db::{params, Row};
 use crate::{parse_utc, Result, Store, StoreError};
 
 /// The shortest password accepted.
@@ -141,19 +141,19 @@ fn check_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<User>> {
+fn read_user(r: &Row) -> Result<User> {
     let role: String = r.get(1)?;
     let Some(role) = Role::parse(&role) else {
-        return Ok(Err(StoreError::Corrupt(format!("role {role:?}"))));
+        return Err(StoreError::Corrupt(format!("role {role:?}")));
     };
-    Ok(Ok(User {
+    Ok(User {
         name: r.get(0)?,
         role,
         created_at: parse_utc(r.get(2)?).unwrap_or_default(),
-    }))
+    })
 }
 
-fn read_saved(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedSearch> {
+fn read_saved(r: &Row) -> Result<SavedSearch> {
     Ok(SavedSearch {
         id: r.get(0)?,
         owner: r.get(1)?,
@@ -164,8 +164,9 @@ fn read_saved(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedSearch> {
     })
 }
 
-const SAVED_SELECT: &str =
-    "SELECT id, owner, name, query, feed_key, created_at FROM saved_searches";
+const USER_COLUMNS: &str = "name, role, created_at";
+
+const SAVED_COLUMNS: &str = "id, owner, name, query, feed_key, created_at";
 
 impl Store {
     /// Creates an account; its password is hashed with argon2.
@@ -174,8 +175,7 @@ impl Store {
         check_password(password)?;
         let hash = hash_password(password)?;
         let now = Utc::now();
-        let conn = self.writer()?;
-        let inserted = conn.execute(
+        let inserted = self.write()?.db().execute(
             "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(name) DO NOTHING",
             params![name, role.as_str(), hash, now.to_rfc3339()],
@@ -194,7 +194,7 @@ impl Store {
     pub fn set_password(&self, name: &str, password: &str) -> Result<()> {
         check_password(password)?;
         let hash = hash_password(password)?;
-        let n = self.writer()?.execute(
+        let n = self.write()?.db().execute(
             "UPDATE users SET password_hash = ?2 WHERE name = ?1",
             params![name, hash],
         )?;
@@ -206,42 +206,43 @@ impl Store {
 
     /// Changes an account's role.
     pub fn set_role(&self, name: &str, role: Role) -> Result<User> {
-        let n = self.writer()?.execute(
-            "UPDATE users SET role = ?2 WHERE name = ?1",
+        // One statement changes the role and returns the account as it
+        // now is.
+        let conn = self.write()?;
+        let row = conn.db().query_opt(
+            &format!("UPDATE users SET role = ?2 WHERE name = ?1 RETURNING {USER_COLUMNS}"),
             params![name, role.as_str()],
         )?;
-        if n == 0 {
-            return Err(StoreError::NoSuchUser(name.to_string()));
+        match row {
+            Some(row) => read_user(&row),
+            None => Err(StoreError::NoSuchUser(name.to_string())),
         }
-        self.user(name)?
-            .ok_or_else(|| StoreError::NoSuchUser(name.to_string()))
     }
 
     /// The account with this name.
     pub fn user(&self, name: &str) -> Result<Option<User>> {
-        let conn = self.reader()?;
-        let user = conn
-            .prepare_cached("SELECT name, role, created_at FROM users WHERE name = ?1")?
-            .query_row([name], read_user)
-            .optional()?;
-        user.transpose()
+        let conn = self.read()?;
+        let row = conn.db().query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"),
+            params![name],
+        )?;
+        row.as_ref().map(read_user).transpose()
     }
 
     /// Every account, by name.
     pub fn users(&self) -> Result<Vec<User>> {
-        let conn = self.reader()?;
-        let mut stmt =
-            conn.prepare_cached("SELECT name, role, created_at FROM users ORDER BY name")?;
-        let rows = stmt.query_map([], read_user)?;
-        rows.map(|r| r?).collect()
+        self.read()?.db().query_map(
+            &format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"),
+            params![],
+            read_user,
+        )
     }
 
     /// Whether any account may write (curator or admin).
     pub fn has_writers(&self) -> Result<bool> {
-        let n: i64 = self.reader()?.query_row(
+        let n: i64 = self.read()?.db().value(
             "SELECT count(*) FROM users WHERE role IN ('curator', 'admin')",
-            [],
-            |r| r.get(0),
+            params![],
         )?;
         Ok(n > 0)
     }
@@ -249,19 +250,14 @@ impl Store {
     /// The account, if `password` is its password. Takes as long for an
     /// unknown name (argon2 compares in constant time).
     pub fn check_password(&self, name: &str, password: &str) -> Result<Option<User>> {
-        let row: Option<(String, Result<User>)> = {
-            let conn = self.reader()?;
-            let mut stmt = conn.prepare_cached(
-                "SELECT name, role, created_at, password_hash FROM users WHERE name = ?1",
-            )?;
-            #[allow(clippy::let_and_return)] // the statement must drop before the guard
-            let row = stmt
-                .query_row([name], |r| Ok((r.get(3)?, read_user(r)?)))
-                .optional()?;
-            row
-        };
+        // The connection goes back to its pool at the end of this
+        // statement, before argon2's slow work.
+        let row = self.read()?.db().query_opt(
+            &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE name = ?1"),
+            params![name],
+        )?;
         let (hash, user) = match row {
-            Some((hash, user)) => (hash, Some(user?)),
+            Some(row) => (row.get::<String>(3)?, Some(read_user(&row)?)),
             None => (dummy_hash().to_string(), None),
         };
         let parsed = PasswordHash::new(&hash)
@@ -275,35 +271,37 @@ impl Store {
     /// Makes a new API token for an account and returns it; only its digest
     /// is kept, so it cannot be shown again.
     pub fn new_token(&self, name: &str) -> Result<String> {
-        if self.user(name)?.is_none() {
-            return Err(StoreError::NoSuchUser(name.to_string()));
-        }
         let token = random_secret();
-        self.writer()?.execute(
-            "INSERT INTO api_tokens (digest, user_name, created_at) VALUES (?1, ?2, ?3)",
+        // Inserted only if the account exists, in one statement, so an
+        // account removed meanwhile is a missing account, not a broken
+        // reference.
+        let inserted = self.write()?.db().execute(
+            "INSERT INTO api_tokens (digest, user_name, created_at)
+             SELECT CAST(?1 AS TEXT), name, CAST(?3 AS TEXT) FROM users WHERE name = ?2",
             params![digest(&token), name, Utc::now().to_rfc3339()],
         )?;
+        if inserted == 0 {
+            return Err(StoreError::NoSuchUser(name.to_string()));
+        }
         Ok(token)
     }
 
     /// Revokes every API token of an account; returns how many.
     pub fn revoke_tokens(&self, name: &str) -> Result<usize> {
-        Ok(self
-            .writer()?
-            .execute("DELETE FROM api_tokens WHERE user_name = ?1", [name])?)
+        self.write()?
+            .db()
+            .execute("DELETE FROM api_tokens WHERE user_name = ?1", params![name])
     }
 
     /// The account holding this API token.
     pub fn user_by_token(&self, token: &str) -> Result<Option<User>> {
-        let conn = self.reader()?;
-        let user = conn
-            .prepare_cached(
-                "SELECT u.name, u.role, u.created_at FROM api_tokens t
-                 JOIN users u ON u.name = t.user_name WHERE t.digest = ?1",
-            )?
-            .query_row([digest(token)], read_user)
-            .optional()?;
-        user.transpose()
+        let conn = self.read()?;
+        let row = conn.db().query_opt(
+            "SELECT u.name, u.role, u.created_at FROM api_tokens t
+             JOIN users u ON u.name = t.user_name WHERE t.digest = ?1",
+            params![digest(token)],
+        )?;
+        row.as_ref().map(read_user).transpose()
     }
 
     /// Opens a session for an account, valid for `ttl`; returns its secret
@@ -311,12 +309,13 @@ impl Store {
     pub fn new_session(&self, name: &str, ttl: Duration) -> Result<String> {
         let token = random_secret();
         let now = Utc::now();
-        let conn = self.writer()?;
-        conn.execute(
+        let conn = self.write()?;
+        let db = conn.db();
+        db.execute(
             "DELETE FROM sessions WHERE expires_at < ?1",
-            [now.to_rfc3339()],
+            params![now.to_rfc3339()],
         )?;
-        conn.execute(
+        db.execute(
             "INSERT INTO sessions (digest, user_name, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![digest(&token), name, now.to_rfc3339(), (now + ttl).to_rfc3339()],
         )?;
@@ -325,26 +324,27 @@ impl Store {
 
     /// The account of this session, while it has not expired.
     pub fn session_user(&self, token: &str) -> Result<Option<User>> {
-        let conn = self.reader()?;
-        let row = conn
-            .prepare_cached(
-                "SELECT u.name, u.role, u.created_at, s.expires_at FROM sessions s
-                 JOIN users u ON u.name = s.user_name WHERE s.digest = ?1",
-            )?
-            .query_row([digest(token)], |r| {
-                Ok((read_user(r)?, parse_utc(r.get(3)?)))
-            })
-            .optional()?;
-        match row {
-            Some((user, Some(expires))) if expires > Utc::now() => Ok(Some(user?)),
+        let conn = self.read()?;
+        let row = conn.db().query_opt(
+            "SELECT u.name, u.role, u.created_at, s.expires_at FROM sessions s
+             JOIN users u ON u.name = s.user_name WHERE s.digest = ?1",
+            params![digest(token)],
+        )?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        match parse_utc(row.get(3)?) {
+            Some(expires) if expires > Utc::now() => Ok(Some(read_user(&row)?)),
             _ => Ok(None),
         }
     }
 
     /// Ends a session (nothing happens for an unknown one).
     pub fn end_session(&self, token: &str) -> Result<()> {
-        self.writer()?
-            .execute("DELETE FROM sessions WHERE digest = ?1", [digest(token)])?;
+        self.write()?.db().execute(
+            "DELETE FROM sessions WHERE digest = ?1",
+            params![digest(token)],
+        )?;
         Ok(())
     }
 
@@ -362,55 +362,58 @@ impl Store {
                 "saved search query: give at most 4096 bytes".to_string(),
             ));
         }
-        let conn = self.writer()?;
-        let inserted = conn.execute(
-            "INSERT INTO saved_searches (owner, name, query, feed_key, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(owner, name) DO NOTHING",
+        // One statement: a name taken meanwhile by another writer is a
+        // clash here too, and the row comes back as stored.
+        let conn = self.write()?;
+        let row = conn.db().query_opt(
+            &format!(
+                "INSERT INTO saved_searches (owner, name, query, feed_key, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(owner, name) DO NOTHING
+                 RETURNING {SAVED_COLUMNS}"
+            ),
             params![owner, name, query, random_secret(), Utc::now().to_rfc3339()],
         )?;
-        if inserted == 0 {
-            return Err(StoreError::Invalid(format!(
+        match row {
+            Some(row) => read_saved(&row),
+            None => Err(StoreError::Invalid(format!(
                 "you already have a saved search named {name:?}: choose another name or delete it first"
-            )));
+            ))),
         }
-        let id = conn.last_insert_rowid();
-        let saved = conn
-            .prepare_cached(&format!("{SAVED_SELECT} WHERE id = ?1"))?
-            .query_row([id], read_saved)?;
-        Ok(saved)
     }
 
     /// The saved search with this id.
     pub fn saved_search(&self, id: i64) -> Result<Option<SavedSearch>> {
-        let conn = self.reader()?;
-        let saved = conn
-            .prepare_cached(&format!("{SAVED_SELECT} WHERE id = ?1"))?
-            .query_row([id], read_saved)
-            .optional()?;
-        Ok(saved)
+        let conn = self.read()?;
+        let row = conn.db().query_opt(
+            &format!("SELECT {SAVED_COLUMNS} FROM saved_searches WHERE id = ?1"),
+            params![id],
+        )?;
+        row.as_ref().map(read_saved).transpose()
     }
 
     /// The saved searches of `owner`, by name.
     pub fn saved_searches(&self, owner: &str) -> Result<Vec<SavedSearch>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SAVED_SELECT} WHERE owner = ?1 ORDER BY name, id"
-        ))?;
-        let rows = stmt.query_map([owner], read_saved)?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        self.read()?.db().query_map(
+            &format!(
+                "SELECT {SAVED_COLUMNS} FROM saved_searches WHERE owner = ?1 ORDER BY name, id"
+            ),
+            params![owner],
+            read_saved,
+        )
     }
 
     /// Every saved search, by id.
     pub fn all_saved_searches(&self) -> Result<Vec<SavedSearch>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!("{SAVED_SELECT} ORDER BY id"))?;
-        let rows = stmt.query_map([], read_saved)?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        self.read()?.db().query_map(
+            &format!("SELECT {SAVED_COLUMNS} FROM saved_searches ORDER BY id"),
+            params![],
+            read_saved,
+        )
     }
 
     /// Deletes `owner`'s saved search `id`; false when they have none such.
     pub fn delete_saved_search(&self, owner: &str, id: i64) -> Result<bool> {
-        let n = self.writer()?.execute(
+        let n = self.write()?.db().execute(
             "DELETE FROM saved_searches WHERE id = ?1 AND owner = ?2",
             params![id, owner],
         )?;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use crate::db::params;
 use crate::{Decision, Result, Store};
 
 /// One source's week.
@@ -32,28 +33,30 @@ impl Store {
     /// `first_seen` index, never the whole table.
     pub fn source_weeks(&self, since: NaiveDate) -> Result<Vec<SourceWeek>> {
         let from = week_of(since).to_string();
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT source_id, day, sum(items), sum(approvals) FROM (
+        // The sums cast to BIGINT: PostgreSQL's sum of a BIGINT is NUMERIC,
+        // which the store does not read.
+        let rows = self.read()?.db().query_map(
+            "SELECT source_id, day, CAST(sum(items) AS BIGINT), CAST(sum(approvals) AS BIGINT)
+             FROM (
                 SELECT source_id, substr(first_seen, 1, 10) AS day, 1 AS items, 0 AS approvals
                   FROM items WHERE first_seen >= ?1
                 UNION ALL
                 SELECT i.source_id, substr(r.at, 1, 10), 0, 1
                   FROM reviews r JOIN items i ON i.id = r.item_id
                  WHERE r.decision = ?2 AND r.at >= ?1
-             ) GROUP BY source_id, day",
+             ) AS days GROUP BY source_id, day",
+            params![from, Decision::Approve.as_str()],
+            |r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<i64>(3)?,
+                ))
+            },
         )?;
-        let rows = stmt.query_map(rusqlite::params![from, Decision::Approve.as_str()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
         let mut weeks: BTreeMap<(String, NaiveDate), (u64, u64)> = BTreeMap::new();
-        for row in rows {
-            let (source_id, day, items, approvals) = row?;
+        for (source_id, day, items, approvals) in rows {
             let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
                 continue;
             };

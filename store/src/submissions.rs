@@ -10,10 +10,10 @@
 
 use chrono::{DateTime, Utc};
 use rand_core::{OsRng, RngCore};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::hex;
+use crate::db::{params, Db, Row, Value};
 use crate::{parse_utc, Result, Store, StoreError};
 
 /// What is submitted.
@@ -259,29 +259,28 @@ pub fn is_receipt(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-const SELECT: &str = "SELECT receipt, kind, fields, submitted_by, status, reason, decided_by,
-    item_id, created_at, updated_at, fetch_error, probe FROM submissions";
+/// A submission's columns, as [`read_row`] reads them.
+const COLUMNS: &str = "receipt, kind, fields, submitted_by, status, reason, decided_by,
+    item_id, created_at, updated_at, fetch_error, probe";
 
-fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
+fn read_row(r: &Row) -> Result<Submission> {
     let receipt: String = r.get(0)?;
     let (kind, fields, status): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(4)?);
     let corrupt = |what: String| StoreError::Corrupt(format!("submission {receipt}: {what}"));
     let Some(kind) = SubmissionKind::parse(&kind) else {
-        return Ok(Err(corrupt(format!("kind {kind:?}"))));
+        return Err(corrupt(format!("kind {kind:?}")));
     };
     let Some(status) = SubmissionStatus::parse(&status) else {
-        return Ok(Err(corrupt(format!("status {status:?}"))));
+        return Err(corrupt(format!("status {status:?}")));
     };
-    let fields: SubmissionFields = match serde_json::from_str(&fields) {
-        Ok(f) => f,
-        Err(e) => return Ok(Err(corrupt(e.to_string()))),
-    };
+    let fields: SubmissionFields =
+        serde_json::from_str(&fields).map_err(|e| corrupt(e.to_string()))?;
     let probe: Option<String> = r.get(11)?;
-    let probe: Option<SourceProbe> = match probe.map(|p| serde_json::from_str(&p)).transpose() {
-        Ok(p) => p,
-        Err(e) => return Ok(Err(corrupt(format!("probe: {e}")))),
-    };
-    Ok(Ok(Submission {
+    let probe: Option<SourceProbe> = probe
+        .map(|p| serde_json::from_str(&p))
+        .transpose()
+        .map_err(|e| corrupt(format!("probe: {e}")))?;
+    Ok(Submission {
         kind,
         fields,
         submitted_by: r.get(3)?,
@@ -294,15 +293,17 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Submission>> {
         created_at: parse_utc(r.get(8)?).unwrap_or_default(),
         updated_at: parse_utc(r.get(9)?).unwrap_or_default(),
         receipt,
-    }))
+    })
 }
 
-fn read_one(conn: &Connection, receipt: &str) -> Result<Option<Submission>> {
-    let found = conn
-        .prepare_cached(&format!("{SELECT} WHERE receipt = ?1"))?
-        .query_row([receipt], read_row)
-        .optional()?;
-    found.transpose()
+/// The submissions a query picks (`WHERE …` and the rest, after `FROM
+/// submissions`).
+fn read_where(db: Db<'_>, rest: &str, params: &[Value]) -> Result<Vec<Submission>> {
+    db.query_map(
+        &format!("SELECT {COLUMNS} FROM submissions {rest}"),
+        params,
+        read_row,
+    )
 }
 
 impl Store {
@@ -324,15 +325,17 @@ impl Store {
             serde_json::to_string(&fields).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let receipt = new_receipt();
         let now = Utc::now().to_rfc3339();
-        let conn = self.writer()?;
-        conn.execute(
-            "INSERT INTO submissions (receipt, kind, fields, url, submitted_by, status,
-                 created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?6)",
+        let conn = self.write()?;
+        let row = conn.db().query_one(
+            &format!(
+                "INSERT INTO submissions (receipt, kind, fields, url, submitted_by, status,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6, ?6)
+                 RETURNING {COLUMNS}"
+            ),
             params![receipt, kind.as_str(), body, fields.url, submitted_by, now],
         )?;
-        read_one(&conn, &receipt)?
-            .ok_or_else(|| StoreError::Corrupt(format!("submission {receipt} vanished")))
+        read_row(&row)
     }
 
     /// The submission with this receipt.
@@ -340,8 +343,12 @@ impl Store {
         if !is_receipt(receipt) {
             return Ok(None);
         }
-        let conn = self.reader()?;
-        read_one(&conn, receipt)
+        let conn = self.read()?;
+        let row = conn.db().query_opt(
+            &format!("SELECT {COLUMNS} FROM submissions WHERE receipt = ?1"),
+            params![receipt],
+        )?;
+        row.as_ref().map(read_row).transpose()
     }
 
     /// The submissions of `status` (all without), oldest first, skipping
@@ -352,19 +359,21 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<(usize, Vec<Submission>)> {
-        let conn = self.reader()?;
         let status = status.map(SubmissionStatus::as_str);
-        let total: i64 = conn.query_row(
-            "SELECT count(*) FROM submissions WHERE ?1 IS NULL OR status = ?1",
-            [status],
-            |r| r.get(0),
+        // The count and the page from the same state.
+        let tx = self.snapshot()?;
+        let db = tx.db();
+        let total: i64 = db.value(
+            "SELECT count(*) FROM submissions WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1",
+            params![status],
         )?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SELECT} WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at, receipt
-             LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = stmt.query_map(params![status, limit as i64, offset as i64], read_row)?;
-        let list = rows.map(|r| r?).collect::<Result<Vec<Submission>>>()?;
+        let list = read_where(
+            db,
+            "WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1 ORDER BY created_at, receipt
+             LIMIT ?2 OFFSET ?3",
+            params![status, limit as i64, offset as i64],
+        )?;
+        tx.commit()?;
         Ok((total as usize, list))
     }
 
@@ -402,10 +411,13 @@ impl Store {
             return Ok(None);
         }
         let reason = reason.filter(|_| status == SubmissionStatus::Declined);
-        let conn = self.writer()?;
-        let n = conn.execute(
-            "UPDATE submissions SET status = ?2, reason = ?3, decided_by = ?4, updated_at = ?5
-             WHERE receipt = ?1",
+        // One statement decides and returns the submission as decided.
+        let conn = self.write()?;
+        let row = conn.db().query_opt(
+            &format!(
+                "UPDATE submissions SET status = ?2, reason = ?3, decided_by = ?4, updated_at = ?5
+                 WHERE receipt = ?1 RETURNING {COLUMNS}"
+            ),
             params![
                 receipt,
                 status.as_str(),
@@ -414,53 +426,47 @@ impl Store {
                 Utc::now().to_rfc3339()
             ],
         )?;
-        if n == 0 {
-            return Ok(None);
-        }
-        read_one(&conn, receipt)
+        row.as_ref().map(read_row).transpose()
     }
 
     /// The submitted practices still to take in, oldest first, at most
     /// `limit`: not declined, not yet an item, not failed.
     pub fn pending_submissions(&self, limit: usize) -> Result<Vec<Submission>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SELECT} WHERE kind = 'practice' AND item_id IS NULL AND fetch_error IS NULL
-             AND status IN ('received', 'in_review') ORDER BY created_at, receipt LIMIT ?1"
-        ))?;
-        let rows = stmt.query_map([limit as i64], read_row)?;
-        rows.map(|r| r?).collect()
+        read_where(
+            self.read()?.db(),
+            "WHERE kind = 'practice' AND item_id IS NULL AND fetch_error IS NULL
+             AND status IN ('received', 'in_review') ORDER BY created_at, receipt LIMIT ?1",
+            params![limit as i64],
+        )
     }
 
     /// The sources partners suggested that wait for a decision (received
     /// or in review), oldest first, at most `limit`: what
     /// `veille sources suggestions` and the operators' page list.
     pub fn suggested_sources(&self, limit: usize) -> Result<Vec<Submission>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SELECT} WHERE kind = 'source' AND status IN ('received', 'in_review')
-             ORDER BY created_at, receipt LIMIT ?1"
-        ))?;
-        let rows = stmt.query_map([limit as i64], read_row)?;
-        rows.map(|r| r?).collect()
+        read_where(
+            self.read()?.db(),
+            "WHERE kind = 'source' AND status IN ('received', 'in_review')
+             ORDER BY created_at, receipt LIMIT ?1",
+            params![limit as i64],
+        )
     }
 
     /// The submitted sources not yet probed with feed discovery, oldest
     /// first, at most `limit`: not decided yet.
     pub fn unprobed_sources(&self, limit: usize) -> Result<Vec<Submission>> {
-        let conn = self.reader()?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "{SELECT} WHERE kind = 'source' AND probe IS NULL
-             AND status IN ('received', 'in_review') ORDER BY created_at, receipt LIMIT ?1"
-        ))?;
-        let rows = stmt.query_map([limit as i64], read_row)?;
-        rows.map(|r| r?).collect()
+        read_where(
+            self.read()?.db(),
+            "WHERE kind = 'source' AND probe IS NULL
+             AND status IN ('received', 'in_review') ORDER BY created_at, receipt LIMIT ?1",
+            params![limit as i64],
+        )
     }
 
     /// Records what feed discovery found at a submitted source's site.
     pub fn record_probe(&self, receipt: &str, probe: &SourceProbe) -> Result<()> {
         let body = serde_json::to_string(probe).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.writer()?.execute(
+        self.write()?.db().execute(
             "UPDATE submissions SET probe = ?2, updated_at = ?3 WHERE receipt = ?1",
             params![receipt, body, Utc::now().to_rfc3339()],
         )?;
@@ -478,7 +484,7 @@ impl Store {
             Ok(item) => (Some(item), None),
             Err(error) => (None, Some(error)),
         };
-        self.writer()?.execute(
+        self.write()?.db().execute(
             "UPDATE submissions SET item_id = ?2, fetch_error = ?3, updated_at = ?4
              WHERE receipt = ?1",
             params![receipt, item, error, Utc::now().to_rfc3339()],

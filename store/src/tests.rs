@@ -812,8 +812,18 @@ on_each_engine! {
             .add_user("cid", Role::Curator, "curator's password")
             .unwrap();
         assert!(store.has_writers().unwrap());
+        // Accounts made at once under one name: one is made, the others
+        // are told the name is taken.
+        let made = crate::practices::tests::at_once(&store, 3, |store, _| {
+            store.add_user("dee", Role::Analyst, "dee's password").map(|u| u.name)
+        });
+        assert!(
+            made.iter().filter(|m| m.is_ok()).count() == 1
+                && made.iter().all(|m| m.is_ok() || matches!(m, Err(StoreError::UserExists(_)))),
+            "{made:?}"
+        );
         let names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.name).collect();
-        assert_eq!(names, ["ana", "cid"]);
+        assert_eq!(names, ["ana", "cid", "dee"]);
 
         let ok = store
             .check_password("ana", "correct horse battery")
@@ -852,6 +862,30 @@ on_each_engine! {
         ));
         assert_eq!(store.revoke_tokens("cid").unwrap(), 1);
         assert!(store.user_by_token(&token).unwrap().is_none());
+
+        // A role change returns the account as it now is; a new password
+        // replaces the old one.
+        let promoted = store.set_role("ana", Role::Curator).unwrap();
+        assert_eq!((promoted.name.as_str(), promoted.role), ("ana", Role::Curator));
+        assert_eq!(promoted.created_at, user.created_at);
+        assert_eq!(store.user("ana").unwrap().unwrap().role, Role::Curator);
+        assert!(matches!(
+            store.set_role("nobody", Role::Admin),
+            Err(StoreError::NoSuchUser(_))
+        ));
+        store.set_password("ana", "a brand new password").unwrap();
+        assert!(store
+            .check_password("ana", "correct horse battery")
+            .unwrap()
+            .is_none());
+        assert!(store
+            .check_password("ana", "a brand new password")
+            .unwrap()
+            .is_some());
+        assert!(matches!(
+            store.set_password("nobody", "a brand new password"),
+            Err(StoreError::NoSuchUser(_))
+        ));
 
         let session = store
             .new_session("ana", chrono::Duration::hours(1))
@@ -892,6 +926,20 @@ on_each_engine! {
         assert!(!store.delete_saved_search("ana", other.id).unwrap());
         assert!(store.delete_saved_search("bob", other.id).unwrap());
         assert!(store.saved_search(other.id).unwrap().is_none());
+
+        // Writers racing for one name: one saves it, the others are told
+        // it is taken.
+        let outcomes = crate::practices::tests::at_once(&store, 4, |store, w| {
+            store.add_saved_search("cid", "raced", &format!("q=try{w}"))
+        });
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| o.is_ok() || matches!(o, Err(StoreError::Invalid(_)))),
+            "{outcomes:?}"
+        );
+        assert_eq!(store.saved_searches("cid").unwrap().len(), 1);
     }
 }
 
