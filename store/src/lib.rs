@@ -298,13 +298,10 @@ impl Store {
     }
 
     fn sqlite_only(&self, what: &str) -> StoreError {
-        StoreError::Unsupported(format!(
-            "{what} is not available yet on PostgreSQL ({})",
-            self.describe()
-        ))
+        StoreError::Unsupported(format!("{what} works on SQLite only ({})", self.describe()))
     }
 
-    /// SQLite's one writer, for code not yet written for both engines.
+    /// SQLite's one writer, for what only SQLite does (a restore).
     fn writer(&self) -> Result<MutexGuard<'_, Connection>> {
         match &self.connections.engine {
             Engine::Sqlite { writer, .. } => Ok(Store::sqlite_writer(writer)),
@@ -312,7 +309,7 @@ impl Store {
         }
     }
 
-    /// One of SQLite's readers, for code not yet written for both engines.
+    /// One of SQLite's readers, for what only SQLite does (a backup).
     fn reader(&self) -> Result<Reader<'_>> {
         match &self.connections.engine {
             Engine::Sqlite { readers, .. } => readers.get(),
@@ -744,22 +741,6 @@ pub(crate) fn read_item(r: &DbRow) -> Result<Item> {
         c.apply(&mut item);
     }
     Ok(item)
-}
-
-/// [`read_item`] on a row rusqlite gives, for code not yet written for
-/// both engines.
-pub(crate) fn read_item_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Item>> {
-    Ok(read_item(&sqlite_row(r)?))
-}
-
-/// A row rusqlite gives, as a [`DbRow`].
-pub(crate) fn sqlite_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DbRow> {
-    let n = r.as_ref().column_count();
-    let mut values = Vec::with_capacity(n);
-    for i in 0..n {
-        values.push(Value::from(r.get_ref(i)?));
-    }
-    Ok(DbRow::new(values))
 }
 
 /// An item with its corrections applied, its version and change sequence.

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::db::params;
 use crate::tests::on_each_engine;
-use crate::{item_id, Candidate, NewItem, Review, StoreError};
+use crate::{item_id, Candidate, NewItem, Review};
 
 fn new_item(n: usize, source: &str) -> NewItem {
     NewItem {
@@ -34,25 +34,8 @@ fn decide(store: &Store, url: &str, decision: Decision, at: chrono::DateTime<Utc
         note: None,
         at,
     };
-    match store.set_review(&item_id(url), &review) {
-        Ok(found) => assert!(found.is_some(), "no item at {url}"),
-        Err(StoreError::Unsupported(_)) => {
-            store
-                .exec(
-                    "INSERT INTO reviews (item_id, decision, curator, note, at)
-                     VALUES (?1, ?2, ?3, NULL, ?4)
-                     ON CONFLICT(item_id) DO UPDATE SET decision = ?2, curator = ?3, at = ?4",
-                    params![
-                        item_id(url),
-                        decision.as_str(),
-                        review.curator,
-                        at.to_rfc3339()
-                    ],
-                )
-                .unwrap();
-        }
-        Err(e) => panic!("review of {url}: {e}"),
-    }
+    let found = store.set_review(&item_id(url), &review).unwrap();
+    assert!(found.is_some(), "no item at {url}");
 }
 
 fn approve(store: &Store, url: &str, at: chrono::DateTime<Utc>) {

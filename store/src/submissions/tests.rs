@@ -166,12 +166,9 @@ on_each_engine! {
     }
 }
 
-// On SQLite only until the review queue (`Store::queue_in`, curation.rs)
-// runs on PostgreSQL too; then it belongs in `on_each_engine!`.
-#[test]
-fn a_submitted_item_waits_in_the_queue_with_who_sent_it_whatever_its_score() {
+on_each_engine! {
+fn a_submitted_item_waits_in_the_queue_with_who_sent_it_whatever_its_score(store: Store) {
     use crate::{Candidate, NewItem, QueueOrder};
-    let store = Store::open_in_memory().unwrap();
     let new = |url: &str, source: &str, is_candidate: bool| NewItem {
         url: url.into(),
         source_id: source.into(),
@@ -216,6 +213,7 @@ fn a_submitted_item_waits_in_the_queue_with_who_sent_it_whatever_its_score() {
     );
     assert_eq!(page.total, 2);
     assert_eq!(store.queue_length().unwrap(), 2);
+}
 }
 
 on_each_engine! {
