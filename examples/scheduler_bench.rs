@@ -3,8 +3,16 @@
 //!
 //! Prints, in process CPU time (every thread of the process):
 //! - reading and validating the list (`config::parse`), as a reload does;
+//! - the scheduling passes, on one thread, over the frontier
+//!   (`veille::scheduler::Frontier`): every source's first due time, a
+//!   reloaded list with one source changed, and a simulated day of taking
+//!   the sources due and queueing each again at its next due time (the
+//!   busiest pass and the mean), with the resident memory the frontier
+//!   takes;
 //! - the store reads the scheduler makes at start over a store of many
-//!   items: every source's last fetch at once, and one source's record;
+//!   items: every source's last fetch at once (the one read the scheduler
+//!   makes), and one source's record (which each source's task read
+//!   before the frontier);
 //! - `veille run`'s scheduler itself with every source (none due: each
 //!   was just fetched): its start, a minute of idling, a reload of the list
 //!   with one source changed, its stop; and the process's resident memory
@@ -13,6 +21,7 @@
 //! Run (see BENCHMARKS.md):
 //! `cargo run --release --example scheduler_bench -- [sources] [hosts] [items]`
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -20,7 +29,7 @@ use chrono::Utc;
 use cpu_time::ProcessTime;
 use veille::data::DataDir;
 use veille::pipeline::Pipeline;
-use veille::scheduler::{SourceList, RELOAD_INTERVAL};
+use veille::scheduler::{Frontier, Record, SourceList, RELOAD_INTERVAL};
 use veille_crawler::{Config, Crawler};
 use veille_store::{Candidate, NewItem, Outcome, SourceOutcome, Store};
 
@@ -94,6 +103,100 @@ fn record_fetched(store: &Store, sources: usize) {
             })
             .expect("record a fetch");
     }
+}
+
+fn passes(sources: usize, hosts: usize) {
+    let config = veille_crawler::parse(&sources_toml(sources, hosts, None), "sources.toml")
+        .expect("valid sources.toml");
+    let changed = veille_crawler::parse(
+        &sources_toml(sources, hosts, Some(sources / 2)),
+        "sources.toml",
+    )
+    .expect("valid sources.toml");
+    // Every source fetched an hour ago, one in 50 failing twice in a row.
+    let start = Utc::now();
+    let records: HashMap<String, Record> = (0..sources)
+        .map(|i| {
+            (
+                format!("source-{i:05}"),
+                Record {
+                    last_fetch: Some(start - chrono::Duration::hours(1)),
+                    failures: if i % 50 == 0 { 2 } else { 0 },
+                },
+            )
+        })
+        .collect();
+    let settings = &config.crawler;
+    let (rss_before, _) = memory_kib();
+    let mut frontier = Frontier::new(settings.failure_backoff_base, settings.failure_backoff_cap);
+    let cpu = ProcessTime::now();
+    frontier.apply(&config, &records, start);
+    let first = cpu.elapsed();
+    let (rss_after, _) = memory_kib();
+    println!(
+        "pass: {} sources' first due time (Frontier::apply on an empty frontier): {}; resident memory +{} KiB ({:.0} bytes a source)",
+        frontier.len(),
+        ms(first),
+        rss_after.saturating_sub(rss_before),
+        rss_after.saturating_sub(rss_before) as f64 * 1024.0 / sources as f64
+    );
+    let cpu = ProcessTime::now();
+    let applied = frontier.apply(&changed, &records, start);
+    println!(
+        "pass: a reloaded list applied ({} scheduled, {} unscheduled): {}",
+        applied.scheduled,
+        applied.unscheduled,
+        ms(cpu.elapsed())
+    );
+
+    // The worst pass: every source due at once (never fetched, or all
+    // overdue after a long stop), each taken and queued again.
+    let mut fresh = Frontier::new(settings.failure_backoff_base, settings.failure_backoff_cap);
+    fresh.apply(&config, &HashMap::new(), start);
+    let cpu = ProcessTime::now();
+    let mut taken = 0;
+    while let Some((ticket, _)) = fresh.pop_due(start) {
+        fresh.finished(ticket, Outcome::NotModified, start);
+        taken += 1;
+    }
+    println!(
+        "pass: every source due at once, {taken} taken and queued again: {}",
+        ms(cpu.elapsed())
+    );
+    drop(fresh);
+
+    // A day: at each due time, every source due taken and queued again.
+    let end = start + chrono::Duration::days(1);
+    let (mut passes, mut runs, mut busiest, mut slowest) = (0u32, 0usize, 0usize, Duration::ZERO);
+    let mut total = Duration::ZERO;
+    let mut slowest_runs = 0;
+    while let Some(now) = frontier.next_wake() {
+        if now > end {
+            break;
+        }
+        let cpu = ProcessTime::now();
+        let mut taken = 0;
+        while let Some((ticket, _)) = frontier.pop_due(now) {
+            frontier.finished(ticket, Outcome::NotModified, now);
+            taken += 1;
+        }
+        let spent = cpu.elapsed();
+        passes += 1;
+        runs += taken;
+        total += spent;
+        busiest = busiest.max(taken);
+        if spent > slowest {
+            slowest = spent;
+            slowest_runs = taken;
+        }
+    }
+    println!(
+        "pass: a simulated day, {passes} passes, {runs} runs: slowest pass {} ({slowest_runs} sources due), busiest {busiest} sources due, mean {}; queue {} entries for {} sources",
+        ms(slowest),
+        ms(total / passes.max(1)),
+        frontier.queued(),
+        frontier.len()
+    );
 }
 
 fn store_reads(dir: &Path, sources: usize, items: usize) {
@@ -252,6 +355,7 @@ fn main() {
         ms(cpu.elapsed())
     );
 
+    passes(sources, hosts);
     store_reads(dir.path(), sources, items);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
