@@ -9,10 +9,11 @@
 //!   the sources due and queueing each again at its next due time (the
 //!   busiest pass and the mean), with the resident memory the frontier
 //!   takes;
-//! - the store reads the scheduler makes at start over a store of many
-//!   items: every source's last fetch at once (the one read the scheduler
-//!   makes), and one source's record (which each source's task read
-//!   before the frontier);
+//! - the store reads at the scheduler's start over a store of many items:
+//!   every source's health with its item count (`Store::source_health`)
+//!   and one source's (`source_health_of`), which the scheduler read
+//!   before the frontier, and every source's last fetch and failures
+//!   (`source_fetches`), which it reads now;
 //! - `veille run`'s scheduler itself with every source (none due: each
 //!   was just fetched): its start, a minute of idling, a reload of the list
 //!   with one source changed, its stop; and the process's resident memory
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use cpu_time::ProcessTime;
+use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
 use veille::data::DataDir;
 use veille::pipeline::Pipeline;
 use veille::scheduler::{Frontier, Record, SourceList, RELOAD_INTERVAL};
@@ -68,6 +70,16 @@ fn sources_toml(sources: usize, hosts: usize, changed: Option<usize>) -> String 
         ));
     }
     text
+}
+
+/// Every allocation counted, so that the heap in use can be read.
+#[global_allocator]
+static HEAP: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+
+/// The bytes allocated and not freed yet.
+fn heap_bytes() -> i64 {
+    let s = HEAP.stats();
+    s.bytes_allocated as i64 - s.bytes_deallocated as i64 + s.bytes_reallocated as i64
 }
 
 /// The process's resident memory now and at its peak, in KiB.
@@ -127,18 +139,18 @@ fn passes(sources: usize, hosts: usize) {
         })
         .collect();
     let settings = &config.crawler;
-    let (rss_before, _) = memory_kib();
+    let heap_before = heap_bytes();
     let mut frontier = Frontier::new(settings.failure_backoff_base, settings.failure_backoff_cap);
     let cpu = ProcessTime::now();
     frontier.apply(&config, &records, start);
     let first = cpu.elapsed();
-    let (rss_after, _) = memory_kib();
+    let heap = heap_bytes() - heap_before;
     println!(
-        "pass: {} sources' first due time (Frontier::apply on an empty frontier): {}; resident memory +{} KiB ({:.0} bytes a source)",
+        "pass: {} sources' first due time (Frontier::apply on an empty frontier): {}; the frontier's heap {} KiB ({} bytes a source, its copy of the source included)",
         frontier.len(),
         ms(first),
-        rss_after.saturating_sub(rss_before),
-        rss_after.saturating_sub(rss_before) as f64 * 1024.0 / sources as f64
+        heap / 1024,
+        heap / sources as i64
     );
     let cpu = ProcessTime::now();
     let applied = frontier.apply(&changed, &records, start);
@@ -230,8 +242,15 @@ fn store_reads(dir: &Path, sources: usize, items: usize) {
     let cpu = ProcessTime::now();
     let all = store.source_health().expect("source health");
     println!(
-        "start: every source's last fetch (Store::source_health, {} rows): {}",
+        "start: every source's health and item count (Store::source_health, {} rows): {}",
         all.len(),
+        ms(cpu.elapsed())
+    );
+    let cpu = ProcessTime::now();
+    let fetches = store.source_fetches().expect("source fetches");
+    println!(
+        "start: every source's last fetch and failures (Store::source_fetches, {} rows): {}",
+        fetches.len(),
         ms(cpu.elapsed())
     );
     // One source's record, as each source's start reads it; stopped after
@@ -289,18 +308,22 @@ async fn live_scheduler(dir: &Path, sources: usize, hosts: usize) {
     };
 
     let (rss_before, _) = memory_kib();
+    let heap_before = heap_bytes();
     let cpu = ProcessTime::now();
     let scheduler = tokio::spawn(veille::scheduler::run(pipeline, list, stop_rx));
     tokio::time::sleep(Duration::from_secs(5)).await;
     let start_cpu = cpu.elapsed();
     let (rss_after, _) = memory_kib();
+    let heap = heap_bytes() - heap_before;
     println!(
-        "scheduler: {sources} sources scheduled: {} of CPU in its first 5 s; resident memory {} → {} KiB (+{} KiB, {:.0} bytes a source)",
+        "scheduler: {sources} sources scheduled: {} of CPU in its first 5 s; resident memory {} → {} KiB (+{} KiB, {:.0} bytes a source); heap +{} KiB ({} bytes a source)",
         ms(start_cpu),
         rss_before,
         rss_after,
         rss_after.saturating_sub(rss_before),
-        rss_after.saturating_sub(rss_before) as f64 * 1024.0 / sources as f64
+        rss_after.saturating_sub(rss_before) as f64 * 1024.0 / sources as f64,
+        heap / 1024,
+        heap / sources as i64
     );
 
     let cpu = ProcessTime::now();

@@ -90,7 +90,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let store = pipeline.store.clone();
     let records =
-        frontier::records(tokio::task::spawn_blocking(move || store.source_health()).await??);
+        frontier::records(tokio::task::spawn_blocking(move || store.source_fetches()).await??);
     let settings = pipeline.crawler.settings();
     let max_crawls = settings.max_concurrency.get();
     let mut frontier = Frontier::new(settings.failure_backoff_base, settings.failure_backoff_cap);
@@ -157,7 +157,14 @@ async fn sleep_until(at: Option<DateTime<Utc>>) {
 /// Reads `sources.toml` again and applies it when it validates; else logs
 /// every problem, and the previous list keeps running.
 async fn reload_list(pipeline: &Pipeline, sources: &SourceList, frontier: &mut Frontier) {
-    match veille_crawler::config::load(&sources.path) {
+    // Reading 10,000 sources takes some 70 ms: not on the loop's thread.
+    let path = sources.path.clone();
+    let loaded = tokio::task::spawn_blocking(move || veille_crawler::config::load(&path)).await;
+    let Ok(loaded) = loaded else {
+        tracing::error!(file = %sources.path.display(), "reading sources.toml panicked");
+        return;
+    };
+    match loaded {
         Ok(config) => {
             let records = last_records(pipeline).await;
             frontier.apply(&config, &records, Utc::now());
@@ -189,7 +196,7 @@ fn modified_time(path: &std::path::Path) -> Option<SystemTime> {
 /// them (none when the store cannot be read).
 async fn last_records(pipeline: &Pipeline) -> HashMap<String, Record> {
     let store = pipeline.store.clone();
-    match tokio::task::spawn_blocking(move || store.source_health()).await {
+    match tokio::task::spawn_blocking(move || store.source_fetches()).await {
         Ok(Ok(health)) => frontier::records(health),
         _ => HashMap::new(),
     }

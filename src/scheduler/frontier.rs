@@ -347,16 +347,17 @@ impl Frontier {
     }
 }
 
-/// Every source's record from the store's health rows.
-pub fn records(health: Vec<veille_store::SourceHealth>) -> HashMap<String, Record> {
-    health
+/// Every source's record from what the store says of its fetches
+/// (`Store::source_fetches`).
+pub fn records(fetches: Vec<veille_store::SourceFetch>) -> HashMap<String, Record> {
+    fetches
         .into_iter()
-        .map(|h| {
+        .map(|(id, last_fetch, failures)| {
             (
-                h.source_id,
+                id,
                 Record {
-                    last_fetch: h.last_fetch,
-                    failures: h.consecutive_failures,
+                    last_fetch,
+                    failures,
                 },
             )
         })

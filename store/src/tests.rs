@@ -109,6 +109,11 @@ fn source_health_counts_failures_and_recovers() {
     assert_eq!(store.sources_failing().unwrap(), 1);
     assert_eq!(store.source_health_of("s").unwrap().as_ref(), Some(h));
     assert_eq!(store.source_health_of("unheard-of").unwrap(), None);
+    // What the scheduler reads: the last fetch and the failures in a row.
+    assert_eq!(
+        store.source_fetches().unwrap(),
+        [("s".to_string(), h.last_fetch, 2)]
+    );
     assert_eq!(
         h.failing_since.unwrap().to_rfc3339(),
         "2024-01-01T00:00:00+00:00"
@@ -127,6 +132,7 @@ fn source_health_counts_failures_and_recovers() {
     assert!(h.failing_since.is_none() && h.last_error.is_none());
     assert!(h.last_success.is_some());
     assert_eq!(store.sources_failing().unwrap(), 0);
+    assert_eq!(store.source_fetches().unwrap()[0].2, 0);
 }
 
 #[test]
