@@ -94,11 +94,18 @@ pub async fn run(
     let settings = pipeline.crawler.settings();
     let max_crawls = settings.max_concurrency.get();
     let mut frontier = Frontier::new(settings.failure_backoff_base, settings.failure_backoff_cap);
-    frontier.apply(&sources.initial, &records, Utc::now());
-    drop(records);
+    // The frontier keeps its own copy of each source: the list as loaded
+    // is not kept (some 12 MB at 10,000 sources).
+    let SourceList {
+        path,
+        initial,
+        on_reload,
+    } = sources;
+    frontier.apply(&initial, &records, Utc::now());
+    drop((records, initial));
     let mut crawls: JoinSet<(Ticket, Outcome)> = JoinSet::new();
     let submissions = tokio::spawn(submissions_loop(pipeline.clone(), shutdown.clone()));
-    let mut modified = modified_time(&sources.path);
+    let mut modified = modified_time(&path);
     let mut reload = tokio::time::interval_at(
         tokio::time::Instant::now() + RELOAD_INTERVAL,
         RELOAD_INTERVAL,
@@ -132,10 +139,10 @@ pub async fn run(
             }
             _ = sleep_until(wake), if wake.is_some() => {}
             _ = reload.tick() => {
-                let now_modified = modified_time(&sources.path);
+                let now_modified = modified_time(&path);
                 if now_modified != modified {
                     modified = now_modified;
-                    reload_list(&pipeline, &sources, &mut frontier).await;
+                    reload_list(&pipeline, &path, &*on_reload, &mut frontier).await;
                 }
             }
         }
@@ -156,21 +163,26 @@ async fn sleep_until(at: Option<DateTime<Utc>>) {
 
 /// Reads `sources.toml` again and applies it when it validates; else logs
 /// every problem, and the previous list keeps running.
-async fn reload_list(pipeline: &Pipeline, sources: &SourceList, frontier: &mut Frontier) {
+async fn reload_list(
+    pipeline: &Pipeline,
+    file: &std::path::Path,
+    on_reload: &(dyn Fn(&Config) + Send + Sync),
+    frontier: &mut Frontier,
+) {
     // Reading 10,000 sources takes some 70 ms: not on the loop's thread.
-    let path = sources.path.clone();
+    let path = file.to_path_buf();
     let loaded = tokio::task::spawn_blocking(move || veille_crawler::config::load(&path)).await;
     let Ok(loaded) = loaded else {
-        tracing::error!(file = %sources.path.display(), "reading sources.toml panicked");
+        tracing::error!(file = %file.display(), "reading sources.toml panicked");
         return;
     };
     match loaded {
         Ok(config) => {
             let records = last_records(pipeline).await;
             frontier.apply(&config, &records, Utc::now());
-            (sources.on_reload)(&config);
+            on_reload(&config);
             tracing::info!(
-                file = %sources.path.display(),
+                file = %file.display(),
                 sources = config.sources.len(),
                 "sources reloaded"
             );
@@ -180,7 +192,7 @@ async fn reload_list(pipeline: &Pipeline, sources: &SourceList, frontier: &mut F
                 tracing::error!(problem = %problem, "sources.toml edit refused");
             }
             tracing::error!(
-                file = %sources.path.display(),
+                file = %file.display(),
                 problems = errors.0.len(),
                 "sources.toml has problems: the previous list keeps running"
             );
