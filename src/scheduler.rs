@@ -19,17 +19,20 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{watch, Semaphore};
-use tokio::task::JoinHandle;
-use veille_crawler::config::{Config, Source};
-use veille_crawler::schedule::next_run;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::MissedTickBehavior;
+use veille_crawler::config::Config;
 use veille_store::Outcome;
 
 use crate::pipeline::Pipeline;
+
+pub mod frontier;
+
+pub use frontier::{Frontier, Record, Ticket};
 
 /// How often `sources.toml` is checked for edits.
 pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
@@ -75,225 +78,141 @@ pub struct SourceList {
     pub on_reload: Box<dyn Fn(&Config) + Send + Sync>,
 }
 
-struct Running {
-    /// The source as scheduled, to tell whether an edit changed it.
-    source: Source,
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
-}
-
-/// Runs every enabled source on its schedule until `shutdown` turns true.
+/// Runs every enabled source on its schedule until `shutdown` turns true:
+/// one loop over the [`Frontier`], which starts each source when it is due
+/// while fewer than `[crawler] max_concurrency` crawl (the others wait, in
+/// the order they fell due; the crawler still fetches one request at a
+/// time per host).
 pub async fn run(
     pipeline: Pipeline,
     sources: SourceList,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let store = pipeline.store.clone();
-    let last_fetch: HashMap<String, DateTime<Utc>> =
-        tokio::task::spawn_blocking(move || store.source_health())
-            .await??
-            .into_iter()
-            .filter_map(|h| Some((h.source_id, h.last_fetch?)))
-            .collect();
-    let mut running: HashMap<String, Running> = HashMap::new();
-    // `[crawler] max_concurrency` sources crawl at once; the others wait
-    // for a permit (the crawler still fetches one request at a time per
-    // host).
-    let permits = Arc::new(Semaphore::new(
-        pipeline.crawler.settings().max_concurrency.get(),
-    ));
-    apply(
-        &pipeline,
-        &sources.initial,
-        &last_fetch,
-        &permits,
-        &mut running,
-    );
+    let records =
+        frontier::records(tokio::task::spawn_blocking(move || store.source_fetches()).await??);
+    let settings = pipeline.crawler.settings();
+    let max_crawls = settings.max_concurrency.get();
+    let mut frontier = Frontier::new(settings.failure_backoff_base, settings.failure_backoff_cap);
+    // The frontier keeps its own copy of each source: the list as loaded
+    // is not kept (some 12 MB at 10,000 sources).
+    let SourceList {
+        path,
+        initial,
+        on_reload,
+    } = sources;
+    frontier.apply(&initial, &records, Utc::now());
+    drop((records, initial));
+    let mut crawls: JoinSet<(Ticket, Outcome)> = JoinSet::new();
     let submissions = tokio::spawn(submissions_loop(pipeline.clone(), shutdown.clone()));
-    let mut modified = modified_time(&sources.path);
+    let mut modified = modified_time(&path);
+    let mut reload = tokio::time::interval_at(
+        tokio::time::Instant::now() + RELOAD_INTERVAL,
+        RELOAD_INTERVAL,
+    );
+    reload.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
+        while crawls.len() < max_crawls {
+            let Some((ticket, source)) = frontier.pop_due(Utc::now()) else {
+                break;
+            };
+            let pipeline = pipeline.clone();
+            let crawl = crawls.spawn(async move {
+                let result = pipeline.run_source(&source).await;
+                (ticket, result.outcome)
+            });
+            frontier.started(ticket, crawl);
+        }
+        // Nothing can start while every permit is taken: no wake-up then.
+        let wake = if crawls.len() < max_crawls {
+            frontier.next_wake()
+        } else {
+            None
+        };
         tokio::select! {
             _ = shutdown.changed() => break,
-            _ = tokio::time::sleep(RELOAD_INTERVAL) => {}
-        }
-        let now_modified = modified_time(&sources.path);
-        if now_modified == modified {
-            continue;
-        }
-        modified = now_modified;
-        match veille_crawler::config::load(&sources.path) {
-            Ok(config) => {
-                let health = last_fetches(&pipeline).await;
-                apply(&pipeline, &config, &health, &permits, &mut running);
-                (sources.on_reload)(&config);
-                tracing::info!(
-                    file = %sources.path.display(),
-                    sources = config.sources.len(),
-                    "sources reloaded"
-                );
-            }
-            Err(errors) => {
-                for problem in &errors.0 {
-                    tracing::error!(problem = %problem, "sources.toml edit refused");
+            Some(done) = crawls.join_next(), if !crawls.is_empty() => {
+                // An aborted crawl's source was taken out: nothing to do.
+                if let Ok((ticket, outcome)) = done {
+                    frontier.finished(ticket, outcome, Utc::now());
                 }
-                tracing::error!(
-                    file = %sources.path.display(),
-                    problems = errors.0.len(),
-                    "sources.toml has problems: the previous list keeps running"
-                );
+            }
+            _ = sleep_until(wake), if wake.is_some() => {}
+            _ = reload.tick() => {
+                let now_modified = modified_time(&path);
+                if now_modified != modified {
+                    modified = now_modified;
+                    reload_list(&pipeline, &path, &*on_reload, &mut frontier).await;
+                }
             }
         }
     }
-    for (_, r) in running.drain() {
-        let _ = r.stop.send(true);
-        let _ = r.task.await;
-    }
+    frontier.abort_all();
+    crawls.shutdown().await;
     let _ = submissions.await;
     pipeline.commit().await
+}
+
+/// Sleeps until `at` (on the wall clock, as cron times are).
+async fn sleep_until(at: Option<DateTime<Utc>>) {
+    let wait = at.map_or(Duration::ZERO, |at| {
+        (at - Utc::now()).to_std().unwrap_or_default()
+    });
+    tokio::time::sleep(wait).await
+}
+
+/// Reads `sources.toml` again and applies it when it validates; else logs
+/// every problem, and the previous list keeps running.
+async fn reload_list(
+    pipeline: &Pipeline,
+    file: &std::path::Path,
+    on_reload: &(dyn Fn(&Config) + Send + Sync),
+    frontier: &mut Frontier,
+) {
+    // Reading 10,000 sources takes some 70 ms: not on the loop's thread.
+    let path = file.to_path_buf();
+    let loaded = tokio::task::spawn_blocking(move || veille_crawler::config::load(&path)).await;
+    let Ok(loaded) = loaded else {
+        tracing::error!(file = %file.display(), "reading sources.toml panicked");
+        return;
+    };
+    match loaded {
+        Ok(config) => {
+            let records = last_records(pipeline).await;
+            frontier.apply(&config, &records, Utc::now());
+            on_reload(&config);
+            tracing::info!(
+                file = %file.display(),
+                sources = config.sources.len(),
+                "sources reloaded"
+            );
+        }
+        Err(errors) => {
+            for problem in &errors.0 {
+                tracing::error!(problem = %problem, "sources.toml edit refused");
+            }
+            tracing::error!(
+                file = %file.display(),
+                problems = errors.0.len(),
+                "sources.toml has problems: the previous list keeps running"
+            );
+        }
+    }
 }
 
 fn modified_time(path: &std::path::Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-async fn last_fetches(pipeline: &Pipeline) -> HashMap<String, DateTime<Utc>> {
+/// Every source's last fetch and failures in a row, as the store records
+/// them (none when the store cannot be read).
+async fn last_records(pipeline: &Pipeline) -> HashMap<String, Record> {
     let store = pipeline.store.clone();
-    match tokio::task::spawn_blocking(move || store.source_health()).await {
-        Ok(Ok(health)) => health
-            .into_iter()
-            .filter_map(|h| Some((h.source_id, h.last_fetch?)))
-            .collect(),
+    match tokio::task::spawn_blocking(move || store.source_fetches()).await {
+        Ok(Ok(health)) => frontier::records(health),
         _ => HashMap::new(),
     }
 }
 
-/// Brings the running tasks in line with `config`: starts new and changed
-/// sources, stops removed, disabled and changed ones.
-fn apply(
-    pipeline: &Pipeline,
-    config: &Config,
-    last_fetch: &HashMap<String, DateTime<Utc>>,
-    permits: &Arc<Semaphore>,
-    running: &mut HashMap<String, Running>,
-) {
-    let wanted: HashMap<&str, &Source> = config
-        .enabled_sources()
-        .map(|s| (s.id.as_str(), s))
-        .collect();
-    running.retain(|id, r| {
-        let keep = wanted.get(id.as_str()).is_some_and(|s| **s == r.source);
-        if !keep {
-            tracing::info!(source = %id, "unscheduled");
-            let _ = r.stop.send(true);
-        }
-        keep
-    });
-    for (id, source) in wanted {
-        if running.contains_key(id) {
-            continue;
-        }
-        let overdue = match last_fetch.get(id) {
-            None => true,
-            Some(&at) => next_run(source, at).is_some_and(|next| next <= Utc::now()),
-        };
-        tracing::info!(source = %id, schedule = %source.schedule_expr, overdue, "scheduled");
-        let (stop, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(source_loop(
-            pipeline.clone(),
-            source.clone(),
-            overdue,
-            permits.clone(),
-            stop_rx,
-        ));
-        running.insert(
-            id.to_string(),
-            Running {
-                source: source.clone(),
-                stop,
-                task,
-            },
-        );
-    }
-}
-
-async fn source_loop(
-    pipeline: Pipeline,
-    source: Source,
-    mut overdue: bool,
-    permits: Arc<Semaphore>,
-    mut stop: watch::Receiver<bool>,
-) {
-    // A failing source is backed off: its runs are skipped until
-    // 2^failures × base (capped) after its last fetch (the crawler decides).
-    let (mut last_fetch, mut failures) = failure_record(&pipeline, &source.id).await;
-    let backoff = veille_crawler::failure_backoff(
-        failures,
-        pipeline.crawler.settings().failure_backoff_base,
-        pipeline.crawler.settings().failure_backoff_cap,
-    );
-    let backoff = chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::MAX);
-    if overdue
-        && last_fetch
-            .and_then(|at| at.checked_add_signed(backoff))
-            .is_some_and(|end| end > Utc::now())
-    {
-        tracing::info!(source = %source.id, failures, "failing: backed off");
-        overdue = false;
-    }
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        if !overdue {
-            let Some(next) = pipeline
-                .crawler
-                .next_due(&source, last_fetch, failures, Utc::now())
-            else {
-                tracing::warn!(source = %source.id, "the schedule has no future run; not scheduled again");
-                return;
-            };
-            let wait = (next - Utc::now()).to_std().unwrap_or_default();
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = stop.changed() => return,
-            }
-        }
-        overdue = false;
-        let _permit = tokio::select! {
-            permit = permits.acquire() => match permit {
-                Ok(permit) => permit,
-                Err(_) => return,
-            },
-            _ = stop.changed() => return,
-        };
-        tokio::select! {
-            result = pipeline.run_source(&source) => {
-                match result.outcome {
-                    Outcome::Deferred => {}
-                    Outcome::Failed => {
-                        failures += 1;
-                        last_fetch = Some(Utc::now());
-                    }
-                    _ => {
-                        failures = 0;
-                        last_fetch = Some(Utc::now());
-                    }
-                }
-            }
-            _ = stop.changed() => {
-                tracing::info!(source = %source.id, "stopped: crawl in flight dropped");
-                return;
-            }
-        }
-    }
-}
-
-/// The last fetch and consecutive failures the store records for a source.
-async fn failure_record(pipeline: &Pipeline, id: &str) -> (Option<DateTime<Utc>>, u32) {
-    let store = pipeline.store.clone();
-    let id = id.to_string();
-    match tokio::task::spawn_blocking(move || store.source_health_of(&id)).await {
-        Ok(Ok(health)) => health.map_or((None, 0), |h| (h.last_fetch, h.consecutive_failures)),
-        _ => (None, 0),
-    }
-}
+#[cfg(test)]
+mod tests;

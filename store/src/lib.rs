@@ -640,6 +640,17 @@ impl Store {
         row.as_ref().map(read_source_health).transpose()
     }
 
+    /// Every fetched source's last fetch and consecutive failures, which is
+    /// all a scheduler needs: read from the health rows alone, so it costs
+    /// the same however many items the store holds.
+    pub fn source_fetches(&self) -> Result<Vec<SourceFetch>> {
+        self.read()?.db().query_map(
+            "SELECT source_id, last_fetch, consecutive_failures FROM source_health",
+            params![],
+            |r| Ok((r.get(0)?, parse_utc(r.get(1)?), r.get::<i64>(2)? as u32)),
+        )
+    }
+
     /// The health of every source the store has heard of (fetched, or holding
     /// items), by id.
     pub fn source_health(&self) -> Result<Vec<SourceHealth>> {
@@ -650,6 +661,10 @@ impl Store {
         )
     }
 }
+
+/// A source's id, last fetch and consecutive failures
+/// ([`Store::source_fetches`]).
+pub type SourceFetch = (String, Option<DateTime<Utc>>, u32);
 
 /// Every source the store has heard of, with its health and item count.
 const SOURCE_HEALTH_SELECT: &str = "WITH ids AS (SELECT source_id FROM source_health

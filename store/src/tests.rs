@@ -165,6 +165,11 @@ on_each_engine! {
         assert_eq!(store.sources_failing().unwrap(), 1);
         assert_eq!(store.source_health_of("s").unwrap().as_ref(), Some(h));
         assert_eq!(store.source_health_of("unheard-of").unwrap(), None);
+        // What the scheduler reads: the last fetch and the failures in a row.
+        assert_eq!(
+            store.source_fetches().unwrap(),
+            [("s".to_string(), h.last_fetch, 2)]
+        );
         assert_eq!(
             h.failing_since.unwrap().to_rfc3339(),
             "2024-01-01T00:00:00+00:00"
@@ -183,6 +188,7 @@ on_each_engine! {
         assert!(h.failing_since.is_none() && h.last_error.is_none());
         assert!(h.last_success.is_some());
         assert_eq!(store.sources_failing().unwrap(), 0);
+        assert_eq!(store.source_fetches().unwrap()[0].2, 0);
     }
 }
 

@@ -167,3 +167,60 @@ async fn idle_hosts_are_forgotten_and_waiting_or_deferred_ones_kept() {
     drop(held);
     waiter.await.unwrap();
 }
+
+/// The process's resident memory, in KiB.
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// 10,000 sources over 2,000 hosts (five a host) all due at once, for 30
+/// rounds, the hosts renamed every ten rounds as lists get edited: the
+/// hosts remembered stay within what the sweep allows, and the memory
+/// does not grow from round to round. A measurement (see BENCHMARKS.md):
+/// `cargo test --release -p veille-crawler ten_thousand_sources -- --ignored --nocapture`
+#[tokio::test(start_paused = true)]
+#[ignore = "a measurement: run it alone, in release"]
+async fn ten_thousand_sources_over_two_thousand_hosts_hold_steady() {
+    let p = Arc::new(Politeness::new(Duration::from_secs(1), 1, 32));
+    let mut after_round = Vec::new();
+    for round in 0..30 {
+        let names = round / 10;
+        let tasks: Vec<_> = (0..10_000)
+            .map(|i| {
+                let p = p.clone();
+                let host = format!("ess-{names}-{:04}.example.org", i % 2_000);
+                tokio::spawn(async move {
+                    let permit = p.acquire(&host, None).await;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    drop(permit);
+                })
+            })
+            .collect();
+        // Every host has its five sources waiting on it now.
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let waiting = p.remembered();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        // Their delays pass before the next round.
+        tokio::time::advance(Duration::from_secs(2)).await;
+        after_round.push((waiting, p.remembered(), resident_kib()));
+    }
+    for (round, (waiting, remembered, rss)) in after_round.iter().enumerate() {
+        println!("round {round}: {waiting} hosts remembered while sources wait, {remembered} after; resident {rss} KiB");
+    }
+    let most = after_round.iter().map(|r| r.1.max(r.0)).max().unwrap();
+    assert!(
+        most <= 4_000 + 2,
+        "{most} hosts remembered for 2,000 in use"
+    );
+    let (first, last) = (after_round[1].2, after_round[29].2);
+    println!(
+        "hosts remembered at most: {most}; resident memory after round 2: {first} KiB, after round 30: {last} KiB"
+    );
+}
