@@ -298,7 +298,7 @@ async fn live_scheduler(dir: &Path, sources: usize, hosts: usize) {
     let crawler = Crawler::new(&settings, store.clone()).expect("crawler");
     let pipeline = Pipeline {
         store: store.clone(),
-        index,
+        index: Some(index),
         crawler,
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -311,7 +311,7 @@ async fn live_scheduler(dir: &Path, sources: usize, hosts: usize) {
     let (rss_before, _) = memory_kib();
     let heap_before = heap_bytes();
     let cpu = ProcessTime::now();
-    let scheduler = tokio::spawn(veille::scheduler::run(pipeline, list, stop_rx));
+    let scheduler = tokio::spawn(veille::scheduler::run(pipeline, list, None, stop_rx));
     tokio::time::sleep(Duration::from_secs(5)).await;
     let start_cpu = cpu.elapsed();
     let (rss_after, _) = memory_kib();

@@ -28,6 +28,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         veille::models::install_newest(&data);
     }
     match cli.command {
+        Command::Run {
+            role: crate::Role::Crawler,
+        } => runtime()?.block_on(crawl_worker(&cli.config, &data)),
         Command::Run { role } => runtime()?.block_on(run(
             &cli.config,
             &data,
@@ -253,7 +256,7 @@ async fn run(
         let crawler = Crawler::new(&config.crawler, store.clone())?;
         let pipeline = Pipeline {
             store,
-            index: index.clone(),
+            index: Some(index.clone()),
             crawler,
         };
         let api_sources = state.sources.clone();
@@ -265,8 +268,13 @@ async fn run(
                 *api_sources.write().unwrap_or_else(|p| p.into_inner()) = infos;
             }),
         };
+        // Other workers may share a PostgreSQL store: claim each due source.
+        let leasing = match pipeline.store.dialect() {
+            veille_store::Dialect::Postgres => Some(leasing()?),
+            veille_store::Dialect::Sqlite => None,
+        };
         Some(tokio::spawn(veille::scheduler::run(
-            pipeline, sources, stop_rx,
+            pipeline, sources, leasing, stop_rx,
         )))
     } else {
         None
@@ -279,6 +287,49 @@ async fn run(
     api.await??;
     watcher.abort();
     tokio::task::spawn_blocking(move || index.close()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// This worker's leases (`VEILLE_LEASE_SECONDS` long).
+fn leasing() -> anyhow::Result<veille::scheduler::Leasing> {
+    let leasing = veille::scheduler::Leasing::new(veille::scheduler::Leasing::ttl_from_env()?);
+    tracing::info!(worker = %leasing.worker, lease_seconds = leasing.ttl.as_secs_f64(), "crawling beside other workers: each due source is leased");
+    Ok(leasing)
+}
+
+/// `veille run --role crawler`: the scheduler alone, each due source
+/// leased in the store, no API and no index (the API nodes' indexes follow
+/// the store), until Ctrl-C.
+async fn crawl_worker(config_path: &Path, data: &DataDir) -> anyhow::Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let store = data.open_store()?;
+    let model = veille::models::install_newest(data);
+    let watcher = tokio::spawn(veille::models::watch(data.clone(), model, || {}));
+    let pipeline = Pipeline {
+        crawler: Crawler::new(&config.crawler, store.clone())?,
+        store,
+        index: None,
+    };
+    let sources = veille::scheduler::SourceList {
+        path: config_path.to_path_buf(),
+        initial: config,
+        on_reload: Box::new(|_: &Config| {}),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut scheduler = tokio::spawn(veille::scheduler::run(
+        pipeline,
+        sources,
+        Some(leasing()?),
+        stop_rx,
+    ));
+    tokio::select! {
+        _ = shutdown_signal() => {
+            let _ = stop_tx.send(true);
+            scheduler.await??;
+        }
+        done = &mut scheduler => done??,
+    }
+    watcher.abort();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -313,7 +364,7 @@ async fn crawl_once(
     let crawler = Crawler::new(&config.crawler, store.clone())?;
     let pipeline = Pipeline {
         store,
-        index: index.clone(),
+        index: Some(index.clone()),
         crawler,
     };
     let progress = Progress::new(sources.len() as u64, "sources", quiet);

@@ -64,10 +64,12 @@ pub enum Command {
     /// Schedule every enabled source by its cron expression and serve the
     /// API, until Ctrl-C.
     Run {
-        /// What this process does: `all` (crawl on schedule and serve), or
+        /// What this process does: `all` (crawl on schedule and serve),
         /// `api` (serve only, its index following the store's changes,
         /// made by other processes too: an API node beside others on one
-        /// PostgreSQL store).
+        /// PostgreSQL store), or `crawler` (crawl on schedule only, each
+        /// due source leased in the store so that several workers share
+        /// the sources; no API, no index).
         #[arg(long, value_enum, default_value_t = Role::All)]
         role: Role,
     },
@@ -188,6 +190,8 @@ pub enum Role {
     All,
     /// Serve the API only.
     Api,
+    /// Crawl only, beside other workers.
+    Crawler,
 }
 
 /// The engines `veille migrate` copies into.

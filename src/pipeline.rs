@@ -133,8 +133,10 @@ pub fn ingest_with_ids(
 #[derive(Clone)]
 pub struct Pipeline {
     pub store: Store,
-    /// The index's owner, told when the store changed.
-    pub index: IndexSync,
+    /// The index's owner, told when the store changed; `None` for a
+    /// crawler worker (`veille run --role crawler`), whose store the API
+    /// nodes' indexes follow.
+    pub index: Option<IndexSync>,
     pub crawler: Crawler,
 }
 
@@ -184,7 +186,7 @@ impl Pipeline {
             match ingested {
                 Ok(Ok(counts)) => {
                     if counts.new + counts.updated > 0 {
-                        self.index.changed();
+                        self.index_changed();
                     }
                     result.counts.add(counts);
                 }
@@ -242,9 +244,19 @@ impl Pipeline {
         result
     }
 
-    /// Returns once searches see everything stored so far.
+    /// Tells the index's owner, if any, that the store changed.
+    pub fn index_changed(&self) {
+        if let Some(index) = &self.index {
+            index.changed();
+        }
+    }
+
+    /// Returns once searches see everything stored so far (at once without
+    /// an index).
     pub async fn commit(&self) -> anyhow::Result<()> {
-        self.index.flush().await.map_err(anyhow::Error::msg)?;
+        if let Some(index) = &self.index {
+            index.flush().await.map_err(anyhow::Error::msg)?;
+        }
         Ok(())
     }
 

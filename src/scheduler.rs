@@ -31,8 +31,10 @@ use veille_store::Outcome;
 use crate::pipeline::Pipeline;
 
 pub mod frontier;
+pub mod leasing;
 
 pub use frontier::{Frontier, Record, Ticket};
+pub use leasing::{Leasing, Turn};
 
 /// How often `sources.toml` is checked for edits.
 pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
@@ -83,9 +85,15 @@ pub struct SourceList {
 /// while fewer than `[crawler] max_concurrency` crawl (the others wait, in
 /// the order they fell due; the crawler still fetches one request at a
 /// time per host).
+///
+/// With `leasing` (several workers on one PostgreSQL store), each due
+/// source is claimed in the store before it is crawled (`leasing.rs`): a
+/// source another worker holds, or whose host it holds, waits until the
+/// lease ends; a run another worker served is not crawled again.
 pub async fn run(
     pipeline: Pipeline,
     sources: SourceList,
+    leasing: Option<Leasing>,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let store = pipeline.store.clone();
@@ -103,7 +111,7 @@ pub async fn run(
     } = sources;
     frontier.apply(&initial, &records, Utc::now());
     drop((records, initial));
-    let mut crawls: JoinSet<(Ticket, Outcome)> = JoinSet::new();
+    let mut crawls: JoinSet<(Ticket, Turn)> = JoinSet::new();
     let submissions = tokio::spawn(submissions_loop(pipeline.clone(), shutdown.clone()));
     let mut modified = modified_time(&path);
     let mut reload = tokio::time::interval_at(
@@ -117,9 +125,17 @@ pub async fn run(
                 break;
             };
             let pipeline = pipeline.clone();
+            let leased = leasing
+                .clone()
+                .map(|l| (l, frontier.record_of(ticket).unwrap_or_default()));
             let crawl = crawls.spawn(async move {
-                let result = pipeline.run_source(&source).await;
-                (ticket, result.outcome)
+                let turn = match leased {
+                    None => Turn::Crawled(pipeline.run_source(&source).await.outcome),
+                    Some((leasing, record)) => {
+                        leasing::crawl(&pipeline, &leasing, &source, record).await
+                    }
+                };
+                (ticket, turn)
             });
             frontier.started(ticket, crawl);
         }
@@ -133,8 +149,16 @@ pub async fn run(
             _ = shutdown.changed() => break,
             Some(done) = crawls.join_next(), if !crawls.is_empty() => {
                 // An aborted crawl's source was taken out: nothing to do.
-                if let Ok((ticket, outcome)) = done {
-                    frontier.finished(ticket, outcome, Utc::now());
+                match done {
+                    Ok((ticket, Turn::Crawled(outcome))) => {
+                        frontier.finished(ticket, outcome, Utc::now())
+                    }
+                    // Its run is done: the next is after it, as after a fetch.
+                    Ok((ticket, Turn::ServedElsewhere)) => {
+                        frontier.finished(ticket, Outcome::NotModified, Utc::now())
+                    }
+                    Ok((ticket, Turn::Busy(at))) => frontier.defer(ticket, at),
+                    Err(_) => {}
                 }
             }
             _ = sleep_until(wake), if wake.is_some() => {}

@@ -143,7 +143,7 @@ pub async fn take_in(pipeline: &Pipeline) -> anyhow::Result<TakeIn> {
         .await??;
     }
     if done.taken > 0 {
-        pipeline.index.changed();
+        pipeline.index_changed();
     }
     done.probed = probe_sources(pipeline).await?;
     Ok(done)

@@ -337,6 +337,25 @@ impl Frontier {
         self.queue_at(ticket.slot, due);
     }
 
+    /// What the frontier knows of a handed-out source's fetches.
+    pub fn record_of(&self, ticket: Ticket) -> Option<Record> {
+        self.slots
+            .get(ticket.slot)?
+            .as_ref()
+            .filter(|e| e.generation == ticket.generation)
+            .map(|e| e.record)
+    }
+
+    /// A handed-out source could not start (another worker holds it or its
+    /// host): it is due again at `at`, its record unchanged.
+    pub fn defer(&mut self, ticket: Ticket, at: DateTime<Utc>) {
+        let Some(entry) = self.entry_mut(ticket) else {
+            return;
+        };
+        entry.running = None;
+        self.queue_at(ticket.slot, Some(at));
+    }
+
     /// Aborts every crawl in flight (at shutdown).
     pub fn abort_all(&mut self) {
         for entry in self.slots.iter_mut().flatten() {

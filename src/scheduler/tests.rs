@@ -238,3 +238,37 @@ fn the_queue_stays_within_twice_the_sources_across_reloads() {
         assert_eq!(times[0].second(), 0);
     }
 }
+
+#[test]
+fn a_source_another_worker_holds_waits_and_serves_the_same_run_on_every_worker() {
+    let list = config(&[("a".to_string(), "0 0 * * * *")]);
+    let source = &list.sources[0];
+    // Two workers that read the same last fetch name the same run.
+    let record = fetched(&["a"], at(9, 30, 0), 0)["a"];
+    let mut one = Frontier::new(HOUR, 24 * HOUR);
+    let mut two = Frontier::new(HOUR, 24 * HOUR);
+    one.apply(&list, &fetched(&["a"], at(9, 30, 0), 0), at(10, 0, 5));
+    two.apply(&list, &fetched(&["a"], at(9, 30, 0), 0), at(10, 0, 7));
+    let (first, _) = one.pop_due(at(10, 0, 5)).unwrap();
+    let (second, _) = two.pop_due(at(10, 0, 7)).unwrap();
+    assert_eq!(one.record_of(first), Some(record));
+    assert_eq!(
+        super::leasing::run_served(source, one.record_of(first).unwrap()),
+        super::leasing::run_served(source, two.record_of(second).unwrap()),
+    );
+    assert_eq!(super::leasing::run_served(source, record), at(10, 0, 0));
+    // Never fetched: the same run too, the first one.
+    assert_eq!(
+        super::leasing::run_served(source, Record::default()),
+        DateTime::<Utc>::UNIX_EPOCH
+    );
+    // Held elsewhere: due again when the lease ends, its record kept.
+    two.defer(second, at(10, 2, 0));
+    assert_eq!(two.due_of("a"), Some(at(10, 2, 0)));
+    assert!(two.pop_due(at(10, 1, 0)).is_none());
+    let (again, _) = two.pop_due(at(10, 2, 0)).unwrap();
+    assert_eq!(two.record_of(again), Some(record));
+    // Served elsewhere: the next run is the next hour's.
+    two.finished(again, Outcome::NotModified, at(10, 2, 1));
+    assert_eq!(two.due_of("a"), Some(at(11, 0, 0)));
+}

@@ -16,4 +16,5 @@ mod practices;
 mod submissions;
 mod support;
 mod tidy;
+mod workers;
 mod world;

@@ -199,6 +199,19 @@ impl Home {
             .unwrap()
     }
 
+    /// Starts `veille ARGS` in the background with `env` (standard output
+    /// and error discarded), to be waited for or killed.
+    pub fn spawn_with(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     /// Starts `veille serve` (or `run`) on a free port and waits until it answers.
     pub async fn start(&self, command: &str, env: &[(&str, &str)]) -> Server {
         self.start_with(&[command], env).await
