@@ -34,6 +34,8 @@ struct Host {
 struct HostState {
     host: usize,
     base: String,
+    /// Pages each feed lists.
+    pages: usize,
     counts: Arc<Host>,
 }
 
@@ -126,7 +128,7 @@ async fn feed(State(state): State<HostState>, Path(file): Path<String>) -> Respo
         return StatusCode::NOT_FOUND.into_response();
     };
     let (h, base) = (state.host, &state.base);
-    let items: String = (0..PAGES_PER_SOURCE)
+    let items: String = (0..state.pages)
         .map(|i| {
             format!(
                 "<item><title>Practice {h}-{s}-{i}</title><link>{base}/p/{s}/{i}.html</link>\
@@ -169,6 +171,11 @@ async fn not_found(State(state): State<HostState>) -> StatusCode {
 /// Starts the world's 50 hosts; returns their counts and the list of
 /// sources (with a `[store]` table naming `url`).
 async fn world(url: &str) -> (Vec<Arc<Host>>, String) {
+    world_of(url, SOURCES_PER_HOST, PAGES_PER_SOURCE).await
+}
+
+/// The world with `sources` feeds per host, each listing `pages` pages.
+async fn world_of(url: &str, sources: usize, pages: usize) -> (Vec<Arc<Host>>, String) {
     let mut hosts = Vec::new();
     let mut toml = String::from(
         "[crawler]\nuser_agent = \"veille-test/0.1 (+http://127.0.0.1/contact)\"\n\
@@ -188,10 +195,11 @@ async fn world(url: &str) -> (Vec<Arc<Host>>, String) {
             .with_state(HostState {
                 host: h,
                 base: base.clone(),
+                pages,
                 counts: counts.clone(),
             });
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        for s in 0..SOURCES_PER_HOST {
+        for s in 0..sources {
             toml.push_str(&format!(
                 "\n[[source]]\nid = \"h{h}-s{s}\"\nname = \"Host {h} feed {s}\"\n\
                  url = \"{base}/feeds/{s}.rss\"\nkind = \"feed\"\nschedule = \"0 0 * * * *\"\n"
@@ -306,4 +314,48 @@ async fn two_workers_one_killed_store_every_page_once_and_two_nodes_agree() {
     let _ = survivor.wait().await;
     api_a.stop().await;
     api_b.stop().await;
+}
+
+/// Crawl and ingestion throughput with 1, 2 and 4 crawler workers against
+/// one PostgreSQL (BENCHMARKS.md): 50 hosts × 20 feeds × 10 pages, each
+/// run on a fresh database, timed from the workers' start to the last page
+/// stored.
+///
+/// `cargo test --release --test e2e workers_throughput -- --ignored --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark: run it by name"]
+async fn workers_throughput() {
+    let Some(_) = veille_store::testing::cluster() else {
+        return;
+    };
+    let (sources, pages) = (20, 10);
+    let expected = (HOSTS * sources * pages) as u64;
+    println!("| workers | pages | seconds | pages/s |");
+    println!("| --- | --- | --- | --- |");
+    for workers in [1, 2, 4] {
+        let url = veille_store::testing::postgres_url().unwrap();
+        let (_hosts, toml) = world_of(&url, sources, pages).await;
+        let store = veille_store::Store::open_postgres(&url).unwrap();
+        let homes: Vec<Home> = (0..workers).map(|_| Home::new(&toml)).collect();
+        let started = Instant::now();
+        let mut children: Vec<_> = homes
+            .iter()
+            .map(|home| home.spawn_with(&["run", "--role", "crawler"], &[]))
+            .collect();
+        while store.item_count().unwrap() < expected && started.elapsed() < Duration::from_secs(900)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        for child in &mut children {
+            child.start_kill().unwrap();
+            let _ = child.wait().await;
+        }
+        let stored = store.item_count().unwrap();
+        println!(
+            "| {workers} | {stored} | {seconds:.1} | {:.0} |",
+            stored as f64 / seconds
+        );
+        assert_eq!(stored, expected);
+    }
 }
