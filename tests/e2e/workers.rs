@@ -171,17 +171,26 @@ async fn not_found(State(state): State<HostState>) -> StatusCode {
 /// Starts the world's 50 hosts; returns their counts and the list of
 /// sources (with a `[store]` table naming `url`).
 async fn world(url: &str) -> (Vec<Arc<Host>>, String) {
-    world_of(url, SOURCES_PER_HOST, PAGES_PER_SOURCE).await
+    world_of(Some(url), SOURCES_PER_HOST, PAGES_PER_SOURCE, 8).await
 }
 
-/// The world with `sources` feeds per host, each listing `pages` pages.
-async fn world_of(url: &str, sources: usize, pages: usize) -> (Vec<Arc<Host>>, String) {
+/// The world with `sources` feeds per host, each listing `pages` pages, its
+/// list crawling `concurrency` sources at once into the store at `url`
+/// (none: SQLite in the data directory).
+async fn world_of(
+    url: Option<&str>,
+    sources: usize,
+    pages: usize,
+    concurrency: usize,
+) -> (Vec<Arc<Host>>, String) {
     let mut hosts = Vec::new();
-    let mut toml = String::from(
+    let mut toml = format!(
         "[crawler]\nuser_agent = \"veille-test/0.1 (+http://127.0.0.1/contact)\"\n\
-         allow_private_networks = true\nmin_host_delay_ms = 0\nmax_concurrency = 8\n",
+         allow_private_networks = true\nmin_host_delay_ms = 0\nmax_concurrency = {concurrency}\n",
     );
-    toml.push_str(&format!("\n[store]\nurl = \"{url}\"\n"));
+    if let Some(url) = url {
+        toml.push_str(&format!("\n[store]\nurl = \"{url}\"\n"));
+    }
     for h in 1..=HOSTS {
         let listener = tokio::net::TcpListener::bind(format!("127.0.0.{h}:0"))
             .await
@@ -317,9 +326,10 @@ async fn two_workers_one_killed_store_every_page_once_and_two_nodes_agree() {
 }
 
 /// Crawl and ingestion throughput with 1, 2 and 4 crawler workers against
-/// one PostgreSQL (BENCHMARKS.md): 50 hosts × 20 feeds × 10 pages, each
-/// run on a fresh database, timed from the workers' start to the last page
-/// stored.
+/// one PostgreSQL, and one on SQLite beside them (BENCHMARKS.md): 50 hosts
+/// × 20 feeds × 10 pages, each page served in 3 ms, 32 sources crawled at
+/// once by each worker; each run on a fresh database, timed from the
+/// workers' start to the last page stored.
 ///
 /// `cargo test --release --test e2e workers_throughput -- --ignored --nocapture`
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -328,15 +338,23 @@ async fn workers_throughput() {
     let Some(_) = veille_store::testing::cluster() else {
         return;
     };
-    let (sources, pages) = (20, 10);
+    let (sources, pages, concurrency) = (20, 10, 32);
     let expected = (HOSTS * sources * pages) as u64;
-    println!("| workers | pages | seconds | pages/s |");
-    println!("| --- | --- | --- | --- |");
-    for workers in [1, 2, 4] {
-        let url = veille_store::testing::postgres_url().unwrap();
-        let (_hosts, toml) = world_of(&url, sources, pages).await;
-        let store = veille_store::Store::open_postgres(&url).unwrap();
+    println!("| store | workers | pages | seconds | pages/s |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (engine, workers) in [
+        ("SQLite", 1),
+        ("PostgreSQL", 1),
+        ("PostgreSQL", 2),
+        ("PostgreSQL", 4),
+    ] {
+        let url = (engine == "PostgreSQL").then(|| veille_store::testing::postgres_url().unwrap());
+        let (_hosts, toml) = world_of(url.as_deref(), sources, pages, concurrency).await;
         let homes: Vec<Home> = (0..workers).map(|_| Home::new(&toml)).collect();
+        let store = match &url {
+            Some(url) => veille_store::Store::open_postgres(url).unwrap(),
+            None => veille_store::Store::open(&homes[0].data().join("veille.db")).unwrap(),
+        };
         let started = Instant::now();
         let mut children: Vec<_> = homes
             .iter()
@@ -353,7 +371,7 @@ async fn workers_throughput() {
         }
         let stored = store.item_count().unwrap();
         println!(
-            "| {workers} | {stored} | {seconds:.1} | {:.0} |",
+            "| {engine} | {workers} | {stored} | {seconds:.1} | {:.0} |",
             stored as f64 / seconds
         );
         assert_eq!(stored, expected);
