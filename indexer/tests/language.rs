@@ -28,9 +28,32 @@ fn testdata_dirs() -> &'static [(String, PathBuf)] {
     &DIRS
 }
 
+/// The triple of the machine the tests run on (`rustc -vV`'s host).
+fn host_triple() -> String {
+    // The rustc beside the cargo running the tests, else the one on PATH.
+    let beside = std::path::Path::new(env!("CARGO")).with_file_name("rustc");
+    let rustc = std::env::var_os("RUSTC")
+        .map(PathBuf::from)
+        .or_else(|| beside.exists().then_some(beside))
+        .unwrap_or_else(|| PathBuf::from("rustc"));
+    let out = std::process::Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .expect("rustc -vV runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .trim()
+        .to_string()
+}
+
 fn find_testdata_dirs() -> Vec<(String, PathBuf)> {
+    // Only this machine's dependencies: a build downloads no other
+    // platform's crates, and this reads the registry offline.
     let out = std::process::Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", &host_triple()])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
