@@ -16,7 +16,7 @@ use crate::postgres::PgConn;
 use crate::readers::{Lease, Reader};
 use crate::{Result, StoreError};
 
-/// Which engine a [`Db`] speaks to.
+/// Which engine a store speaks to (SQLite, the default, or PostgreSQL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,
