@@ -61,7 +61,7 @@ fn item(url: &str, title: &str) -> NewItem {
 
 /// An error's message followed by its causes' (PostgreSQL's own message
 /// is the cause of the driver's).
-fn with_causes(e: &dyn std::error::Error) -> String {
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {

@@ -4,8 +4,9 @@
 
 use super::*;
 use crate::db::params;
-use crate::practices::tests::{at_once, with_causes};
+use crate::practices::tests::at_once;
 use crate::tests::on_each_engine;
+use crate::tests::with_causes;
 use crate::{PracticeDraft, PracticeEdit};
 
 fn texts(pairs: &[(&str, &str)]) -> Texts {

@@ -3,19 +3,7 @@
 
 use super::*;
 use crate::db::params;
-use crate::tests::on_each_engine;
-
-/// An error and what caused it: PostgreSQL's client keeps the server's
-/// message in the cause.
-pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push_str(&format!(": {c}"));
-        cause = c.source();
-    }
-    out
-}
+use crate::tests::{on_each_engine, with_causes};
 
 /// What `writers` threads did, each with its clone of `store` and its
 /// number, all at once.
