@@ -179,6 +179,17 @@ on_each_engine! {
 }
 
 #[test]
+fn the_writer_reads_the_file_through_a_memory_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("veille.db")).unwrap();
+    let writer = store.writer().unwrap();
+    let mapped: i64 = writer
+        .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mapped, crate::WRITER_MMAP_BYTES);
+}
+
+#[test]
 fn a_newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("veille.db");
