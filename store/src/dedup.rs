@@ -5,6 +5,8 @@
 //! distance (every member carries its group's id). A review made on a group applies to every member, including
 //! members that join later.
 
+use std::sync::LazyLock;
+
 use crate::db::{params, Db};
 use crate::Result;
 
@@ -69,11 +71,20 @@ pub(crate) fn assign_group(
     Ok(group)
 }
 
+/// The rows of one band's value, at most [`MAX_BAND_SCAN`]. The limit is
+/// written into the statement: SQLite plans with a bound LIMIT's value, so
+/// a statement whose LIMIT is a parameter is prepared again at every run.
+pub(crate) static BAND_SCAN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT fingerprint, group_id FROM fingerprint_bands
+         WHERE band = ?1 AND value = ?2 LIMIT {MAX_BAND_SCAN}"
+    )
+});
+
 /// The group of the first item within [`MAX_DUPLICATE_DISTANCE`] of `fp`
 /// among the first [`MAX_BAND_SCAN`] rows of this band's value.
 fn band_duplicate(db: Db<'_>, band: i64, value: i64, fp: u64) -> Result<Option<String>> {
-    const SCAN: &str = "SELECT fingerprint, group_id FROM fingerprint_bands
-                        WHERE band = ?1 AND value = ?2 LIMIT ?3";
+    let scan = BAND_SCAN.as_str();
     let close = |other: i64| (other as u64 ^ fp).count_ones() <= MAX_DUPLICATE_DISTANCE;
     match db {
         // Most new items have no near-duplicate, so every row of the band
@@ -81,8 +92,8 @@ fn band_duplicate(db: Db<'_>, band: i64, value: i64, fp: u64) -> Result<Option<S
         // match's group is copied out (the generic path below copies every
         // row's values: a fifth of the scan's time at 200,000 items).
         Db::Sqlite(conn) => {
-            let mut stmt = conn.prepare_cached(SCAN)?;
-            let mut rows = stmt.query(rusqlite::params![band, value, MAX_BAND_SCAN])?;
+            let mut stmt = conn.prepare_cached(scan)?;
+            let mut rows = stmt.query(rusqlite::params![band, value])?;
             while let Some(row) = rows.next()? {
                 if close(row.get(0)?) {
                     return Ok(Some(row.get(1)?));
@@ -91,7 +102,7 @@ fn band_duplicate(db: Db<'_>, band: i64, value: i64, fp: u64) -> Result<Option<S
             Ok(None)
         }
         Db::Postgres(_) => {
-            for row in db.query(SCAN, params![band, value, MAX_BAND_SCAN])? {
+            for row in db.query(scan, params![band, value])? {
                 if close(row.get(0)?) {
                     return Ok(Some(row.get(1)?));
                 }
