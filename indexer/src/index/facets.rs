@@ -105,20 +105,31 @@ impl SegmentCollector for FacetsSegmentCollector {
         let mut out: Counts = Default::default();
         for ((column, counts), into) in self.columns.iter().zip(self.counts).zip(&mut out) {
             let Some(column) = column else { continue };
-            let mut value = String::new();
-            for (ord, n) in counts.into_iter().enumerate() {
-                if n == 0 {
-                    continue;
-                }
-                value.clear();
-                // An ordinal read from the column is always in its dictionary.
-                if matches!(column.ord_to_str(ord as u64, &mut value), Ok(true)) {
-                    *into.entry(value.clone()).or_insert(0) += n;
-                }
+            let ords: Vec<u64> = (0..counts.len() as u64)
+                .filter(|&ord| counts[ord as usize] > 0)
+                .collect();
+            for (ord, value) in ords.iter().zip(values_of(column, &ords)) {
+                *into.entry(value).or_insert(0) += counts[*ord as usize];
             }
         }
         out
     }
+}
+
+/// The values of `ords` (sorted), read in one pass over the column's
+/// dictionary: looking each ordinal up alone decompresses its block again
+/// (with a new zstd context), which at a thousand sources was most of a
+/// broad search's time. An ordinal read from the column is always in its
+/// dictionary; were one not, the values stop before it.
+fn values_of(column: &StrColumn, ords: &[u64]) -> Vec<String> {
+    let mut values = Vec::with_capacity(ords.len());
+    let _all_found = column
+        .dictionary()
+        .sorted_ords_to_term_cb(ords.iter().copied(), |bytes| {
+            values.push(String::from_utf8_lossy(bytes).into_owned());
+            Ok(())
+        });
+    values
 }
 
 /// Counts the matching documents per month of publication (UTC), as
@@ -310,25 +321,30 @@ impl SegmentCollector for HistogramSegmentCollector {
 
     fn harvest(self) -> SegmentHistogram {
         let mut by: [BTreeMap<i64, HashMap<String, u64>>; 3] = Default::default();
-        // Each ordinal's value read from the dictionary once, not once per
-        // month (a dictionary lookup decodes a block).
-        let mut names: Vec<Option<Option<String>>> = vec![None; self.width];
+        // Each ordinal's value read from the dictionary once, in one pass,
+        // not once per month (a dictionary lookup decodes a block).
+        let mut names: Vec<Option<String>> = vec![None; self.width];
+        for (f, column) in self.columns.iter().enumerate() {
+            let Some(column) = column else { continue };
+            let start = self.offsets[f];
+            let ords: Vec<u64> = (0..column.num_terms() as u64)
+                .filter(|&ord| {
+                    self.months
+                        .iter()
+                        .any(|(_, _, c)| c[start + ord as usize] > 0)
+                })
+                .collect();
+            for (ord, value) in ords.iter().zip(values_of(column, &ords)) {
+                names[start + *ord as usize] = Some(value);
+            }
+        }
         for (month, _, counts) in &self.months {
             for (f, column) in self.columns.iter().enumerate() {
                 let Some(column) = column else { continue };
                 let start = self.offsets[f];
                 let end = start + column.num_terms();
-                for (ord, &n) in counts[start..end].iter().enumerate() {
-                    if n == 0 {
-                        continue;
-                    }
-                    let name = names[start + ord].get_or_insert_with(|| {
-                        let mut value = String::new();
-                        // An ordinal read from the column is always in its dictionary.
-                        matches!(column.ord_to_str(ord as u64, &mut value), Ok(true))
-                            .then_some(value)
-                    });
-                    if let Some(name) = name {
+                for (i, &n) in counts[start..end].iter().enumerate() {
+                    if let (true, Some(name)) = (n > 0, &names[start + i]) {
                         *by[f]
                             .entry(*month)
                             .or_default()
