@@ -1,6 +1,10 @@
 """Writes a corpus of RSS feeds for benches/search.sh.
 
-search_corpus.py OUT_DIR ENTRIES FEEDS
+search_corpus.py OUT_DIR ENTRIES FEEDS [FIRST_FEED FIRST_ENTRY]
+
+FIRST_FEED and FIRST_ENTRY (default 0) number the feeds and the entries'
+URLs from there, drawn from another seed: benches/scale.sh writes further
+feeds beside a corpus.
 
 Each entry is 4 to 8 sentences drawn (seeded) from templates in English,
 French, Spanish, Korean and Catalan about SSE practices and ordinary news,
@@ -95,13 +99,15 @@ def fill(template, rng):
 
 def main():
     out, entries, feeds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    first_feed = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    first_entry = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     os.makedirs(out, exist_ok=True)
-    rng = random.Random(5)
+    rng = random.Random(5 + first_feed)
     langs = [lang for lang, w in WEIGHTS.items() for _ in range(w)]
     per_feed = [entries // feeds + (1 if i < entries % feeds else 0) for i in range(feeds)]
     bodies = []
-    n = 0
-    for f, count in enumerate(per_feed):
+    n = first_entry
+    for f, count in enumerate(per_feed, start=first_feed):
         items = []
         for _ in range(count):
             if bodies and rng.random() < 0.05:

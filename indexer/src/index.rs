@@ -54,10 +54,10 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
-use tantivy::query::{Query, QueryParser, TermQuery};
+use tantivy::query::{EnableScoring, Query, QueryParser, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentReader,
+    DocAddress, Executor, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentReader,
     TantivyDocument, TantivyError, Term,
 };
 use veille_store::{Item, ItemChange, Status, Store};
@@ -242,7 +242,10 @@ impl Index {
         Index::build(index, true)
     }
 
-    fn build(index: tantivy::Index, writable: bool) -> Result<Index, IndexError> {
+    fn build(mut index: tantivy::Index, writable: bool) -> Result<Index, IndexError> {
+        // A search visits the segments on every core: a lone broad search
+        // is counted in parallel (under load the cores are busy anyway).
+        index.set_multithread_executor(search_threads())?;
         analyzers::register(index.tokenizers());
         let fields = Fields::new(&index.schema())?;
         let writer = if writable {
@@ -518,7 +521,15 @@ impl Index {
                     Term::from_field_text(self.fields.group_id, &hit.group_id),
                     IndexRecordOption::Basic,
                 );
-                hit.duplicates = (searcher.search(&members, &Count)? as u64).saturating_sub(1);
+                // A few postings: counted on this thread, not handed to
+                // the segment threads.
+                let count = searcher.search_with_executor(
+                    &members,
+                    &Count,
+                    &Executor::single_thread(),
+                    EnableScoring::disabled_from_searcher(&searcher),
+                )?;
+                hit.duplicates = (count as u64).saturating_sub(1);
                 Ok(hit)
             })
             .collect::<Result<Vec<Hit>, IndexError>>()?;
@@ -615,6 +626,11 @@ impl Index {
             lang,
         }
     }
+}
+
+/// The threads a search spreads its segments over: one per core.
+fn search_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// What the first pass of a search counts besides the top documents.

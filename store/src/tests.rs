@@ -212,6 +212,17 @@ on_each_engine! {
     }
 }
 
+#[test]
+fn the_writer_reads_the_file_through_a_memory_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("veille.db")).unwrap();
+    let writer = store.writer().unwrap();
+    let mapped: i64 = writer
+        .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mapped, crate::WRITER_MMAP_BYTES);
+}
+
 /// A database whose schema is newer than this code is refused, on each
 /// engine.
 mod a_newer_schema_is_refused {
@@ -1200,4 +1211,24 @@ fn statuses_keep_their_names() {
         ["unreviewed", "approved", "rejected"]
     );
     assert_eq!(Status::parse("Approved"), None);
+}
+
+#[test]
+fn the_duplicate_scan_is_prepared_once() {
+    // A bound LIMIT made SQLite prepare the scan again at every run (the
+    // plan depends on it): 7 preparations a new item.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("veille.db")).unwrap();
+    for i in 0..50u64 {
+        store
+            .upsert_item(&NewItem {
+                fingerprint: Some(i.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+                ..item(&format!("https://a.example.org/{i}"), "A text")
+            })
+            .unwrap();
+    }
+    let writer = store.writer().unwrap();
+    let scan = writer.prepare_cached(&crate::dedup::BAND_SCAN).unwrap();
+    assert_eq!(scan.get_status(rusqlite::StatementStatus::Run), 50 * 7);
+    assert_eq!(scan.get_status(rusqlite::StatementStatus::RePrepare), 0);
 }

@@ -1645,3 +1645,34 @@ fn a_ranking_is_kept_per_sort_and_gives_the_same_pages_until_a_commit() {
     assert_eq!(ids(&after)[0], "newest-coop");
     assert_eq!(index.stats.rankings(), 1);
 }
+
+#[test]
+fn facets_name_every_value_of_a_dictionary_of_many_blocks() {
+    // A thousand sources: their names span several blocks of the column's
+    // dictionary, read in one pass.
+    let items: Vec<Item> = (0..1500)
+        .map(|i| {
+            let mut it = item(Spec {
+                published: Some("2024-03-01T00:00:00+00:00"),
+                country: Some("FR"),
+                ..Spec::default()
+            });
+            it.id = format!("item-{i}");
+            it.group_id = it.id.clone();
+            it.url = format!("https://example.org/{i}");
+            it.source_id = format!("feed-{:04}", i % 1000);
+            it
+        })
+        .collect();
+    let index = index_of(&items);
+    let all = search(&index, &SearchRequest::default());
+    assert_eq!(all.total_items, 1500);
+    assert_eq!(all.facets.source.len(), 1000);
+    assert_eq!(all.facets.source["feed-0000"], 2);
+    assert_eq!(all.facets.source["feed-0499"], 2);
+    assert_eq!(all.facets.source["feed-0500"], 1);
+    assert_eq!(all.facets.source["feed-0999"], 1);
+    assert_eq!(all.facets.source.values().sum::<u64>(), 1500);
+    assert_eq!(all.histogram, counts(&[("2024-03", 1500)]));
+    assert_eq!(all.histogram_by.country["2024-03"]["FR"], 1500);
+}
