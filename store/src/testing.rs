@@ -130,11 +130,15 @@ fn find_bin() -> Option<PathBuf> {
         .find(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists())
 }
 
+/// Whether this process runs as root (asked once).
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    static ROOT: OnceLock<bool> = OnceLock::new();
+    *ROOT.get_or_init(|| {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    })
 }
 
 /// `program`, run as the `postgres` user when this process is root.
