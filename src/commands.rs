@@ -212,6 +212,13 @@ async fn run(
     let config = load_config(config_path)?;
     let store = data.open_store()?;
     let index = data.open_index(&store)?;
+    // The counts' tables read before the first search needs them.
+    let counted = index.index().clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = counted.prepare_counts() {
+            tracing::warn!(error = %e, "cannot prepare the index's counts");
+        }
+    });
     // Other processes' changes too: API nodes and workers on one
     // PostgreSQL store, a command beside this one.
     index

@@ -1,219 +1,440 @@
-//! Facet counts over every matching document (not just the page): a
-//! collector that reads the term ordinals of the `lang`, `country`, `theme`,
-//! `source` and `status` fast fields of each match, counts them per segment,
-//! and turns ordinals into values once per segment at the end. Beside it,
-//! [`HistogramCollector`] (matches per month of publication, and per month
-//! and theme, language or country) and
-//! [`GroupsCollector`] (matches and distinct near-duplicate groups). Facets
-//! and the histogram count items, every member of a duplicate group
-//! included; the total of a search counts groups.
+//! The counts over every matching document (not just the page): the facets
+//! (`lang`, `country`, `theme`, `source`, `status`), the month histogram
+//! (matches per month of publication, and per month and theme, language or
+//! country: [`HistogramBy`]), the matches and their distinct near-duplicate
+//! groups. Facets and the histogram count items, every member of a
+//! duplicate group included; the total of a search counts groups.
+//!
+//! A broad search counts hundreds of thousands of matches, so what a match
+//! costs is made as small as it can be. Each segment's documents are read
+//! once from their fast fields into a [`SegmentTable`] (a segment never
+//! changes: a commit adds segments, a merge replaces some), where a
+//! document is one row of numbers read together: its month, the set of
+//! its languages, of its countries, of its themes and of its statuses
+//! (each set numbered per segment: a segment has a few thousand), its
+//! source and its group (numbered across the whole index). Counting a
+//! match is then a few increments in small arrays (per month and set) and
+//! one bit for its group; the values are named once per segment, at the
+//! end. The tables are read the first time a search meets a segment
+//! ([`Tables::of`]; a server reads them at start and at each commit) and
+//! dropped with it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashSet;
-
-use tantivy::columnar::Column;
-
+use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema;
 use crate::search::{keep_top_values, Facets, HistogramBy};
 
-/// The facet fields, in the order of [`Counts`].
-const FIELDS: [&str; 5] = [
-    schema::LANG,
-    schema::COUNTRY,
-    schema::THEME,
-    schema::SOURCE,
-    schema::STATUS,
-];
+/// The fields of a combination's set, in this order.
+const SET_FIELDS: [&str; 4] = [schema::LANG, schema::COUNTRY, schema::THEME, schema::STATUS];
+const LANG: usize = 0;
+const COUNTRY: usize = 1;
+const THEME: usize = 2;
+const STATUS: usize = 3;
 
-/// Counts per value, one map per facet field.
-type Counts = [BTreeMap<String, u64>; 5];
+/// The fields [`HistogramBy`] splits the months by (indexes into
+/// [`SET_FIELDS`]), in its order: theme, language, country.
+const STACKED: [usize; 3] = [THEME, LANG, COUNTRY];
 
-/// Collects the facet counts of the matching documents.
-pub(crate) struct FacetsCollector;
+/// No value (an undated document's month, a document without a source).
+const NONE: u32 = u32::MAX;
+/// A document with more than one source (none is written so): its sources
+/// are in [`SegmentTable::more_sources`].
+const MULTI: u32 = u32::MAX - 1;
 
-pub(crate) struct FacetsSegmentCollector {
-    columns: Vec<Option<StrColumn>>,
-    /// Per field, the count of each term ordinal.
-    counts: Vec<Vec<u64>>,
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// The tables of the segments searched recently, and the numbering of
+/// groups they share. Shared by every search of an [`super::Index`].
+#[derive(Default)]
+pub(crate) struct Tables {
+    inner: Mutex<TablesInner>,
 }
 
-impl Collector for FacetsCollector {
-    type Fruit = Facets;
-    type Child = FacetsSegmentCollector;
+#[derive(Default)]
+struct TablesInner {
+    segments: HashMap<SegmentId, Arc<SegmentTable>>,
+    /// Group key → group number, for every group a table has met.
+    groups: FxHashMap<u64, u32>,
+}
+
+/// The tables of one searcher's segments, in its segment order.
+pub(crate) struct SearchTables {
+    segments: Vec<Arc<SegmentTable>>,
+    /// How many group numbers there are.
+    groups: usize,
+}
+
+impl Tables {
+    /// Whether a search has read tables (the index serves searches).
+    pub(crate) fn in_use(&self) -> bool {
+        !self
+            .inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .segments
+            .is_empty()
+    }
+
+    /// The tables of `searcher`'s segments, each read the first time it is
+    /// met; the tables of segments no longer searched are dropped.
+    pub(crate) fn of(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Arc<SearchTables>> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let readers = searcher.segment_readers();
+        let live: HashSet<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
+        inner.segments.retain(|id, _| live.contains(id));
+        // Groups of merged-away or changed documents keep their numbers;
+        // once they are most of the numbering, it starts again.
+        let docs: usize = readers.iter().map(|r| r.max_doc() as usize).sum();
+        if inner.groups.len() > 2 * docs + 10_000 {
+            inner.groups.clear();
+            inner.segments.clear();
+        }
+        let mut segments = Vec::with_capacity(readers.len());
+        for reader in readers {
+            let table = match inner.segments.get(&reader.segment_id()) {
+                Some(table) => table.clone(),
+                None => {
+                    let table = Arc::new(SegmentTable::read(reader, &mut inner.groups)?);
+                    inner.segments.insert(reader.segment_id(), table.clone());
+                    table
+                }
+            };
+            segments.push(table);
+        }
+        Ok(Arc::new(SearchTables {
+            segments,
+            groups: inner.groups.len(),
+        }))
+    }
+}
+
+/// One segment's documents as numbers (see the module's documentation).
+pub(crate) struct SegmentTable {
+    /// Per document, in document order.
+    rows: Vec<Row>,
+    more_sources: FxHashMap<DocId, Vec<u32>>,
+    /// Months as `year * 12 + month - 1`; a document's `month` is 0 when
+    /// undated, else its month's index here plus one.
+    months: Vec<i64>,
+    /// Per field of [`SET_FIELDS`], its sets: each a list of ordinals.
+    sets: [Vec<Vec<u32>>; 4],
+    /// Per field of [`SET_FIELDS`], each ordinal's value.
+    names: [Vec<String>; 4],
+    source_names: Vec<String>,
+}
+
+/// One document: its month (see [`SegmentTable::months`]), the set of each
+/// of [`SET_FIELDS`] it has, its source ([`NONE`], [`MULTI`]) and its
+/// group's number. Read together, so a match costs one cache line.
+#[derive(Clone, Copy)]
+struct Row {
+    month: u32,
+    sets: [u32; 4],
+    source: u32,
+    group: u32,
+}
+
+/// Numbers the distinct sets of one field's ordinals. A single ordinal (a
+/// document's one language) is looked up in an array, not hashed.
+#[derive(Default)]
+struct SetIds {
+    single: Vec<u32>,
+    many: FxHashMap<Vec<u32>, u32>,
+    sets: Vec<Vec<u32>>,
+}
+
+impl SetIds {
+    fn id(&mut self, ords: &[u32]) -> u32 {
+        if let [ord] = ords {
+            if let Some(&id) = self.single.get(*ord as usize).filter(|id| **id != NONE) {
+                return id;
+            }
+        } else if let Some(&id) = self.many.get(ords) {
+            return id;
+        }
+        let id = self.sets.len() as u32;
+        self.sets.push(ords.to_vec());
+        match ords {
+            [ord] => {
+                let ord = *ord as usize;
+                if self.single.len() <= ord {
+                    self.single.resize(ord + 1, NONE);
+                }
+                self.single[ord] = id;
+            }
+            _ => {
+                self.many.insert(ords.to_vec(), id);
+            }
+        }
+        id
+    }
+}
+
+impl SegmentTable {
+    fn read(
+        reader: &SegmentReader,
+        groups: &mut FxHashMap<u64, u32>,
+    ) -> tantivy::Result<SegmentTable> {
+        let fast = reader.fast_fields();
+        let columns = SET_FIELDS
+            .iter()
+            .map(|name| fast.str(name))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let sources = fast.str(schema::SOURCE)?;
+        let published: Option<Column<tantivy::DateTime>> = fast.column_opt(schema::PUBLISHED)?;
+        let keys: Option<Column<u64>> = fast.column_opt(schema::GROUP_KEY)?;
+        let max_doc = reader.max_doc();
+        let mut rows = Vec::with_capacity(max_doc as usize);
+        let mut more_sources = FxHashMap::default();
+        let mut months = Vec::new();
+        let mut month_ids: FxHashMap<i64, u32> = FxHashMap::default();
+        let mut last_day: Option<(i64, u32)> = None;
+        let mut set_ids: [SetIds; 4] = Default::default();
+        let mut ords: Vec<u32> = Vec::new();
+        for doc in 0..max_doc {
+            let month = match published.as_ref().and_then(|c| c.first(doc)) {
+                None => 0,
+                Some(date) => {
+                    let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
+                    match last_day {
+                        Some((last, id)) if last == day => id,
+                        _ => {
+                            let month = month_of_day(day);
+                            let id = *month_ids.entry(month).or_insert_with(|| {
+                                months.push(month);
+                                months.len() as u32
+                            });
+                            last_day = Some((day, id));
+                            id
+                        }
+                    }
+                }
+            };
+            let mut sets = [0; 4];
+            for ((set, column), ids) in sets.iter_mut().zip(&columns).zip(&mut set_ids) {
+                ords.clear();
+                if let Some(column) = column {
+                    ords.extend(column.term_ords(doc).map(|ord| ord as u32));
+                }
+                *set = ids.id(&ords);
+            }
+            ords.clear();
+            if let Some(column) = &sources {
+                ords.extend(column.term_ords(doc).map(|ord| ord as u32));
+            }
+            let source = match ords.as_slice() {
+                [] => NONE,
+                [ord] => *ord,
+                _ => {
+                    more_sources.insert(doc, ords.clone());
+                    MULTI
+                }
+            };
+            // A document without a key (none are written so) is its own
+            // group.
+            let key = keys
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .unwrap_or(u64::MAX - u64::from(doc));
+            let next = groups.len() as u32;
+            let group = *groups.entry(key).or_insert(next);
+            rows.push(Row {
+                month,
+                sets,
+                source,
+                group,
+            });
+        }
+        Ok(SegmentTable {
+            rows,
+            more_sources,
+            months,
+            sets: set_ids.map(|ids| ids.sets),
+            names: std::array::from_fn(|f| columns[f].as_ref().map(all_values).unwrap_or_default()),
+            source_names: sources.as_ref().map(all_values).unwrap_or_default(),
+        })
+    }
+}
+
+/// Every value of a column's dictionary, in ordinal order, read in one
+/// pass (looking each ordinal up alone decompresses its block again).
+fn all_values(column: &StrColumn) -> Vec<String> {
+    let mut values = Vec::with_capacity(column.num_terms());
+    let _all_found =
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(0..column.num_terms() as u64, |bytes| {
+                values.push(String::from_utf8_lossy(bytes).into_owned());
+                Ok(())
+            });
+    values
+}
+
+/// Everything a search counts besides its top documents.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Counted {
+    pub(crate) groups: GroupCounts,
+    pub(crate) facets: Facets,
+    pub(crate) histogram: BTreeMap<String, u64>,
+    pub(crate) histogram_by: HistogramBy,
+}
+
+/// The matches and their distinct near-duplicate groups.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GroupCounts {
+    pub(crate) items: u64,
+    pub(crate) groups: u64,
+}
+
+/// Counts the matching documents from the tables of their segments.
+pub(crate) struct CountsCollector {
+    pub(crate) tables: Arc<SearchTables>,
+}
+
+/// Counts per month row (0: undated) and set.
+enum Matrix {
+    /// `months + 1` rows of `width` counts.
+    Dense { width: usize, counts: Vec<u32> },
+    /// For a segment whose rows × sets would take too much memory.
+    Sparse(FxHashMap<(u32, u32), u32>),
+}
+
+/// The most counts a [`Matrix`] keeps dense (16 MiB).
+const DENSE_MATRIX: usize = 1 << 22;
+
+impl Matrix {
+    fn new(rows: usize, width: usize) -> Matrix {
+        match rows.checked_mul(width).filter(|n| *n <= DENSE_MATRIX) {
+            Some(n) => Matrix::Dense {
+                width,
+                counts: vec![0; n],
+            },
+            None => Matrix::Sparse(FxHashMap::default()),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, row: u32, set: u32) {
+        match self {
+            Matrix::Dense { width, counts } => {
+                if let Some(n) = counts.get_mut(row as usize * *width + set as usize) {
+                    *n += 1;
+                }
+            }
+            Matrix::Sparse(counts) => *counts.entry((row, set)).or_insert(0) += 1,
+        }
+    }
+
+    /// Every count above zero: (row, set, count).
+    fn each(&self, mut f: impl FnMut(u32, u32, u64)) {
+        match self {
+            Matrix::Dense { width, counts } => {
+                for (i, &n) in counts.iter().enumerate() {
+                    if n > 0 {
+                        f((i / width) as u32, (i % width) as u32, u64::from(n));
+                    }
+                }
+            }
+            Matrix::Sparse(counts) => {
+                for (&(row, set), &n) in counts {
+                    f(row, set, u64::from(n));
+                }
+            }
+        }
+    }
+}
+
+pub(crate) struct CountsSegmentCollector {
+    table: Arc<SegmentTable>,
+    items: u64,
+    /// Per field of [`SET_FIELDS`], per month row and set, its matches.
+    matrices: [Matrix; 4],
+    /// Per source ordinal, its matches.
+    sources: Vec<u64>,
+    /// One bit per group number: the groups met.
+    groups: Vec<u64>,
+}
+
+/// What one segment counts, its values named.
+pub(crate) struct SegmentCounts {
+    items: u64,
+    groups: Vec<u64>,
+    /// Per facet field (lang, country, theme, source, status), per value.
+    facets: [BTreeMap<String, u64>; 5],
+    /// Per month, its matches.
+    months: Vec<(i64, u64)>,
+    /// Per stacked field, per month, per value.
+    by: [BTreeMap<i64, HashMap<String, u64>>; 3],
+}
+
+impl Collector for CountsCollector {
+    type Fruit = Counted;
+    type Child = CountsSegmentCollector;
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
-    ) -> tantivy::Result<FacetsSegmentCollector> {
-        let columns = FIELDS
-            .iter()
-            .map(|name| reader.fast_fields().str(name))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let counts = columns
-            .iter()
-            .map(|c| vec![0; c.as_ref().map_or(0, |c| c.num_terms())])
-            .collect();
-        Ok(FacetsSegmentCollector { columns, counts })
+    ) -> tantivy::Result<CountsSegmentCollector> {
+        let table = self
+            .tables
+            .segments
+            .get(segment as usize)
+            .filter(|t| t.rows.len() == reader.max_doc() as usize)
+            .cloned()
+            .ok_or_else(|| {
+                tantivy::TantivyError::InternalError(format!(
+                    "no table for segment {segment} of the search"
+                ))
+            })?;
+        let rows = table.months.len() + 1;
+        Ok(CountsSegmentCollector {
+            items: 0,
+            // Only the stacked fields need their months; status has one row.
+            matrices: std::array::from_fn(|f| {
+                Matrix::new(if f == STATUS { 1 } else { rows }, table.sets[f].len())
+            }),
+            sources: vec![0; table.source_names.len()],
+            groups: vec![0; self.tables.groups.div_ceil(64)],
+            table,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<Counts>) -> tantivy::Result<Facets> {
-        let mut total: Counts = Default::default();
+    fn merge_fruits(&self, segments: Vec<SegmentCounts>) -> tantivy::Result<Counted> {
+        let mut items = 0;
+        let mut groups: Vec<u64> = Vec::new();
+        let mut facets: [BTreeMap<String, u64>; 5] = Default::default();
+        let mut per_month: BTreeMap<i64, u64> = BTreeMap::new();
+        let mut by: [BTreeMap<i64, HashMap<String, u64>>; 3] = Default::default();
         for segment in segments {
-            for (into, from) in total.iter_mut().zip(segment) {
+            items += segment.items;
+            if groups.is_empty() {
+                groups = segment.groups;
+            } else {
+                for (into, bits) in groups.iter_mut().zip(segment.groups) {
+                    *into |= bits;
+                }
+            }
+            for (into, from) in facets.iter_mut().zip(segment.facets) {
                 for (value, n) in from {
                     *into.entry(value).or_insert(0) += n;
                 }
             }
-        }
-        let [lang, country, theme, source, status] = total;
-        Ok(Facets {
-            lang,
-            country,
-            theme,
-            source,
-            status,
-        })
-    }
-}
-
-impl SegmentCollector for FacetsSegmentCollector {
-    type Fruit = Counts;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        for (column, counts) in self.columns.iter().zip(&mut self.counts) {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(n) = counts.get_mut(ord as usize) {
-                        *n += 1;
-                    }
-                }
-            }
-        }
-    }
-
-    fn harvest(self) -> Counts {
-        let mut out: Counts = Default::default();
-        for ((column, counts), into) in self.columns.iter().zip(self.counts).zip(&mut out) {
-            let Some(column) = column else { continue };
-            let ords: Vec<u64> = (0..counts.len() as u64)
-                .filter(|&ord| counts[ord as usize] > 0)
-                .collect();
-            for (ord, value) in ords.iter().zip(values_of(column, &ords)) {
-                *into.entry(value).or_insert(0) += counts[*ord as usize];
-            }
-        }
-        out
-    }
-}
-
-/// The values of `ords` (sorted), read in one pass over the column's
-/// dictionary: looking each ordinal up alone decompresses its block again
-/// (with a new zstd context), which at a thousand sources was most of a
-/// broad search's time. An ordinal read from the column is always in its
-/// dictionary; were one not, the values stop before it.
-fn values_of(column: &StrColumn, ords: &[u64]) -> Vec<String> {
-    let mut values = Vec::with_capacity(ords.len());
-    let _all_found = column
-        .dictionary()
-        .sorted_ords_to_term_cb(ords.iter().copied(), |bytes| {
-            values.push(String::from_utf8_lossy(bytes).into_owned());
-            Ok(())
-        });
-    values
-}
-
-/// Counts the matching documents per month of publication (UTC), as
-/// `"YYYY-MM"`, and per month and value of the theme, language and country
-/// fields ([`HistogramBy`]); undated documents are not counted.
-pub(crate) struct HistogramCollector;
-
-/// The fields [`HistogramBy`] splits the months by, in its order.
-const STACKED_FIELDS: [&str; 3] = [schema::THEME, schema::LANG, schema::COUNTRY];
-
-pub(crate) struct HistogramSegmentCollector {
-    published: Option<Column<tantivy::DateTime>>,
-    /// The stacked fields' columns, in the order of [`STACKED_FIELDS`].
-    columns: Vec<Option<StrColumn>>,
-    /// Where each field's ordinals start in a month's counts, and the
-    /// counts' length.
-    offsets: Vec<usize>,
-    width: usize,
-    /// Per month seen (`year * 12 + month - 1`), its count and the count
-    /// of every ordinal of every stacked field: one lookup per document,
-    /// and the month of the document before tried first (documents come in
-    /// runs of nearby dates).
-    months: Vec<(i64, u64, Vec<u64>)>,
-    slots: HashMap<i64, usize>,
-    last: usize,
-    /// The day of the document before and its month.
-    last_day: Option<(i64, i64)>,
-}
-
-/// What one segment counts: per month, and per stacked field per month per
-/// value (months as `year * 12 + month - 1`: named once, when merged).
-type SegmentHistogram = (Vec<(i64, u64)>, [BTreeMap<i64, HashMap<String, u64>>; 3]);
-
-/// `"YYYY-MM"` → value → count.
-type MonthValues = BTreeMap<String, HashMap<String, u64>>;
-
-const SECONDS_PER_DAY: i64 = 86_400;
-
-impl Collector for HistogramCollector {
-    type Fruit = (BTreeMap<String, u64>, HistogramBy);
-    type Child = HistogramSegmentCollector;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<HistogramSegmentCollector> {
-        let columns = STACKED_FIELDS
-            .iter()
-            .map(|name| reader.fast_fields().str(name))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let mut offsets = Vec::with_capacity(columns.len());
-        let mut width = 0;
-        for column in &columns {
-            offsets.push(width);
-            width += column.as_ref().map_or(0, |c| c.num_terms());
-        }
-        Ok(HistogramSegmentCollector {
-            published: reader.fast_fields().column_opt(schema::PUBLISHED)?,
-            columns,
-            offsets,
-            width,
-            months: Vec::new(),
-            slots: HashMap::new(),
-            last: 0,
-            last_day: None,
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        segments: Vec<SegmentHistogram>,
-    ) -> tantivy::Result<(BTreeMap<String, u64>, HistogramBy)> {
-        let mut per_month: BTreeMap<i64, u64> = BTreeMap::new();
-        let mut by: [BTreeMap<i64, HashMap<String, u64>>; 3] = Default::default();
-        for (months, fields) in segments {
-            for (month, n) in months {
+            for (month, n) in segment.months {
                 *per_month.entry(month).or_insert(0) += n;
             }
-            for (into, months) in by.iter_mut().zip(fields) {
+            for (into, months) in by.iter_mut().zip(segment.by) {
                 for (month, values) in months {
                     let into = into.entry(month).or_default();
                     for (value, n) in values {
@@ -222,25 +443,156 @@ impl Collector for HistogramCollector {
                 }
             }
         }
-        let per_month = per_month
-            .into_iter()
-            .map(|(month, n)| (month_name(month), n))
-            .collect();
-        let named = |months: BTreeMap<i64, HashMap<String, u64>>| -> MonthValues {
+        let [lang, country, theme, source, status] = facets;
+        let named = |months: BTreeMap<i64, HashMap<String, u64>>| {
             months
                 .into_iter()
                 .map(|(month, values)| (month_name(month), values))
                 .collect()
         };
-        let [theme, lang, country] = by.map(|months| keep_top_values(named(months)));
-        Ok((
-            per_month,
-            HistogramBy {
-                theme,
+        let [theme_by, lang_by, country_by] = by.map(|months| keep_top_values(named(months)));
+        Ok(Counted {
+            groups: GroupCounts {
+                items,
+                groups: groups.iter().map(|w| u64::from(w.count_ones())).sum(),
+            },
+            facets: Facets {
                 lang,
                 country,
+                theme,
+                source,
+                status,
             },
-        ))
+            histogram: per_month
+                .into_iter()
+                .map(|(month, n)| (month_name(month), n))
+                .collect(),
+            histogram_by: HistogramBy {
+                theme: theme_by,
+                lang: lang_by,
+                country: country_by,
+            },
+        })
+    }
+}
+
+impl SegmentCollector for CountsSegmentCollector {
+    type Fruit = SegmentCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some(row) = self.table.rows.get(doc as usize) else {
+            return;
+        };
+        self.items += 1;
+        for (f, matrix) in self.matrices.iter_mut().enumerate() {
+            let month = if f == STATUS { 0 } else { row.month };
+            matrix.add(month, row.sets[f]);
+        }
+        match row.source {
+            NONE => {}
+            MULTI => {
+                for &ord in self.table.more_sources.get(&doc).into_iter().flatten() {
+                    if let Some(n) = self.sources.get_mut(ord as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+            ord => {
+                if let Some(n) = self.sources.get_mut(ord as usize) {
+                    *n += 1;
+                }
+            }
+        }
+        if let Some(word) = self.groups.get_mut(row.group as usize / 64) {
+            *word |= 1 << (row.group % 64);
+        }
+    }
+
+    fn harvest(self) -> SegmentCounts {
+        let table = &*self.table;
+        let mut dense: [Vec<u64>; 4] = std::array::from_fn(|f| vec![0; table.names[f].len()]);
+        let mut months = vec![0u64; table.months.len()];
+        // Per stacked field, per month and ordinal: named once at the end.
+        let mut stacked: [Vec<u64>; 3] =
+            std::array::from_fn(|k| vec![0; table.months.len() * table.names[STACKED[k]].len()]);
+        for (f, matrix) in self.matrices.iter().enumerate() {
+            let k = STACKED.iter().position(|s| *s == f);
+            let width = table.names[f].len();
+            matrix.each(|row, set, n| {
+                let ords = table.sets[f]
+                    .get(set as usize)
+                    .map_or(&[][..], Vec::as_slice);
+                for &ord in ords {
+                    if let Some(c) = dense[f].get_mut(ord as usize) {
+                        *c += n;
+                    }
+                }
+                // Row 0 is the undated documents'.
+                let Some(month) = (row as usize).checked_sub(1) else {
+                    return;
+                };
+                // Every document has one language set (maybe empty): the
+                // months are counted from it.
+                if f == LANG {
+                    if let Some(m) = months.get_mut(month) {
+                        *m += n;
+                    }
+                }
+                if let Some(k) = k {
+                    for &ord in ords {
+                        if let Some(c) = stacked[k].get_mut(month * width + ord as usize) {
+                            *c += n;
+                        }
+                    }
+                }
+            });
+        }
+        let by = std::array::from_fn(|k| {
+            let names = &table.names[STACKED[k]];
+            let mut by: BTreeMap<i64, HashMap<String, u64>> = BTreeMap::new();
+            if names.is_empty() {
+                return by;
+            }
+            for (i, &n) in stacked[k].iter().enumerate() {
+                if n > 0 {
+                    if let (Some(&month), Some(name)) = (
+                        table.months.get(i / names.len()),
+                        names.get(i % names.len()),
+                    ) {
+                        by.entry(month).or_default().insert(name.clone(), n);
+                    }
+                }
+            }
+            by
+        });
+        let named = |counts: &[u64], names: &[String]| -> BTreeMap<String, u64> {
+            counts
+                .iter()
+                .zip(names)
+                .filter(|(n, _)| **n > 0)
+                .map(|(n, name)| (name.clone(), *n))
+                .collect()
+        };
+        let facets = [
+            named(&dense[LANG], &table.names[LANG]),
+            named(&dense[COUNTRY], &table.names[COUNTRY]),
+            named(&dense[THEME], &table.names[THEME]),
+            named(&self.sources, &table.source_names),
+            named(&dense[STATUS], &table.names[STATUS]),
+        ];
+        SegmentCounts {
+            items: self.items,
+            groups: self.groups,
+            facets,
+            months: table
+                .months
+                .iter()
+                .zip(&months)
+                .filter(|(_, n)| **n > 0)
+                .map(|(m, n)| (*m, *n))
+                .collect(),
+            by,
+        }
     }
 }
 
@@ -265,172 +617,4 @@ pub(super) fn month_name(month: i64) -> String {
         month.div_euclid(12),
         month.rem_euclid(12) + 1
     )
-}
-
-impl HistogramSegmentCollector {
-    /// The slot of `month`'s counts in `months`, made on its first
-    /// document.
-    fn slot_of(&mut self, month: i64) -> usize {
-        if self
-            .months
-            .get(self.last)
-            .is_none_or(|(m, _, _)| *m != month)
-        {
-            self.last = match self.slots.get(&month) {
-                Some(&slot) => slot,
-                None => {
-                    self.months.push((month, 0, vec![0; self.width]));
-                    self.slots.insert(month, self.months.len() - 1);
-                    self.months.len() - 1
-                }
-            };
-        }
-        self.last
-    }
-}
-
-impl SegmentCollector for HistogramSegmentCollector {
-    type Fruit = SegmentHistogram;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(date) = self.published.as_ref().and_then(|c| c.first(doc)) else {
-            return;
-        };
-        let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
-        let month = match self.last_day {
-            Some((last, month)) if last == day => month,
-            _ => {
-                let month = month_of_day(day);
-                self.last_day = Some((day, month));
-                month
-            }
-        };
-        let slot = self.slot_of(month);
-        let (_, n, counts) = &mut self.months[slot];
-        *n += 1;
-        for (column, offset) in self.columns.iter().zip(&self.offsets) {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(n) = counts.get_mut(offset + ord as usize) {
-                        *n += 1;
-                    }
-                }
-            }
-        }
-    }
-
-    fn harvest(self) -> SegmentHistogram {
-        let mut by: [BTreeMap<i64, HashMap<String, u64>>; 3] = Default::default();
-        // Each ordinal's value read from the dictionary once, in one pass,
-        // not once per month (a dictionary lookup decodes a block).
-        let mut names: Vec<Option<String>> = vec![None; self.width];
-        for (f, column) in self.columns.iter().enumerate() {
-            let Some(column) = column else { continue };
-            let start = self.offsets[f];
-            let ords: Vec<u64> = (0..column.num_terms() as u64)
-                .filter(|&ord| {
-                    self.months
-                        .iter()
-                        .any(|(_, _, c)| c[start + ord as usize] > 0)
-                })
-                .collect();
-            for (ord, value) in ords.iter().zip(values_of(column, &ords)) {
-                names[start + *ord as usize] = Some(value);
-            }
-        }
-        for (month, _, counts) in &self.months {
-            for (f, column) in self.columns.iter().enumerate() {
-                let Some(column) = column else { continue };
-                let start = self.offsets[f];
-                let end = start + column.num_terms();
-                for (i, &n) in counts[start..end].iter().enumerate() {
-                    if let (true, Some(name)) = (n > 0, &names[start + i]) {
-                        *by[f]
-                            .entry(*month)
-                            .or_default()
-                            .entry(name.clone())
-                            .or_insert(0) += n;
-                    }
-                }
-            }
-        }
-        let months = self.months.iter().map(|(m, n, _)| (*m, *n)).collect();
-        (months, by)
-    }
-}
-
-/// Counts the matching documents and their distinct near-duplicate groups
-/// (by `group_key`).
-pub(crate) struct GroupsCollector;
-
-/// What [`GroupsCollector`] counts.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct GroupCounts {
-    pub(crate) items: u64,
-    pub(crate) groups: u64,
-}
-
-pub(crate) struct GroupsSegmentCollector {
-    keys: Option<Column<u64>>,
-    items: u64,
-    /// One insert per match: Fx hashing, as a group key is itself a hash
-    /// (SipHash was a tenth of a broad search).
-    groups: FxHashSet<u64>,
-}
-
-impl Collector for GroupsCollector {
-    type Fruit = GroupCounts;
-    type Child = GroupsSegmentCollector;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<GroupsSegmentCollector> {
-        Ok(GroupsSegmentCollector {
-            keys: reader.fast_fields().column_opt(schema::GROUP_KEY)?,
-            items: 0,
-            groups: FxHashSet::default(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, segments: Vec<(u64, FxHashSet<u64>)>) -> tantivy::Result<GroupCounts> {
-        let mut items = 0;
-        let mut all: FxHashSet<u64> = FxHashSet::default();
-        for (n, groups) in segments {
-            items += n;
-            if all.is_empty() {
-                all = groups;
-            } else {
-                all.extend(groups);
-            }
-        }
-        Ok(GroupCounts {
-            items,
-            groups: all.len() as u64,
-        })
-    }
-}
-
-impl SegmentCollector for GroupsSegmentCollector {
-    type Fruit = (u64, FxHashSet<u64>);
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        self.items += 1;
-        // A document without a key (none are written so) is its own group.
-        let key = self
-            .keys
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .unwrap_or(u64::MAX - u64::from(doc));
-        self.groups.insert(key);
-    }
-
-    fn harvest(self) -> (u64, FxHashSet<u64>) {
-        (self.items, self.groups)
-    }
 }

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use tantivy::DocAddress;
 
-use super::Stats;
+use super::facets::Counted;
 use crate::search::{SearchRequest, Sort};
 
 /// Searches whose counts are kept, at most (the oldest dropped first). A
@@ -81,7 +81,7 @@ impl Ranking {
 struct Inner {
     /// The searcher generation the entries are of.
     generation: u64,
-    counts: Bounded<Arc<Stats>>,
+    counts: Bounded<Arc<Counted>>,
     rankings: Bounded<Ranking>,
 }
 
@@ -141,7 +141,7 @@ impl StatsCache {
     }
 
     /// The counts of `key` over the index of `generation`, if kept.
-    pub(crate) fn get(&self, generation: u64, key: &Key) -> Option<Arc<Stats>> {
+    pub(crate) fn get(&self, generation: u64, key: &Key) -> Option<Arc<Counted>> {
         let inner = self.lock();
         (inner.generation == generation)
             .then(|| inner.counts.values.get(key).cloned())
@@ -150,7 +150,7 @@ impl StatsCache {
 
     /// Keeps the counts of `key` over the index of `generation` (those of an
     /// older generation are dropped).
-    pub(crate) fn put(&self, generation: u64, key: Key, stats: Arc<Stats>) {
+    pub(crate) fn put(&self, generation: u64, key: Key, stats: Arc<Counted>) {
         if let Some(inner) = self.lock().at(generation) {
             inner.counts.put(key, stats);
         }

@@ -1676,3 +1676,96 @@ fn facets_name_every_value_of_a_dictionary_of_many_blocks() {
     assert_eq!(all.histogram, counts(&[("2024-03", 1500)]));
     assert_eq!(all.histogram_by.country["2024-03"]["FR"], 1500);
 }
+
+#[test]
+fn counts_over_many_segments_and_changes_equal_those_of_one_segment() {
+    // Sixty items in eight commits (a segment each, unless tantivy merges
+    // them), searched between the commits so that each segment's table is
+    // read when it is new; then some items change (their old documents are
+    // deleted, not removed) and a group gains members in later segments.
+    let langs = ["en", "fr", "es", "ko"];
+    let countries = [Some("FR"), Some("GB"), None, Some("KR"), Some("CO")];
+    let themes: [&[&str]; 4] = [&["T1"], &["T3", "T7"], &[], &["T7"]];
+    let sources = ["ripess", "gsef", "coopuk"];
+    let make = |n: usize, round: usize| {
+        let mut it = item(Spec {
+            title: "A cooperative",
+            text: "The cooperative lends to its members.",
+            lang: Some(langs[n % 4]),
+            country: countries[(n + round) % 5],
+            source: sources[n % 3],
+            themes: themes[(n + round) % 4],
+            ..Spec::default()
+        });
+        it.id = format!("item-{n}");
+        it.url = format!("https://example.org/{n}");
+        it.group_id = if n % 7 == 3 {
+            "item-3".into()
+        } else {
+            it.id.clone()
+        };
+        it.published = (!n.is_multiple_of(9)).then(|| {
+            date(&format!(
+                "20{:02}-{:02}-1{}T12:00:00+00:00",
+                18 + n % 5,
+                1 + (n + round) % 12,
+                n % 10
+            ))
+        });
+        it
+    };
+    let incremental = Index::open_in_ram().unwrap();
+    let mut latest: std::collections::BTreeMap<usize, Item> = Default::default();
+    let requests = [
+        query("cooperative"),
+        SearchRequest::default(),
+        SearchRequest {
+            lang: Some("fr".into()),
+            ..query("cooperative")
+        },
+        SearchRequest {
+            theme: Some("T7".into()),
+            ..SearchRequest::default()
+        },
+    ];
+    for chunk in 0..6 {
+        let items: Vec<Item> = (chunk * 10..chunk * 10 + 10).map(|n| make(n, 0)).collect();
+        incremental.upsert_many(&items).unwrap();
+        incremental.commit().unwrap();
+        for it in items {
+            latest.insert(latest.len(), it);
+        }
+        for req in &requests {
+            search(&incremental, req);
+        }
+    }
+    for round in 1..3 {
+        let changed: Vec<Item> = (0..60)
+            .filter(|n| n % (round + 2) == 0)
+            .map(|n| make(n, round))
+            .collect();
+        incremental.upsert_many(&changed).unwrap();
+        incremental.commit().unwrap();
+        for it in changed {
+            let n: usize = it.id["item-".len()..].parse().unwrap();
+            latest.insert(n, it);
+        }
+    }
+    let at_once = index_of(&latest.into_values().collect::<Vec<_>>());
+    for req in &requests {
+        let (a, b) = (search(&incremental, req), search(&at_once, req));
+        assert_eq!(
+            (a.total, a.total_items),
+            (b.total, b.total_items),
+            "{req:?}"
+        );
+        assert!(a.total < a.total_items, "a group spans segments: {req:?}");
+        assert_eq!(a.facets, b.facets, "{req:?}");
+        assert_eq!(a.histogram, b.histogram, "{req:?}");
+        assert_eq!(a.histogram_by, b.histogram_by, "{req:?}");
+    }
+    let all = search(&incremental, &SearchRequest::default());
+    assert_eq!(all.total_items, 60);
+    // item-3's group: 3, 10, 17, 24, 31, 38, 45, 52, 59.
+    assert_eq!(all.total, 60 - 8);
+}
