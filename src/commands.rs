@@ -215,8 +215,13 @@ async fn run(
     // The counts' tables read before the first search needs them.
     let counted = index.index().clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = counted.prepare_counts() {
-            tracing::warn!(error = %e, "cannot prepare the index's counts");
+        let started = std::time::Instant::now();
+        match counted.prepare_counts() {
+            Ok(()) => tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                "the index's counts are ready"
+            ),
+            Err(e) => tracing::warn!(error = %e, "cannot prepare the index's counts"),
         }
     });
     // Other processes' changes too: API nodes and workers on one
