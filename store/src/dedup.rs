@@ -51,6 +51,8 @@ pub(crate) fn catch_up(db: Db<'_>, memory: &mut Fingerprints) -> Result<()> {
     let counter: i64 = db.value("SELECT seq FROM change_counter", params![])?;
     if counter < memory.seq {
         *memory = Fingerprints::default();
+    } else if counter == memory.seq {
+        return Ok(());
     }
     let first = !memory.loaded();
     let started = std::time::Instant::now();
