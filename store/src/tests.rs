@@ -1467,3 +1467,33 @@ fn fingerprints_of_a_big_store() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_restored_backup_is_what_the_duplicate_lookups_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("veille.db")).unwrap();
+    let fp = 0x1357_9bdf_0246_8aceu64;
+    let release = "https://a.example.org/release";
+    store.upsert_item(&with_fingerprint(release, fp)).unwrap();
+    let backup = dir.path().join("backup.db");
+    store.backup_to(&backup).unwrap();
+    // The page becomes another text, then the backup is restored: the
+    // release is back, at its old fingerprint.
+    store
+        .upsert_item(&NewItem {
+            title: "Another text".into(),
+            ..with_fingerprint(release, !fp)
+        })
+        .unwrap();
+    store.restore_from(&backup).unwrap();
+    store
+        .upsert_item(&with_fingerprint(
+            "https://b.example.org/release",
+            fp ^ 0b110,
+        ))
+        .unwrap();
+    assert_eq!(
+        group_at(&store, "https://b.example.org/release"),
+        item_id(release)
+    );
+}
