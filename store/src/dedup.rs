@@ -1,14 +1,20 @@
 //! Near-duplicate groups. Each item's simhash is split into seven bands (of
 //! 10 and 9 bits); two fingerprints within [`MAX_DUPLICATE_DISTANCE`] (6)
-//! bits share at least one band (pigeonhole), so the candidates for a new item are the items sharing a
-//! band, and its group is the group of the first of them within the
-//! distance (every member carries its group's id). A review made on a group applies to every member, including
-//! members that join later.
-
-use std::sync::LazyLock;
+//! bits share at least one band (pigeonhole), so the candidates for a new
+//! item are the items sharing a band, and its group is the group of the
+//! earliest of them within the distance (every member carries its group's
+//! id). A review made on a group applies to every member, including members
+//! that join later.
+//!
+//! The bands are held in memory ([`Fingerprints`], per process): every
+//! candidate is compared, however many items share a band's value. The store
+//! stays the truth: [`catch_up`] brings the memory up to date with what any
+//! process wrote, and the candidate chosen is checked against its stored
+//! row before its group is taken.
 
 use crate::db::{params, Db};
-use crate::Result;
+use crate::fingerprints::Fingerprints;
+use crate::{Result, StoreError};
 
 /// The largest Hamming distance between two fingerprints of near-duplicates.
 /// Simhash flips about 4 of 64 bits when 2% of a text's shingles change, so
@@ -17,99 +23,91 @@ use crate::Result;
 /// happens to fewer than one pair in 10^10.
 pub const MAX_DUPLICATE_DISTANCE: u32 = 6;
 
-/// The most rows read per band when looking for a new item's duplicates.
-const MAX_BAND_SCAN: i64 = 256;
-
 /// Bit widths of the bands: `MAX_DUPLICATE_DISTANCE + 1` of them, covering 64 bits.
 const BAND_BITS: [u32; 7] = [10, 9, 9, 9, 9, 9, 9];
 
-fn bands(fingerprint: u64) -> [(i64, i64); 7] {
+/// The values a band can take (the widest band's).
+pub(crate) const BAND_VALUES: usize = 1 << 10;
+
+/// Each band of `fingerprint` with its value.
+pub(crate) fn bands(fingerprint: u64) -> [(usize, usize); 7] {
     let mut shift = 0;
     std::array::from_fn(|b| {
         let bits = BAND_BITS[b];
         let value = (fingerprint >> shift) & ((1u64 << bits) - 1);
         shift += bits;
-        (b as i64, value as i64)
+        (b, value as usize)
     })
 }
 
-/// Records `id`'s fingerprint bands and returns its group: the group of the
-/// earliest near-duplicate already stored, else `id` itself.
-pub(crate) fn assign_group(
-    db: Db<'_>,
-    id: &str,
-    fingerprint: Option<u64>,
-    first_seen: &str,
-) -> Result<String> {
-    db.execute(
-        "DELETE FROM fingerprint_bands WHERE item_id = ?1",
-        params![id],
-    )?;
-    let Some(fp) = fingerprint else {
-        return Ok(id.to_string());
-    };
-    // Every member of a group carries the group's id, so the first
-    // near-duplicate found names the group; each band's scan is capped, so a
-    // cluster of look-alike texts (templated pages) costs a bounded amount.
-    let mut found: Option<String> = None;
-    for (band, value) in bands(fp) {
-        found = band_duplicate(db, band, value, fp)?;
-        if found.is_some() {
-            break;
+/// Brings `memory` up to date with the store: the items changed after the
+/// sequence it reflects (every item, the first time), as they now stand.
+/// Called inside a write transaction that holds the writer, so nothing
+/// changes between this and the transaction's end; the covering index
+/// `items_change_seq` answers it without reading the items' rows.
+pub(crate) fn catch_up(db: Db<'_>, memory: &mut Fingerprints) -> Result<()> {
+    // A counter behind the memory is another database's (a restored
+    // backup): everything is read again.
+    let counter: i64 = db.value("SELECT seq FROM change_counter", params![])?;
+    if counter < memory.seq {
+        *memory = Fingerprints::default();
+    } else if counter == memory.seq {
+        return Ok(());
+    }
+    let first = !memory.loaded();
+    let started = std::time::Instant::now();
+    const CHANGED: &str = "SELECT id, fingerprint FROM items WHERE change_seq > ?1
+         ORDER BY change_seq";
+    match db {
+        // A million rows at the first load: read where they lie, without
+        // the generic path's copy of each value.
+        Db::Sqlite(conn) => {
+            let mut stmt = conn.prepare_cached(CHANGED)?;
+            let mut rows = stmt.query(rusqlite::params![memory.seq])?;
+            while let Some(row) = rows.next()? {
+                let id = row
+                    .get_ref(0)?
+                    .as_str()
+                    .map_err(|e| StoreError::Corrupt(format!("item id: {e}")))?;
+                let fp: Option<i64> = row.get(1)?;
+                memory.set(id, fp.map(|f| f as u64));
+            }
         }
+        Db::Postgres(_) => db.for_each(CHANGED, params![memory.seq], |row| {
+            let fp: Option<i64> = row.get(1)?;
+            memory.set(&row.get::<String>(0)?, fp.map(|f| f as u64));
+            Ok(())
+        })?,
     }
-    let group = found.unwrap_or_else(|| id.to_string());
-    for (band, value) in bands(fp) {
-        db.execute(
-            "INSERT INTO fingerprint_bands
-                (band, value, item_id, fingerprint, group_id, first_seen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT DO NOTHING",
-            params![band, value, id, fp as i64, group, first_seen],
-        )?;
+    if first {
+        memory.trim();
+        tracing::info!(
+            items = memory.len(),
+            bytes = memory.heap_bytes(),
+            ms = started.elapsed().as_millis() as u64,
+            "the duplicate lookups' fingerprints are loaded"
+        );
     }
-    Ok(group)
+    Ok(())
 }
 
-/// The rows of one band's value, at most [`MAX_BAND_SCAN`]. The limit is
-/// written into the statement: SQLite plans with a bound LIMIT's value, so
-/// a statement whose LIMIT is a parameter is prepared again at every run.
-pub(crate) static BAND_SCAN: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT fingerprint, group_id FROM fingerprint_bands
-         WHERE band = ?1 AND value = ?2 LIMIT {MAX_BAND_SCAN}"
-    )
-});
-
-/// The group of the first item within [`MAX_DUPLICATE_DISTANCE`] of `fp`
-/// among the first [`MAX_BAND_SCAN`] rows of this band's value.
-fn band_duplicate(db: Db<'_>, band: i64, value: i64, fp: u64) -> Result<Option<String>> {
-    let scan = BAND_SCAN.as_str();
-    let close = |other: i64| (other as u64 ^ fp).count_ones() <= MAX_DUPLICATE_DISTANCE;
-    match db {
-        // Most new items have no near-duplicate, so every row of the band
-        // is read: on SQLite each is looked at where it lies, and only the
-        // match's group is copied out (the generic path below copies every
-        // row's values: a fifth of the scan's time at 200,000 items).
-        Db::Sqlite(conn) => {
-            let mut stmt = conn.prepare_cached(scan)?;
-            let mut rows = stmt.query(rusqlite::params![band, value])?;
-            while let Some(row) = rows.next()? {
-                if close(row.get(0)?) {
-                    return Ok(Some(row.get(1)?));
-                }
+/// The group a new item with fingerprint `fp` joins: the group of the
+/// earliest item in memory within [`MAX_DUPLICATE_DISTANCE`] whose stored
+/// fingerprint still is (a primary-key lookup each), if any.
+pub(crate) fn group_of(db: Db<'_>, memory: &Fingerprints, fp: u64) -> Result<Option<String>> {
+    for slot in memory.candidates(fp) {
+        let row = db.query_opt(
+            "SELECT fingerprint, coalesce(group_id, id) FROM items WHERE id = ?1",
+            params![memory.id(slot)],
+        )?;
+        let Some(row) = row else { continue };
+        if let Some(stored) = row.get::<Option<i64>>(0)? {
+            if (stored as u64 ^ fp).count_ones() <= MAX_DUPLICATE_DISTANCE {
+                return Ok(Some(row.get(1)?));
             }
-            Ok(None)
-        }
-        Db::Postgres(_) => {
-            for row in db.query(scan, params![band, value])? {
-                if close(row.get(0)?) {
-                    return Ok(Some(row.get(1)?));
-                }
-            }
-            Ok(None)
         }
     }
+    Ok(None)
 }
 
 /// Gives a new member of `group` the review its group already has, if any.

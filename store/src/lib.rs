@@ -34,6 +34,7 @@ mod copy;
 mod curation;
 mod db;
 mod dedup;
+mod fingerprints;
 mod kits;
 mod leases;
 pub mod metrics;
@@ -146,6 +147,11 @@ pub struct Store {
 
 struct Connections {
     engine: Engine,
+    /// Every item's fingerprint, for the duplicate lookups of
+    /// [`Store::upsert_items`], which holds this lock for its transaction:
+    /// `None` until its first call loads it, and after a call that failed
+    /// (it may hold what was rolled back), so that the next loads it again.
+    fingerprints: Mutex<Option<fingerprints::Fingerprints>>,
     /// A throwaway store's file, removed after the connections close
     /// (fields drop in order).
     _temporary: Option<TemporaryFile>,
@@ -189,6 +195,7 @@ impl Store {
                     pool: postgres::pool(target),
                     shown,
                 },
+                fingerprints: Mutex::new(None),
                 _temporary: None,
             }),
         };
@@ -240,6 +247,7 @@ impl Store {
                     writer: Mutex::new(conn),
                     readers: Readers::new(resolved),
                 },
+                fingerprints: Mutex::new(None),
                 _temporary: temporary,
             }),
         })
@@ -331,7 +339,22 @@ impl Store {
 
     /// Stores many items in one transaction (see [`Store::upsert_item`]).
     pub fn upsert_items(&self, items: &[NewItem]) -> Result<Vec<Upsert>> {
-        let tx = self.transaction()?;
+        // The memory is taken out for the transaction and put back only
+        // once it committed: a failure leaves none, and the next call loads
+        // the store's state again.
+        let mut held = self
+            .connections
+            .fingerprints
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let mut memory = held.take().unwrap_or_default();
+        // SQLite's writer is taken at once (another process may write the
+        // same file), so the catch-up below sees every write before this one.
+        let begin = match self.dialect() {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        };
+        let tx = Tx::begin(self.write()?, begin)?;
         let db = tx.db();
         if db.dialect() == Dialect::Postgres {
             // The change counter first, as the curators' writes take it: every
@@ -339,6 +362,7 @@ impl Store {
             // row leaves no order in which two writers wait for each other.
             db.execute("SELECT seq FROM change_counter FOR UPDATE", params![])?;
         }
+        dedup::catch_up(db, &mut memory)?;
         let mut out = Vec::with_capacity(items.len());
         let now = Utc::now().to_rfc3339();
         for item in items {
@@ -348,7 +372,7 @@ impl Store {
             let hash = content_hash(item);
             let existing: Option<String> =
                 db.value_opt("SELECT content_hash FROM items WHERE id = ?1", params![id])?;
-            let args = params![
+            let mut args = params![
                 id,
                 item.url,
                 item.source_id,
@@ -363,23 +387,25 @@ impl Store {
                 hash,
                 now,
                 item.fingerprint.map(|f| f as i64),
-            ];
+            ]
+            .to_vec();
             match existing {
                 None => {
+                    let group = match item.fingerprint {
+                        Some(fp) => dedup::group_of(db, &memory, fp)?,
+                        None => None,
+                    };
+                    args.push(Value::Text(group.clone().unwrap_or_else(|| id.clone())));
                     db.execute(
                         "INSERT INTO items (id, url, source_id, title, text, author, published,
                             lang, lang_confidence, country, candidate, content_hash, first_seen,
                             updated_at, fingerprint, group_id)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13,
-                            ?14, ?1)",
-                        args,
+                            ?14, ?15)",
+                        &args,
                     )?;
-                    let group = dedup::assign_group(db, &id, item.fingerprint, &now)?;
-                    if group != id {
-                        db.execute(
-                            "UPDATE items SET group_id = ?2 WHERE id = ?1",
-                            params![id, group],
-                        )?;
+                    memory.set(&id, item.fingerprint);
+                    if let Some(group) = group.filter(|g| *g != id) {
                         dedup::inherit_review(db, &id, &group)?;
                     }
                     out.push(Upsert::New);
@@ -392,13 +418,18 @@ impl Store {
                             country = ?10, candidate = ?11, content_hash = ?12, updated_at = ?13,
                             fingerprint = ?14
                          WHERE id = ?1",
-                        args,
+                        &args,
                     )?;
+                    memory.set(&id, item.fingerprint);
                     out.push(Upsert::Updated);
                 }
             }
         }
+        // What this transaction wrote is in the memory already: it reflects
+        // the store up to the counter as this transaction leaves it.
+        memory.seq = db.value("SELECT seq FROM change_counter", params![])?;
         tx.commit()?;
+        *held = Some(memory);
         Ok(out)
     }
 

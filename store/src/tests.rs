@@ -1214,21 +1214,280 @@ fn statuses_keep_their_names() {
 }
 
 #[test]
-fn the_duplicate_scan_is_prepared_once() {
-    // A bound LIMIT made SQLite prepare the scan again at every run (the
-    // plan depends on it): 7 preparations a new item.
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("veille.db")).unwrap();
-    for i in 0..50u64 {
-        store
-            .upsert_item(&NewItem {
-                fingerprint: Some(i.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
-                ..item(&format!("https://a.example.org/{i}"), "A text")
+fn the_fingerprints_load_from_the_change_index_alone() {
+    // A million items' rows hold their texts (4 GB and more): the load and
+    // the catch-up read the covering index, and the change feed still
+    // reads in its order.
+    let store = Store::open_in_memory().unwrap();
+    let writer = store.writer().unwrap();
+    let plan = |sql: &str, params: &[i64]| -> String {
+        let mut stmt = writer
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                r.get::<_, String>(3)
             })
             .unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+    };
+    let load = plan(
+        "SELECT id, fingerprint FROM items WHERE change_seq > ?1 ORDER BY change_seq",
+        &[i64::MIN],
+    );
+    assert!(load.contains("COVERING INDEX items_change_seq"), "{load}");
+    let feed = plan(
+        &format!("{ITEM_SELECT} WHERE i.change_seq > ?1 ORDER BY i.change_seq LIMIT ?2"),
+        &[0, 10],
+    );
+    assert!(feed.contains("INDEX items_change_seq"), "{feed}");
+    assert!(!feed.contains("TEMP B-TREE"), "{feed}");
+}
+
+/// An item at `url` with fingerprint `fp`.
+fn with_fingerprint(url: &str, fp: u64) -> NewItem {
+    NewItem {
+        fingerprint: Some(fp),
+        ..item(url, url)
     }
-    let writer = store.writer().unwrap();
-    let scan = writer.prepare_cached(&crate::dedup::BAND_SCAN).unwrap();
-    assert_eq!(scan.get_status(rusqlite::StatementStatus::Run), 50 * 7);
-    assert_eq!(scan.get_status(rusqlite::StatementStatus::RePrepare), 0);
+}
+
+/// The group of the item at `url`.
+fn group_at(store: &Store, url: &str) -> String {
+    store.get_item(&item_id(url)).unwrap().unwrap().group_id
+}
+
+on_each_engine! {
+    fn a_copy_finds_its_original_among_thousands_sharing_its_bands(store: Store) {
+        // The original, with an id that sorts after most others' (a band's
+        // rows were once read in id order, the first 256 only).
+        let original = (0..)
+            .map(|n| format!("https://first.example.org/release-{n}"))
+            .find(|url| item_id(url).starts_with('f'))
+            .unwrap();
+        let fp = 0x5a5a_0f0f_3c3c_9669u64;
+        store.upsert_item(&with_fingerprint(&original, fp)).unwrap();
+        // 3,000 other texts, each sharing five of its seven bands' values
+        // and 8 bits away (the high 4 bits of two bands flipped).
+        let high_bits = |band: u32| {
+            let shift = if band == 0 { 0 } else { 10 + 9 * (band - 1) };
+            let width = if band == 0 { 10 } else { 9 };
+            0b1111u64 << (shift + width - 4)
+        };
+        let others: Vec<NewItem> = (0..3000u32)
+            .map(|i| {
+                let a = i % 7;
+                let b = (a + 1 + (i / 7) % 6) % 7;
+                with_fingerprint(
+                    &format!("https://other.example.org/{i}"),
+                    fp ^ high_bits(a) ^ high_bits(b),
+                )
+            })
+            .collect();
+        store.upsert_items(&others).unwrap();
+        // The same release syndicated, and again with a few words changed.
+        store
+            .upsert_items(&[
+                with_fingerprint("https://copy.example.org/release", fp),
+                with_fingerprint("https://edit.example.org/release", fp ^ 0b1_1111),
+            ])
+            .unwrap();
+        let group = item_id(&original);
+        assert_eq!(group_at(&store, "https://copy.example.org/release"), group);
+        assert_eq!(group_at(&store, "https://edit.example.org/release"), group);
+        assert_eq!(store.group_of(&group).unwrap().len(), 3);
+        assert_eq!(group_at(&store, "https://other.example.org/42"), item_id("https://other.example.org/0"));
+    }
+}
+
+/// Two stores open on one database, as two processes hold it: what one
+/// writes, the other's duplicate lookups find.
+mod another_process_writes_are_found {
+    use super::*;
+
+    fn body(open: impl Fn() -> Store) {
+        let (a, b) = (open(), open());
+        let fp = 0x0123_4567_89ab_cdefu64;
+        // B has loaded its memory before A writes.
+        b.upsert_item(&with_fingerprint("https://b.example.org/first", !fp))
+            .unwrap();
+        a.upsert_item(&with_fingerprint("https://a.example.org/release", fp))
+            .unwrap();
+        b.upsert_item(&with_fingerprint("https://b.example.org/copy", fp ^ 0b11))
+            .unwrap();
+        let original = item_id("https://a.example.org/release");
+        assert_eq!(group_at(&b, "https://b.example.org/copy"), original);
+        // A's page changes to another text: B follows it to its new bands.
+        let moved = fp ^ 0xffff_0000_0000_0000;
+        assert_eq!(
+            a.upsert_item(&NewItem {
+                title: "Another text".into(),
+                ..with_fingerprint("https://a.example.org/release", moved)
+            })
+            .unwrap(),
+            Upsert::Updated
+        );
+        b.upsert_item(&with_fingerprint(
+            "https://b.example.org/moved",
+            moved ^ 0b1,
+        ))
+        .unwrap();
+        assert_eq!(group_at(&b, "https://b.example.org/moved"), original);
+        // And A finds what B wrote.
+        a.upsert_item(&with_fingerprint("https://a.example.org/far", !fp ^ 0b100))
+            .unwrap();
+        assert_eq!(
+            group_at(&a, "https://a.example.org/far"),
+            item_id("https://b.example.org/first")
+        );
+    }
+
+    #[test]
+    fn sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veille.db");
+        body(|| Store::open(&path).unwrap())
+    }
+
+    #[test]
+    fn postgres() {
+        if let Some(url) = crate::testing::postgres_url() {
+            body(|| Store::open_postgres(&url).unwrap())
+        }
+    }
+}
+
+on_each_engine! {
+    fn a_batch_rolled_back_leaves_no_trace_in_the_lookups(store: Store) {
+        let fp = 0x0f0f_f0f0_1234_4321u64;
+        let kept = "https://kept.example.org/release";
+        store.upsert_item(&with_fingerprint(kept, fp)).unwrap();
+        // A page the store refuses (a trigger here), after a new item and a
+        // change to the kept one's text in the same batch.
+        let refuse = "https://refused.example.org/";
+        match store.dialect() {
+            Dialect::Sqlite => store.exec(
+                "CREATE TRIGGER refuse BEFORE INSERT ON items
+                 WHEN NEW.url = 'https://refused.example.org/'
+                 BEGIN SELECT RAISE(ABORT, 'refused'); END",
+                params![],
+            ),
+            Dialect::Postgres => store
+                .exec(
+                    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                     BEGIN
+                         IF NEW.url = 'https://refused.example.org/' THEN
+                             RAISE EXCEPTION 'refused';
+                         END IF;
+                         RETURN NEW;
+                     END $$",
+                    params![],
+                )
+                .and_then(|_| {
+                    store.exec(
+                        "CREATE TRIGGER refuse BEFORE INSERT ON items
+                         FOR EACH ROW EXECUTE FUNCTION refuse()",
+                        params![],
+                    )
+                }),
+        }
+        .unwrap();
+        let failed = store.upsert_items(&[
+            with_fingerprint("https://lost.example.org/page", !fp),
+            NewItem {
+                title: "Rewritten".into(),
+                ..with_fingerprint(kept, fp ^ 0xffff_ffff_0000_0000)
+            },
+            with_fingerprint(refuse, 0),
+        ]);
+        assert!(failed.is_err());
+        assert!(store.get_item(&item_id("https://lost.example.org/page")).unwrap().is_none());
+        // The kept item is found at its stored fingerprint, not the one the
+        // failed batch gave it; nothing joins the lost item.
+        store
+            .upsert_items(&[
+                with_fingerprint("https://copy.example.org/release", fp ^ 0b1),
+                with_fingerprint("https://copy.example.org/lost", !fp),
+            ])
+            .unwrap();
+        assert_eq!(group_at(&store, "https://copy.example.org/release"), item_id(kept));
+        assert_eq!(
+            group_at(&store, "https://copy.example.org/lost"),
+            item_id("https://copy.example.org/lost")
+        );
+    }
+}
+
+/// The memory's size and load time on a big store (the `veille.db` at
+/// `VEILLE_FINGERPRINTS_DB`, opened read-only: an older schema is read as
+/// it is, through its items' rows), and what a lookup costs:
+/// `VEILLE_FINGERPRINTS_DB=… cargo test -p veille-store
+/// fingerprints_of_a_big_store -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn fingerprints_of_a_big_store() {
+    let path = std::env::var("VEILLE_FINGERPRINTS_DB").expect("VEILLE_FINGERPRINTS_DB");
+    let rss = || -> String {
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("RssAnon") || l.starts_with("VmRSS"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let conn =
+        Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    println!("before: {}", rss());
+    let mut memory = fingerprints::Fingerprints::default();
+    let started = std::time::Instant::now();
+    dedup::catch_up(db::Db::Sqlite(&conn), &mut memory).unwrap();
+    println!(
+        "loaded {} fingerprints in {:?}: {} bytes; after: {}",
+        memory.len(),
+        started.elapsed(),
+        memory.heap_bytes(),
+        rss()
+    );
+    let started = std::time::Instant::now();
+    let mut found = 0;
+    let n = 20_000u64;
+    for i in 0..n {
+        found += memory
+            .candidates(i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .len();
+    }
+    println!(
+        "{n} lookups in {:?} ({found} candidates)",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_restored_backup_is_what_the_duplicate_lookups_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("veille.db")).unwrap();
+    let fp = 0x1357_9bdf_0246_8aceu64;
+    let release = "https://a.example.org/release";
+    store.upsert_item(&with_fingerprint(release, fp)).unwrap();
+    let backup = dir.path().join("backup.db");
+    store.backup_to(&backup).unwrap();
+    // The page becomes another text, then the backup is restored: the
+    // release is back, at its old fingerprint.
+    store
+        .upsert_item(&NewItem {
+            title: "Another text".into(),
+            ..with_fingerprint(release, !fp)
+        })
+        .unwrap();
+    store.restore_from(&backup).unwrap();
+    store
+        .upsert_item(&with_fingerprint(
+            "https://b.example.org/release",
+            fp ^ 0b110,
+        ))
+        .unwrap();
+    assert_eq!(
+        group_at(&store, "https://b.example.org/release"),
+        item_id(release)
+    );
 }
