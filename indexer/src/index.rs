@@ -12,7 +12,8 @@
 //! - `analyzers`: per-language text analysis (stemming, accent folding), all
 //!   registered in one place.
 //! - `cjk`: the tokenizer that cuts Korean (and other CJK) text into bigrams.
-//! - `query`: the user's query string and the filters → a tantivy query.
+//! - `query`: the user's query string and the filters → a tantivy query
+//!   (a query of words and phrases asked once per language's field pair).
 //! - `expansion`: SSE concepts of the query → the same concepts in the other
 //!   languages (`indexer/data/concepts.tsv`, `themes.tsv`).
 //! - `facets`: facet counts, the month histogram (also split by theme,
@@ -54,7 +55,7 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
-use tantivy::query::{EnableScoring, Query, QueryParser, TermQuery};
+use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, Executor, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentReader,
@@ -143,7 +144,7 @@ pub fn query_nesting_depth(q: &str) -> usize {
 /// The search index. `Send + Sync`: share it as `Arc<Index>`.
 pub struct Index {
     fields: Fields,
-    parser: QueryParser,
+    parser: query::Parsers,
     reader: IndexReader,
     /// `None` for an index opened read-only.
     writer: Option<Mutex<IndexWriter<TantivyDocument>>>,

@@ -29,15 +29,35 @@ const TITLE_BOOST: f32 = 2.0;
 /// The fields a user may name in a query, for error messages.
 const SEARCHABLE_NAMES: &str = "title, text, lang, country, theme, source, status, published";
 
-/// Builds the query parser over every language's title and text fields.
-pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> QueryParser {
+/// The query parsers: one over every language's title and text fields,
+/// and one per language's field pair.
+pub(crate) struct Parsers {
+    all: QueryParser,
+    /// Each pair's suffix and its parser.
+    pairs: Vec<(&'static str, QueryParser)>,
+}
+
+/// Builds the query parsers (see [`Parsers`]).
+pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> Parsers {
     let (titles, texts) = fields.searchable();
-    let mut parser = QueryParser::for_index(index, titles.iter().chain(&texts).copied().collect());
-    parser.set_conjunction_by_default();
-    for title in titles {
-        parser.set_field_boost(title, TITLE_BOOST);
+    let parser_of = |titles: &[Field], texts: &[Field]| {
+        let mut parser =
+            QueryParser::for_index(index, titles.iter().chain(texts).copied().collect());
+        parser.set_conjunction_by_default();
+        for title in titles {
+            parser.set_field_boost(*title, TITLE_BOOST);
+        }
+        parser
+    };
+    Parsers {
+        all: parser_of(&titles, &texts),
+        pairs: analyzers::suffixes()
+            .map(|suffix| {
+                let pair = fields.pairs[suffix];
+                (suffix, parser_of(&[pair.title], &[pair.text]))
+            })
+            .collect(),
     }
-    parser
 }
 
 /// The whole query of a request: the user's query (or every document) and
@@ -45,7 +65,7 @@ pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> QueryParser {
 /// decides the relevance sort and the snippets); and the terms expansion
 /// added.
 pub(crate) fn build(
-    parser: &QueryParser,
+    parser: &Parsers,
     fields: &Fields,
     req: &SearchRequest,
 ) -> Result<(Box<dyn Query>, bool, Expansion), IndexError> {
@@ -125,7 +145,7 @@ fn grammar<T>(parse: impl FnOnce() -> T) -> Option<T> {
 /// Parses the user's query string, expanding SSE concepts to the other
 /// languages when given where to record the expansion; `None` when blank.
 fn parse_query(
-    parser: &QueryParser,
+    parsers: &Parsers,
     q: &str,
     expansion: Option<&mut Expansion>,
 ) -> Result<Option<Box<dyn Query>>, IndexError> {
@@ -140,10 +160,114 @@ fn parse_query(
     if let Some(expansion) = expansion {
         ast = expansion::concepts().expand(ast, expansion);
     }
-    parser
-        .build_query_from_user_input_ast(ast)
-        .map(Some)
-        .map_err(|e| parser_error(q, e))
+    if !per_pair(&ast) {
+        return parsers
+            .all
+            .build_query_from_user_input_ast(ast)
+            .map(Some)
+            .map_err(|e| parser_error(q, e));
+    }
+    // A document has the title and text fields of one language only, so
+    // a query of words and phrases (no negation, no other field) matches
+    // it exactly when the same query over its language's two fields does,
+    // with the same score: the query is asked once per language's pair, a
+    // typed word being two fields there instead of every language's (a
+    // conjunction of words is then an intersection of a few postings, not
+    // of unions over 44 fields), and a pair where some required word is
+    // absent is skipped.
+    let mut branches: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (suffix, parser) in &parsers.pairs {
+        let Some(ast) = restrict(ast.clone(), suffix) else {
+            continue;
+        };
+        let query = parser
+            .build_query_from_user_input_ast(ast)
+            .map_err(|e| parser_error(q, e))?;
+        branches.push((Occur::Should, query));
+    }
+    Ok(Some(Box::new(BooleanQuery::new(branches))))
+}
+
+/// The query `q` built both ways, over every field at once and once per
+/// language's pair (`None` when it is not asked per pair), each expanded:
+/// what a test compares.
+#[cfg(test)]
+pub(crate) fn both_ways(parsers: &Parsers, q: &str) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
+    let escaped = escape_natural_text(q);
+    let ast = query_grammar::parse_query(&escaped).expect("a test query parses");
+    let ast = expansion::concepts().expand(
+        allow_only_exclusions(expand_aliases(ast)),
+        &mut Expansion::new(),
+    );
+    let all = parsers
+        .all
+        .build_query_from_user_input_ast(ast.clone())
+        .expect("a test query builds");
+    let split = per_pair(&ast).then(|| {
+        parse_query(parsers, q, Some(&mut Expansion::new()))
+            .expect("a test query builds")
+            .expect("a test query is not blank")
+    });
+    (all, split)
+}
+
+/// Whether a parsed query is only words and phrases over the default
+/// fields or a language's title and text fields, combined without
+/// negation: what [`restrict`] keeps exactly.
+fn per_pair(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Clause(children) => children
+            .iter()
+            .all(|(occur, child)| *occur != Some(query_grammar::Occur::MustNot) && per_pair(child)),
+        UserInputAst::Boost(child, _) => per_pair(child),
+        UserInputAst::Leaf(leaf) => match &**leaf {
+            UserInputLeaf::Literal(literal) => literal
+                .field_name
+                .as_deref()
+                .is_none_or(|name| pair_of(name).is_some()),
+            _ => false,
+        },
+    }
+}
+
+/// The suffix of a language's title or text field (`text_fr` → `fr`).
+fn pair_of(field: &str) -> Option<&str> {
+    let suffix = field
+        .strip_prefix("title_")
+        .or_else(|| field.strip_prefix("text_"))?;
+    analyzers::suffixes().find(|s| *s == suffix)
+}
+
+/// The part of a query (see [`per_pair`]) that can match a document of the
+/// field pair `suffix`: a leaf on another pair's field can never match it,
+/// so a clause that requires one is dropped (`None`) and an optional one
+/// goes.
+fn restrict(ast: UserInputAst, suffix: &str) -> Option<UserInputAst> {
+    match ast {
+        UserInputAst::Leaf(leaf) => match &*leaf {
+            UserInputLeaf::Literal(literal) => match literal.field_name.as_deref() {
+                Some(name) if pair_of(name) != Some(suffix) => None,
+                _ => Some(UserInputAst::Leaf(leaf)),
+            },
+            _ => Some(UserInputAst::Leaf(leaf)),
+        },
+        UserInputAst::Boost(child, boost) => {
+            restrict(*child, suffix).map(|child| UserInputAst::Boost(Box::new(child), boost))
+        }
+        UserInputAst::Clause(children) => {
+            let mut kept = Vec::with_capacity(children.len());
+            for (occur, child) in children {
+                let required = occur != Some(query_grammar::Occur::Should);
+                match restrict(child, suffix) {
+                    Some(child) => kept.push((occur, child)),
+                    // Conjunction by default: no occur is required too.
+                    None if required => return None,
+                    None => {}
+                }
+            }
+            (!kept.is_empty()).then_some(UserInputAst::Clause(kept))
+        }
+    }
 }
 
 /// Escapes what people type as text but the query syntax would read as

@@ -1769,3 +1769,106 @@ fn counts_over_many_segments_and_changes_equal_those_of_one_segment() {
     // item-3's group: 3, 10, 17, 24, 31, 38, 45, 52, 59.
     assert_eq!(all.total, 60 - 8);
 }
+
+#[test]
+fn a_query_asked_per_language_finds_and_ranks_as_over_every_field() {
+    use tantivy::collector::{Count, TopDocs};
+    // The corpus in several languages, and words each language shares
+    // ("cooperative", "social") or not.
+    let mut items = corpus();
+    let more = [
+        (
+            "fr-2",
+            "fr",
+            "Économie sociale à Montréal",
+            "Une coopérative de solidarité et l'économie sociale.",
+        ),
+        (
+            "es-2",
+            "es",
+            "Cooperativa de vivienda",
+            "La cooperativa de vivienda de Montevideo y la economía social.",
+        ),
+        (
+            "en-2",
+            "en",
+            "Social economy in Leeds",
+            "A housing cooperative and a credit union, social and solidarity.",
+        ),
+        (
+            "ca-1",
+            "ca",
+            "Economia social a Barcelona",
+            "La cooperativa d'habitatge i l'economia social i solidària.",
+        ),
+        (
+            "de-1",
+            "de",
+            "Sozialwirtschaft",
+            "Eine Wohnungsgenossenschaft in Berlin, social economy.",
+        ),
+        (
+            "pt-1",
+            "pt",
+            "Economia social",
+            "A cooperativa de habitação e a economia social e solidária.",
+        ),
+    ];
+    for (id, lang, title, text) in more {
+        let mut it = item(Spec {
+            title,
+            text,
+            lang: Some(lang),
+            ..Spec::default()
+        });
+        it.id = id.to_string();
+        it.url = format!("https://example.org/{id}");
+        it.group_id = it.id.clone();
+        items.push(it);
+    }
+    let index = index_of(&items);
+    let searcher = index.reader.searcher();
+    let mut split = 0;
+    for q in [
+        "cooperative",
+        "social economy",
+        "housing cooperative",
+        "cooperativa de vivienda",
+        "économie sociale",
+        "\"social economy\"",
+        "social OR solidarity",
+        "(housing OR credit) cooperative",
+        "title:cooperative",
+        "text:\"economia social\"",
+        "text_fr:coopérative social",
+        "사회적경제",
+        "Montréal",
+        "cooperative^2 social",
+        // Not asked per pair: negations and other fields.
+        "cooperative -housing",
+        "cooperative lang:en",
+    ] {
+        let (all, per_pair) = super::query::both_ways(&index.parser, q);
+        let Some(per_pair) = per_pair else {
+            assert!(
+                q.contains('-') || q.contains("lang:"),
+                "{q} is asked per pair"
+            );
+            continue;
+        };
+        split += 1;
+        let count = |query: &dyn tantivy::query::Query| searcher.search(query, &Count).unwrap();
+        assert_eq!(count(&*all), count(&*per_pair), "{q}");
+        let top = |query: &dyn tantivy::query::Query| {
+            searcher
+                .search(query, &TopDocs::with_limit(50))
+                .unwrap()
+                .into_iter()
+                .map(|(score, address)| ((score * 1e4).round() as i64, address))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(top(&*all), top(&*per_pair), "{q}");
+        assert!(count(&*all) > 0, "{q} finds something");
+    }
+    assert_eq!(split, 14);
+}
