@@ -335,14 +335,23 @@ impl Index {
         prepared.commit()?;
         self.watermark.store(change_seq, Ordering::SeqCst);
         drop(writer);
-        self.reader.reload()?;
-        // Where searches run, the new segments' tables are read now, not
-        // by the next search.
+        // Where searches run, the new segments' tables are read before
+        // searches see the segments (through a reader of their own), so
+        // that no search reads them or waits for them.
         if self.tables.in_use() {
-            if let Err(e) = self.prepare_counts() {
+            let ahead = self
+                .reader
+                .searcher()
+                .index()
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .and_then(|reader: IndexReader| self.tables.of(&reader.searcher()));
+            if let Err(e) = ahead {
                 tracing::warn!(error = %e, "cannot read the new segments' tables");
             }
         }
+        self.reader.reload()?;
         Ok(())
     }
 

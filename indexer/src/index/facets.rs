@@ -62,6 +62,11 @@ struct TablesInner {
     segments: HashMap<SegmentId, Arc<SegmentTable>>,
     /// Group key → group number, for every group a table has met.
     groups: FxHashMap<u64, u32>,
+    /// Bumped when the group numbering starts again: a table read before
+    /// is not numbered after.
+    epoch: u64,
+    /// The newest searcher generation met: only its segments are kept.
+    generation: u64,
 }
 
 /// The tables of one searcher's segments, in its segment order.
@@ -72,46 +77,72 @@ pub(crate) struct SearchTables {
 }
 
 impl Tables {
+    fn lock(&self) -> std::sync::MutexGuard<'_, TablesInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Whether a search has read tables (the index serves searches).
     pub(crate) fn in_use(&self) -> bool {
-        !self
-            .inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .segments
-            .is_empty()
+        !self.lock().segments.is_empty()
     }
 
     /// The tables of `searcher`'s segments, each read the first time it is
-    /// met; the tables of segments no longer searched are dropped.
+    /// met. A segment's table is read without holding the lock (a large
+    /// merged segment takes a third of a second a million documents), so
+    /// searches over segments already read do not wait for it; only the
+    /// numbering of its groups is done under the lock. The newest
+    /// searcher's call drops the tables of segments it no longer has.
     pub(crate) fn of(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Arc<SearchTables>> {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let readers = searcher.segment_readers();
-        let live: HashSet<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
-        inner.segments.retain(|id, _| live.contains(id));
-        // Groups of merged-away or changed documents keep their numbers;
-        // once they are most of the numbering, it starts again.
-        let docs: usize = readers.iter().map(|r| r.max_doc() as usize).sum();
-        if inner.groups.len() > 2 * docs + 10_000 {
-            inner.groups.clear();
-            inner.segments.clear();
-        }
-        let mut segments = Vec::with_capacity(readers.len());
-        for reader in readers {
-            let table = match inner.segments.get(&reader.segment_id()) {
-                Some(table) => table.clone(),
-                None => {
-                    let table = Arc::new(SegmentTable::read(reader, &mut inner.groups)?);
-                    inner.segments.insert(reader.segment_id(), table.clone());
-                    table
+        let generation = searcher.generation().generation_id();
+        loop {
+            let (epoch, missing) = {
+                let mut inner = self.lock();
+                if generation >= inner.generation {
+                    inner.generation = generation;
+                    let live: HashSet<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
+                    inner.segments.retain(|id, _| live.contains(id));
+                    // Groups of merged-away or changed documents keep
+                    // their numbers; once they are most of the numbering,
+                    // it starts again.
+                    let docs: usize = readers.iter().map(|r| r.max_doc() as usize).sum();
+                    if inner.groups.len() > 2 * docs + 10_000 {
+                        inner.groups.clear();
+                        inner.segments.clear();
+                        inner.epoch += 1;
+                    }
                 }
+                let missing: Vec<&SegmentReader> = readers
+                    .iter()
+                    .filter(|r| !inner.segments.contains_key(&r.segment_id()))
+                    .collect();
+                if missing.is_empty() {
+                    let segments = readers
+                        .iter()
+                        .filter_map(|r| inner.segments.get(&r.segment_id()).cloned())
+                        .collect();
+                    return Ok(Arc::new(SearchTables {
+                        segments,
+                        groups: inner.groups.len(),
+                    }));
+                }
+                (inner.epoch, missing)
             };
-            segments.push(table);
+            let read = missing
+                .into_iter()
+                .map(|reader| Ok((reader.segment_id(), SegmentTable::read(reader)?)))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            let mut inner = self.lock();
+            if inner.epoch != epoch {
+                continue;
+            }
+            for (id, mut table) in read {
+                if !inner.segments.contains_key(&id) {
+                    table.number_groups(&mut inner.groups);
+                    inner.segments.insert(id, Arc::new(table));
+                }
+            }
         }
-        Ok(Arc::new(SearchTables {
-            segments,
-            groups: inner.groups.len(),
-        }))
     }
 }
 
@@ -119,6 +150,8 @@ impl Tables {
 pub(crate) struct SegmentTable {
     /// Per document, in document order.
     rows: Vec<Row>,
+    /// Per document, its group key, until [`SegmentTable::number_groups`].
+    keys: Vec<u64>,
     more_sources: FxHashMap<DocId, Vec<u32>>,
     /// Months as `year * 12 + month - 1`; a document's `month` is 0 when
     /// undated, else its month's index here plus one.
@@ -178,10 +211,18 @@ impl SetIds {
 }
 
 impl SegmentTable {
-    fn read(
-        reader: &SegmentReader,
-        groups: &mut FxHashMap<u64, u32>,
-    ) -> tantivy::Result<SegmentTable> {
+    /// Gives each document its group's number, shared by every table of
+    /// the index.
+    fn number_groups(&mut self, groups: &mut FxHashMap<u64, u32>) {
+        for (row, key) in self.rows.iter_mut().zip(std::mem::take(&mut self.keys)) {
+            let next = groups.len() as u32;
+            row.group = *groups.entry(key).or_insert(next);
+        }
+    }
+
+    /// Reads a segment's table; its groups are numbered afterwards
+    /// ([`SegmentTable::number_groups`]).
+    fn read(reader: &SegmentReader) -> tantivy::Result<SegmentTable> {
         let fast = reader.fast_fields();
         let columns = SET_FIELDS
             .iter()
@@ -198,6 +239,7 @@ impl SegmentTable {
         let mut last_day: Option<(i64, u32)> = None;
         let mut set_ids: [SetIds; 4] = Default::default();
         let mut ords: Vec<u32> = Vec::new();
+        let mut keys_read = Vec::with_capacity(max_doc as usize);
         for doc in 0..max_doc {
             let month = match published.as_ref().and_then(|c| c.first(doc)) {
                 None => 0,
@@ -243,17 +285,17 @@ impl SegmentTable {
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .unwrap_or(u64::MAX - u64::from(doc));
-            let next = groups.len() as u32;
-            let group = *groups.entry(key).or_insert(next);
+            keys_read.push(key);
             rows.push(Row {
                 month,
                 sets,
                 source,
-                group,
+                group: 0,
             });
         }
         Ok(SegmentTable {
             rows,
+            keys: keys_read,
             more_sources,
             months,
             sets: set_ids.map(|ids| ids.sets),
