@@ -350,8 +350,16 @@ impl Index {
             if let Err(e) = ahead {
                 tracing::warn!(error = %e, "cannot read the new segments' tables");
             }
+            self.reader.reload()?;
+            // The tables of the segments this commit merged away are
+            // dropped now, not at the next search (there may be none
+            // for a while).
+            if let Err(e) = self.prepare_counts() {
+                tracing::warn!(error = %e, "cannot read the new segments' tables");
+            }
+        } else {
+            self.reader.reload()?;
         }
-        self.reader.reload()?;
         Ok(())
     }
 

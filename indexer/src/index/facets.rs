@@ -81,6 +81,12 @@ impl Tables {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// How many segments' tables are held.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.lock().segments.len()
+    }
+
     /// Whether a search has read tables (the index serves searches).
     pub(crate) fn in_use(&self) -> bool {
         !self.lock().segments.is_empty()

@@ -1872,3 +1872,30 @@ fn a_query_asked_per_language_finds_and_ranks_as_over_every_field() {
     }
     assert_eq!(split, 14);
 }
+
+#[test]
+fn the_counts_tables_follow_the_segments_through_commits_and_merges() {
+    let index = index_of(&corpus());
+    // Before any search, commits read no tables (a crawl that serves no
+    // search pays nothing).
+    assert_eq!(index.tables.len(), 0);
+    search(&index, &query("cooperative"));
+    for n in 0..24 {
+        let mut it = corpus().remove(n % 5);
+        it.id = format!("more-{n}");
+        it.url = format!("https://example.org/more/{n}");
+        it.group_id = it.id.clone();
+        index.upsert(&it).unwrap();
+        index.commit().unwrap();
+        // Each commit reads its new segments' tables and drops those of
+        // the segments merged away: exactly the searched segments' tables.
+        let segments = index.reader.searcher().segment_readers().len();
+        assert_eq!(index.tables.len(), segments, "after commit {n}");
+    }
+    let all = search(&index, &SearchRequest::default());
+    assert_eq!(all.total_items, 5 + 24);
+    assert_eq!(
+        index.tables.len(),
+        index.reader.searcher().segment_readers().len()
+    );
+}
