@@ -336,31 +336,33 @@ impl Index {
         self.watermark.store(change_seq, Ordering::SeqCst);
         drop(writer);
         // Where searches run, the new segments' tables are read before
-        // searches see the segments (through a reader of their own), so
-        // that no search reads them or waits for them.
-        if self.tables.in_use() {
-            let ahead = self
-                .reader
-                .searcher()
-                .index()
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()
-                .and_then(|reader: IndexReader| self.tables.of(&reader.searcher()));
-            if let Err(e) = ahead {
+        // searches see the segments, so that no search reads them or waits
+        // for them; after the reload, the tables of the segments this
+        // commit merged away are dropped (there may be no search for a
+        // while).
+        let serving = self.tables.in_use();
+        let ahead = if serving { self.tables_ahead() } else { Ok(()) };
+        self.reader.reload()?;
+        if serving {
+            let now = self.tables.of(&self.reader.searcher()).map(drop);
+            for e in [ahead, now].into_iter().filter_map(Result::err) {
                 tracing::warn!(error = %e, "cannot read the new segments' tables");
             }
-            self.reader.reload()?;
-            // The tables of the segments this commit merged away are
-            // dropped now, not at the next search (there may be none
-            // for a while).
-            if let Err(e) = self.prepare_counts() {
-                tracing::warn!(error = %e, "cannot read the new segments' tables");
-            }
-        } else {
-            self.reader.reload()?;
         }
         Ok(())
+    }
+
+    /// Reads the tables of the committed segments through a reader of
+    /// their own, before the shared reader shows them.
+    fn tables_ahead(&self) -> tantivy::Result<()> {
+        let reader: IndexReader = self
+            .reader
+            .searcher()
+            .index()
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        self.tables.of(&reader.searcher()).map(drop)
     }
 
     /// Reads the tables a search counts from (see `facets`) for every

@@ -14,7 +14,7 @@
 
 use crate::db::{params, Db};
 use crate::fingerprints::Fingerprints;
-use crate::{Result, StoreError};
+use crate::Result;
 
 /// The largest Hamming distance between two fingerprints of near-duplicates.
 /// Simhash flips about 4 of 64 bits when 2% of a text's shingles change, so
@@ -56,29 +56,15 @@ pub(crate) fn catch_up(db: Db<'_>, memory: &mut Fingerprints) -> Result<()> {
     }
     let first = !memory.loaded();
     let started = std::time::Instant::now();
-    const CHANGED: &str = "SELECT id, fingerprint FROM items WHERE change_seq > ?1
-         ORDER BY change_seq";
-    match db {
-        // A million rows at the first load: read where they lie, without
-        // the generic path's copy of each value.
-        Db::Sqlite(conn) => {
-            let mut stmt = conn.prepare_cached(CHANGED)?;
-            let mut rows = stmt.query(rusqlite::params![memory.seq])?;
-            while let Some(row) = rows.next()? {
-                let id = row
-                    .get_ref(0)?
-                    .as_str()
-                    .map_err(|e| StoreError::Corrupt(format!("item id: {e}")))?;
-                let fp: Option<i64> = row.get(1)?;
-                memory.set(id, fp.map(|f| f as u64));
-            }
-        }
-        Db::Postgres(_) => db.for_each(CHANGED, params![memory.seq], |row| {
+    db.for_each(
+        "SELECT id, fingerprint FROM items WHERE change_seq > ?1 ORDER BY change_seq",
+        params![memory.seq],
+        |row| {
             let fp: Option<i64> = row.get(1)?;
             memory.set(&row.get::<String>(0)?, fp.map(|f| f as u64));
             Ok(())
-        })?,
-    }
+        },
+    )?;
     if first {
         memory.trim();
         tracing::info!(

@@ -29,6 +29,31 @@ macro_rules! on_each_engine {
             }
         }
     };
+    // A test that opens the same database more than once (`$open()` each
+    // time): a file on SQLite, the test database on PostgreSQL.
+    ($(#[$meta:meta])* fn $name:ident($open:ident: impl Fn() -> Store) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            fn body($open: impl Fn() -> Store) $body
+
+            #[test]
+            fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("veille.db");
+                body(|| Store::open(&path).unwrap())
+            }
+
+            #[test]
+            fn postgres() {
+                if let Some(url) = crate::testing::postgres_url() {
+                    body(|| Store::open_postgres(&url).unwrap())
+                }
+            }
+        }
+    };
 }
 #[allow(unused_imports)]
 pub(crate) use on_each_engine;
@@ -97,12 +122,10 @@ on_each_engine! {
     }
 }
 
-/// A review survives closing the store, opening it again and a re-crawl,
-/// on each engine (`open` opens the same database each time).
-mod recrawl_keeps_the_review {
-    use super::*;
-
-    fn body(open: impl Fn() -> Store) {
+on_each_engine! {
+    /// A review survives closing the store, opening it again and a re-crawl,
+    /// on each engine (`open` opens the same database each time).
+    fn recrawl_keeps_the_review(open: impl Fn() -> Store) {
         let id = item_id("https://example.org/a");
         {
             let store = open();
@@ -127,20 +150,6 @@ mod recrawl_keeps_the_review {
         assert_eq!(got.status(), Status::Approved);
         assert_eq!(got.review.unwrap().curator, "alice");
         assert_eq!(got.title, "A, updated");
-    }
-
-    #[test]
-    fn sqlite() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("veille.db");
-        body(|| Store::open(&path).unwrap())
-    }
-
-    #[test]
-    fn postgres() {
-        if let Some(url) = crate::testing::postgres_url() {
-            body(|| Store::open_postgres(&url).unwrap())
-        }
     }
 }
 
@@ -1300,12 +1309,10 @@ on_each_engine! {
     }
 }
 
-/// Two stores open on one database, as two processes hold it: what one
-/// writes, the other's duplicate lookups find.
-mod another_process_writes_are_found {
-    use super::*;
-
-    fn body(open: impl Fn() -> Store) {
+on_each_engine! {
+    /// Two stores open on one database, as two processes hold it: what one
+    /// writes, the other's duplicate lookups find.
+    fn another_process_writes_are_found(open: impl Fn() -> Store) {
         let (a, b) = (open(), open());
         let fp = 0x0123_4567_89ab_cdefu64;
         // B has loaded its memory before A writes.
@@ -1340,20 +1347,6 @@ mod another_process_writes_are_found {
             group_at(&a, "https://a.example.org/far"),
             item_id("https://b.example.org/first")
         );
-    }
-
-    #[test]
-    fn sqlite() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("veille.db");
-        body(|| Store::open(&path).unwrap())
-    }
-
-    #[test]
-    fn postgres() {
-        if let Some(url) = crate::testing::postgres_url() {
-            body(|| Store::open_postgres(&url).unwrap())
-        }
     }
 }
 

@@ -149,17 +149,9 @@ fn parse_query(
     q: &str,
     expansion: Option<&mut Expansion>,
 ) -> Result<Option<Box<dyn Query>>, IndexError> {
-    if q.trim().is_empty() {
+    let Some(ast) = expanded_ast(q, expansion)? else {
         return Ok(None);
-    }
-    let escaped = escape_natural_text(q);
-    let ast = grammar(|| query_grammar::parse_query(&escaped))
-        .ok_or_else(|| syntax_error(q))?
-        .map_err(|_| syntax_error(q))?;
-    let mut ast = allow_only_exclusions(expand_aliases(ast));
-    if let Some(expansion) = expansion {
-        ast = expansion::concepts().expand(ast, expansion);
-    }
+    };
     if !per_pair(&ast) {
         return parsers
             .all
@@ -188,17 +180,34 @@ fn parse_query(
     Ok(Some(Box::new(BooleanQuery::new(branches))))
 }
 
+/// The user's query string parsed, its aliases expanded, and its SSE
+/// concepts too when given where to record them; `None` when blank.
+fn expanded_ast(
+    q: &str,
+    expansion: Option<&mut Expansion>,
+) -> Result<Option<UserInputAst>, IndexError> {
+    if q.trim().is_empty() {
+        return Ok(None);
+    }
+    let escaped = escape_natural_text(q);
+    let ast = grammar(|| query_grammar::parse_query(&escaped))
+        .ok_or_else(|| syntax_error(q))?
+        .map_err(|_| syntax_error(q))?;
+    let ast = allow_only_exclusions(expand_aliases(ast));
+    Ok(Some(match expansion {
+        Some(expansion) => expansion::concepts().expand(ast, expansion),
+        None => ast,
+    }))
+}
+
 /// The query `q` built both ways, over every field at once and once per
 /// language's pair (`None` when it is not asked per pair), each expanded:
 /// what a test compares.
 #[cfg(test)]
 pub(crate) fn both_ways(parsers: &Parsers, q: &str) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
-    let escaped = escape_natural_text(q);
-    let ast = query_grammar::parse_query(&escaped).expect("a test query parses");
-    let ast = expansion::concepts().expand(
-        allow_only_exclusions(expand_aliases(ast)),
-        &mut Expansion::new(),
-    );
+    let ast = expanded_ast(q, Some(&mut Expansion::new()))
+        .expect("a test query parses")
+        .expect("a test query is not blank");
     let all = parsers
         .all
         .build_query_from_user_input_ast(ast.clone())
