@@ -461,6 +461,14 @@ impl Index {
         Ok(count)
     }
 
+    /// Forgets the counts and rankings of the searches asked so far, so
+    /// that the next ones are asked the first time: what a benchmark of
+    /// first-time searches calls between two.
+    #[doc(hidden)]
+    pub fn forget_searches(&self) {
+        self.stats.clear();
+    }
+
     /// Runs a search: one page of hits, the total and the facets of every
     /// match.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {

@@ -29,7 +29,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema;
-use crate::search::{keep_top_values, Facets, HistogramBy};
+use crate::search::{Facets, HistogramBy, OTHER, STACKED_VALUES};
 
 /// The fields of a combination's set, in this order.
 const SET_FIELDS: [&str; 4] = [schema::LANG, schema::COUNTRY, schema::THEME, schema::STATUS];
@@ -62,6 +62,12 @@ struct TablesInner {
     segments: HashMap<SegmentId, Arc<SegmentTable>>,
     /// Group key → group number, for every group a table has met.
     groups: FxHashMap<u64, u32>,
+    /// The values of each facet field ([`SET_FIELDS`], then the source),
+    /// numbered across the index, so that counts are summed by number and
+    /// named once per search.
+    names: [Numbering<String>; 5],
+    /// The months met, numbered the same way.
+    months: Numbering<i64>,
     /// Bumped when the group numbering starts again: a table read before
     /// is not numbered after.
     epoch: u64,
@@ -69,11 +75,44 @@ struct TablesInner {
     generation: u64,
 }
 
+/// Values numbered in the order they are met: the numbers of the tables
+/// read so far, each value's number its place in `values` (shared with the
+/// searches that read them; copied when a new value comes).
+struct Numbering<T> {
+    numbers: FxHashMap<T, u32>,
+    values: Arc<Vec<T>>,
+}
+
+impl<T> Default for Numbering<T> {
+    fn default() -> Self {
+        Numbering {
+            numbers: FxHashMap::default(),
+            values: Arc::new(Vec::new()),
+        }
+    }
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Numbering<T> {
+    fn number(&mut self, value: &T) -> u32 {
+        if let Some(&n) = self.numbers.get(value) {
+            return n;
+        }
+        let n = self.values.len() as u32;
+        Arc::make_mut(&mut self.values).push(value.clone());
+        self.numbers.insert(value.clone(), n);
+        n
+    }
+}
+
 /// The tables of one searcher's segments, in its segment order.
 pub(crate) struct SearchTables {
     segments: Vec<Arc<SegmentTable>>,
     /// How many group numbers there are.
     groups: usize,
+    /// Each facet field's values by number (see [`TablesInner::names`]).
+    names: [Arc<Vec<String>>; 5],
+    /// The months by number.
+    months: Arc<Vec<i64>>,
 }
 
 impl Tables {
@@ -114,6 +153,8 @@ impl Tables {
                     let docs: usize = readers.iter().map(|r| r.max_doc() as usize).sum();
                     if inner.groups.len() > 2 * docs + 10_000 {
                         inner.groups.clear();
+                        inner.names = Default::default();
+                        inner.months = Numbering::default();
                         inner.segments.clear();
                         inner.epoch += 1;
                     }
@@ -130,6 +171,8 @@ impl Tables {
                     return Ok(Arc::new(SearchTables {
                         segments,
                         groups: inner.groups.len(),
+                        names: std::array::from_fn(|f| inner.names[f].values.clone()),
+                        months: inner.months.values.clone(),
                     }));
                 }
                 (inner.epoch, missing)
@@ -144,7 +187,7 @@ impl Tables {
             }
             for (id, mut table) in read {
                 if !inner.segments.contains_key(&id) {
-                    table.number_groups(&mut inner.groups);
+                    table.number(&mut inner);
                     inner.segments.insert(id, Arc::new(table));
                 }
             }
@@ -156,7 +199,7 @@ impl Tables {
 pub(crate) struct SegmentTable {
     /// Per document, in document order.
     rows: Vec<Row>,
-    /// Per document, its group key, until [`SegmentTable::number_groups`].
+    /// Per document, its group key, until [`SegmentTable::number`].
     keys: Vec<u64>,
     more_sources: FxHashMap<DocId, Vec<u32>>,
     /// Months as `year * 12 + month - 1`; a document's `month` is 0 when
@@ -167,6 +210,11 @@ pub(crate) struct SegmentTable {
     /// Per field of [`SET_FIELDS`], each ordinal's value.
     names: [Vec<String>; 4],
     source_names: Vec<String>,
+    /// Per field of [`SET_FIELDS`] and the source, each ordinal's number
+    /// across the index ([`TablesInner::names`]).
+    numbers: [Vec<u32>; 5],
+    /// Each month's number across the index, in the order of `months`.
+    month_numbers: Vec<u32>,
 }
 
 /// One document: its month (see [`SegmentTable::months`]), the set of each
@@ -217,17 +265,29 @@ impl SetIds {
 }
 
 impl SegmentTable {
-    /// Gives each document its group's number, shared by every table of
-    /// the index.
-    fn number_groups(&mut self, groups: &mut FxHashMap<u64, u32>) {
+    /// Gives each document its group's number, and each value and month
+    /// its number, shared by every table of the index.
+    fn number(&mut self, inner: &mut TablesInner) {
+        let groups = &mut inner.groups;
         for (row, key) in self.rows.iter_mut().zip(std::mem::take(&mut self.keys)) {
             let next = groups.len() as u32;
             row.group = *groups.entry(key).or_insert(next);
         }
+        let fields = self.names.iter().chain(std::iter::once(&self.source_names));
+        for ((numbers, names), numbering) in
+            self.numbers.iter_mut().zip(fields).zip(&mut inner.names)
+        {
+            *numbers = names.iter().map(|name| numbering.number(name)).collect();
+        }
+        self.month_numbers = self
+            .months
+            .iter()
+            .map(|month| inner.months.number(month))
+            .collect();
     }
 
-    /// Reads a segment's table; its groups are numbered afterwards
-    /// ([`SegmentTable::number_groups`]).
+    /// Reads a segment's table; its groups, values and months are numbered
+    /// afterwards ([`SegmentTable::number`]).
     fn read(reader: &SegmentReader) -> tantivy::Result<SegmentTable> {
         let fast = reader.fast_fields();
         let columns = SET_FIELDS
@@ -307,6 +367,8 @@ impl SegmentTable {
             sets: set_ids.map(|ids| ids.sets),
             names: std::array::from_fn(|f| columns[f].as_ref().map(all_values).unwrap_or_default()),
             source_names: sources.as_ref().map(all_values).unwrap_or_default(),
+            numbers: Default::default(),
+            month_numbers: Vec::new(),
         })
     }
 }
@@ -408,18 +470,22 @@ pub(crate) struct CountsSegmentCollector {
     sources: Vec<u64>,
     /// One bit per group number: the groups met.
     groups: Vec<u64>,
+    /// How many values each facet field has across the index.
+    values: [usize; 5],
 }
 
-/// What one segment counts, its values named.
+/// What one segment counts, by the index-wide numbers of its values and
+/// months (named once per search, in [`CountsCollector::merge_fruits`]).
 pub(crate) struct SegmentCounts {
     items: u64,
     groups: Vec<u64>,
-    /// Per facet field (lang, country, theme, source, status), per value.
-    facets: [BTreeMap<String, u64>; 5],
-    /// Per month, its matches.
-    months: Vec<(i64, u64)>,
-    /// Per stacked field, per month, per value.
-    by: [BTreeMap<i64, HashMap<String, u64>>; 3],
+    /// Per facet field (lang, country, theme, status, source), per value's
+    /// number.
+    facets: [Vec<u64>; 5],
+    /// Per month's number, its matches.
+    months: Vec<(u32, u64)>,
+    /// Per stacked field: (month's number, value's number, matches).
+    by: [Vec<(u32, u32, u64)>; 3],
 }
 
 impl Collector for CountsCollector {
@@ -451,6 +517,7 @@ impl Collector for CountsCollector {
             }),
             sources: vec![0; table.source_names.len()],
             groups: vec![0; self.tables.groups.div_ceil(64)],
+            values: std::array::from_fn(|f| self.tables.names[f].len()),
             table,
         })
     }
@@ -460,11 +527,12 @@ impl Collector for CountsCollector {
     }
 
     fn merge_fruits(&self, segments: Vec<SegmentCounts>) -> tantivy::Result<Counted> {
+        let tables = &*self.tables;
         let mut items = 0;
         let mut groups: Vec<u64> = Vec::new();
-        let mut facets: [BTreeMap<String, u64>; 5] = Default::default();
-        let mut per_month: BTreeMap<i64, u64> = BTreeMap::new();
-        let mut by: [BTreeMap<i64, HashMap<String, u64>>; 3] = Default::default();
+        let mut facets: [Vec<u64>; 5] = std::array::from_fn(|f| vec![0; tables.names[f].len()]);
+        let mut per_month = vec![0u64; tables.months.len()];
+        let mut by: [FxHashMap<(u32, u32), u64>; 3] = Default::default();
         for segment in segments {
             items += segment.items;
             if groups.is_empty() {
@@ -475,30 +543,38 @@ impl Collector for CountsCollector {
                 }
             }
             for (into, from) in facets.iter_mut().zip(segment.facets) {
-                for (value, n) in from {
-                    *into.entry(value).or_insert(0) += n;
+                for (into, n) in into.iter_mut().zip(from) {
+                    *into += n;
                 }
             }
             for (month, n) in segment.months {
-                *per_month.entry(month).or_insert(0) += n;
+                if let Some(into) = per_month.get_mut(month as usize) {
+                    *into += n;
+                }
             }
-            for (into, months) in by.iter_mut().zip(segment.by) {
-                for (month, values) in months {
-                    let into = into.entry(month).or_default();
-                    for (value, n) in values {
-                        *into.entry(value).or_insert(0) += n;
-                    }
+            for (into, from) in by.iter_mut().zip(segment.by) {
+                for (month, value, n) in from {
+                    *into.entry((month, value)).or_insert(0) += n;
                 }
             }
         }
-        let [lang, country, theme, source, status] = facets;
-        let named = |months: BTreeMap<i64, HashMap<String, u64>>| {
-            months
-                .into_iter()
-                .map(|(month, values)| (month_name(month), values))
+        let named = |counts: &[u64], names: &[String]| -> BTreeMap<String, u64> {
+            counts
+                .iter()
+                .zip(names)
+                .filter(|(n, _)| **n > 0)
+                .map(|(n, name)| (name.clone(), *n))
                 .collect()
         };
-        let [theme_by, lang_by, country_by] = by.map(|months| keep_top_values(named(months)));
+        let [lang, country, theme, status, source] =
+            std::array::from_fn(|f| named(&facets[f], &tables.names[f]));
+        let [theme_by, lang_by, country_by] = std::array::from_fn(|k| {
+            keep_top_values(
+                std::mem::take(&mut by[k]),
+                &tables.names[STACKED[k]],
+                &tables.months,
+            )
+        });
         Ok(Counted {
             groups: GroupCounts {
                 items,
@@ -512,8 +588,10 @@ impl Collector for CountsCollector {
                 status,
             },
             histogram: per_month
-                .into_iter()
-                .map(|(month, n)| (month_name(month), n))
+                .iter()
+                .zip(tables.months.iter())
+                .filter(|(n, _)| **n > 0)
+                .map(|(n, month)| (month_name(*month), *n))
                 .collect(),
             histogram_by: HistogramBy {
                 theme: theme_by,
@@ -522,6 +600,46 @@ impl Collector for CountsCollector {
             },
         })
     }
+}
+
+/// Month → value → count from counts by number: the
+/// [`STACKED_VALUES`](crate::search::STACKED_VALUES) values with the most
+/// matches over every month kept apart (ties by value), the others of each
+/// month summed as [`OTHER`]; what [`crate::search::keep_top_values`] does
+/// with names, done with numbers and naming only what is kept.
+fn keep_top_values(
+    counts: FxHashMap<(u32, u32), u64>,
+    names: &[String],
+    months: &[i64],
+) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut totals: FxHashMap<u32, u64> = FxHashMap::default();
+    for (&(_, value), &n) in &counts {
+        *totals.entry(value).or_insert(0) += n;
+    }
+    let name = |value: u32| names.get(value as usize).map_or("", String::as_str);
+    let mut ranked: Vec<(u32, u64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
+    let kept: HashSet<u32> = ranked
+        .into_iter()
+        .take(STACKED_VALUES)
+        .map(|(value, _)| value)
+        .collect();
+    let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for ((month, value), n) in counts {
+        let Some(&month) = months.get(month as usize) else {
+            continue;
+        };
+        let key = if kept.contains(&value) {
+            name(value)
+        } else {
+            OTHER
+        };
+        *out.entry(month_name(month))
+            .or_default()
+            .entry(key.to_string())
+            .or_insert(0) += n;
+    }
+    out
 }
 
 impl SegmentCollector for CountsSegmentCollector {
@@ -560,7 +678,7 @@ impl SegmentCollector for CountsSegmentCollector {
         let table = &*self.table;
         let mut dense: [Vec<u64>; 4] = std::array::from_fn(|f| vec![0; table.names[f].len()]);
         let mut months = vec![0u64; table.months.len()];
-        // Per stacked field, per month and ordinal: named once at the end.
+        // Per stacked field, per month and ordinal: numbered at the end.
         let mut stacked: [Vec<u64>; 3] =
             std::array::from_fn(|k| vec![0; table.months.len() * table.names[STACKED[k]].len()]);
         for (f, matrix) in self.matrices.iter().enumerate() {
@@ -595,49 +713,44 @@ impl SegmentCollector for CountsSegmentCollector {
                 }
             });
         }
+        // Segment ordinals to the index's numbers.
+        let mut facets: [Vec<u64>; 5] = std::array::from_fn(|f| vec![0; self.values[f]]);
+        let local = dense.iter().map(Vec::as_slice).chain([&self.sources[..]]);
+        for ((into, counts), numbers) in facets.iter_mut().zip(local).zip(&table.numbers) {
+            for (&n, &number) in counts.iter().zip(numbers) {
+                if let Some(into) = into.get_mut(number as usize) {
+                    *into += n;
+                }
+            }
+        }
+        let month_number = |month: usize| table.month_numbers.get(month).copied();
         let by = std::array::from_fn(|k| {
-            let names = &table.names[STACKED[k]];
-            let mut by: BTreeMap<i64, HashMap<String, u64>> = BTreeMap::new();
-            if names.is_empty() {
+            let numbers = &table.numbers[STACKED[k]];
+            let mut by = Vec::new();
+            if numbers.is_empty() {
                 return by;
             }
             for (i, &n) in stacked[k].iter().enumerate() {
                 if n > 0 {
-                    if let (Some(&month), Some(name)) = (
-                        table.months.get(i / names.len()),
-                        names.get(i % names.len()),
+                    if let (Some(month), Some(&value)) = (
+                        month_number(i / numbers.len()),
+                        numbers.get(i % numbers.len()),
                     ) {
-                        by.entry(month).or_default().insert(name.clone(), n);
+                        by.push((month, value, n));
                     }
                 }
             }
             by
         });
-        let named = |counts: &[u64], names: &[String]| -> BTreeMap<String, u64> {
-            counts
-                .iter()
-                .zip(names)
-                .filter(|(n, _)| **n > 0)
-                .map(|(n, name)| (name.clone(), *n))
-                .collect()
-        };
-        let facets = [
-            named(&dense[LANG], &table.names[LANG]),
-            named(&dense[COUNTRY], &table.names[COUNTRY]),
-            named(&dense[THEME], &table.names[THEME]),
-            named(&self.sources, &table.source_names),
-            named(&dense[STATUS], &table.names[STATUS]),
-        ];
         SegmentCounts {
             items: self.items,
             groups: self.groups,
             facets,
-            months: table
-                .months
+            months: months
                 .iter()
-                .zip(&months)
+                .enumerate()
                 .filter(|(_, n)| **n > 0)
-                .map(|(m, n)| (*m, *n))
+                .filter_map(|(month, n)| Some((month_number(month)?, *n)))
                 .collect(),
             by,
         }

@@ -179,6 +179,13 @@ impl StatsCache {
         }
     }
 
+    /// Forgets every search's counts and ranking.
+    pub(crate) fn clear(&self) {
+        let mut inner = self.lock();
+        inner.counts.clear();
+        inner.rankings.clear();
+    }
+
     /// How many searches' counts are kept.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
