@@ -521,12 +521,22 @@ impl Index {
         let (stats, representatives) = match (cached, ranked) {
             (Some(stats), Some(ranking)) => (stats, ranking.representatives),
             (cached, _) => {
-                let tables = match cached {
-                    Some(_) => None,
-                    None => Some(self.tables.of(&searcher)?),
+                // The tables count, and hold the date and score sorts' keys.
+                let by_relevance = req.sort == Sort::Relevance && has_text_query;
+                let tables = match (&cached, by_relevance) {
+                    (Some(_), true) => None,
+                    _ => Some(self.tables.of(&searcher)?),
                 };
-                let (mut top, counted) =
-                    top_docs(&searcher, &*query, req.sort, has_text_query, limit, tables)?;
+                let count = cached.is_none();
+                let (mut top, counted) = top_docs(
+                    &searcher,
+                    &*query,
+                    req.sort,
+                    has_text_query,
+                    limit,
+                    tables.as_ref(),
+                    count,
+                )?;
                 let stats = match (cached, counted) {
                     (Some(stats), _) => stats,
                     (None, counted) => {
@@ -541,7 +551,16 @@ impl Index {
                         break representatives;
                     }
                     limit = limit.saturating_mul(4);
-                    top = top_docs(&searcher, &*query, req.sort, has_text_query, limit, None)?.0;
+                    top = top_docs(
+                        &searcher,
+                        &*query,
+                        req.sort,
+                        has_text_query,
+                        limit,
+                        tables.as_ref(),
+                        false,
+                    )?
+                    .0;
                 };
                 let ranking = stats_cache::Ranking {
                     representatives: Arc::new(representatives),
@@ -623,7 +642,19 @@ impl Index {
         let searcher = self.reader.searcher();
         let matching = searcher.search(&*query, &Count)?;
         let limit = matching.min(max.saturating_mul(2)).max(1);
-        let (top, _) = top_docs(&searcher, &*query, req.sort, has_text_query, limit, None)?;
+        let tables = match (req.sort, has_text_query) {
+            (Sort::Relevance, true) => None,
+            _ => Some(self.tables.of(&searcher)?),
+        };
+        let (top, _) = top_docs(
+            &searcher,
+            &*query,
+            req.sort,
+            has_text_query,
+            limit,
+            tables.as_ref(),
+            false,
+        )?;
         one_per_group(&searcher, &top)
             .into_iter()
             .take(max)
@@ -679,22 +710,32 @@ fn search_threads() -> usize {
 }
 
 /// The best `limit` matching documents in the request's order, and, when
-/// `stats`, the counts of every match in the same pass.
+/// `count`, the counts of every match in the same pass. The date and score
+/// sorts read their keys from the segments' `tables` (given for them, and
+/// to count).
 fn top_docs(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     sort: Sort,
     has_text_query: bool,
     limit: usize,
-    stats: Option<Arc<SearchTables>>,
+    tables: Option<&Arc<SearchTables>>,
+    count: bool,
 ) -> Result<(Vec<DocAddress>, Option<Counted>), IndexError> {
     let top = TopDocs::with_limit(limit.max(1));
+    let counts = tables.filter(|_| count).cloned();
     match (sort, has_text_query) {
-        (Sort::Relevance, true) => collect(searcher, query, top, stats),
+        (Sort::Relevance, true) => collect(searcher, query, top, counts),
         (Sort::Relevance, false) | (Sort::Date, _) => {
-            collect(searcher, query, top.custom_score(date_key), stats)
+            let tables = tables.cloned();
+            let key = move |segment: &SegmentReader| date_key(segment, tables.as_ref());
+            collect(searcher, query, top.custom_score(key), counts)
         }
-        (Sort::Score, _) => collect(searcher, query, top.custom_score(score_key), stats),
+        (Sort::Score, _) => {
+            let tables = tables.cloned();
+            let key = move |segment: &SegmentReader| score_key(segment, tables.as_ref());
+            collect(searcher, query, top.custom_score(key), counts)
+        }
     }
 }
 
@@ -742,34 +783,57 @@ fn one_per_group(searcher: &tantivy::Searcher, top: &[DocAddress]) -> Vec<DocAdd
         .collect()
 }
 
-/// Sort key: publication time, newest first, items without a date last.
-fn date_key(segment: &SegmentReader) -> impl FnMut(tantivy::DocId) -> i64 {
-    let published = segment
-        .fast_fields()
-        .column_opt::<tantivy::DateTime>(schema::PUBLISHED)
-        .ok()
-        .flatten();
-    move |doc| {
-        published
+/// Sort key: publication time, newest first, items without a date last;
+/// from the segment's table when there is one, else from its column.
+fn date_key(
+    segment: &SegmentReader,
+    tables: Option<&Arc<SearchTables>>,
+) -> impl FnMut(tantivy::DocId) -> i64 {
+    let table = tables
+        .and_then(|t| t.segment(segment.segment_id()))
+        .cloned();
+    let published = match table {
+        Some(_) => None,
+        None => segment
+            .fast_fields()
+            .column_opt::<tantivy::DateTime>(schema::PUBLISHED)
+            .ok()
+            .flatten(),
+    };
+    move |doc| match &table {
+        Some(table) => table.published(doc),
+        None => published
             .as_ref()
             .and_then(|column| column.first(doc))
-            .map_or(i64::MIN, |d| d.into_timestamp_secs())
+            .map_or(i64::MIN, |d| d.into_timestamp_secs()),
     }
 }
 
 /// Sort key: candidate score, highest first, then newest first.
-fn score_key(segment: &SegmentReader) -> impl FnMut(tantivy::DocId) -> (f64, i64) {
-    let score = segment
-        .fast_fields()
-        .column_opt::<f64>(schema::SCORE)
-        .ok()
-        .flatten();
-    let mut date = date_key(segment);
+fn score_key(
+    segment: &SegmentReader,
+    tables: Option<&Arc<SearchTables>>,
+) -> impl FnMut(tantivy::DocId) -> (f64, i64) {
+    let table = tables
+        .and_then(|t| t.segment(segment.segment_id()))
+        .cloned();
+    let score = match table {
+        Some(_) => None,
+        None => segment
+            .fast_fields()
+            .column_opt::<f64>(schema::SCORE)
+            .ok()
+            .flatten(),
+    };
+    let mut date = date_key(segment, tables);
     move |doc| {
-        let s = score
-            .as_ref()
-            .and_then(|column| column.first(doc))
-            .unwrap_or(0.0);
+        let s = match &table {
+            Some(table) => table.score(doc),
+            None => score
+                .as_ref()
+                .and_then(|column| column.first(doc))
+                .unwrap_or(0.0),
+        };
         (s, date(doc))
     }
 }

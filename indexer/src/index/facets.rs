@@ -115,6 +115,30 @@ pub(crate) struct SearchTables {
     months: Arc<Vec<i64>>,
 }
 
+impl SearchTables {
+    /// The table of a segment of the search.
+    pub(crate) fn segment(&self, id: SegmentId) -> Option<&Arc<SegmentTable>> {
+        self.segments.iter().find(|table| table.id == id)
+    }
+}
+
+impl SegmentTable {
+    /// A document's publication time in seconds, `i64::MIN` when undated.
+    #[inline]
+    pub(crate) fn published(&self, doc: DocId) -> i64 {
+        self.published
+            .get(doc as usize)
+            .copied()
+            .unwrap_or(i64::MIN)
+    }
+
+    /// A document's candidate score.
+    #[inline]
+    pub(crate) fn score(&self, doc: DocId) -> f64 {
+        self.scores.get(doc as usize).copied().unwrap_or(0.0)
+    }
+}
+
 impl Tables {
     fn lock(&self) -> std::sync::MutexGuard<'_, TablesInner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
@@ -197,8 +221,14 @@ impl Tables {
 
 /// One segment's documents as numbers (see the module's documentation).
 pub(crate) struct SegmentTable {
+    id: SegmentId,
     /// Per document, in document order.
     rows: Vec<Row>,
+    /// Per document, its publication time (seconds; `i64::MIN` when
+    /// undated) and its candidate score: the keys of the date and score
+    /// sorts, read here rather than from their columns.
+    published: Vec<i64>,
+    scores: Vec<f64>,
     /// Per document, its group key, until [`SegmentTable::number`].
     keys: Vec<u64>,
     more_sources: FxHashMap<DocId, Vec<u32>>,
@@ -297,7 +327,10 @@ impl SegmentTable {
         let sources = fast.str(schema::SOURCE)?;
         let published: Option<Column<tantivy::DateTime>> = fast.column_opt(schema::PUBLISHED)?;
         let keys: Option<Column<u64>> = fast.column_opt(schema::GROUP_KEY)?;
+        let score_column: Option<Column<f64>> = fast.column_opt(schema::SCORE)?;
         let max_doc = reader.max_doc();
+        let mut published_secs = Vec::with_capacity(max_doc as usize);
+        let mut scores = Vec::with_capacity(max_doc as usize);
         let mut rows = Vec::with_capacity(max_doc as usize);
         let mut more_sources = FxHashMap::default();
         let mut months = Vec::new();
@@ -307,7 +340,15 @@ impl SegmentTable {
         let mut ords: Vec<u32> = Vec::new();
         let mut keys_read = Vec::with_capacity(max_doc as usize);
         for doc in 0..max_doc {
-            let month = match published.as_ref().and_then(|c| c.first(doc)) {
+            let date = published.as_ref().and_then(|c| c.first(doc));
+            published_secs.push(date.map_or(i64::MIN, |d| d.into_timestamp_secs()));
+            scores.push(
+                score_column
+                    .as_ref()
+                    .and_then(|c| c.first(doc))
+                    .unwrap_or(0.0),
+            );
+            let month = match date {
                 None => 0,
                 Some(date) => {
                     let day = date.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
@@ -360,7 +401,10 @@ impl SegmentTable {
             });
         }
         Ok(SegmentTable {
+            id: reader.segment_id(),
             rows,
+            published: published_secs,
+            scores,
             keys: keys_read,
             more_sources,
             months,
