@@ -37,6 +37,7 @@ mod analyzers;
 mod cjk;
 mod expansion;
 mod facets;
+mod phrases;
 mod practices;
 mod query;
 mod schema;
@@ -503,7 +504,12 @@ impl Index {
                     req.page
                 ))
             })?;
-        let (query, has_text_query, expansion) = query::build(&self.parser, &self.fields, req)?;
+        let query::Built {
+            query,
+            has_text_query,
+            expansion,
+            words,
+        } = query::build(&self.parser, &self.fields, req)?;
         let searcher = self.reader.searcher();
         // One hit per duplicate group: collect more documents than the page
         // needs, keep the first (best-ranked) of each group, and collect
@@ -575,7 +581,8 @@ impl Index {
         let page = representatives
             .get(offset..want.min(representatives.len()))
             .unwrap_or_default();
-        let mut snippets = Snippets::new(&searcher, has_text_query.then_some(&*query));
+        let marked = words.as_deref().unwrap_or(&*query);
+        let mut snippets = Snippets::new(&searcher, has_text_query.then_some(marked));
         let hits = page
             .iter()
             .map(|address| {
@@ -638,7 +645,11 @@ impl Index {
                 })
                 .map(|_| Vec::new());
         }
-        let (query, has_text_query, _) = query::build(&self.parser, &self.fields, req)?;
+        let query::Built {
+            query,
+            has_text_query,
+            ..
+        } = query::build(&self.parser, &self.fields, req)?;
         let searcher = self.reader.searcher();
         let matching = searcher.search(&*query, &Count)?;
         let limit = matching.min(max.saturating_mul(2)).max(1);

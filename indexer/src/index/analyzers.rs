@@ -25,8 +25,8 @@
 //! mixing two analyses.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer,
-    TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    TextAnalyzer, TokenizerManager,
 };
 
 pub(crate) use super::cjk::CjkBigramTokenizer;
@@ -100,7 +100,7 @@ pub(crate) fn analyzer_name(suffix: &str) -> String {
 }
 
 /// The analyzer of a field pair.
-fn analyzer(suffix: &str) -> TextAnalyzer {
+pub(crate) fn analyzer(suffix: &str) -> TextAnalyzer {
     let base = TextAnalyzer::builder(CjkBigramTokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -111,10 +111,34 @@ fn analyzer(suffix: &str) -> TextAnalyzer {
     }
 }
 
+/// A field pair's analyzer in two steps: all but the stemmer, and the
+/// stemmer alone on one word (`None` for a pair without one). A word's
+/// stem is then looked up once per distinct word, not per occurrence.
+pub(crate) fn analyzer_in_two(suffix: &str) -> (TextAnalyzer, Option<TextAnalyzer>) {
+    let unstemmed = TextAnalyzer::builder(CjkBigramTokenizer)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let stemmer = STEMMED
+        .iter()
+        .find(|(code, _)| *code == suffix)
+        .map(|(_, language)| {
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(*language))
+                .build()
+        });
+    (unstemmed, stemmer)
+}
+
 /// Registers every analyzer on an index's tokenizer manager. Must be called
 /// on every index opened or created: tantivy does not persist analyzers.
 pub(crate) fn register(tokenizers: &TokenizerManager) {
     for suffix in suffixes() {
         tokenizers.register(&analyzer_name(suffix), analyzer(suffix));
     }
+    tokenizers.register(
+        &super::phrases::tokenizer_name(),
+        super::phrases::tokenizer(),
+    );
 }

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use tantivy::query_grammar::{Delimiter, Occur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 
-use super::analyzers;
+use super::{analyzers, phrases};
 
 /// The weight of an added phrase, relative to the words typed.
 pub const EXPANSION_BOOST: f64 = 0.25;
@@ -32,6 +32,17 @@ const THEMES_TSV: &str = include_str!("../../data/themes.tsv");
 /// Which terms were added: each expanded phrase of the query (as typed) →
 /// the phrases added for it.
 pub type Expansion = BTreeMap<String, Vec<String>>;
+
+/// How an added phrase of several tokens is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Added {
+    /// As the term the index wrote where a document holds it (see
+    /// `phrases`): what a search asks.
+    Terms,
+    /// As a phrase of its words in its language's fields: what marks the
+    /// words in a snippet.
+    Words,
+}
 
 /// One phrase of a concept in one language.
 #[derive(Debug)]
@@ -188,16 +199,21 @@ impl Concepts {
     }
 
     /// Rewrites a parsed user query with the expansions, and records them.
-    pub(crate) fn expand(&self, ast: UserInputAst, added: &mut Expansion) -> UserInputAst {
+    pub(crate) fn expand(
+        &self,
+        ast: UserInputAst,
+        added: &mut Expansion,
+        how: Added,
+    ) -> UserInputAst {
         match ast {
             UserInputAst::Clause(children) => {
-                UserInputAst::Clause(self.expand_run(children, added))
+                UserInputAst::Clause(self.expand_run(children, added, how))
             }
             UserInputAst::Boost(sub, boost) => {
-                UserInputAst::Boost(Box::new(self.expand(*sub, added)), boost)
+                UserInputAst::Boost(Box::new(self.expand(*sub, added, how)), boost)
             }
             leaf @ UserInputAst::Leaf(_) => {
-                let mut children = self.expand_run(vec![(None, leaf)], added);
+                let mut children = self.expand_run(vec![(None, leaf)], added, how);
                 match children.pop() {
                     Some((None, only)) if children.is_empty() => only,
                     Some(last) => {
@@ -215,6 +231,7 @@ impl Concepts {
         &self,
         children: Vec<(Option<Occur>, UserInputAst)>,
         added: &mut Expansion,
+        how: Added,
     ) -> Vec<(Option<Occur>, UserInputAst)> {
         let words: Vec<Option<Plain>> = children.iter().map(plain).collect();
         let mut out = Vec::with_capacity(children.len());
@@ -225,7 +242,7 @@ impl Concepts {
                 let (occur, ast) = children[i].take().expect("each child is taken once");
                 let ast = match ast {
                     leaf @ UserInputAst::Leaf(_) => leaf,
-                    other => self.expand(other, added),
+                    other => self.expand(other, added, how),
                 };
                 out.push((occur, ast));
                 i += 1;
@@ -250,7 +267,7 @@ impl Concepts {
             } else {
                 UserInputAst::Clause(run.into_iter().map(|(_, ast)| (None, ast)).collect())
             };
-            let (alternatives, texts) = self.alternatives(&concept_ids, &matched);
+            let (alternatives, texts) = self.alternatives(&concept_ids, &matched, how);
             if alternatives.is_empty() {
                 out.push((occur, original));
             } else {
@@ -315,6 +332,7 @@ impl Concepts {
         &self,
         concept_ids: &[usize],
         matched: &[String],
+        how: Added,
     ) -> (Vec<(Option<Occur>, UserInputAst)>, Vec<String>) {
         let mut leaves = Vec::new();
         let mut texts = Vec::new();
@@ -331,13 +349,28 @@ impl Concepts {
                 if !texts.contains(&phrase.text) {
                     texts.push(phrase.text.clone());
                 }
+                // A phrase of several tokens is the term the index wrote
+                // where the document holds it (see `phrases`).
+                let term = match how {
+                    Added::Terms => phrases::term(suffix, &phrase.text),
+                    Added::Words => None,
+                };
                 for prefix in ["title", "text"] {
-                    let literal = UserInputLiteral {
-                        field_name: Some(format!("{prefix}_{suffix}")),
-                        phrase: phrase.text.clone(),
-                        delimiter: Delimiter::DoubleQuotes,
-                        slop: 0,
-                        prefix: false,
+                    let literal = match &term {
+                        Some(term) => UserInputLiteral {
+                            field_name: Some(format!("phrases_{prefix}")),
+                            phrase: term.clone(),
+                            delimiter: Delimiter::None,
+                            slop: 0,
+                            prefix: false,
+                        },
+                        None => UserInputLiteral {
+                            field_name: Some(format!("{prefix}_{suffix}")),
+                            phrase: phrase.text.clone(),
+                            delimiter: Delimiter::DoubleQuotes,
+                            slop: 0,
+                            prefix: false,
+                        },
                     };
                     leaves.push((
                         Some(Occur::Should),

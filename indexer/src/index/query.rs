@@ -13,12 +13,13 @@ use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
     RangeQuery, TermQuery,
 };
-use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
+use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyzers;
-use super::expansion::{self, Expansion};
+use super::expansion::{self, Added, Expansion};
+use super::phrases;
 use super::schema::{self, Fields};
 use super::IndexError;
 use crate::search::SearchRequest;
@@ -44,7 +45,7 @@ pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> Parsers {
         let mut parser =
             QueryParser::for_index(index, titles.iter().chain(texts).copied().collect());
         parser.set_conjunction_by_default();
-        for title in titles {
+        for title in titles.iter().chain([&fields.phrases.title]) {
             parser.set_field_boost(*title, TITLE_BOOST);
         }
         parser
@@ -60,18 +61,39 @@ pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> Parsers {
     }
 }
 
-/// The whole query of a request: the user's query (or every document) and
-/// every filter, all required; whether the user typed a query (which
-/// decides the relevance sort and the snippets); and the terms expansion
-/// added.
+/// A request's query, built.
+pub(crate) struct Built {
+    /// The user's query (or every document) and every filter, all
+    /// required.
+    pub(crate) query: Box<dyn Query>,
+    /// Whether the user typed a query (which decides the relevance sort
+    /// and the snippets).
+    pub(crate) has_text_query: bool,
+    /// The terms expansion added.
+    pub(crate) expansion: Expansion,
+    /// The user's query with the added phrases as words, whose terms a
+    /// snippet marks (`None`: those of `query`).
+    pub(crate) words: Option<Box<dyn Query>>,
+}
+
+/// The whole query of a request (see [`Built`]).
 pub(crate) fn build(
     parser: &Parsers,
     fields: &Fields,
     req: &SearchRequest,
-) -> Result<(Box<dyn Query>, bool, Expansion), IndexError> {
+) -> Result<Built, IndexError> {
     let mut expansion = Expansion::new();
-    let user = parse_query(parser, &req.q, req.expand.then_some(&mut expansion))?;
+    let user = parse_query(
+        parser,
+        &req.q,
+        req.expand.then_some(&mut expansion),
+        Added::Terms,
+    )?;
     let has_text_query = user.is_some();
+    let words = match expansion.is_empty() {
+        true => None,
+        false => parse_query(parser, &req.q, Some(&mut Expansion::new()), Added::Words)?,
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(user) = user {
         clauses.push((Occur::Must, user));
@@ -128,7 +150,12 @@ pub(crate) fn build(
         1 if has_text_query => clauses.pop().map(|(_, q)| q).unwrap_or(Box::new(AllQuery)),
         _ => Box::new(BooleanQuery::new(clauses)),
     };
-    Ok((query, has_text_query, expansion))
+    Ok(Built {
+        query,
+        has_text_query,
+        expansion,
+        words,
+    })
 }
 
 fn non_blank(value: &Option<String>) -> Option<&str> {
@@ -148,8 +175,9 @@ fn parse_query(
     parsers: &Parsers,
     q: &str,
     expansion: Option<&mut Expansion>,
+    how: Added,
 ) -> Result<Option<Box<dyn Query>>, IndexError> {
-    let Some(ast) = expanded_ast(q, expansion)? else {
+    let Some(ast) = expanded_ast(q, expansion, how)? else {
         return Ok(None);
     };
     if !per_pair(&ast) {
@@ -185,6 +213,7 @@ fn parse_query(
 fn expanded_ast(
     q: &str,
     expansion: Option<&mut Expansion>,
+    how: Added,
 ) -> Result<Option<UserInputAst>, IndexError> {
     if q.trim().is_empty() {
         return Ok(None);
@@ -195,7 +224,7 @@ fn expanded_ast(
         .map_err(|_| syntax_error(q))?;
     let ast = allow_only_exclusions(expand_aliases(ast));
     Ok(Some(match expansion {
-        Some(expansion) => expansion::concepts().expand(ast, expansion),
+        Some(expansion) => expansion::concepts().expand(ast, expansion, how),
         None => ast,
     }))
 }
@@ -205,7 +234,7 @@ fn expanded_ast(
 /// what a test compares.
 #[cfg(test)]
 pub(crate) fn both_ways(parsers: &Parsers, q: &str) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
-    let ast = expanded_ast(q, Some(&mut Expansion::new()))
+    let ast = expanded_ast(q, Some(&mut Expansion::new()), Added::Terms)
         .expect("a test query parses")
         .expect("a test query is not blank");
     let all = parsers
@@ -213,7 +242,7 @@ pub(crate) fn both_ways(parsers: &Parsers, q: &str) -> (Box<dyn Query>, Option<B
         .build_query_from_user_input_ast(ast.clone())
         .expect("a test query builds");
     let split = per_pair(&ast).then(|| {
-        parse_query(parsers, q, Some(&mut Expansion::new()))
+        parse_query(parsers, q, Some(&mut Expansion::new()), Added::Terms)
             .expect("a test query builds")
             .expect("a test query is not blank")
     });
@@ -230,20 +259,26 @@ fn per_pair(ast: &UserInputAst) -> bool {
             .all(|(occur, child)| *occur != Some(query_grammar::Occur::MustNot) && per_pair(child)),
         UserInputAst::Boost(child, _) => per_pair(child),
         UserInputAst::Leaf(leaf) => match &**leaf {
-            UserInputLeaf::Literal(literal) => literal
-                .field_name
-                .as_deref()
-                .is_none_or(|name| pair_of(name).is_some()),
+            UserInputLeaf::Literal(literal) => {
+                literal.field_name.is_none() || pair_of(literal).is_some()
+            }
             _ => false,
         },
     }
 }
 
-/// The suffix of a language's title or text field (`text_fr` → `fr`).
-fn pair_of(field: &str) -> Option<&str> {
-    let suffix = field
-        .strip_prefix("title_")
-        .or_else(|| field.strip_prefix("text_"))?;
+/// The field pair a word or phrase on a field can match in: that of a
+/// language's title or text field (`text_fr` → `fr`), or of a phrase's
+/// term (`phrases_text:fr:cooper_habit` → `fr`).
+fn pair_of(literal: &UserInputLiteral) -> Option<&str> {
+    let field = literal.field_name.as_deref()?;
+    let suffix = if field == phrases::PHRASES_TITLE || field == phrases::PHRASES_TEXT {
+        literal.phrase.split_once(':')?.0
+    } else {
+        field
+            .strip_prefix("title_")
+            .or_else(|| field.strip_prefix("text_"))?
+    };
     analyzers::suffixes().find(|s| *s == suffix)
 }
 
@@ -254,8 +289,8 @@ fn pair_of(field: &str) -> Option<&str> {
 fn restrict(ast: UserInputAst, suffix: &str) -> Option<UserInputAst> {
     match ast {
         UserInputAst::Leaf(leaf) => match &*leaf {
-            UserInputLeaf::Literal(literal) => match literal.field_name.as_deref() {
-                Some(name) if pair_of(name) != Some(suffix) => None,
+            UserInputLeaf::Literal(literal) => match literal.field_name {
+                Some(_) if pair_of(literal) != Some(suffix) => None,
                 _ => Some(UserInputAst::Leaf(leaf)),
             },
             _ => Some(UserInputAst::Leaf(leaf)),

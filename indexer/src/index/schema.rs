@@ -7,6 +7,9 @@
 //!   expanded to every language's field (see `query`).
 //! - `title_<lang>`, `text_<lang>` (indexed with positions): the searchable
 //!   text, in the field pair of the item's language (see `analyzers`).
+//! - `phrases_title`, `phrases_text` (indexed with frequencies): the SSE
+//!   vocabulary's phrases found in the title and the text, one term each
+//!   (see `phrases`), what cross-language expansion searches.
 //! - `source`, `lang`, `country`, `theme` (multi-valued), `status` (raw,
 //!   indexed, fast, stored): filters and facets.
 //! - `published` (date, indexed, fast): date filter and date sort.
@@ -29,7 +32,7 @@ use tantivy::schema::{
 use tantivy::{DateTime, TantivyDocument};
 use veille_store::Item;
 
-use super::analyzers;
+use super::{analyzers, phrases};
 
 /// Stored-only fields.
 pub(crate) const ID: &str = "id";
@@ -79,6 +82,8 @@ pub(crate) struct Fields {
     pub(crate) version: Field,
     /// Per field-pair suffix (`en`, `fr` … `other`).
     pub(crate) pairs: HashMap<&'static str, TextPair>,
+    /// The vocabulary's phrases found in the title and in the text.
+    pub(crate) phrases: TextPair,
 }
 
 impl Fields {
@@ -112,6 +117,10 @@ impl Fields {
             group_key: schema.get_field(GROUP_KEY)?,
             version: schema.get_field(VERSION)?,
             pairs,
+            phrases: TextPair {
+                title: schema.get_field(phrases::PHRASES_TITLE)?,
+                text: schema.get_field(phrases::PHRASES_TEXT)?,
+            },
         })
     }
 
@@ -158,6 +167,12 @@ pub(crate) fn build_schema() -> Schema {
         builder.add_text_field(&format!("title_{suffix}"), options.clone());
         builder.add_text_field(&format!("text_{suffix}"), options);
     }
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(&phrases::tokenizer_name())
+        .set_index_option(IndexRecordOption::WithFreqs);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    builder.add_text_field(phrases::PHRASES_TITLE, options.clone());
+    builder.add_text_field(phrases::PHRASES_TEXT, options);
     builder.build()
 }
 
@@ -230,9 +245,12 @@ pub(crate) fn to_document(fields: &Fields, item: &Item, version: i64) -> Tantivy
     let group = group_of(item);
     doc.add_text(fields.group_id, group);
     doc.add_u64(fields.group_key, group_key(group));
-    let pair = fields.pair_for(lang.as_deref());
+    let suffix = analyzers::suffix_for(lang.as_deref());
+    let pair = fields.pairs[suffix];
     doc.add_text(pair.title, &item.title);
     doc.add_text(pair.text, &item.text);
+    doc.add_text(fields.phrases.title, phrases::found(suffix, &item.title));
+    doc.add_text(fields.phrases.text, phrases::found(suffix, &item.text));
     doc
 }
 

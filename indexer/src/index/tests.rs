@@ -1899,3 +1899,97 @@ fn the_counts_tables_follow_the_segments_through_commits_and_merges() {
         index.reader.searcher().segment_readers().len()
     );
 }
+
+/// Every phrase of the expansion's vocabulary written as one term where a
+/// document holds it (`phrases`) is found exactly where the phrase query
+/// of its words on its language's fields matches: in the title or the
+/// text, cased, folded, across punctuation, twice, after other words,
+/// inside a Korean eojeol; and not with a word between, in reverse, or in
+/// another language's item.
+#[test]
+fn a_phrase_written_as_a_term_matches_where_its_words_match_as_a_phrase() {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::{BooleanQuery, Occur, QueryParser, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
+
+    let mut phrases: Vec<(String, String)> = Vec::new();
+    for concept in &super::expansion::concepts().concepts {
+        for phrase in &concept.phrases {
+            if !phrases
+                .iter()
+                .any(|(l, t)| *l == phrase.lang && *t == phrase.text)
+            {
+                phrases.push((phrase.lang.clone(), phrase.text.clone()));
+            }
+        }
+    }
+    let mut items = Vec::new();
+    for (n, (lang, text)) in phrases.iter().enumerate() {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut reversed = words.clone();
+        reversed.reverse();
+        let variants: Vec<(String, String, &str)> = vec![
+            (
+                String::new(),
+                format!("Depuis 2019, {text} accueille 30 familles."),
+                lang,
+            ),
+            (text.to_string(), "Rien ici.".to_string(), lang),
+            (String::new(), format!("«{}»", words.join(", ")), lang),
+            (String::new(), text.to_uppercase(), lang),
+            (String::new(), format!("{text}. {text}!"), lang),
+            (String::new(), format!("{text}에 대한 서울{text}은"), lang),
+            (String::new(), words.join(" zzz "), lang),
+            (String::new(), reversed.join(" "), lang),
+            (
+                String::new(),
+                text.to_string(),
+                if lang == "de" { "pt" } else { "de" },
+            ),
+        ];
+        for (v, (title, body, lang)) in variants.into_iter().enumerate() {
+            let mut it = item(Spec::default());
+            it.lang = Some(lang.to_string());
+            it.id = format!("{n}-{v}");
+            it.group_id = it.id.clone();
+            it.title = title;
+            it.text = body;
+            items.push(it);
+        }
+    }
+    let index = index_of(&items);
+    let searcher = index.reader.searcher();
+    let mut checked = 0;
+    for (lang, text) in &phrases {
+        let suffix = super::analyzers::suffix_for(Some(lang));
+        let Some(term) = super::phrases::term(suffix, text) else {
+            continue;
+        };
+        let pair = index.fields.pairs[suffix];
+        let words = QueryParser::for_index(searcher.index(), vec![pair.title, pair.text])
+            .parse_query(&format!("\"{}\"", text.replace('"', " ")))
+            .expect("a vocabulary phrase parses");
+        let terms = BooleanQuery::new(
+            [index.fields.phrases.title, index.fields.phrases.text]
+                .into_iter()
+                .map(|field| {
+                    let query = TermQuery::new(
+                        Term::from_field_text(field, &term),
+                        IndexRecordOption::Basic,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(query) as Box<dyn tantivy::query::Query>,
+                    )
+                })
+                .collect(),
+        );
+        let by_words = searcher.search(&words, &DocSetCollector).expect("searches");
+        let by_term = searcher.search(&terms, &DocSetCollector).expect("searches");
+        assert!(!by_words.is_empty(), "{lang} {text:?} is found");
+        assert_eq!(by_term, by_words, "{lang} {text:?} as {term}");
+        checked += 1;
+    }
+    assert!(checked > 400, "{checked} phrases of several tokens checked");
+}
