@@ -504,12 +504,8 @@ impl Index {
                     req.page
                 ))
             })?;
-        let query::Built {
-            query,
-            has_text_query,
-            expansion,
-            words,
-        } = query::build(&self.parser, &self.fields, req)?;
+        let built = query::build(&self.parser, &self.fields, req)?;
+        let (query, has_text_query) = (built.query(), built.has_text_query());
         let searcher = self.reader.searcher();
         // One hit per duplicate group: collect more documents than the page
         // needs, keep the first (best-ranked) of each group, and collect
@@ -536,7 +532,7 @@ impl Index {
                 let count = cached.is_none();
                 let (mut top, counted) = top_docs(
                     &searcher,
-                    &*query,
+                    query,
                     req.sort,
                     has_text_query,
                     limit,
@@ -559,7 +555,7 @@ impl Index {
                     limit = limit.saturating_mul(4);
                     top = top_docs(
                         &searcher,
-                        &*query,
+                        query,
                         req.sort,
                         has_text_query,
                         limit,
@@ -581,8 +577,7 @@ impl Index {
         let page = representatives
             .get(offset..want.min(representatives.len()))
             .unwrap_or_default();
-        let marked = words.as_deref().unwrap_or(&*query);
-        let mut snippets = Snippets::new(&searcher, has_text_query.then_some(marked));
+        let mut snippets = Snippets::new(&searcher, has_text_query.then_some(built.marked()));
         let hits = page
             .iter()
             .map(|address| {
@@ -611,7 +606,7 @@ impl Index {
             total_items: stats.groups.items,
             histogram: stats.histogram.clone(),
             histogram_by: stats.histogram_by.clone(),
-            expansion,
+            expansion: built.expansion().clone(),
         })
     }
 
@@ -645,13 +640,10 @@ impl Index {
                 })
                 .map(|_| Vec::new());
         }
-        let query::Built {
-            query,
-            has_text_query,
-            ..
-        } = query::build(&self.parser, &self.fields, req)?;
+        let built = query::build(&self.parser, &self.fields, req)?;
+        let (query, has_text_query) = (built.query(), built.has_text_query());
         let searcher = self.reader.searcher();
-        let matching = searcher.search(&*query, &Count)?;
+        let matching = searcher.search(query, &Count)?;
         let limit = matching.min(max.saturating_mul(2)).max(1);
         let tables = match (req.sort, has_text_query) {
             (Sort::Relevance, true) => None,
@@ -659,7 +651,7 @@ impl Index {
         };
         let (top, _) = top_docs(
             &searcher,
-            &*query,
+            query,
             req.sort,
             has_text_query,
             limit,

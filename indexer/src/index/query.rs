@@ -6,7 +6,9 @@
 //! A query string that cannot be understood is the user's error, reported as
 //! [`IndexError::BadQuery`] with what is wrong; it never panics.
 
+use std::collections::{HashMap, VecDeque};
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
 use tantivy::query::{
@@ -31,11 +33,37 @@ const TITLE_BOOST: f32 = 2.0;
 const SEARCHABLE_NAMES: &str = "title, text, lang, country, theme, source, status, published";
 
 /// The query parsers: one over every language's title and text fields,
-/// and one per language's field pair.
+/// and one per language's field pair; and the query strings parsed lately.
 pub(crate) struct Parsers {
     all: QueryParser,
     /// Each pair's suffix and its parser.
     pairs: Vec<(&'static str, QueryParser)>,
+    /// A query string parses to the same query whatever the index holds, so
+    /// a search asked again (another page, another analyst, the same
+    /// search every few seconds from a dashboard) does not parse it again.
+    parsed: Mutex<Recent>,
+}
+
+/// The query strings parsed lately (with and without expansion), at most
+/// [`PARSED`], the oldest forgotten first.
+#[derive(Default)]
+struct Recent {
+    parsed: HashMap<(String, bool), Arc<Parsed>>,
+    order: VecDeque<(String, bool)>,
+}
+
+/// How many parsed query strings are kept.
+const PARSED: usize = 256;
+
+/// A user's query string, parsed.
+pub(crate) struct Parsed {
+    /// What a search of it asks; `None` when blank.
+    user: Option<Box<dyn Query>>,
+    /// The terms expansion added.
+    expansion: Expansion,
+    /// The same with the added phrases as words, whose terms a snippet
+    /// marks (`None`: those of `user`).
+    words: Option<Box<dyn Query>>,
 }
 
 /// Builds the query parsers (see [`Parsers`]).
@@ -51,6 +79,7 @@ pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> Parsers {
         parser
     };
     Parsers {
+        parsed: Mutex::default(),
         all: parser_of(&titles, &texts),
         pairs: analyzers::suffixes()
             .map(|suffix| {
@@ -63,17 +92,80 @@ pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> Parsers {
 
 /// A request's query, built.
 pub(crate) struct Built {
-    /// The user's query (or every document) and every filter, all
-    /// required.
-    pub(crate) query: Box<dyn Query>,
+    parsed: Arc<Parsed>,
+    /// The user's query (or every document) and the filters, all
+    /// required, when there are filters.
+    filtered: Option<Box<dyn Query>>,
+}
+
+impl Built {
+    /// The user's query (or every document) and every filter.
+    pub(crate) fn query(&self) -> &dyn Query {
+        match (&self.filtered, &self.parsed.user) {
+            (Some(filtered), _) => &**filtered,
+            (None, Some(user)) => &**user,
+            (None, None) => &AllQuery,
+        }
+    }
+
     /// Whether the user typed a query (which decides the relevance sort
     /// and the snippets).
-    pub(crate) has_text_query: bool,
+    pub(crate) fn has_text_query(&self) -> bool {
+        self.parsed.user.is_some()
+    }
+
     /// The terms expansion added.
-    pub(crate) expansion: Expansion,
-    /// The user's query with the added phrases as words, whose terms a
-    /// snippet marks (`None`: those of `query`).
-    pub(crate) words: Option<Box<dyn Query>>,
+    pub(crate) fn expansion(&self) -> &Expansion {
+        &self.parsed.expansion
+    }
+
+    /// The query whose terms a snippet marks: the user's, with the phrases
+    /// expansion added as words.
+    pub(crate) fn marked(&self) -> &dyn Query {
+        match &self.parsed.words {
+            Some(words) => &**words,
+            None => self.query(),
+        }
+    }
+}
+
+impl Parsers {
+    /// How many parsed query strings are kept.
+    #[cfg(test)]
+    pub(crate) fn kept(&self) -> usize {
+        self.parsed.lock().map_or(0, |recent| recent.parsed.len())
+    }
+
+    /// The user's query string parsed, expanded when `expand`: from the
+    /// recent ones, or parsed now (an error is not kept).
+    fn parsed(&self, q: &str, expand: bool) -> Result<Arc<Parsed>, IndexError> {
+        let key = (q.to_string(), expand);
+        let recent = || self.parsed.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(parsed) = recent().parsed.get(&key) {
+            return Ok(parsed.clone());
+        }
+        let mut expansion = Expansion::new();
+        let user = parse_query(self, q, expand.then_some(&mut expansion), Added::Terms)?;
+        let words = match expansion.is_empty() {
+            true => None,
+            false => parse_query(self, q, Some(&mut Expansion::new()), Added::Words)?,
+        };
+        let parsed = Arc::new(Parsed {
+            user,
+            expansion,
+            words,
+        });
+        let mut recent = recent();
+        if recent.parsed.insert(key.clone(), parsed.clone()).is_none() {
+            recent.order.push_back(key);
+        }
+        while recent.order.len() > PARSED {
+            if let Some(oldest) = recent.order.pop_front() {
+                recent.parsed.remove(&oldest);
+            }
+        }
+        Ok(parsed)
+    }
 }
 
 /// The whole query of a request (see [`Built`]).
@@ -82,21 +174,10 @@ pub(crate) fn build(
     fields: &Fields,
     req: &SearchRequest,
 ) -> Result<Built, IndexError> {
-    let mut expansion = Expansion::new();
-    let user = parse_query(
-        parser,
-        &req.q,
-        req.expand.then_some(&mut expansion),
-        Added::Terms,
-    )?;
-    let has_text_query = user.is_some();
-    let words = match expansion.is_empty() {
-        true => None,
-        false => parse_query(parser, &req.q, Some(&mut Expansion::new()), Added::Words)?,
-    };
+    let parsed = parser.parsed(&req.q, req.expand)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if let Some(user) = user {
-        clauses.push((Occur::Must, user));
+    if let Some(user) = &parsed.user {
+        clauses.push((Occur::Must, user.box_clone()));
     }
     let mut filter = |field: Field, value: String| {
         let term = Term::from_field_text(field, &value);
@@ -145,17 +226,12 @@ pub(crate) fn build(
             Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
         ));
     }
-    let query: Box<dyn Query> = match clauses.len() {
-        0 => Box::new(AllQuery),
-        1 if has_text_query => clauses.pop().map(|(_, q)| q).unwrap_or(Box::new(AllQuery)),
-        _ => Box::new(BooleanQuery::new(clauses)),
+    let filtered = match clauses.len() {
+        0 => None,
+        1 if parsed.user.is_some() => None,
+        _ => Some(Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>),
     };
-    Ok(Built {
-        query,
-        has_text_query,
-        expansion,
-        words,
-    })
+    Ok(Built { parsed, filtered })
 }
 
 fn non_blank(value: &Option<String>) -> Option<&str> {

@@ -1993,3 +1993,45 @@ fn a_phrase_written_as_a_term_matches_where_its_words_match_as_a_phrase() {
     }
     assert!(checked > 400, "{checked} phrases of several tokens checked");
 }
+
+/// A query string asked again is taken from the ones parsed lately, with
+/// the same hits, expansion and snippets; at most 256 are kept, and a
+/// query the parser refuses is refused again.
+#[test]
+fn a_query_asked_again_is_not_parsed_again_and_answers_the_same() {
+    let index = index_of(&housing_corpus());
+    let first = search(&index, &query("housing cooperative"));
+    assert_eq!(index.parser.kept(), 1);
+    index.forget_searches();
+    let again = search(&index, &query("housing cooperative"));
+    assert_eq!(index.parser.kept(), 1);
+    assert_eq!(ids(&again), ids(&first));
+    assert_eq!(again.expansion, first.expansion);
+    let snippets = |r: &SearchResults| {
+        r.hits
+            .iter()
+            .map(|h| marked(&h.snippet))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(snippets(&again), snippets(&first));
+    assert!(snippets(&again).iter().any(|s| s.contains("[coopérative]")));
+    let unexpanded = search(
+        &index,
+        &SearchRequest {
+            expand: false,
+            ..query("housing cooperative")
+        },
+    );
+    assert_eq!(index.parser.kept(), 2);
+    assert_eq!(ids(&unexpanded), ["en"]);
+    for n in 0..300 {
+        search(&index, &query(&format!("word{n}")));
+    }
+    assert_eq!(index.parser.kept(), 256);
+    for _ in 0..2 {
+        assert!(matches!(
+            index.search(&query("unknownfield:x")),
+            Err(IndexError::BadQuery(_))
+        ));
+    }
+}
