@@ -371,7 +371,22 @@ impl Index {
     /// (a third of a second at a million items). A server calls it once at
     /// start; after that each commit does it for its new segments.
     pub fn prepare_counts(&self) -> Result<(), IndexError> {
-        self.tables.of(&self.reader.searcher())?;
+        let searcher = self.reader.searcher();
+        self.tables.of(&searcher)?;
+        // And what every search reads of the searchable fields: their
+        // term dictionaries, postings, positions and lengths, opened per
+        // segment the first time a query meets them.
+        let (titles, texts) = self.fields.searchable();
+        let fields = titles
+            .into_iter()
+            .chain(texts)
+            .chain([self.fields.phrases.title, self.fields.phrases.text]);
+        for field in fields {
+            for segment in searcher.segment_readers() {
+                segment.inverted_index(field)?;
+                segment.get_fieldnorms_reader(field)?;
+            }
+        }
         Ok(())
     }
 
