@@ -583,21 +583,18 @@ impl Index {
             (Some(stats), Some(ranking)) => (stats, ranking.representatives),
             (cached, _) => {
                 // The tables count, and hold the date and score sorts' keys.
-                let by_relevance = req.sort == Sort::Relevance && has_text_query;
-                let tables = match (&cached, by_relevance) {
-                    (Some(_), true) => None,
-                    _ => Some(self.tables.of(&searcher)?),
+                let tables = match cached {
+                    None => Some(self.tables.of(&searcher)?),
+                    Some(_) => self.sort_tables(&searcher, req.sort, has_text_query)?,
                 };
-                let count = cached.is_none();
-                let (mut top, counted) = top_docs(
-                    &searcher,
+                let ranker = Ranker {
+                    searcher: &searcher,
                     query,
-                    req.sort,
+                    sort: req.sort,
                     has_text_query,
-                    limit,
-                    tables.as_ref(),
-                    count,
-                )?;
+                    tables,
+                };
+                let (mut top, counted) = ranker.top(limit, cached.is_none())?;
                 let stats = match (cached, counted) {
                     (Some(stats), _) => stats,
                     (None, counted) => {
@@ -612,16 +609,7 @@ impl Index {
                         break representatives;
                     }
                     limit = limit.saturating_mul(4);
-                    top = top_docs(
-                        &searcher,
-                        query,
-                        req.sort,
-                        has_text_query,
-                        limit,
-                        tables.as_ref(),
-                        false,
-                    )?
-                    .0;
+                    top = ranker.top(limit, false)?.0;
                 };
                 let ranking = stats_cache::Ranking {
                     representatives: Arc::new(representatives),
@@ -704,19 +692,14 @@ impl Index {
         let searcher = self.reader.searcher();
         let matching = searcher.search(query, &Count)?;
         let limit = matching.min(max.saturating_mul(2)).max(1);
-        let tables = match (req.sort, has_text_query) {
-            (Sort::Relevance, true) => None,
-            _ => Some(self.tables.of(&searcher)?),
-        };
-        let (top, _) = top_docs(
-            &searcher,
+        let ranker = Ranker {
+            searcher: &searcher,
             query,
-            req.sort,
+            sort: req.sort,
             has_text_query,
-            limit,
-            tables.as_ref(),
-            false,
-        )?;
+            tables: self.sort_tables(&searcher, req.sort, has_text_query)?,
+        };
+        let (top, _) = ranker.top(limit, false)?;
         one_per_group(&searcher, &top)
             .into_iter()
             .take(max)
@@ -728,6 +711,20 @@ impl Index {
                     .unwrap_or_default())
             })
             .collect()
+    }
+
+    /// The segments' tables when the sort reads its keys from them (by
+    /// date, by score, or no typed query), `None` for relevance.
+    fn sort_tables(
+        &self,
+        searcher: &tantivy::Searcher,
+        sort: Sort,
+        has_text_query: bool,
+    ) -> Result<Option<Arc<SearchTables>>, IndexError> {
+        Ok(match (sort, has_text_query) {
+            (Sort::Relevance, true) => None,
+            _ => Some(self.tables.of(searcher)?),
+        })
     }
 
     fn hit(&self, doc: &TantivyDocument, snippets: &mut Snippets<'_>) -> Hit {
@@ -771,32 +768,40 @@ fn search_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// The best `limit` matching documents in the request's order, and, when
-/// `count`, the counts of every match in the same pass. The date and score
-/// sorts read their keys from the segments' `tables` (given for them, and
-/// to count).
-fn top_docs(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
+/// A search's ranking: its query over a searcher, in the request's sort,
+/// whose date and score keys are read from the segments' `tables` (given
+/// for those sorts, and to count).
+struct Ranker<'a> {
+    searcher: &'a tantivy::Searcher,
+    query: &'a dyn Query,
     sort: Sort,
     has_text_query: bool,
-    limit: usize,
-    tables: Option<&Arc<SearchTables>>,
-    count: bool,
-) -> Result<(Vec<DocAddress>, Option<Counted>), IndexError> {
-    let top = TopDocs::with_limit(limit.max(1));
-    let counts = tables.filter(|_| count).cloned();
-    match (sort, has_text_query) {
-        (Sort::Relevance, true) => collect(searcher, query, top, counts),
-        (Sort::Relevance, false) | (Sort::Date, _) => {
-            let tables = tables.cloned();
-            let key = move |segment: &SegmentReader| date_key(segment, tables.as_ref());
-            collect(searcher, query, top.custom_score(key), counts)
-        }
-        (Sort::Score, _) => {
-            let tables = tables.cloned();
-            let key = move |segment: &SegmentReader| score_key(segment, tables.as_ref());
-            collect(searcher, query, top.custom_score(key), counts)
+    tables: Option<Arc<SearchTables>>,
+}
+
+impl Ranker<'_> {
+    /// The best `limit` matching documents, and, when `count`, the counts
+    /// of every match in the same pass.
+    fn top(
+        &self,
+        limit: usize,
+        count: bool,
+    ) -> Result<(Vec<DocAddress>, Option<Counted>), IndexError> {
+        let (searcher, query) = (self.searcher, self.query);
+        let top = TopDocs::with_limit(limit.max(1));
+        let counts = self.tables.clone().filter(|_| count);
+        match (self.sort, self.has_text_query) {
+            (Sort::Relevance, true) => collect(searcher, query, top, counts),
+            (Sort::Relevance, false) | (Sort::Date, _) => {
+                let tables = self.tables.clone();
+                let key = move |segment: &SegmentReader| date_key(segment, tables.as_ref());
+                collect(searcher, query, top.custom_score(key), counts)
+            }
+            (Sort::Score, _) => {
+                let tables = self.tables.clone();
+                let key = move |segment: &SegmentReader| score_key(segment, tables.as_ref());
+                collect(searcher, query, top.custom_score(key), counts)
+            }
         }
     }
 }
