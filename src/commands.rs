@@ -212,16 +212,17 @@ async fn run(
     let config = load_config(config_path)?;
     let store = data.open_store()?;
     let index = data.open_index(&store)?;
-    // The counts' tables read before the first search needs them.
+    // What the first searches would wait for (the counts' tables, the
+    // searched fields and their files) prepared before they come.
     let counted = index.index().clone();
     tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        match counted.prepare_counts() {
+        match counted.prepare_searches() {
             Ok(()) => tracing::info!(
                 ms = started.elapsed().as_millis() as u64,
                 "the index's counts are ready"
             ),
-            Err(e) => tracing::warn!(error = %e, "cannot prepare the index's counts"),
+            Err(e) => tracing::warn!(error = %e, "cannot prepare the index for searches"),
         }
     });
     // Other processes' changes too: API nodes and workers on one

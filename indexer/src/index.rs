@@ -52,7 +52,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::collector::{Collector, Count, CustomScorer, CustomSegmentScorer, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
@@ -145,7 +145,7 @@ pub fn query_nesting_depth(q: &str) -> usize {
 }
 
 /// How much of the index's files a server brings into its memory at start
-/// ([`Index::prepare_counts`]): the lengths, terms, postings and positions
+/// ([`Index::prepare_searches`]): the lengths, terms, postings and positions
 /// of the searchable fields, in that order, until this many bytes (about
 /// 300 MB at a million items; a larger index is read from its files as
 /// searches need it).
@@ -375,18 +375,23 @@ impl Index {
         self.tables.of(&reader.searcher()).map(drop)
     }
 
-    /// Reads the tables a search counts from (see `facets`) for every
-    /// segment that has none yet: what the first search would otherwise do
-    /// (a third of a second at a million items). A server calls it once at
-    /// start; after that each commit does it for its new segments. Also
-    /// opens the searchable fields and brings their pages into memory (see
-    /// [`PRELOADED_BYTES`]).
-    pub fn prepare_counts(&self) -> Result<(), IndexError> {
+    /// Prepares what the first searches would otherwise wait for: reads
+    /// the tables a search counts from (see `facets`) for every segment
+    /// that has none yet (a third of a second at a million items), opens
+    /// the searchable fields of every segment, and brings their files into
+    /// memory (see [`PRELOADED_BYTES`]). A server calls it once at start;
+    /// after that each commit reads its new segments' tables.
+    pub fn prepare_searches(&self) -> Result<(), IndexError> {
         let searcher = self.reader.searcher();
         self.tables.of(&searcher)?;
-        // And what every search reads of the searchable fields: their
-        // term dictionaries, postings, positions and lengths, opened per
-        // segment the first time a query meets them.
+        self.open_searched_fields(&searcher)?;
+        preload(&searcher)
+    }
+
+    /// Opens what every search reads of the searchable fields: their term
+    /// dictionaries, postings, positions and lengths, opened per segment
+    /// the first time a query meets them.
+    fn open_searched_fields(&self, searcher: &tantivy::Searcher) -> Result<(), IndexError> {
         let (titles, texts) = self.fields.searchable();
         let fields = titles
             .into_iter()
@@ -396,39 +401,6 @@ impl Index {
             for segment in searcher.segment_readers() {
                 segment.inverted_index(field)?;
                 segment.get_fieldnorms_reader(field)?;
-            }
-        }
-        // And their files' pages, mapped into the process, as a search
-        // engine preloads its index: a first search would otherwise wait
-        // on a page fault for each page of postings, lengths and terms it
-        // reads (the files are in the system's cache, not yet in this
-        // process's memory map). Best effort: a file that cannot be read
-        // is left to be read when searched.
-        let mut budget = PRELOADED_BYTES;
-        let components = [
-            SegmentComponent::FieldNorms,
-            SegmentComponent::Terms,
-            SegmentComponent::Postings,
-            SegmentComponent::Positions,
-        ];
-        let segments = searcher.index().searchable_segments()?;
-        for component in components {
-            for segment in &segments {
-                let Ok(file) = segment.open_read(component) else {
-                    continue;
-                };
-                if file.len() > budget {
-                    return Ok(());
-                }
-                budget -= file.len();
-                if let Ok(bytes) = file.read_bytes() {
-                    let touched = bytes
-                        .as_slice()
-                        .iter()
-                        .step_by(4096)
-                        .fold(0u8, |acc, b| acc ^ b);
-                    std::hint::black_box(touched);
-                }
             }
         }
         Ok(())
@@ -763,6 +735,43 @@ impl Index {
     }
 }
 
+/// Brings the searched files' pages into the process's memory map, as a
+/// search engine preloads its index: the lengths, terms, postings and
+/// positions, until [`PRELOADED_BYTES`]. A first search would otherwise
+/// wait on a page fault for each page it reads (the files are in the
+/// system's cache, not yet mapped into this process). Best effort: a file
+/// that cannot be read is left to be read when searched.
+fn preload(searcher: &tantivy::Searcher) -> Result<(), IndexError> {
+    let mut budget = PRELOADED_BYTES;
+    let components = [
+        SegmentComponent::FieldNorms,
+        SegmentComponent::Terms,
+        SegmentComponent::Postings,
+        SegmentComponent::Positions,
+    ];
+    let segments = searcher.index().searchable_segments()?;
+    for component in components {
+        for segment in &segments {
+            let Ok(file) = segment.open_read(component) else {
+                continue;
+            };
+            if file.len() > budget {
+                return Ok(());
+            }
+            budget -= file.len();
+            if let Ok(bytes) = file.read_bytes() {
+                let touched = bytes
+                    .as_slice()
+                    .iter()
+                    .step_by(4096)
+                    .fold(0u8, |acc, b| acc ^ b);
+                std::hint::black_box(touched);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The threads a search spreads its segments over: one per core.
 fn search_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -790,18 +799,25 @@ impl Ranker<'_> {
         let (searcher, query) = (self.searcher, self.query);
         let top = TopDocs::with_limit(limit.max(1));
         let counts = self.tables.clone().filter(|_| count);
+        let tables = || {
+            self.tables.clone().ok_or_else(|| {
+                TantivyError::InternalError(
+                    "the date and score sorts read their keys from the segments' tables"
+                        .to_string(),
+                )
+            })
+        };
         match (self.sort, self.has_text_query) {
             (Sort::Relevance, true) => collect(searcher, query, top, counts),
             (Sort::Relevance, false) | (Sort::Date, _) => {
-                let tables = self.tables.clone();
-                let key = move |segment: &SegmentReader| date_key(segment, tables.as_ref());
-                collect(searcher, query, top.custom_score(key), counts)
+                collect(searcher, query, top.custom_score(ByDate(tables()?)), counts)
             }
-            (Sort::Score, _) => {
-                let tables = self.tables.clone();
-                let key = move |segment: &SegmentReader| score_key(segment, tables.as_ref());
-                collect(searcher, query, top.custom_score(key), counts)
-            }
+            (Sort::Score, _) => collect(
+                searcher,
+                query,
+                top.custom_score(ByScore(tables()?)),
+                counts,
+            ),
         }
     }
 }
@@ -850,58 +866,41 @@ fn one_per_group(searcher: &tantivy::Searcher, top: &[DocAddress]) -> Vec<DocAdd
         .collect()
 }
 
-/// Sort key: publication time, newest first, items without a date last;
-/// from the segment's table when there is one, else from its column.
-fn date_key(
-    segment: &SegmentReader,
-    tables: Option<&Arc<SearchTables>>,
-) -> impl FnMut(tantivy::DocId) -> i64 {
-    let table = tables
-        .and_then(|t| t.segment(segment.segment_id()))
-        .cloned();
-    let published = match table {
-        Some(_) => None,
-        None => segment
-            .fast_fields()
-            .column_opt::<tantivy::DateTime>(schema::PUBLISHED)
-            .ok()
-            .flatten(),
-    };
-    move |doc| match &table {
-        Some(table) => table.published(doc),
-        None => published
-            .as_ref()
-            .and_then(|column| column.first(doc))
-            .map_or(i64::MIN, |d| d.into_timestamp_secs()),
+/// The date sort's key: publication time, newest first, items without a
+/// date last.
+struct ByDate(Arc<SearchTables>);
+
+/// The score sort's key: candidate score, highest first, then newest first.
+struct ByScore(Arc<SearchTables>);
+
+/// One segment's sort keys, read from its table.
+struct SegmentKeys(Arc<facets::SegmentTable>);
+
+impl CustomScorer<i64> for ByDate {
+    type Child = SegmentKeys;
+
+    fn segment_scorer(&self, segment: &SegmentReader) -> tantivy::Result<SegmentKeys> {
+        self.0.table_for(segment).map(SegmentKeys)
     }
 }
 
-/// Sort key: candidate score, highest first, then newest first.
-fn score_key(
-    segment: &SegmentReader,
-    tables: Option<&Arc<SearchTables>>,
-) -> impl FnMut(tantivy::DocId) -> (f64, i64) {
-    let table = tables
-        .and_then(|t| t.segment(segment.segment_id()))
-        .cloned();
-    let score = match table {
-        Some(_) => None,
-        None => segment
-            .fast_fields()
-            .column_opt::<f64>(schema::SCORE)
-            .ok()
-            .flatten(),
-    };
-    let mut date = date_key(segment, tables);
-    move |doc| {
-        let s = match &table {
-            Some(table) => table.score(doc),
-            None => score
-                .as_ref()
-                .and_then(|column| column.first(doc))
-                .unwrap_or(0.0),
-        };
-        (s, date(doc))
+impl CustomScorer<(f64, i64)> for ByScore {
+    type Child = SegmentKeys;
+
+    fn segment_scorer(&self, segment: &SegmentReader) -> tantivy::Result<SegmentKeys> {
+        self.0.table_for(segment).map(SegmentKeys)
+    }
+}
+
+impl CustomSegmentScorer<i64> for SegmentKeys {
+    fn score(&mut self, doc: tantivy::DocId) -> i64 {
+        self.0.published(doc)
+    }
+}
+
+impl CustomSegmentScorer<(f64, i64)> for SegmentKeys {
+    fn score(&mut self, doc: tantivy::DocId) -> (f64, i64) {
+        (self.0.score(doc), self.0.published(doc))
     }
 }
 

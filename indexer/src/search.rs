@@ -184,6 +184,19 @@ pub struct HistogramBy {
     pub country: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
+/// The values [`keep_top_values`] keeps apart, from each value's key, name
+/// and matches over every month: the [`STACKED_VALUES`] with the most
+/// matches, ties by name.
+pub(crate) fn top_values<'a, K>(totals: impl IntoIterator<Item = (K, &'a str, u64)>) -> Vec<K> {
+    let mut ranked: Vec<(K, &str, u64)> = totals.into_iter().collect();
+    ranked.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(b.1)));
+    ranked
+        .into_iter()
+        .take(STACKED_VALUES)
+        .map(|(key, _, _)| key)
+        .collect()
+}
+
 /// Month → value → count, the [`STACKED_VALUES`] values with the most
 /// matches over every month kept (ties by value), the others of each month
 /// summed as [`OTHER`]: how [`HistogramBy`] keeps its stacks short, and
@@ -197,12 +210,9 @@ pub fn keep_top_values(
             *totals.entry(value).or_insert(0) += n;
         }
     }
-    let mut ranked: Vec<(&str, u64)> = totals.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let kept: HashSet<String> = ranked
+    let kept: HashSet<String> = top_values(totals.into_iter().map(|(value, n)| (value, value, n)))
         .into_iter()
-        .take(STACKED_VALUES)
-        .map(|(value, _)| value.to_string())
+        .map(str::to_string)
         .collect();
     months
         .into_iter()

@@ -42,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut agains: Vec<f64> = Vec::new();
     for round in 0..rounds {
         let index = Index::open_read_only(std::path::Path::new(&dir))?;
-        index.prepare_counts()?;
+        index.prepare_searches()?;
         for (i, req) in requests.iter().enumerate() {
             let started = Instant::now();
             let results = index.search(req)?;
@@ -73,7 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let repeat: usize = std::env::var("REPEAT").map_or(Ok(0), |r| r.parse())?;
     if repeat > 0 {
         let index = Index::open_read_only(std::path::Path::new(&dir))?;
-        index.prepare_counts()?;
+        index.prepare_searches()?;
         let mut medians = Vec::new();
         for (i, req) in requests.iter().enumerate() {
             let mut times = Vec::new();

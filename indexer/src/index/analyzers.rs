@@ -26,7 +26,7 @@
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    TextAnalyzer, TextAnalyzerBuilder, Tokenizer, TokenizerManager,
 };
 
 pub(crate) use super::cjk::CjkBigramTokenizer;
@@ -101,13 +101,9 @@ pub(crate) fn analyzer_name(suffix: &str) -> String {
 
 /// The analyzer of a field pair.
 pub(crate) fn analyzer(suffix: &str) -> TextAnalyzer {
-    let base = TextAnalyzer::builder(CjkBigramTokenizer)
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter);
-    match STEMMED.iter().find(|(code, _)| *code == suffix) {
-        Some((_, language)) => base.filter(Stemmer::new(*language)).build(),
-        None => base.build(),
+    match stemmer_of(suffix) {
+        Some(language) => unstemmed().filter(Stemmer::new(language)).build(),
+        None => unstemmed().build(),
     }
 }
 
@@ -115,20 +111,28 @@ pub(crate) fn analyzer(suffix: &str) -> TextAnalyzer {
 /// stemmer alone on one word (`None` for a pair without one). A word's
 /// stem is then looked up once per distinct word, not per occurrence.
 pub(crate) fn analyzer_in_two(suffix: &str) -> (TextAnalyzer, Option<TextAnalyzer>) {
-    let unstemmed = TextAnalyzer::builder(CjkBigramTokenizer)
+    let stemmer = stemmer_of(suffix).map(|language| {
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(language))
+            .build()
+    });
+    (unstemmed().build(), stemmer)
+}
+
+/// Every analyzer's steps before the stemmer.
+fn unstemmed() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(CjkBigramTokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .build();
-    let stemmer = STEMMED
+}
+
+/// The stemmer's language of a field pair, if it has one.
+fn stemmer_of(suffix: &str) -> Option<Language> {
+    STEMMED
         .iter()
         .find(|(code, _)| *code == suffix)
-        .map(|(_, language)| {
-            TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(*language))
-                .build()
-        });
-    (unstemmed, stemmer)
+        .map(|(_, language)| *language)
 }
 
 /// Registers every analyzer on an index's tokenizer manager. Must be called

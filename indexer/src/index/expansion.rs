@@ -355,10 +355,14 @@ impl Concepts {
                     Added::Terms => phrases::term(suffix, &phrase.text),
                     Added::Words => None,
                 };
-                for prefix in ["title", "text"] {
+                let fields = [
+                    ("title", phrases::PHRASES_TITLE),
+                    ("text", phrases::PHRASES_TEXT),
+                ];
+                for (prefix, phrases_field) in fields {
                     let literal = match &term {
                         Some(term) => UserInputLiteral {
-                            field_name: Some(format!("phrases_{prefix}")),
+                            field_name: Some(phrases_field.to_string()),
                             phrase: term.clone(),
                             delimiter: Delimiter::None,
                             slop: 0,

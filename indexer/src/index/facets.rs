@@ -29,7 +29,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema;
-use crate::search::{Facets, HistogramBy, OTHER, STACKED_VALUES};
+use crate::search::{top_values, Facets, HistogramBy, OTHER};
 
 /// The fields of a combination's set, in this order.
 const SET_FIELDS: [&str; 4] = [schema::LANG, schema::COUNTRY, schema::THEME, schema::STATUS];
@@ -116,9 +116,19 @@ pub(crate) struct SearchTables {
 }
 
 impl SearchTables {
-    /// The table of a segment of the search.
-    pub(crate) fn segment(&self, id: SegmentId) -> Option<&Arc<SegmentTable>> {
-        self.segments.iter().find(|table| table.id == id)
+    /// The table of a segment of the search (an error for a segment the
+    /// tables were not read for: a search's tables are its searcher's).
+    pub(crate) fn table_for(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentTable>> {
+        self.segments
+            .iter()
+            .find(|t| t.id == reader.segment_id() && t.rows.len() == reader.max_doc() as usize)
+            .cloned()
+            .ok_or_else(|| {
+                tantivy::TantivyError::InternalError(format!(
+                    "no table for segment {} of the search",
+                    reader.segment_id().short_uuid_string()
+                ))
+            })
     }
 }
 
@@ -232,20 +242,25 @@ pub(crate) struct SegmentTable {
     /// Per document, its group key, until [`SegmentTable::number`].
     keys: Vec<u64>,
     more_sources: FxHashMap<DocId, Vec<u32>>,
-    /// Months as `year * 12 + month - 1`; a document's `month` is 0 when
-    /// undated, else its month's index here plus one.
+    /// Months as `year * 12 + month - 1`, until [`SegmentTable::number`];
+    /// a document's `month` is 0 when undated, else its month's index here
+    /// plus one.
     months: Vec<i64>,
     /// Per field of [`SET_FIELDS`], its sets: each a list of ordinals.
     sets: [Vec<Vec<u32>>; 4],
-    /// Per field of [`SET_FIELDS`], each ordinal's value.
-    names: [Vec<String>; 4],
-    source_names: Vec<String>,
+    /// Per field of [`SET_FIELDS`] and the source ([`SOURCE`]), each
+    /// ordinal's value, until [`SegmentTable::number`].
+    names: [Vec<String>; 5],
     /// Per field of [`SET_FIELDS`] and the source, each ordinal's number
     /// across the index ([`TablesInner::names`]).
     numbers: [Vec<u32>; 5],
-    /// Each month's number across the index, in the order of `months`.
+    /// Each month's number across the index, in the order `months` had.
     month_numbers: Vec<u32>,
 }
+
+/// The source's place among [`SegmentTable::names`] and the facets, after
+/// [`SET_FIELDS`].
+const SOURCE: usize = 4;
 
 /// One document: its month (see [`SegmentTable::months`]), the set of each
 /// of [`SET_FIELDS`] it has, its source ([`NONE`], [`MULTI`]) and its
@@ -303,14 +318,13 @@ impl SegmentTable {
             let next = groups.len() as u32;
             row.group = *groups.entry(key).or_insert(next);
         }
-        let fields = self.names.iter().chain(std::iter::once(&self.source_names));
+        let names = std::mem::take(&mut self.names);
         for ((numbers, names), numbering) in
-            self.numbers.iter_mut().zip(fields).zip(&mut inner.names)
+            self.numbers.iter_mut().zip(names).zip(&mut inner.names)
         {
             *numbers = names.iter().map(|name| numbering.number(name)).collect();
         }
-        self.month_numbers = self
-            .months
+        self.month_numbers = std::mem::take(&mut self.months)
             .iter()
             .map(|month| inner.months.number(month))
             .collect();
@@ -409,8 +423,10 @@ impl SegmentTable {
             more_sources,
             months,
             sets: set_ids.map(|ids| ids.sets),
-            names: std::array::from_fn(|f| columns[f].as_ref().map(all_values).unwrap_or_default()),
-            source_names: sources.as_ref().map(all_values).unwrap_or_default(),
+            names: std::array::from_fn(|f| {
+                let column = if f == SOURCE { &sources } else { &columns[f] };
+                column.as_ref().map(all_values).unwrap_or_default()
+            }),
             numbers: Default::default(),
             month_numbers: Vec::new(),
         })
@@ -538,28 +554,18 @@ impl Collector for CountsCollector {
 
     fn for_segment(
         &self,
-        segment: SegmentOrdinal,
+        _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<CountsSegmentCollector> {
-        let table = self
-            .tables
-            .segments
-            .get(segment as usize)
-            .filter(|t| t.rows.len() == reader.max_doc() as usize)
-            .cloned()
-            .ok_or_else(|| {
-                tantivy::TantivyError::InternalError(format!(
-                    "no table for segment {segment} of the search"
-                ))
-            })?;
-        let rows = table.months.len() + 1;
+        let table = self.tables.table_for(reader)?;
+        let rows = table.month_numbers.len() + 1;
         Ok(CountsSegmentCollector {
             items: 0,
             // Only the stacked fields need their months; status has one row.
             matrices: std::array::from_fn(|f| {
                 Matrix::new(if f == STATUS { 1 } else { rows }, table.sets[f].len())
             }),
-            sources: vec![0; table.source_names.len()],
+            sources: vec![0; table.numbers[SOURCE].len()],
             groups: vec![0; self.tables.groups.div_ceil(64)],
             values: std::array::from_fn(|f| self.tables.names[f].len()),
             table,
@@ -646,11 +652,10 @@ impl Collector for CountsCollector {
     }
 }
 
-/// Month → value → count from counts by number: the
-/// [`STACKED_VALUES`](crate::search::STACKED_VALUES) values with the most
-/// matches over every month kept apart (ties by value), the others of each
-/// month summed as [`OTHER`]; what [`crate::search::keep_top_values`] does
-/// with names, done with numbers and naming only what is kept.
+/// Month → value → count from counts by number: the values
+/// [`top_values`] keeps apart, the others of each month summed as
+/// [`OTHER`]; what [`crate::search::keep_top_values`] does with names,
+/// done with numbers and naming only what is kept.
 fn keep_top_values(
     counts: FxHashMap<(u32, u32), u64>,
     names: &[String],
@@ -661,12 +666,8 @@ fn keep_top_values(
         *totals.entry(value).or_insert(0) += n;
     }
     let name = |value: u32| names.get(value as usize).map_or("", String::as_str);
-    let mut ranked: Vec<(u32, u64)> = totals.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
-    let kept: HashSet<u32> = ranked
+    let kept: HashSet<u32> = top_values(totals.into_iter().map(|(v, n)| (v, name(v), n)))
         .into_iter()
-        .take(STACKED_VALUES)
-        .map(|(value, _)| value)
         .collect();
     let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for ((month, value), n) in counts {
@@ -720,14 +721,15 @@ impl SegmentCollector for CountsSegmentCollector {
 
     fn harvest(self) -> SegmentCounts {
         let table = &*self.table;
-        let mut dense: [Vec<u64>; 4] = std::array::from_fn(|f| vec![0; table.names[f].len()]);
-        let mut months = vec![0u64; table.months.len()];
+        let mut dense: [Vec<u64>; 4] = std::array::from_fn(|f| vec![0; table.numbers[f].len()]);
+        let mut months = vec![0u64; table.month_numbers.len()];
         // Per stacked field, per month and ordinal: numbered at the end.
-        let mut stacked: [Vec<u64>; 3] =
-            std::array::from_fn(|k| vec![0; table.months.len() * table.names[STACKED[k]].len()]);
+        let mut stacked: [Vec<u64>; 3] = std::array::from_fn(|k| {
+            vec![0; table.month_numbers.len() * table.numbers[STACKED[k]].len()]
+        });
         for (f, matrix) in self.matrices.iter().enumerate() {
             let k = STACKED.iter().position(|s| *s == f);
-            let width = table.names[f].len();
+            let width = table.numbers[f].len();
             matrix.each(|row, set, n| {
                 let ords = table.sets[f]
                     .get(set as usize)

@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 
-use super::{analyzers, expansion};
+use super::{analyzers, expansion, schema};
 
 /// The fields of the phrases found in a document's title and text.
 pub(crate) const PHRASES_TITLE: &str = "phrases_title";
@@ -80,12 +80,7 @@ fn vocabulary() -> &'static Vocabulary {
             }
         }
         terms.sort();
-        let fingerprint = terms
-            .iter()
-            .flat_map(|t| t.bytes().chain([0]))
-            .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-                (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-            });
+        let fingerprint = schema::fnv1a(terms.iter().flat_map(|t| t.bytes().chain([0])));
         Vocabulary {
             by_pair,
             fingerprint,
@@ -108,7 +103,7 @@ pub(crate) fn tokenizer() -> TextAnalyzer {
 /// The term of a phrase in a pair's fields, when the pair's analyzer makes
 /// it two tokens or more at consecutive positions (a phrase of one token
 /// is searched as that token).
-pub(crate) fn term(suffix: &str, phrase: &str) -> Option<String> {
+pub(crate) fn term(suffix: &'static str, phrase: &str) -> Option<String> {
     term_of(suffix, &tokens(suffix, phrase))
 }
 
@@ -118,6 +113,11 @@ fn term_of(suffix: &str, tokens: &[(usize, String)]) -> Option<String> {
         let words: Vec<&str> = tokens.iter().map(|(_, t)| t.as_str()).collect();
         format!("{suffix}:{}", words.join("_"))
     })
+}
+
+/// The field pair of a phrase's term (`fr:cooper_habit` → `fr`).
+pub(crate) fn pair_of_term(term: &str) -> Option<&str> {
+    term.split_once(':').map(|(suffix, _)| suffix)
 }
 
 /// The terms of the vocabulary's phrases in a text of the pair `suffix`,
@@ -203,14 +203,14 @@ pub(crate) fn found(suffix: &str, text: &str) -> String {
 }
 
 /// A text's tokens and their positions, as the pair's analyzer gives them.
-fn tokens(suffix: &str, text: &str) -> Vec<(usize, String)> {
+fn tokens(suffix: &'static str, text: &str) -> Vec<(usize, String)> {
     thread_local! {
-        static ANALYZERS: RefCell<HashMap<String, TextAnalyzer>> = RefCell::new(HashMap::new());
+        static ANALYZERS: RefCell<HashMap<&'static str, TextAnalyzer>> = RefCell::new(HashMap::new());
     }
     ANALYZERS.with(|analyzers| {
         let mut analyzers = analyzers.borrow_mut();
         let analyzer = analyzers
-            .entry(suffix.to_string())
+            .entry(suffix)
             .or_insert_with(|| analyzers::analyzer(suffix));
         let mut stream = analyzer.token_stream(text);
         let mut tokens = Vec::new();

@@ -6,7 +6,6 @@
 //! A query string that cannot be understood is the user's error, reported as
 //! [`IndexError::BadQuery`] with what is wrong; it never panics.
 
-use std::collections::{HashMap, VecDeque};
 use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 
@@ -23,6 +22,7 @@ use super::analyzers;
 use super::expansion::{self, Added, Expansion};
 use super::phrases;
 use super::schema::{self, Fields};
+use super::stats_cache::Bounded;
 use super::IndexError;
 use crate::search::SearchRequest;
 
@@ -41,18 +41,10 @@ pub(crate) struct Parsers {
     /// A query string parses to the same query whatever the index holds, so
     /// a search asked again (another page, another analyst, the same
     /// search every few seconds from a dashboard) does not parse it again.
-    parsed: Mutex<Recent>,
+    parsed: Mutex<Bounded<(String, bool), Arc<Parsed>, PARSED>>,
 }
 
-/// The query strings parsed lately (with and without expansion), at most
-/// [`PARSED`], the oldest forgotten first.
-#[derive(Default)]
-struct Recent {
-    parsed: HashMap<(String, bool), Arc<Parsed>>,
-    order: VecDeque<(String, bool)>,
-}
-
-/// How many parsed query strings are kept.
+/// How many parsed query strings are kept (with and without expansion).
 const PARSED: usize = 256;
 
 /// A user's query string, parsed.
@@ -133,7 +125,7 @@ impl Parsers {
     /// How many parsed query strings are kept.
     #[cfg(test)]
     pub(crate) fn kept(&self) -> usize {
-        self.parsed.lock().map_or(0, |recent| recent.parsed.len())
+        self.parsed.lock().map_or(0, |recent| recent.values.len())
     }
 
     /// The user's query string parsed, expanded when `expand`: from the
@@ -141,29 +133,39 @@ impl Parsers {
     fn parsed(&self, q: &str, expand: bool) -> Result<Arc<Parsed>, IndexError> {
         let key = (q.to_string(), expand);
         let recent = || self.parsed.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(parsed) = recent().parsed.get(&key) {
+        if let Some(parsed) = recent().values.get(&key) {
             return Ok(parsed.clone());
         }
+        // The string is parsed once, and expanded for the search and, when
+        // expansion added phrases, for the snippets.
+        let ast = user_ast(q)?;
         let mut expansion = Expansion::new();
-        let user = parse_query(self, q, expand.then_some(&mut expansion), Added::Terms)?;
-        let words = match expansion.is_empty() {
-            true => None,
-            false => parse_query(self, q, Some(&mut Expansion::new()), Added::Words)?,
+        let expanded = |ast: UserInputAst, added: &mut Expansion, how| match expand {
+            true => expansion::concepts().expand(ast, added, how),
+            false => ast,
+        };
+        let user = match &ast {
+            Some(ast) => Some(build_ast(
+                self,
+                q,
+                expanded(ast.clone(), &mut expansion, Added::Terms),
+            )?),
+            None => None,
+        };
+        let words = match (ast, expansion.is_empty()) {
+            (Some(ast), false) => Some(build_ast(
+                self,
+                q,
+                expanded(ast, &mut Expansion::new(), Added::Words),
+            )?),
+            _ => None,
         };
         let parsed = Arc::new(Parsed {
             user,
             expansion,
             words,
         });
-        let mut recent = recent();
-        if recent.parsed.insert(key.clone(), parsed.clone()).is_none() {
-            recent.order.push_back(key);
-        }
-        while recent.order.len() > PARSED {
-            if let Some(oldest) = recent.order.pop_front() {
-                recent.parsed.remove(&oldest);
-            }
-        }
+        recent().put(key, parsed.clone());
         Ok(parsed)
     }
 }
@@ -245,22 +247,13 @@ fn grammar<T>(parse: impl FnOnce() -> T) -> Option<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).ok()
 }
 
-/// Parses the user's query string, expanding SSE concepts to the other
-/// languages when given where to record the expansion; `None` when blank.
-fn parse_query(
-    parsers: &Parsers,
-    q: &str,
-    expansion: Option<&mut Expansion>,
-    how: Added,
-) -> Result<Option<Box<dyn Query>>, IndexError> {
-    let Some(ast) = expanded_ast(q, expansion, how)? else {
-        return Ok(None);
-    };
+/// The query of the user's query string `q`, parsed (and maybe expanded)
+/// into `ast`.
+fn build_ast(parsers: &Parsers, q: &str, ast: UserInputAst) -> Result<Box<dyn Query>, IndexError> {
     if !per_pair(&ast) {
         return parsers
             .all
             .build_query_from_user_input_ast(ast)
-            .map(Some)
             .map_err(|e| parser_error(q, e));
     }
     // A document has the title and text fields of one language only, so
@@ -281,16 +274,12 @@ fn parse_query(
             .map_err(|e| parser_error(q, e))?;
         branches.push((Occur::Should, query));
     }
-    Ok(Some(Box::new(BooleanQuery::new(branches))))
+    Ok(Box::new(BooleanQuery::new(branches)))
 }
 
-/// The user's query string parsed, its aliases expanded, and its SSE
-/// concepts too when given where to record them; `None` when blank.
-fn expanded_ast(
-    q: &str,
-    expansion: Option<&mut Expansion>,
-    how: Added,
-) -> Result<Option<UserInputAst>, IndexError> {
+/// The user's query string parsed, its aliases expanded; `None` when
+/// blank.
+fn user_ast(q: &str) -> Result<Option<UserInputAst>, IndexError> {
     if q.trim().is_empty() {
         return Ok(None);
     }
@@ -298,11 +287,7 @@ fn expanded_ast(
     let ast = grammar(|| query_grammar::parse_query(&escaped))
         .ok_or_else(|| syntax_error(q))?
         .map_err(|_| syntax_error(q))?;
-    let ast = allow_only_exclusions(expand_aliases(ast));
-    Ok(Some(match expansion {
-        Some(expansion) => expansion::concepts().expand(ast, expansion, how),
-        None => ast,
-    }))
+    Ok(Some(allow_only_exclusions(expand_aliases(ast))))
 }
 
 /// The query `q` built both ways, over every field at once and once per
@@ -310,18 +295,15 @@ fn expanded_ast(
 /// what a test compares.
 #[cfg(test)]
 pub(crate) fn both_ways(parsers: &Parsers, q: &str) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
-    let ast = expanded_ast(q, Some(&mut Expansion::new()), Added::Terms)
+    let ast = user_ast(q)
         .expect("a test query parses")
         .expect("a test query is not blank");
+    let ast = expansion::concepts().expand(ast, &mut Expansion::new(), Added::Terms);
     let all = parsers
         .all
         .build_query_from_user_input_ast(ast.clone())
         .expect("a test query builds");
-    let split = per_pair(&ast).then(|| {
-        parse_query(parsers, q, Some(&mut Expansion::new()), Added::Terms)
-            .expect("a test query builds")
-            .expect("a test query is not blank")
-    });
+    let split = per_pair(&ast).then(|| build_ast(parsers, q, ast).expect("a test query builds"));
     (all, split)
 }
 
@@ -349,7 +331,7 @@ fn per_pair(ast: &UserInputAst) -> bool {
 fn pair_of(literal: &UserInputLiteral) -> Option<&str> {
     let field = literal.field_name.as_deref()?;
     let suffix = if field == phrases::PHRASES_TITLE || field == phrases::PHRASES_TEXT {
-        literal.phrase.split_once(':')?.0
+        phrases::pair_of_term(&literal.phrase)?
     } else {
         field
             .strip_prefix("title_")

@@ -201,7 +201,12 @@ pub(crate) fn group_of(item: &Item) -> &str {
 
 /// The collapse key of a group id: 64-bit FNV-1a, stable across builds.
 pub(crate) fn group_key(group_id: &str) -> u64 {
-    group_id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+    fnv1a(group_id.bytes())
+}
+
+/// 64-bit FNV-1a of some bytes, stable across builds.
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }

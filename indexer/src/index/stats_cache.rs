@@ -81,18 +81,19 @@ impl Ranking {
 struct Inner {
     /// The searcher generation the entries are of.
     generation: u64,
-    counts: Bounded<Arc<Counted>>,
-    rankings: Bounded<Ranking>,
+    counts: Bounded<Key, Arc<Counted>>,
+    rankings: Bounded<Key, Ranking>,
 }
 
-/// At most [`CAPACITY`] values, the oldest dropped first.
-struct Bounded<V> {
-    values: HashMap<Key, V>,
+/// At most `N` values, the oldest dropped first (the searches' counts and
+/// rankings here, the parsed query strings in `query`).
+pub(crate) struct Bounded<K, V, const N: usize = CAPACITY> {
+    pub(crate) values: HashMap<K, V>,
     /// Keys, oldest first.
-    order: VecDeque<Key>,
+    order: VecDeque<K>,
 }
 
-impl<V> Default for Bounded<V> {
+impl<K, V, const N: usize> Default for Bounded<K, V, N> {
     fn default() -> Self {
         Bounded {
             values: HashMap::new(),
@@ -101,12 +102,12 @@ impl<V> Default for Bounded<V> {
     }
 }
 
-impl<V> Bounded<V> {
-    fn put(&mut self, key: Key, value: V) {
+impl<K: Clone + Eq + std::hash::Hash, V, const N: usize> Bounded<K, V, N> {
+    pub(crate) fn put(&mut self, key: K, value: V) {
         if self.values.insert(key.clone(), value).is_none() {
             self.order.push_back(key);
         }
-        while self.order.len() > CAPACITY {
+        while self.order.len() > N {
             if let Some(oldest) = self.order.pop_front() {
                 self.values.remove(&oldest);
             }
