@@ -61,8 +61,8 @@ use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::HasLen;
 use tantivy::{
-    DocAddress, Executor, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, SegmentReader,
-    TantivyDocument, TantivyError, Term,
+    DocAddress, Executor, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Score,
+    SegmentReader, TantivyDocument, TantivyError, Term,
 };
 use veille_store::{Item, ItemChange, Status, Store};
 
@@ -808,35 +808,81 @@ impl Ranker<'_> {
             })
         };
         match (self.sort, self.has_text_query) {
-            (Sort::Relevance, true) => collect(searcher, query, top, counts),
-            (Sort::Relevance, false) | (Sort::Date, _) => {
-                collect(searcher, query, top.custom_score(ByDate(tables()?)), counts)
+            (Sort::Relevance, true) => {
+                let (mut top, counted) = collect(searcher, query, top, counts)?;
+                earlier_first_among_ties(searcher, &mut top);
+                Ok((addresses(top), counted))
             }
-            (Sort::Score, _) => collect(
-                searcher,
-                query,
-                top.custom_score(ByScore(tables()?)),
-                counts,
-            ),
+            (Sort::Relevance, false) | (Sort::Date, _) => {
+                let by_date = top.custom_score(ByDate(tables()?));
+                let (top, counted) = collect(searcher, query, by_date, counts)?;
+                Ok((addresses(top), counted))
+            }
+            (Sort::Score, _) => {
+                let by_score = top.custom_score(ByScore(tables()?));
+                let (top, counted) = collect(searcher, query, by_score, counts)?;
+                Ok((addresses(top), counted))
+            }
         }
     }
 }
+
+/// A ranking: each document with its score or sort key, best first.
+type Ranked<T> = Vec<(T, DocAddress)>;
 
 /// Runs a query with a top-docs collector and, when given the segments'
 /// tables, the counts of every match in the same pass.
 fn collect<T>(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
-    top: impl Collector<Fruit = Vec<(T, DocAddress)>>,
+    top: impl Collector<Fruit = Ranked<T>>,
     stats: Option<Arc<SearchTables>>,
-) -> Result<(Vec<DocAddress>, Option<Counted>), IndexError> {
-    let addresses = |top: Vec<(T, DocAddress)>| top.into_iter().map(|(_, a)| a).collect();
+) -> Result<(Ranked<T>, Option<Counted>), IndexError> {
     if let Some(tables) = stats {
         let (top, counted) = searcher.search(query, &(top, CountsCollector { tables }))?;
-        Ok((addresses(top), Some(counted)))
+        Ok((top, Some(counted)))
     } else {
-        Ok((addresses(searcher.search(query, &top)?), None))
+        Ok((searcher.search(query, &top)?, None))
     }
+}
+
+/// The documents of a ranking, in its order.
+fn addresses<T>(top: Ranked<T>) -> Vec<DocAddress> {
+    top.into_iter().map(|(_, address)| address).collect()
+}
+
+/// Among matches of equal relevance, the earlier published first (undated
+/// last, then in index order): an original before its later copies, which
+/// the same words and phrases score alike, whichever segments the indexing
+/// threads put them in. (The date and score sorts order by their keys.)
+fn earlier_first_among_ties(searcher: &tantivy::Searcher, top: &mut Ranked<Score>) {
+    let columns: Vec<Option<Column<tantivy::DateTime>>> = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            segment
+                .fast_fields()
+                .column_opt(schema::PUBLISHED)
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let published = |address: &DocAddress| {
+        columns
+            .get(address.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .and_then(|column| column.first(address.doc_id))
+            .map_or(i64::MAX, |date| date.into_timestamp_secs())
+    };
+    let mut keyed: Vec<(Score, i64, DocAddress)> = top
+        .iter()
+        .map(|&(score, address)| (score, published(&address), address))
+        .collect();
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    *top = keyed
+        .into_iter()
+        .map(|(score, _, address)| (score, address))
+        .collect();
 }
 
 /// The first document of each group, in order.

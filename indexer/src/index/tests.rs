@@ -2035,3 +2035,41 @@ fn a_query_asked_again_is_not_parsed_again_and_answers_the_same() {
         ));
     }
 }
+
+/// Matches of equal relevance rank the earlier published first: an
+/// original before its later copy, which an added phrase scores alike,
+/// whichever was indexed first.
+#[test]
+fn of_equal_relevance_the_original_ranks_before_its_later_copy() {
+    let copy = item(Spec {
+        id: "copy",
+        title: "Housing cooperative opens in Leeds (syndicated)",
+        text: "Forty families founded a housing cooperative that owns its building.",
+        lang: Some("en"),
+        published: Some("2024-05-03T12:00:00Z"),
+        ..Spec::default()
+    });
+    let original = item(Spec {
+        id: "original",
+        title: "Housing cooperative opens in Leeds",
+        text: "Forty families founded a housing cooperative that owns its building.",
+        lang: Some("en"),
+        published: Some("2024-05-02T12:00:00Z"),
+        ..Spec::default()
+    });
+    for order in [[&copy, &original], [&original, &copy]] {
+        let index = Index::open_in_ram().expect("an in-RAM index opens");
+        for it in order {
+            index.upsert(it).expect("indexed");
+            index.commit().expect("committed");
+        }
+        // Found in English through the French phrase's expansion only.
+        let results = search(&index, &query("coopérative d'habitation"));
+        assert_eq!(
+            ids(&results),
+            ["original", "copy"],
+            "{:?} first",
+            order[0].id
+        );
+    }
+}
