@@ -582,7 +582,12 @@ impl Collector for CountsCollector {
         let mut groups: Vec<u64> = Vec::new();
         let mut facets: [Vec<u64>; 5] = std::array::from_fn(|f| vec![0; tables.names[f].len()]);
         let mut per_month = vec![0u64; tables.months.len()];
-        let mut by: [FxHashMap<(u32, u32), u64>; 3] = Default::default();
+        // Per stacked field, a row of its values' counts per month (by
+        // number): summed in an array, not a map, as each segment gives
+        // thousands.
+        let width = |k: usize| tables.names[STACKED[k]].len();
+        let mut by: [Vec<u64>; 3] =
+            std::array::from_fn(|k| vec![0; tables.months.len() * width(k)]);
         for segment in segments {
             items += segment.items;
             if groups.is_empty() {
@@ -602,9 +607,14 @@ impl Collector for CountsCollector {
                     *into += n;
                 }
             }
-            for (into, from) in by.iter_mut().zip(segment.by) {
+            for (k, (into, from)) in by.iter_mut().zip(segment.by).enumerate() {
                 for (month, value, n) in from {
-                    *into.entry((month, value)).or_insert(0) += n;
+                    if (value as usize) < width(k) {
+                        if let Some(into) = into.get_mut(month as usize * width(k) + value as usize)
+                        {
+                            *into += n;
+                        }
+                    }
                 }
             }
         }
@@ -619,11 +629,7 @@ impl Collector for CountsCollector {
         let [lang, country, theme, status, source] =
             std::array::from_fn(|f| named(&facets[f], &tables.names[f]));
         let [theme_by, lang_by, country_by] = std::array::from_fn(|k| {
-            keep_top_values(
-                std::mem::take(&mut by[k]),
-                &tables.names[STACKED[k]],
-                &tables.months,
-            )
+            keep_top_values(&by[k], &tables.names[STACKED[k]], &tables.months)
         });
         Ok(Counted {
             groups: GroupCounts {
@@ -652,37 +658,46 @@ impl Collector for CountsCollector {
     }
 }
 
-/// Month → value → count from counts by number: the values
-/// [`top_values`] keeps apart, the others of each month summed as
-/// [`OTHER`]; what [`crate::search::keep_top_values`] does with names,
-/// done with numbers and naming only what is kept.
+/// Month → value → count from `counts`, a row of every value's count (by
+/// number) per month (by number): the values [`top_values`] keeps apart,
+/// the others of each month summed as [`OTHER`]; what
+/// [`crate::search::keep_top_values`] does with names, done with numbers
+/// and naming only what is kept.
 fn keep_top_values(
-    counts: FxHashMap<(u32, u32), u64>,
+    counts: &[u64],
     names: &[String],
     months: &[i64],
 ) -> BTreeMap<String, BTreeMap<String, u64>> {
-    let mut totals: FxHashMap<u32, u64> = FxHashMap::default();
-    for (&(_, value), &n) in &counts {
-        *totals.entry(value).or_insert(0) += n;
-    }
-    let name = |value: u32| names.get(value as usize).map_or("", String::as_str);
-    let kept: HashSet<u32> = top_values(totals.into_iter().map(|(v, n)| (v, name(v), n)))
-        .into_iter()
-        .collect();
+    let width = names.len();
     let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for ((month, value), n) in counts {
-        let Some(&month) = months.get(month as usize) else {
+    if width == 0 {
+        return out;
+    }
+    let mut totals = vec![0u64; width];
+    for row in counts.chunks_exact(width) {
+        for (total, n) in totals.iter_mut().zip(row) {
+            *total += n;
+        }
+    }
+    let name = |value: usize| names.get(value).map_or("", String::as_str);
+    let mut kept = vec![false; width];
+    let ranked = totals
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(value, n)| (value, name(value), *n));
+    for value in top_values(ranked) {
+        kept[value] = true;
+    }
+    for (row, &month) in counts.chunks_exact(width).zip(months) {
+        if row.iter().all(|n| *n == 0) {
             continue;
-        };
-        let key = if kept.contains(&value) {
-            name(value)
-        } else {
-            OTHER
-        };
-        *out.entry(month_name(month))
-            .or_default()
-            .entry(key.to_string())
-            .or_insert(0) += n;
+        }
+        let stack = out.entry(month_name(month)).or_default();
+        for (value, &n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let key = if kept[value] { name(value) } else { OTHER };
+            *stack.entry(key.to_string()).or_insert(0) += n;
+        }
     }
     out
 }
