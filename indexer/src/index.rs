@@ -57,11 +57,11 @@ use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::index::SegmentComponent;
-use tantivy::query::{EnableScoring, Query, TermQuery};
+use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::HasLen;
 use tantivy::{
-    DocAddress, Executor, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Score,
+    DocAddress, DocSet, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Score,
     SegmentReader, TantivyDocument, TantivyError, Term,
 };
 use veille_store::{Item, ItemChange, Status, Store};
@@ -597,27 +597,18 @@ impl Index {
             .get(offset..want.min(representatives.len()))
             .unwrap_or_default();
         let mut snippets = Snippets::new(&searcher, has_text_query.then_some(built.marked()));
-        let hits = page
+        let mut hits = page
             .iter()
             .map(|address| {
                 let doc: TantivyDocument = searcher.doc(*address)?;
-                let mut hit = self.hit(&doc, &mut snippets);
-                let members = TermQuery::new(
-                    Term::from_field_text(self.fields.group_id, &hit.group_id),
-                    IndexRecordOption::Basic,
-                );
-                // A few postings: counted on this thread, not handed to
-                // the segment threads.
-                let count = searcher.search_with_executor(
-                    &members,
-                    &Count,
-                    &Executor::single_thread(),
-                    EnableScoring::disabled_from_searcher(&searcher),
-                )?;
-                hit.duplicates = (count as u64).saturating_sub(1);
-                Ok(hit)
+                Ok(self.hit(&doc, &mut snippets))
             })
             .collect::<Result<Vec<Hit>, IndexError>>()?;
+        let groups: Vec<&str> = hits.iter().map(|hit| hit.group_id.as_str()).collect();
+        let sizes = group_sizes(&searcher, self.fields.group_id, &groups)?;
+        for (hit, size) in hits.iter_mut().zip(sizes) {
+            hit.duplicates = size.saturating_sub(1);
+        }
         Ok(SearchResults {
             total: stats.groups.groups,
             hits,
@@ -883,6 +874,36 @@ fn earlier_first_among_ties(searcher: &tantivy::Searcher, top: &mut Ranked<Score
         .into_iter()
         .map(|(score, _, address)| (score, address))
         .collect();
+}
+
+/// How many documents each of `groups` (group ids) has in the index: each
+/// segment's dictionary of group ids read once for the page, its documents
+/// counted from the term's entry (past deleted ones where the segment has
+/// some).
+fn group_sizes(
+    searcher: &tantivy::Searcher,
+    field: Field,
+    groups: &[&str],
+) -> Result<Vec<u64>, IndexError> {
+    let terms: Vec<Term> = groups
+        .iter()
+        .map(|group| Term::from_field_text(field, group))
+        .collect();
+    let mut sizes = vec![0u64; terms.len()];
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        for (size, term) in sizes.iter_mut().zip(&terms) {
+            let members = match segment.alive_bitset() {
+                None => inverted.doc_freq(term).map_err(TantivyError::from)?,
+                Some(alive) => inverted
+                    .read_postings(term, IndexRecordOption::Basic)
+                    .map_err(TantivyError::from)?
+                    .map_or(0, |mut postings| DocSet::count(&mut postings, alive)),
+            };
+            *size += u64::from(members);
+        }
+    }
+    Ok(sizes)
 }
 
 /// The first document of each group, in order.

@@ -1349,6 +1349,47 @@ fn a_duplicate_group_is_one_hit_its_best_ranked_member() {
 }
 
 #[test]
+fn a_hits_duplicates_are_its_groups_members_as_they_are_now() {
+    let member = |id: &'static str, group: &str, title: &'static str| {
+        let mut it = item(Spec {
+            id,
+            title,
+            text: "The solidarity fund lends to worker cooperatives in the region.",
+            lang: Some("en"),
+            ..Spec::default()
+        });
+        it.group_id = group.to_string();
+        it
+    };
+    let index = index_of(&[
+        member("orig", "orig", "A fund for cooperatives"),
+        member("copy-1", "orig", "A fund for cooperatives, again"),
+        member("copy-2", "orig", "A fund for cooperatives (repost)"),
+    ]);
+    let duplicates = |index: &Index| {
+        let results = search(index, &query("solidarity fund"));
+        results
+            .hits
+            .iter()
+            .map(|hit| (hit.group_id.clone(), hit.duplicates))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(duplicates(&index), [("orig".to_string(), 2)]);
+    // A member written again: its older version, deleted, is no member.
+    let updated = member("copy-2", "orig", "A fund for cooperatives (reposted)");
+    index.upsert(&updated).unwrap();
+    index.commit().unwrap();
+    assert_eq!(duplicates(&index), [("orig".to_string(), 2)]);
+    // A member that left the group (its text no longer a copy).
+    let left = member("copy-1", "copy-1", "A fund for cooperatives, again");
+    index.upsert(&left).unwrap();
+    index.commit().unwrap();
+    let mut now = duplicates(&index);
+    now.sort();
+    assert_eq!(now, [("copy-1".to_string(), 0), ("orig".to_string(), 1)]);
+}
+
+#[test]
 fn search_ids_reaches_past_the_deepest_page_in_the_search_order() {
     let index = Index::open_in_ram().unwrap();
     let n = super::MAX_OFFSET + 250;
