@@ -251,6 +251,11 @@ pub enum SourcesCommand {
     ExportOpml,
 }
 
+/// mimalloc rather than the system's allocator: searches and ingestion
+/// allocate and free large buffers at a high rate (see `Cargo.toml`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);

@@ -17,6 +17,10 @@ use veille_indexer::index::Index;
 use veille_indexer::search::SearchRequest;
 use veille_search_api::parse_search_params;
 
+/// The allocator `veille` runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = args
