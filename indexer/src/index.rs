@@ -56,7 +56,7 @@ use tantivy::collector::{Collector, Count, CustomScorer, CustomSegmentScorer, To
 use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
-use tantivy::index::SegmentComponent;
+use tantivy::index::{SegmentComponent, SegmentId};
 use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::HasLen;
@@ -541,8 +541,12 @@ impl Index {
         // One hit per duplicate group: collect more documents than the page
         // needs, keep the first (best-ranked) of each group, and collect
         // again, deeper, in the rare case duplicates left the page short.
+        // Collecting again scores every match a second time, so the first
+        // pass keeps four times the page: a few copies of each of the best
+        // stories (a syndicated story's copies score alike) still leave
+        // the page full.
         let want = offset + req.per_page;
-        let mut limit = want.saturating_mul(2).max(want + 20);
+        let mut limit = want.saturating_mul(4).max(want + 20);
         // The counts over every match are the costly part of a broad
         // search: those of the same query and filters over the same index
         // are taken from the cache, and only the top documents collected
@@ -1013,7 +1017,28 @@ fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
     prepared.set_payload(&payload_of(change_seq));
     prepared.commit()?;
     writer.wait_merging_threads()?;
+    merge_small_segments(&index)?;
     Ok(count)
+}
+
+/// Merges the segments a rebuild leaves smaller than a commit (the last
+/// commit's items, split among the indexing threads) into one, as a search
+/// engine's bulk build ends: each segment costs every search a fixed part
+/// (its scorers, its counts), which a few large segments share.
+fn merge_small_segments(index: &tantivy::Index) -> Result<(), IndexError> {
+    let small: Vec<SegmentId> = index
+        .searchable_segment_metas()?
+        .into_iter()
+        .filter(|meta| u64::from(meta.max_doc()) < REBUILD_COMMIT_EVERY)
+        .map(|meta| meta.id())
+        .collect();
+    if small.len() < 2 {
+        return Ok(());
+    }
+    let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY_BYTES)?;
+    writer.merge(&small).wait()?;
+    writer.wait_merging_threads()?;
+    Ok(())
 }
 
 /// `dir` with a suffix added to its last component (`data/index` →

@@ -1390,6 +1390,59 @@ fn a_hits_duplicates_are_its_groups_members_as_they_are_now() {
 }
 
 #[test]
+fn a_page_stays_full_when_one_storys_copies_outrank_everything() {
+    // 100 copies of one story, each scoring above the 15 other stories:
+    // the first documents collected are all one group, and the page is
+    // filled by collecting deeper.
+    let mut items = Vec::new();
+    for i in 0..100 {
+        let mut copy = item(Spec {
+            title: "Solidarity fund for worker cooperatives",
+            text:
+                "The solidarity fund lends to worker cooperatives; the fund is solidarity finance.",
+            lang: Some("en"),
+            ..Spec::default()
+        });
+        copy.id = format!("copy-{i}");
+        copy.group_id = "story".to_string();
+        items.push(copy);
+    }
+    for i in 0..15 {
+        let mut other = item(Spec {
+            title: "News of the region",
+            text: "A solidarity fund opened in the region, among other news of the week and the weather.",
+            lang: Some("en"),
+            ..Spec::default()
+        });
+        other.id = format!("other-{i}");
+        other.group_id = other.id.clone();
+        items.push(other);
+    }
+    let index = index_of(&items);
+    let page = |page| {
+        search(
+            &index,
+            &SearchRequest {
+                page,
+                per_page: 10,
+                ..query("solidarity fund")
+            },
+        )
+    };
+    let first = page(1);
+    assert_eq!(first.total, 16, "{first:?}");
+    assert_eq!(first.hits.len(), 10);
+    assert_eq!(first.hits[0].group_id, "story");
+    assert_eq!(first.hits[0].duplicates, 99);
+    let groups: std::collections::HashSet<&str> =
+        first.hits.iter().map(|hit| hit.group_id.as_str()).collect();
+    assert_eq!(groups.len(), 10, "one hit per group");
+    let second = page(2);
+    assert_eq!(second.hits.len(), 6, "{second:?}");
+    assert!(second.hits.iter().all(|hit| hit.id.starts_with("other-")));
+}
+
+#[test]
 fn search_ids_reaches_past_the_deepest_page_in_the_search_order() {
     let index = Index::open_in_ram().unwrap();
     let n = super::MAX_OFFSET + 250;
