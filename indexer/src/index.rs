@@ -53,7 +53,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::collector::{Collector, Count, CustomScorer, CustomSegmentScorer, TopDocs};
-use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::index::{SegmentComponent, SegmentId};
@@ -558,17 +557,12 @@ impl Index {
         let (stats, representatives) = match (cached, ranked) {
             (Some(stats), Some(ranking)) => (stats, ranking.representatives),
             (cached, _) => {
-                // The tables count, and hold the date and score sorts' keys.
-                let tables = match cached {
-                    None => Some(self.tables.of(&searcher)?),
-                    Some(_) => self.sort_tables(&searcher, req.sort, has_text_query)?,
-                };
                 let ranker = Ranker {
                     searcher: &searcher,
                     query,
                     sort: req.sort,
                     has_text_query,
-                    tables,
+                    tables: self.tables.of(&searcher)?,
                 };
                 let (mut top, counted) = ranker.top(limit, cached.is_none())?;
                 let stats = match (cached, counted) {
@@ -580,7 +574,7 @@ impl Index {
                     }
                 };
                 let representatives = loop {
-                    let representatives = one_per_group(&searcher, &top);
+                    let representatives = one_per_group(&ranker.tables, &top);
                     if representatives.len() >= want || top.len() < limit {
                         break representatives;
                     }
@@ -664,10 +658,10 @@ impl Index {
             query,
             sort: req.sort,
             has_text_query,
-            tables: self.sort_tables(&searcher, req.sort, has_text_query)?,
+            tables: self.tables.of(&searcher)?,
         };
         let (top, _) = ranker.top(limit, false)?;
-        one_per_group(&searcher, &top)
+        one_per_group(&ranker.tables, &top)
             .into_iter()
             .take(max)
             .map(|address| {
@@ -678,20 +672,6 @@ impl Index {
                     .unwrap_or_default())
             })
             .collect()
-    }
-
-    /// The segments' tables when the sort reads its keys from them (by
-    /// date, by score, or no typed query), `None` for relevance.
-    fn sort_tables(
-        &self,
-        searcher: &tantivy::Searcher,
-        sort: Sort,
-        has_text_query: bool,
-    ) -> Result<Option<Arc<SearchTables>>, IndexError> {
-        Ok(match (sort, has_text_query) {
-            (Sort::Relevance, true) => None,
-            _ => Some(self.tables.of(searcher)?),
-        })
     }
 
     fn hit(&self, doc: &TantivyDocument, snippets: &mut Snippets<'_>) -> Hit {
@@ -773,14 +753,14 @@ fn search_threads() -> usize {
 }
 
 /// A search's ranking: its query over a searcher, in the request's sort,
-/// whose date and score keys are read from the segments' `tables` (given
-/// for those sorts, and to count).
+/// whose keys (publication time, candidate score, group) are read from the
+/// searcher's segment `tables`, which also count.
 struct Ranker<'a> {
     searcher: &'a tantivy::Searcher,
     query: &'a dyn Query,
     sort: Sort,
     has_text_query: bool,
-    tables: Option<Arc<SearchTables>>,
+    tables: Arc<SearchTables>,
 }
 
 impl Ranker<'_> {
@@ -793,28 +773,20 @@ impl Ranker<'_> {
     ) -> Result<(Vec<DocAddress>, Option<Counted>), IndexError> {
         let (searcher, query) = (self.searcher, self.query);
         let top = TopDocs::with_limit(limit.max(1));
-        let counts = self.tables.clone().filter(|_| count);
-        let tables = || {
-            self.tables.clone().ok_or_else(|| {
-                TantivyError::InternalError(
-                    "the date and score sorts read their keys from the segments' tables"
-                        .to_string(),
-                )
-            })
-        };
+        let counts = count.then(|| self.tables.clone());
         match (self.sort, self.has_text_query) {
             (Sort::Relevance, true) => {
                 let (mut top, counted) = collect(searcher, query, top, counts)?;
-                earlier_first_among_ties(searcher, &mut top);
+                earlier_first_among_ties(&self.tables, &mut top);
                 Ok((addresses(top), counted))
             }
             (Sort::Relevance, false) | (Sort::Date, _) => {
-                let by_date = top.custom_score(ByDate(tables()?));
+                let by_date = top.custom_score(ByDate(self.tables.clone()));
                 let (top, counted) = collect(searcher, query, by_date, counts)?;
                 Ok((addresses(top), counted))
             }
             (Sort::Score, _) => {
-                let by_score = top.custom_score(ByScore(tables()?));
+                let by_score = top.custom_score(ByScore(self.tables.clone()));
                 let (top, counted) = collect(searcher, query, by_score, counts)?;
                 Ok((addresses(top), counted))
             }
@@ -850,24 +822,13 @@ fn addresses<T>(top: Ranked<T>) -> Vec<DocAddress> {
 /// last, then in index order): an original before its later copies, which
 /// the same words and phrases score alike, whichever segments the indexing
 /// threads put them in. (The date and score sorts order by their keys.)
-fn earlier_first_among_ties(searcher: &tantivy::Searcher, top: &mut Ranked<Score>) {
-    let columns: Vec<Option<Column<tantivy::DateTime>>> = searcher
-        .segment_readers()
-        .iter()
-        .map(|segment| {
-            segment
-                .fast_fields()
-                .column_opt(schema::PUBLISHED)
-                .ok()
-                .flatten()
-        })
-        .collect();
+fn earlier_first_among_ties(tables: &SearchTables, top: &mut Ranked<Score>) {
     let published = |address: &DocAddress| {
-        columns
-            .get(address.segment_ord as usize)
-            .and_then(Option::as_ref)
-            .and_then(|column| column.first(address.doc_id))
-            .map_or(i64::MAX, |date| date.into_timestamp_secs())
+        tables
+            .segment(address.segment_ord)
+            .map(|table| table.published(address.doc_id))
+            .filter(|secs| *secs != i64::MIN)
+            .unwrap_or(i64::MAX)
     };
     let mut keyed: Vec<(Score, i64, DocAddress)> = top
         .iter()
@@ -911,28 +872,16 @@ fn group_sizes(
 }
 
 /// The first document of each group, in order.
-fn one_per_group(searcher: &tantivy::Searcher, top: &[DocAddress]) -> Vec<DocAddress> {
-    let columns: Vec<Option<Column<u64>>> = searcher
-        .segment_readers()
-        .iter()
-        .map(|segment| {
-            segment
-                .fast_fields()
-                .column_opt::<u64>(schema::GROUP_KEY)
-                .ok()
-                .flatten()
-        })
-        .collect();
+fn one_per_group(tables: &SearchTables, top: &[DocAddress]) -> Vec<DocAddress> {
     let mut seen = std::collections::HashSet::with_capacity(top.len());
     top.iter()
         .copied()
         .filter(|address| {
-            let key = columns
-                .get(address.segment_ord as usize)
-                .and_then(|c| c.as_ref())
-                .and_then(|c| c.first(address.doc_id));
-            // A document without a key (none are written so) stands alone.
-            key.is_none_or(|key| seen.insert(key))
+            let group = tables
+                .segment(address.segment_ord)
+                .and_then(|table| table.group(address.doc_id));
+            // A document without a table row (none is) stands alone.
+            group.is_none_or(|group| seen.insert(group))
         })
         .collect()
 }

@@ -116,6 +116,11 @@ pub(crate) struct SearchTables {
 }
 
 impl SearchTables {
+    /// The table of the search's segment `ord` (in its searcher's order).
+    pub(crate) fn segment(&self, ord: SegmentOrdinal) -> Option<&SegmentTable> {
+        self.segments.get(ord as usize).map(|table| &**table)
+    }
+
     /// The table of a segment of the search (an error for a segment the
     /// tables were not read for: a search's tables are its searcher's).
     pub(crate) fn table_for(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentTable>> {
@@ -133,6 +138,13 @@ impl SearchTables {
 }
 
 impl SegmentTable {
+    /// A document's group number, the same for every member of its group
+    /// across the index's tables.
+    #[inline]
+    pub(crate) fn group(&self, doc: DocId) -> Option<u32> {
+        self.rows.get(doc as usize).map(|row| row.group)
+    }
+
     /// A document's publication time in seconds, `i64::MIN` when undated.
     #[inline]
     pub(crate) fn published(&self, doc: DocId) -> i64 {

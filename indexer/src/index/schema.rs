@@ -18,7 +18,8 @@
 //!   consistency check compares.
 //! - `group_id` (raw, indexed, fast, stored): the item's near-duplicate group
 //!   (the store's `group_id`, the id of its first item); `group_key` (u64,
-//!   fast): a 64-bit FNV-1a hash of it, what search collapses hits on.
+//!   fast): a 64-bit FNV-1a hash of it, which the segments' tables (see
+//!   `facets`) number groups by: what search counts groups and collapses hits on.
 //!
 //! Normalization, applied alike to documents and to filters: `lang` is the
 //! lowercase primary subtag (`fr-CA` → `fr`), `country` is uppercase.
