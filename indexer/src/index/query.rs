@@ -41,8 +41,12 @@ pub(crate) struct Parsers {
     /// A query string parses to the same query whatever the index holds, so
     /// a search asked again (another page, another analyst, the same
     /// search every few seconds from a dashboard) does not parse it again.
-    parsed: Mutex<Bounded<(String, bool), Arc<Parsed>, PARSED>>,
+    parsed: Mutex<Bounded<ParseKey, Arc<Parsed>, PARSED>>,
 }
+
+/// What a parsed query string is kept by: the string, whether it is
+/// expanded, and the one field pair a language filter leaves.
+type ParseKey = (String, bool, Option<&'static str>);
 
 /// How many parsed query strings are kept (with and without expansion).
 const PARSED: usize = 256;
@@ -128,10 +132,16 @@ impl Parsers {
         self.parsed.lock().map_or(0, |recent| recent.values.len())
     }
 
-    /// The user's query string parsed, expanded when `expand`: from the
+    /// The user's query string parsed, expanded when `expand`, asked only
+    /// in the field pair `pair` when given (see [`build_ast`]): from the
     /// recent ones, or parsed now (an error is not kept).
-    fn parsed(&self, q: &str, expand: bool) -> Result<Arc<Parsed>, IndexError> {
-        let key = (q.to_string(), expand);
+    fn parsed(
+        &self,
+        q: &str,
+        expand: bool,
+        pair: Option<&'static str>,
+    ) -> Result<Arc<Parsed>, IndexError> {
+        let key = (q.to_string(), expand, pair);
         let recent = || self.parsed.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(parsed) = recent().values.get(&key) {
             return Ok(parsed.clone());
@@ -149,6 +159,7 @@ impl Parsers {
                 self,
                 q,
                 expanded(ast.clone(), &mut expansion, Added::Terms),
+                pair,
             )?),
             None => None,
         };
@@ -157,6 +168,7 @@ impl Parsers {
                 self,
                 q,
                 expanded(ast, &mut Expansion::new(), Added::Words),
+                pair,
             )?),
             _ => None,
         };
@@ -176,7 +188,11 @@ pub(crate) fn build(
     fields: &Fields,
     req: &SearchRequest,
 ) -> Result<Built, IndexError> {
-    let parsed = parser.parsed(&req.q, req.expand)?;
+    // Every document of a language has its words in that language's field
+    // pair only: a language filter leaves one pair to search.
+    let pair =
+        non_blank(&req.lang).map(|lang| analyzers::suffix_for(Some(&schema::normalize_lang(lang))));
+    let parsed = parser.parsed(&req.q, req.expand, pair)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(user) = &parsed.user {
         clauses.push((Occur::Must, user.box_clone()));
@@ -248,8 +264,14 @@ fn grammar<T>(parse: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// The query of the user's query string `q`, parsed (and maybe expanded)
-/// into `ast`.
-fn build_ast(parsers: &Parsers, q: &str, ast: UserInputAst) -> Result<Box<dyn Query>, IndexError> {
+/// into `ast`; when `only` names a field pair, the part of it that can
+/// match a document of that pair (what a language filter keeps).
+fn build_ast(
+    parsers: &Parsers,
+    q: &str,
+    ast: UserInputAst,
+    only: Option<&str>,
+) -> Result<Box<dyn Query>, IndexError> {
     if !per_pair(&ast) {
         return parsers
             .all
@@ -263,9 +285,15 @@ fn build_ast(parsers: &Parsers, q: &str, ast: UserInputAst) -> Result<Box<dyn Qu
     // typed word being two fields there instead of every language's (a
     // conjunction of words is then an intersection of a few postings, not
     // of unions over 44 fields), and a pair where some required word is
-    // absent is skipped.
+    // absent is skipped. Under a language filter, only the filtered
+    // language's pair can match, and it alone is asked: the filter then
+    // intersects one pair's postings instead of seeking through every
+    // pair's.
     let mut branches: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (suffix, parser) in &parsers.pairs {
+        if only.is_some_and(|only| only != *suffix) {
+            continue;
+        }
         let Some(ast) = restrict(ast.clone(), suffix) else {
             continue;
         };
@@ -273,6 +301,9 @@ fn build_ast(parsers: &Parsers, q: &str, ast: UserInputAst) -> Result<Box<dyn Qu
             .build_query_from_user_input_ast(ast)
             .map_err(|e| parser_error(q, e))?;
         branches.push((Occur::Should, query));
+    }
+    if branches.len() == 1 {
+        return Ok(branches.remove(0).1);
     }
     Ok(Box::new(BooleanQuery::new(branches)))
 }
@@ -303,7 +334,8 @@ pub(crate) fn both_ways(parsers: &Parsers, q: &str) -> (Box<dyn Query>, Option<B
         .all
         .build_query_from_user_input_ast(ast.clone())
         .expect("a test query builds");
-    let split = per_pair(&ast).then(|| build_ast(parsers, q, ast).expect("a test query builds"));
+    let split =
+        per_pair(&ast).then(|| build_ast(parsers, q, ast, None).expect("a test query builds"));
     (all, split)
 }
 

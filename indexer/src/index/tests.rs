@@ -495,6 +495,135 @@ fn filters_narrow_and_facets_count_every_match() {
 }
 
 #[test]
+fn a_language_filter_keeps_that_languages_hits_in_the_same_order() {
+    // Several items per language, of different relevance, in pairs with a
+    // stemmer (fr, en), without one (ko) and in the shared pair (ca, eu).
+    let specs: [(&'static str, &'static str, &'static str, &'static str); 13] = [
+        (
+            "fr-1",
+            "fr",
+            "Coopérative d'habitation",
+            "Une coopérative d'habitation.",
+        ),
+        (
+            "fr-2",
+            "fr",
+            "Un quartier",
+            "La coopérative d'habitation et la coopérative d'énergie.",
+        ),
+        (
+            "fr-3",
+            "fr",
+            "Habitat",
+            "Une coopérative parmi d'autres, une longue histoire de quartier.",
+        ),
+        (
+            "en-1",
+            "en",
+            "Housing cooperative",
+            "A housing cooperative.",
+        ),
+        (
+            "en-2",
+            "en",
+            "A street",
+            "The cooperative and the housing cooperative nearby.",
+        ),
+        ("ko-1", "ko", "주택협동조합", "주택협동조합 이야기"),
+        (
+            "ko-2",
+            "ko",
+            "마을",
+            "협동조합과 주택협동조합은 함께 일한다",
+        ),
+        (
+            "ca-1",
+            "ca",
+            "Cooperativa d'habitatge",
+            "Una cooperativa d'habitatge.",
+        ),
+        (
+            "ca-2",
+            "ca",
+            "Un barri",
+            "La cooperativa i la cooperativa d'habitatge del barri.",
+        ),
+        (
+            "eu-1",
+            "eu",
+            "Etxebizitza kooperatiba",
+            "Etxebizitza kooperatiba bat.",
+        ),
+        (
+            "es-1",
+            "es",
+            "Cooperativa de vivienda",
+            "Una cooperativa de vivienda.",
+        ),
+        ("en-3", "en", "Elsewhere", "Nothing about it here."),
+        (
+            "nb-1",
+            "nb",
+            "Boligsamvirke",
+            "Et boligsamvirke, a housing cooperative, i Oslo.",
+        ),
+    ];
+    let items: Vec<Item> = specs
+        .iter()
+        .map(|&(id, lang, title, text)| {
+            item(Spec {
+                id,
+                title,
+                text,
+                lang: Some(lang),
+                ..Spec::default()
+            })
+        })
+        .collect();
+    let index = index_of(&items);
+    let lang_of = |id: &str| specs.iter().find(|s| s.0 == id).map(|s| s.1);
+    for q in [
+        "coopérative d'habitation",
+        "housing cooperative",
+        "주택협동조합",
+        "cooperativa d'habitatge",
+        "\"housing cooperative\"",
+        // Not asked per pair (an exclusion): the filter alone narrows.
+        "cooperative -street",
+    ] {
+        let all = search(&index, &query(q));
+        for lang in ["fr", "en", "ko", "ca", "eu", "es", "nb", "de"] {
+            let filtered = search(
+                &index,
+                &SearchRequest {
+                    lang: Some(lang.into()),
+                    ..query(q)
+                },
+            );
+            let expected: Vec<&str> = ids(&all)
+                .into_iter()
+                .filter(|id| lang_of(id) == Some(lang))
+                .collect();
+            assert_eq!(ids(&filtered), expected, "{q:?} in {lang}");
+            assert_eq!(filtered.total as usize, expected.len(), "{q:?} in {lang}");
+            assert_eq!(
+                filtered.facets.lang,
+                all.facets
+                    .lang
+                    .get(lang)
+                    .map_or_else(BTreeMap::new, |n| counts(&[(lang, *n)])),
+                "{q:?} in {lang}"
+            );
+        }
+    }
+    // The search found something in most languages, in an order that
+    // relevance decided.
+    let all = search(&index, &query("housing cooperative"));
+    assert!(all.total >= 8, "{:?}", ids(&all));
+    assert_eq!(ids(&all)[0], "en-1", "{:?}", ids(&all));
+}
+
+#[test]
 fn an_empty_query_lists_newest_first_and_undated_last() {
     let index = index_of(&corpus());
     let results = search(&index, &SearchRequest::default());
