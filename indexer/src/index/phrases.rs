@@ -10,6 +10,10 @@
 //! each of its phrases of two tokens or more that a document's title or
 //! text holds is written there as one term, in `phrases_title` or
 //! `phrases_text`, once per occurrence; expansion then asks for that term.
+//! A phrase of the vocabulary the user typed in their own language
+//! ("주택협동조합" is the phrase of five bigrams; a quoted "community land
+//! trust") is matched through the same term, and scored as its phrase
+//! query would be ([`PhraseAsTerm`]), so its ranking does not change.
 //!
 //! A term is the pair's suffix and the phrase's tokens as the pair's
 //! analyzer gives them (`fr:cooper_habit`), and a document holds it exactly
@@ -25,7 +29,12 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 
 use super::{analyzers, expansion, schema};
 
@@ -219,4 +228,176 @@ fn tokens(suffix: &'static str, text: &str) -> Vec<(usize, String)> {
         }
         tokens
     })
+}
+
+/// The words (analyzed as the pair's fields analyze them) and the term of
+/// `phrase` when it is one of the vocabulary's phrases in the pair
+/// `suffix`: what a document's phrases fields hold wherever the phrase
+/// query of those words matches in its title or text.
+pub(crate) fn vocabulary_phrase(
+    suffix: &'static str,
+    phrase: &str,
+) -> Option<(Vec<String>, String)> {
+    let pair = vocabulary().by_pair.get(suffix)?;
+    let tokens = tokens(suffix, phrase);
+    let term = term_of(suffix, &tokens)?;
+    let numbers = tokens
+        .iter()
+        .map(|(_, token)| pair.tokens.get(token).copied())
+        .collect::<Option<Vec<u32>>>()?;
+    let known = pair
+        .starts
+        .get(&numbers[0])?
+        .iter()
+        .any(|(rest, t)| *t == term && rest[..] == numbers[1..]);
+    known.then(|| (tokens.into_iter().map(|(_, token)| token).collect(), term))
+}
+
+/// A phrase of the vocabulary in a title or text field, as the user typed
+/// it: matched through its term in the phrases field beside it, which
+/// holds it exactly where and as often as the phrase query of its words
+/// matches (one posting list read instead of several intersected position
+/// by position), and scored as tantivy's phrase query scores it (BM25 of
+/// the phrase's count in the document, the field's length, and the sum of
+/// its words' idf), so a ranking is the same either way.
+#[derive(Clone, Debug)]
+pub(crate) struct PhraseAsTerm {
+    /// The phrase's words, in the title or text field.
+    words: Vec<Term>,
+    /// The phrase's term, in the phrases field of the same kind.
+    term: Term,
+}
+
+impl PhraseAsTerm {
+    /// The phrase of `words` (two or more, in order) in `field`, whose term
+    /// `term` is in `phrases_field`.
+    pub(crate) fn new(field: Field, words: &[String], phrases_field: Field, term: &str) -> Self {
+        PhraseAsTerm {
+            words: words
+                .iter()
+                .map(|word| Term::from_field_text(field, word))
+                .collect(),
+            term: Term::from_field_text(phrases_field, term),
+        }
+    }
+}
+
+impl Query for PhraseAsTerm {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(Bm25Weight::for_terms(statistics_provider, &self.words)?),
+            EnableScoring::Disabled { .. } => None,
+        };
+        Ok(Box::new(PhraseAsTermWeight {
+            field: self.words[0].field(),
+            term: self.term.clone(),
+            bm25,
+        }))
+    }
+
+    /// The words, as a phrase query gives them (what snippets mark).
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for word in &self.words {
+            visitor(word, true);
+        }
+    }
+}
+
+struct PhraseAsTermWeight {
+    field: Field,
+    term: Term,
+    bm25: Option<Bm25Weight>,
+}
+
+impl PhraseAsTermWeight {
+    fn phrase_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<PhraseAsTermScorer>> {
+        let postings = reader
+            .inverted_index(self.term.field())?
+            .read_postings(&self.term, IndexRecordOption::WithFreqs)?;
+        let Some(postings) = postings else {
+            return Ok(None);
+        };
+        let fieldnorms = match &self.bm25 {
+            Some(_) => reader.fieldnorms_readers().get_field(self.field)?,
+            None => None,
+        };
+        Ok(Some(PhraseAsTermScorer {
+            postings,
+            fieldnorms: fieldnorms
+                .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1)),
+            bm25: self.bm25.as_ref().map(|bm25| bm25.boost_by(boost)),
+        }))
+    }
+}
+
+impl Weight for PhraseAsTermWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.phrase_scorer(reader, boost)? {
+            Some(scorer) => Box::new(scorer),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let scorer = self.phrase_scorer(reader, 1.0)?;
+        let Some(mut scorer) = scorer.filter(|scorer| scorer.postings.doc() <= doc) else {
+            return Err(does_not_match(doc));
+        };
+        if scorer.seek(doc) != doc {
+            return Err(does_not_match(doc));
+        }
+        let mut explanation = Explanation::new("a phrase of the vocabulary", scorer.score());
+        if let Some(bm25) = &scorer.bm25 {
+            let fieldnorm_id = scorer.fieldnorms.fieldnorm_id(doc);
+            explanation.add_detail(bm25.explain(fieldnorm_id, scorer.postings.term_freq()));
+        }
+        Ok(explanation)
+    }
+}
+
+fn does_not_match(doc: DocId) -> TantivyError {
+    TantivyError::InvalidArgument(format!("document #({doc}) does not match"))
+}
+
+struct PhraseAsTermScorer {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    bm25: Option<Bm25Weight>,
+}
+
+impl DocSet for PhraseAsTermScorer {
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for PhraseAsTermScorer {
+    fn score(&mut self) -> Score {
+        match &self.bm25 {
+            Some(bm25) => {
+                let fieldnorm_id = self.fieldnorms.fieldnorm_id(self.postings.doc());
+                bm25.score(fieldnorm_id, self.postings.term_freq())
+            }
+            None => 1.0,
+        }
+    }
 }

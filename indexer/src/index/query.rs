@@ -11,17 +11,17 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser,
+    QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{Score, Term};
 
 use super::analyzers;
 use super::expansion::{self, Added, Expansion};
-use super::phrases;
-use super::schema::{self, Fields};
+use super::phrases::{self, PhraseAsTerm};
+use super::schema::{self, Fields, TextPair};
 use super::stats_cache::Bounded;
 use super::IndexError;
 use crate::search::SearchRequest;
@@ -36,8 +36,10 @@ const SEARCHABLE_NAMES: &str = "title, text, lang, country, theme, source, statu
 /// and one per language's field pair; and the query strings parsed lately.
 pub(crate) struct Parsers {
     all: QueryParser,
-    /// Each pair's suffix and its parser.
-    pairs: Vec<(&'static str, QueryParser)>,
+    /// Each pair's suffix, fields and parser.
+    pairs: Vec<(&'static str, TextPair, QueryParser)>,
+    /// The fields of the vocabulary's phrases.
+    phrases: TextPair,
     /// A query string parses to the same query whatever the index holds, so
     /// a search asked again (another page, another analyst, the same
     /// search every few seconds from a dashboard) does not parse it again.
@@ -80,9 +82,10 @@ pub(crate) fn parser(index: &tantivy::Index, fields: &Fields) -> Parsers {
         pairs: analyzers::suffixes()
             .map(|suffix| {
                 let pair = fields.pairs[suffix];
-                (suffix, parser_of(&[pair.title], &[pair.text]))
+                (suffix, pair, parser_of(&[pair.title], &[pair.text]))
             })
             .collect(),
+        phrases: fields.phrases,
     }
 }
 
@@ -290,22 +293,96 @@ fn build_ast(
     // intersects one pair's postings instead of seeking through every
     // pair's.
     let mut branches: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (suffix, parser) in &parsers.pairs {
+    for (suffix, pair, parser) in &parsers.pairs {
         if only.is_some_and(|only| only != *suffix) {
             continue;
         }
         let Some(ast) = restrict(ast.clone(), suffix) else {
             continue;
         };
-        let query = parser
-            .build_query_from_user_input_ast(ast)
-            .map_err(|e| parser_error(q, e))?;
-        branches.push((Occur::Should, query));
+        let in_pair = InPair {
+            suffix,
+            fields: *pair,
+            phrases: parsers.phrases,
+            parser,
+        };
+        if let Some(query) = in_pair.query(ast).map_err(|e| parser_error(q, e))? {
+            branches.push((Occur::Should, query));
+        }
     }
     if branches.len() == 1 {
         return Ok(branches.remove(0).1);
     }
     Ok(Box::new(BooleanQuery::new(branches)))
+}
+
+/// How a query of words and phrases is asked in one language's field pair.
+struct InPair<'a> {
+    suffix: &'static str,
+    fields: TextPair,
+    phrases: TextPair,
+    parser: &'a QueryParser,
+}
+
+impl InPair<'_> {
+    /// The query of `ast` (what [`restrict`] kept for the pair), `None`
+    /// where it asks nothing: built as tantivy's parser builds it, leaf by
+    /// leaf, except that a phrase of the vocabulary the user typed (an
+    /// SSE concept in their language: "주택협동조합", five bigrams; a
+    /// quoted "community land trust") is asked through its term, scored
+    /// as its phrase query (see [`phrases::PhraseAsTerm`]).
+    fn query(&self, ast: UserInputAst) -> Result<Option<Box<dyn Query>>, QueryParserError> {
+        Ok(match ast {
+            UserInputAst::Clause(children) => {
+                let mut clauses = Vec::with_capacity(children.len());
+                for (occur, child) in children {
+                    if let Some(query) = self.query(child)? {
+                        // Conjunction by default, as the parsers are set.
+                        clauses.push((occur.unwrap_or(Occur::Must), query));
+                    }
+                }
+                (!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            }
+            UserInputAst::Boost(child, boost) => {
+                // A boost of nothing stays, and matches nothing, as the
+                // parser leaves it.
+                let query = self.query(*child)?.unwrap_or_else(|| Box::new(EmptyQuery));
+                Some(Box::new(BoostQuery::new(query, boost as Score)))
+            }
+            UserInputAst::Leaf(leaf) => match self.vocabulary_phrase(&leaf) {
+                Some(query) => Some(query),
+                None => {
+                    let query = self
+                        .parser
+                        .build_query_from_user_input_ast(UserInputAst::Leaf(leaf))?;
+                    (!query.is::<EmptyQuery>()).then_some(query)
+                }
+            },
+        })
+    }
+
+    /// A word or phrase on the pair's default fields that is one of the
+    /// vocabulary's phrases there, as the parser would ask it (title,
+    /// boosted, or text), each through the phrase's term.
+    fn vocabulary_phrase(&self, leaf: &UserInputLeaf) -> Option<Box<dyn Query>> {
+        let UserInputLeaf::Literal(literal) = leaf else {
+            return None;
+        };
+        if literal.field_name.is_some() || literal.slop != 0 || literal.prefix {
+            return None;
+        }
+        let (words, term) = phrases::vocabulary_phrase(self.suffix, &literal.phrase)?;
+        let title = PhraseAsTerm::new(self.fields.title, &words, self.phrases.title, &term);
+        let text = PhraseAsTerm::new(self.fields.text, &words, self.phrases.text, &term);
+        Some(Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(title), TITLE_BOOST)),
+            ),
+            (Occur::Should, Box::new(text)),
+        ])))
+    }
 }
 
 /// The user's query string parsed, its aliases expanded; `None` when

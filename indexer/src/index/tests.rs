@@ -2019,6 +2019,12 @@ fn a_query_asked_per_language_finds_and_ranks_as_over_every_field() {
             "A housing cooperative and a credit union, social and solidarity.",
         ),
         (
+            "ko-2",
+            "ko",
+            "서울의 주택협동조합",
+            "주택협동조합은 사회적경제 기업이다. 주택협동조합 두 곳과 협동조합.",
+        ),
+        (
             "ca-1",
             "ca",
             "Economia social a Barcelona",
@@ -2065,6 +2071,12 @@ fn a_query_asked_per_language_finds_and_ranks_as_over_every_field() {
         "text:\"economia social\"",
         "text_fr:coopérative social",
         "사회적경제",
+        // The vocabulary's phrases as typed, asked through their terms.
+        "주택협동조합",
+        "사회적경제 서울",
+        "\"cooperativa de vivienda\"",
+        "\"economia social\" OR \"social economy\"",
+        "(\"housing cooperative\")^3 leeds",
         "Montréal",
         "cooperative^2 social",
         // Not asked per pair: negations and other fields.
@@ -2093,7 +2105,7 @@ fn a_query_asked_per_language_finds_and_ranks_as_over_every_field() {
         assert_eq!(top(&*all), top(&*per_pair), "{q}");
         assert!(count(&*all) > 0, "{q} finds something");
     }
-    assert_eq!(split, 14);
+    assert_eq!(split, 19);
 }
 
 #[test]
