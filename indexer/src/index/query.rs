@@ -306,14 +306,36 @@ fn build_ast(
             phrases: parsers.phrases,
             parser,
         };
-        if let Some(query) = in_pair.query(ast).map_err(|e| parser_error(q, e))? {
-            branches.push((Occur::Should, query));
+        let Some(query) = in_pair.query(ast).map_err(|e| parser_error(q, e))? else {
+            continue;
+        };
+        // A branch that is a union (a word in the title or the text) joins
+        // the union of the branches: one union of every pair's terms, not
+        // a union of unions. A document matches in one pair only, so its
+        // score is the same sum.
+        match query.downcast_ref::<BooleanQuery>() {
+            Some(union) if is_union(union) => branches.extend(
+                union
+                    .clauses()
+                    .iter()
+                    .map(|(occur, clause)| (*occur, clause.box_clone())),
+            ),
+            _ => branches.push((Occur::Should, query)),
         }
     }
     if branches.len() == 1 {
         return Ok(branches.remove(0).1);
     }
     Ok(Box::new(BooleanQuery::new(branches)))
+}
+
+/// Whether a boolean query is a union: optional clauses only, one needed.
+fn is_union(query: &BooleanQuery) -> bool {
+    query.get_minimum_number_should_match() <= 1
+        && query
+            .clauses()
+            .iter()
+            .all(|(occur, _)| *occur == Occur::Should)
 }
 
 /// How a query of words and phrases is asked in one language's field pair.
