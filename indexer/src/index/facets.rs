@@ -541,9 +541,15 @@ impl Matrix {
     fn each(&self, mut f: impl FnMut(u32, u32, u64)) {
         match self {
             Matrix::Dense { width, counts } => {
-                for (i, &n) in counts.iter().enumerate() {
-                    if n > 0 {
-                        f((i / width) as u32, (i % width) as u32, u64::from(n));
+                if *width == 0 {
+                    return;
+                }
+                // Row by row: no division per cell.
+                for (row, cells) in counts.chunks_exact(*width).enumerate() {
+                    for (set, &n) in cells.iter().enumerate() {
+                        if n > 0 {
+                            f(row as u32, set as u32, u64::from(n));
+                        }
                     }
                 }
             }
