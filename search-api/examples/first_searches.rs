@@ -5,7 +5,9 @@
 //! the server and the client, to compare changes to the search itself.
 //! With `REPEAT=n`, each search is then asked `n` more times on one open
 //! index, its counts forgotten before each, and the median is printed: a
-//! steadier figure per search, and a loop to profile.
+//! steadier figure per search, and a loop to profile. With `PAUSE_MS=n`,
+//! each first-time search waits n ms before it is asked, as on a quiet
+//! server between requests.
 //!
 //! ```sh
 //! cargo run --release -p veille-search-api --example first_searches -- DATA/index [ROUNDS] [benches/search.lua]
@@ -42,12 +44,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|path| request(path))
         .collect::<Result<Vec<_>, _>>()?;
+    // PAUSE_MS=n: a pause before each first-time search, as a quiet
+    // server waits between requests (its processor idles, other processes
+    // run).
+    let pause = std::env::var("PAUSE_MS")
+        .ok()
+        .map(|ms| ms.parse().map(std::time::Duration::from_millis))
+        .transpose()?;
     let mut firsts: Vec<Vec<f64>> = vec![Vec::new(); requests.len()];
     let mut agains: Vec<f64> = Vec::new();
     for round in 0..rounds {
         let index = Index::open_read_only(std::path::Path::new(&dir))?;
         index.prepare_searches()?;
         for (i, req) in requests.iter().enumerate() {
+            if let Some(pause) = pause {
+                std::thread::sleep(pause);
+            }
             let started = Instant::now();
             let results = index.search(req)?;
             firsts[i].push(started.elapsed().as_secs_f64() * 1e3);
