@@ -552,8 +552,19 @@ impl Index {
         // (which lets tantivy skip blocks that cannot make the page).
         let generation = searcher.generation().generation_id();
         let key = stats_cache::Key::of(req);
-        let cached = self.stats.get(generation, &key);
-        let ranked = self.stats.ranking(generation, &key, req.sort, want);
+        let mut cached = self.stats.get(generation, &key);
+        let mut ranked = self.stats.ranking(generation, &key, req.sort, want);
+        // Not kept: counted once, however many ask at the same time (those
+        // that waited find what the first kept).
+        let turn = match (&cached, &ranked) {
+            (Some(_), Some(_)) => None,
+            _ => {
+                let turn = self.stats.turn(generation, &key);
+                cached = self.stats.get(generation, &key);
+                ranked = self.stats.ranking(generation, &key, req.sort, want);
+                Some(turn)
+            }
+        };
         let (stats, representatives) = match (cached, ranked) {
             (Some(stats), Some(ranking)) => (stats, ranking.representatives),
             (cached, _) => {
@@ -591,6 +602,7 @@ impl Index {
                 (stats, ranking.representatives)
             }
         };
+        drop(turn);
         let page = representatives
             .get(offset..want.min(representatives.len()))
             .unwrap_or_default();

@@ -14,9 +14,16 @@
 //! searcher's generation: a commit makes a new one, and the counts of the
 //! old are dropped at the first search after it, so a count is never
 //! stale.
+//!
+//! A search the cache does not hold is counted once however many ask it at
+//! the same time: the first takes its turn ([`StatsCache::turn`]), the
+//! others wait for it and take what it kept. After a start or a commit,
+//! when every search is new, many analysts asking the same searches (a
+//! dashboard's, a shared link's) cost one count each, not one per request.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 use tantivy::DocAddress;
 
@@ -60,6 +67,31 @@ impl Key {
 #[derive(Default)]
 pub(crate) struct StatsCache {
     inner: Mutex<Inner>,
+    /// The searches being counted now: their generation and key.
+    counting: Mutex<HashSet<(u64, Key)>>,
+    /// Told when a search's count ends.
+    counted: Condvar,
+    /// How many searches' counts were kept: the searches counted.
+    kept: AtomicU64,
+}
+
+/// A search's turn to count (see [`StatsCache::turn`]); the searches of the
+/// same key wait until it is dropped.
+pub(crate) struct Turn<'a> {
+    cache: &'a StatsCache,
+    key: (u64, Key),
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut counting = self
+            .cache
+            .counting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        counting.remove(&self.key);
+        self.cache.counted.notify_all();
+    }
 }
 
 /// The best documents of a search in one sort, one per duplicate group, as
@@ -152,6 +184,7 @@ impl StatsCache {
     /// Keeps the counts of `key` over the index of `generation` (those of an
     /// older generation are dropped).
     pub(crate) fn put(&self, generation: u64, key: Key, stats: Arc<Counted>) {
+        self.kept.fetch_add(1, Ordering::Relaxed);
         if let Some(inner) = self.lock().at(generation) {
             inner.counts.put(key, stats);
         }
@@ -178,6 +211,28 @@ impl StatsCache {
         if let Some(inner) = self.lock().at(generation) {
             inner.rankings.put(key.sorted(sort), ranking);
         }
+    }
+
+    /// The turn to count the search `key` over the index of `generation`:
+    /// at once when no other search of it is being counted, else when that
+    /// one ends (it has kept its counts and ranking by then, or failed).
+    pub(crate) fn turn(&self, generation: u64, key: &Key) -> Turn<'_> {
+        let key = (generation, key.clone());
+        let mut counting = self.counting.lock().unwrap_or_else(|p| p.into_inner());
+        while counting.contains(&key) {
+            counting = self
+                .counted
+                .wait(counting)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        counting.insert(key.clone());
+        Turn { cache: self, key }
+    }
+
+    /// How many searches' counts were kept: how many were counted.
+    #[cfg(test)]
+    pub(crate) fn kept(&self) -> u64 {
+        self.kept.load(Ordering::Relaxed)
     }
 
     /// Forgets every search's counts and ranking.

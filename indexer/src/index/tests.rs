@@ -624,6 +624,44 @@ fn a_language_filter_keeps_that_languages_hits_in_the_same_order() {
 }
 
 #[test]
+fn a_search_asked_by_many_at_once_is_counted_once() {
+    let index = Arc::new(index_of(&corpus()));
+    let asked = [
+        "cooperative",
+        "cooperative",
+        "social economy",
+        "cooperative",
+    ];
+    let start = Arc::new(std::sync::Barrier::new(asked.len() * 3));
+    let threads: Vec<_> = asked
+        .iter()
+        .cycle()
+        .take(asked.len() * 3)
+        .map(|q| {
+            let (index, start, q) = (index.clone(), start.clone(), q.to_string());
+            std::thread::spawn(move || {
+                start.wait();
+                let results = search(&index, &query(&q));
+                (q, ids(&results).join(" "), results.total, results.facets)
+            })
+        })
+        .collect();
+    let answers: Vec<_> = threads
+        .into_iter()
+        .map(|t| t.join().expect("a search thread ends"))
+        .collect();
+    // Twelve requests, two searches: two counts, and every request of a
+    // search has the same answer as one asked alone.
+    assert_eq!(index.stats.kept(), 2);
+    for (q, hits, total, facets) in answers {
+        let alone = search(&index_of(&corpus()), &query(&q));
+        assert_eq!(hits, ids(&alone).join(" "), "{q}");
+        assert_eq!((total, facets), (alone.total, alone.facets), "{q}");
+    }
+    assert_eq!(index.stats.kept(), 2, "asked again: from the cache");
+}
+
+#[test]
 fn an_empty_query_lists_newest_first_and_undated_last() {
     let index = index_of(&corpus());
     let results = search(&index, &SearchRequest::default());
