@@ -6,8 +6,8 @@
 //! With `REPEAT=n`, each search is then asked `n` more times on one open
 //! index, its counts forgotten before each, and the median is printed: a
 //! steadier figure per search, and a loop to profile. With `PAUSE_MS=n`,
-//! each first-time search waits n ms before it is asked, as on a quiet
-//! server between requests.
+//! each search (first-time or repeated) waits n ms before it is asked, as
+//! on a quiet server between requests.
 //!
 //! ```sh
 //! cargo run --release -p veille-search-api --example first_searches -- DATA/index [ROUNDS] [benches/search.lua]
@@ -95,6 +95,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut times = Vec::new();
             for _ in 0..repeat {
                 index.forget_searches();
+                if let Some(pause) = pause {
+                    std::thread::sleep(pause);
+                }
                 let started = Instant::now();
                 index.search(req)?;
                 times.push(started.elapsed().as_secs_f64() * 1e3);
