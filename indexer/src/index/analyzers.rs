@@ -76,6 +76,13 @@ pub(crate) fn suffixes() -> impl Iterator<Item = &'static str> {
         .chain([OTHER])
 }
 
+/// Whether the field pair `suffix` holds the documents of one language
+/// only, the language of that code: not [`OTHER`]'s, nor Norwegian's,
+/// which Bokmål, Nynorsk and `no` share.
+pub(crate) fn one_language(suffix: &str) -> bool {
+    suffix != OTHER && suffix != "no"
+}
+
 /// The field-pair suffix for an item's language (`Some("fr-CA")` → `fr`,
 /// `Some("ko")` → `ko`, `Some("nb")` → `no`, `Some("eu")` or `None` →
 /// `other`).

@@ -62,6 +62,9 @@ pub(crate) struct Parsed {
     /// The same with the added phrases as words, whose terms a snippet
     /// marks (`None`: those of `user`).
     words: Option<Box<dyn Query>>,
+    /// Whether `user` was asked in one field pair only (see
+    /// [`build_ast`]).
+    in_pair: bool,
 }
 
 /// Builds the query parsers (see [`Parsers`]).
@@ -157,13 +160,12 @@ impl Parsers {
             true => expansion::concepts().expand(ast, added, how),
             false => ast,
         };
-        let user = match &ast {
-            Some(ast) => Some(build_ast(
-                self,
-                q,
-                expanded(ast.clone(), &mut expansion, Added::Terms),
-                pair,
-            )?),
+        let searched = ast
+            .clone()
+            .map(|ast| expanded(ast, &mut expansion, Added::Terms));
+        let in_pair = pair.is_some() && searched.as_ref().is_some_and(per_pair);
+        let user = match searched {
+            Some(ast) => Some(build_ast(self, q, ast, pair)?),
             None => None,
         };
         let words = match (ast, expansion.is_empty()) {
@@ -179,6 +181,7 @@ impl Parsers {
             user,
             expansion,
             words,
+            in_pair,
         });
         recent().put(key, parsed.clone());
         Ok(parsed)
@@ -210,7 +213,15 @@ pub(crate) fn build(
         ));
     };
     if let Some(lang) = non_blank(&req.lang) {
-        filter(fields.lang, schema::normalize_lang(lang));
+        let lang = schema::normalize_lang(lang);
+        // Asked in the pair that holds this language's documents and no
+        // other's, the query finds them alone: the filter would only
+        // intersect them with themselves.
+        let implied =
+            parsed.in_pair && pair.is_some_and(|p| p == lang && analyzers::one_language(p));
+        if !implied {
+            filter(fields.lang, lang);
+        }
     }
     if let Some(country) = non_blank(&req.country) {
         filter(fields.country, schema::normalize_country(country));

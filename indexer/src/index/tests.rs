@@ -498,7 +498,7 @@ fn filters_narrow_and_facets_count_every_match() {
 fn a_language_filter_keeps_that_languages_hits_in_the_same_order() {
     // Several items per language, of different relevance, in pairs with a
     // stemmer (fr, en), without one (ko) and in the shared pair (ca, eu).
-    let specs: [(&'static str, &'static str, &'static str, &'static str); 13] = [
+    let specs: [(&'static str, &'static str, &'static str, &'static str); 14] = [
         (
             "fr-1",
             "fr",
@@ -567,6 +567,12 @@ fn a_language_filter_keeps_that_languages_hits_in_the_same_order() {
             "Boligsamvirke",
             "Et boligsamvirke, a housing cooperative, i Oslo.",
         ),
+        (
+            "nn-1",
+            "nn",
+            "Bustadsamvirke",
+            "Eit bustadsamvirke, a housing cooperative, i Bergen.",
+        ),
     ];
     let items: Vec<Item> = specs
         .iter()
@@ -592,7 +598,7 @@ fn a_language_filter_keeps_that_languages_hits_in_the_same_order() {
         "cooperative -street",
     ] {
         let all = search(&index, &query(q));
-        for lang in ["fr", "en", "ko", "ca", "eu", "es", "nb", "de"] {
+        for lang in ["fr", "en", "ko", "ca", "eu", "es", "nb", "nn", "no", "de"] {
             let filtered = search(
                 &index,
                 &SearchRequest {
