@@ -668,6 +668,67 @@ fn a_search_asked_by_many_at_once_is_counted_once() {
 }
 
 #[test]
+fn a_date_range_beside_a_query_keeps_the_matches_published_within_it() {
+    let index = index_of(&corpus());
+    let ranges = [
+        (
+            Some("2024-01-15T10:00:00+09:00"),
+            Some("2024-03-10T09:00:00+01:00"),
+        ),
+        (Some("2024-03-10T09:00:01+01:00"), None),
+        (None, Some("2023-12-31T23:59:59Z")),
+        (Some("2024-01-15T01:00:00Z"), Some("2024-01-15T01:00:00Z")),
+        (Some("2030-01-01T00:00:00Z"), None),
+        (Some("0037-01-01T00:00:00Z"), Some("9999-01-01T00:00:00Z")),
+    ];
+    let mut found = 0;
+    for (from, to) in ranges {
+        let dated = |q: &str| {
+            sorted_ids(&search(
+                &index,
+                &SearchRequest {
+                    from: from.map(date),
+                    to: to.map(date),
+                    ..query(q)
+                },
+            ))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+        };
+        // Without a query, the range alone (tantivy's range query).
+        let within = dated("");
+        for q in [
+            "cooperative",
+            "social",
+            "사회적경제",
+            "solidarity OR Lyon",
+            "coopérative d'habitants",
+        ] {
+            let expected: Vec<String> = sorted_ids(&search(&index, &query(q)))
+                .into_iter()
+                .filter(|id| within.iter().any(|w| w == id))
+                .map(str::to_string)
+                .collect();
+            assert_eq!(dated(q), expected, "{q:?} from {from:?} to {to:?}");
+            found += expected.len();
+        }
+    }
+    assert!(found >= 8, "{found}");
+    // Both ends are inclusive: the instant ko-seoul was published finds it.
+    let instant = Some(date("2024-01-15T01:00:00Z"));
+    let at = search(
+        &index,
+        &SearchRequest {
+            from: instant,
+            to: instant,
+            ..query("사회적경제")
+        },
+    );
+    assert_eq!(ids(&at), ["ko-seoul"]);
+}
+
+#[test]
 fn an_empty_query_lists_newest_first_and_undated_last() {
     let index = index_of(&corpus());
     let results = search(&index, &SearchRequest::default());
