@@ -790,14 +790,13 @@ impl SegmentCollector for CountsSegmentCollector {
         for (f, matrix) in self.matrices.iter().enumerate() {
             let k = STACKED.iter().position(|s| *s == f);
             let width = table.numbers[f].len();
+            let ords_of = |set: usize| table.sets[f].get(set).map_or(&[][..], Vec::as_slice);
+            // Each set's matches over the months, spread over its values
+            // once at the end rather than cell by cell.
+            let mut per_set = vec![0u64; table.sets[f].len()];
             matrix.each(|row, set, n| {
-                let ords = table.sets[f]
-                    .get(set as usize)
-                    .map_or(&[][..], Vec::as_slice);
-                for &ord in ords {
-                    if let Some(c) = dense[f].get_mut(ord as usize) {
-                        *c += n;
-                    }
+                if let Some(total) = per_set.get_mut(set as usize) {
+                    *total += n;
                 }
                 // Row 0 is the undated documents'.
                 let Some(month) = (row as usize).checked_sub(1) else {
@@ -811,13 +810,20 @@ impl SegmentCollector for CountsSegmentCollector {
                     }
                 }
                 if let Some(k) = k {
-                    for &ord in ords {
+                    for &ord in ords_of(set as usize) {
                         if let Some(c) = stacked[k].get_mut(month * width + ord as usize) {
                             *c += n;
                         }
                     }
                 }
             });
+            for (set, &n) in per_set.iter().enumerate().filter(|(_, n)| **n > 0) {
+                for &ord in ords_of(set) {
+                    if let Some(c) = dense[f].get_mut(ord as usize) {
+                        *c += n;
+                    }
+                }
+            }
         }
         // Segment ordinals to the index's numbers.
         let mut facets: [Vec<u64>; 5] = std::array::from_fn(|f| vec![0; self.values[f]]);
