@@ -552,16 +552,20 @@ impl Index {
         // (which lets tantivy skip blocks that cannot make the page).
         let generation = searcher.generation().generation_id();
         let key = stats_cache::Key::of(req);
-        let mut cached = self.stats.get(generation, &key);
-        let mut ranked = self.stats.ranking(generation, &key, req.sort, want);
+        let kept = || {
+            (
+                self.stats.get(generation, &key),
+                self.stats.ranking(generation, &key, req.sort, want),
+            )
+        };
+        let (mut cached, mut ranked) = kept();
         // Not kept: counted once, however many ask at the same time (those
         // that waited find what the first kept).
         let turn = match (&cached, &ranked) {
             (Some(_), Some(_)) => None,
             _ => {
                 let turn = self.stats.turn(generation, &key);
-                cached = self.stats.get(generation, &key);
-                ranked = self.stats.ranking(generation, &key, req.sort, want);
+                (cached, ranked) = kept();
                 Some(turn)
             }
         };

@@ -51,15 +51,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .map(|ms| ms.parse().map(std::time::Duration::from_millis))
         .transpose()?;
+    let wait = || pause.map_or((), std::thread::sleep);
     let mut firsts: Vec<Vec<f64>> = vec![Vec::new(); requests.len()];
     let mut agains: Vec<f64> = Vec::new();
     for round in 0..rounds {
         let index = Index::open_read_only(std::path::Path::new(&dir))?;
         index.prepare_searches()?;
         for (i, req) in requests.iter().enumerate() {
-            if let Some(pause) = pause {
-                std::thread::sleep(pause);
-            }
+            wait();
             let started = Instant::now();
             let results = index.search(req)?;
             firsts[i].push(started.elapsed().as_secs_f64() * 1e3);
@@ -95,9 +94,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut times = Vec::new();
             for _ in 0..repeat {
                 index.forget_searches();
-                if let Some(pause) = pause {
-                    std::thread::sleep(pause);
-                }
+                wait();
                 let started = Instant::now();
                 index.search(req)?;
                 times.push(started.elapsed().as_secs_f64() * 1e3);

@@ -76,11 +76,15 @@ pub(crate) fn suffixes() -> impl Iterator<Item = &'static str> {
         .chain([OTHER])
 }
 
+/// Languages whose items share another code's field pair: Bokmål and
+/// Nynorsk, tantivy's Norwegian stemmer.
+const SHARING: &[(&str, &str)] = &[("nb", "no"), ("nn", "no")];
+
 /// Whether the field pair `suffix` holds the documents of one language
-/// only, the language of that code: not [`OTHER`]'s, nor Norwegian's,
-/// which Bokmål, Nynorsk and `no` share.
+/// only, the language of that code: not [`OTHER`]'s, nor one that
+/// [`SHARING`] languages also go to.
 pub(crate) fn one_language(suffix: &str) -> bool {
-    suffix != OTHER && suffix != "no"
+    suffix != OTHER && SHARING.iter().all(|(_, pair)| *pair != suffix)
 }
 
 /// The field-pair suffix for an item's language (`Some("fr-CA")` → `fr`,
@@ -88,11 +92,11 @@ pub(crate) fn one_language(suffix: &str) -> bool {
 /// `other`).
 pub(crate) fn suffix_for(lang: Option<&str>) -> &'static str {
     let Some(lang) = lang else { return OTHER };
-    let primary = match lang.split(['-', '_']).next().unwrap_or("") {
-        // Bokmål and Nynorsk: tantivy's Norwegian stemmer.
-        p if p.eq_ignore_ascii_case("nb") || p.eq_ignore_ascii_case("nn") => "no",
-        p => p,
-    };
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    let primary = SHARING
+        .iter()
+        .find(|(code, _)| code.eq_ignore_ascii_case(primary))
+        .map_or(primary, |(_, pair)| *pair);
     STEMMED
         .iter()
         .map(|(code, _)| *code)
