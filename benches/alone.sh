@@ -27,11 +27,14 @@ trap cleanup EXIT
 paths=$(grep -oE '"/api/search[^"]*"' benches/search.lua | tr -d '"')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 for run in $(seq 1 "$runs"); do
+  k=0
   for arg in "$@"; do
+    k=$((k + 1))
     bin=${arg%%@*}
     data=$dir
     [ "$bin" != "$arg" ] && data=${arg#*@}
-    name=$(basename "$bin")
+    # By position: the same binary may serve two directories.
+    name="$k.$(basename "$bin")"
     log="$work/serve.log"
     "$bin" --config "$data/sources.toml" --data "$data/data" --listen "127.0.0.1:$port" serve > "$log" 2>&1 &
     serving=$!
@@ -59,8 +62,10 @@ print(f'run {sys.argv[2]}, {sys.argv[3]}: first-time p50 {statistics.median(ms):
     sleep 3
   done
 done
+k=0
 for arg in "$@"; do
-  name=$(basename "${arg%%@*}")
+  k=$((k + 1))
+  name="$k.$(basename "${arg%%@*}")"
   python3 - "$arg" "$work/$name".* <<'EOF'
 import statistics, sys
 runs = [{l.split()[1]: float(l.split()[0]) * 1000 for l in open(f)} for f in sys.argv[2:]]

@@ -56,6 +56,7 @@ use tantivy::collector::{Collector, Count, CustomScorer, CustomSegmentScorer, To
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::index::{SegmentComponent, SegmentId};
+use tantivy::merge_policy::NoMergePolicy;
 use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::HasLen;
@@ -80,8 +81,9 @@ pub const MAX_OFFSET: usize = 10_000;
 /// Most hits on one page.
 pub const MAX_PER_PAGE: usize = 100;
 
-/// Items added between two commits of [`Index::rebuild`].
-const REBUILD_COMMIT_EVERY: u64 = 100_000;
+/// Items added between two commits of [`Index::rebuild`] (a few in unit
+/// tests, so that a small rebuild leaves segments to merge).
+const REBUILD_COMMIT_EVERY: u64 = if cfg!(test) { 4 } else { 100_000 };
 
 /// What can go wrong with the index.
 #[derive(Debug, thiserror::Error)]
@@ -952,6 +954,9 @@ fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
     analyzers::register(index.tokenizers());
     let fields = Fields::new(&index.schema())?;
     let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY_BYTES)?;
+    // The segments are merged once, at the end (`merge_into_shares`):
+    // merging them as they come would write the same documents again.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
     let mut failed: Option<TantivyError> = None;
     let mut count = 0u64;
     let mut since_commit = 0u64;
@@ -982,28 +987,54 @@ fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
     prepared.set_payload(&payload_of(change_seq));
     prepared.commit()?;
     writer.wait_merging_threads()?;
-    merge_small_segments(&index)?;
+    merge_into_shares(&index)?;
     Ok(count)
 }
 
-/// Merges the segments a rebuild leaves smaller than a commit (the last
-/// commit's items, split among the indexing threads) into one, as a search
-/// engine's bulk build ends: each segment costs every search a fixed part
-/// (its scorers, its counts), which a few large segments share.
-fn merge_small_segments(index: &tantivy::Index) -> Result<(), IndexError> {
-    let small: Vec<SegmentId> = index
+/// Merges a rebuilt index's segments into one per search thread, of near
+/// equal sizes, as a search engine's bulk build ends (a force merge): each
+/// segment costs every search a fixed part (its scorers, its counts' tables
+/// read out and merged), and a search spreads its segments over one thread
+/// per core, so as many segments as threads, alike in size, keep both
+/// threads busy to the end for the least fixed cost.
+fn merge_into_shares(index: &tantivy::Index) -> Result<(), IndexError> {
+    let segments = index
         .searchable_segment_metas()?
         .into_iter()
-        .filter(|meta| u64::from(meta.max_doc()) < REBUILD_COMMIT_EVERY)
-        .map(|meta| meta.id())
+        .map(|meta| (meta.id(), u64::from(meta.num_docs())))
         .collect();
-    if small.len() < 2 {
+    let merges: Vec<Vec<SegmentId>> = shares(segments, search_threads())
+        .into_iter()
+        .filter(|share| share.len() > 1)
+        .collect();
+    if merges.is_empty() {
         return Ok(());
     }
     let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY_BYTES)?;
-    writer.merge(&small).wait()?;
+    // Started together: tantivy runs them on its merge threads at once.
+    let merging: Vec<_> = merges.iter().map(|share| writer.merge(share)).collect();
+    for merge in merging {
+        merge.wait()?;
+    }
     writer.wait_merging_threads()?;
     Ok(())
+}
+
+/// `segments` (each with its documents) parted into at most `parts` shares
+/// of near-equal documents: the largest first, each into the share with
+/// the fewest so far. A segment larger than a fair share stays alone.
+fn shares<T>(mut segments: Vec<(T, u64)>, parts: usize) -> Vec<Vec<T>> {
+    segments.sort_by_key(|(_, docs)| std::cmp::Reverse(*docs));
+    let mut shares: Vec<(u64, Vec<T>)> = Vec::new();
+    for (segment, docs) in segments {
+        if shares.len() < parts.max(1) {
+            shares.push((docs, vec![segment]));
+        } else if let Some(least) = shares.iter_mut().min_by_key(|(total, _)| *total) {
+            least.0 += docs;
+            least.1.push(segment);
+        }
+    }
+    shares.into_iter().map(|(_, share)| share).collect()
 }
 
 /// `dir` with a suffix added to its last component (`data/index` →

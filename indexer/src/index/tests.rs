@@ -1072,6 +1072,77 @@ fn a_rebuild_from_the_store_matches_the_incremental_index() {
 }
 
 #[test]
+fn a_rebuild_ends_with_one_segment_per_search_thread_and_every_item_found() {
+    // A commit every 4 items in tests: 30 items leave 8 segments or more
+    // (each indexing thread writes its own) before the rebuild's merge.
+    let store = Store::open_in_memory().unwrap();
+    let base = corpus();
+    for n in 0..30 {
+        let mut it = base[n % base.len()].clone();
+        it.url = format!("https://example.org/rebuilt/{n}");
+        store.upsert_item(&new_item(&it)).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    assert_eq!(Index::rebuild(&path, &store).unwrap(), 30);
+    let rebuilt = Index::open(&path).unwrap();
+    let searcher = rebuilt.reader.searcher();
+    let sizes: Vec<u32> = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.num_docs())
+        .collect();
+    assert_eq!(sizes.len(), super::search_threads().min(30), "{sizes:?}");
+    assert_eq!(sizes.iter().sum::<u32>(), 30);
+    // Near-equal shares: apart by at most one commit's segment.
+    let (least, most) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+    assert!(most - least <= 4, "{sizes:?}");
+    let all = search(&rebuilt, &SearchRequest::default());
+    assert_eq!(all.total_items, 30);
+}
+
+#[test]
+fn segments_are_parted_into_near_equal_shares() {
+    // Each share's documents, most first.
+    let sizes = |shares: Vec<Vec<(char, u64)>>| -> Vec<u64> {
+        let mut sizes: Vec<u64> = shares
+            .iter()
+            .map(|share| share.iter().map(|(_, docs)| docs).sum())
+            .collect();
+        sizes.sort_by_key(|docs| std::cmp::Reverse(*docs));
+        sizes
+    };
+    let named = |docs: &[u64]| -> Vec<((char, u64), u64)> {
+        docs.iter()
+            .zip('a'..)
+            .map(|(docs, name)| ((name, *docs), *docs))
+            .collect()
+    };
+    // The 1,100,000-item index a rebuild left before: 6 segments (in
+    // tantivy's order, not by size).
+    let six = named(&[128_023, 200_000, 186_653, 200_000, 185_324, 200_000]);
+    assert_eq!(
+        sizes(super::shares(six.clone(), 2)),
+        [571_977, 528_023],
+        "two threads"
+    );
+    assert_eq!(
+        sizes(super::shares(six.clone(), 3)),
+        [386_653, 385_324, 328_023]
+    );
+    assert_eq!(sizes(super::shares(six.clone(), 1)), [1_100_000]);
+    assert_eq!(sizes(super::shares(six.clone(), 0)), [1_100_000]);
+    // As many threads as segments or more: none merged.
+    assert_eq!(super::shares(six.clone(), 8).len(), 6);
+    assert!(super::shares(six, 8).iter().all(|share| share.len() == 1));
+    // A segment larger than a fair share stays alone; the others share.
+    let shares = super::shares(named(&[10, 10, 1_000, 10]), 2);
+    assert_eq!(sizes(shares.clone()), [1_000, 30]);
+    assert!(shares.contains(&vec![('c', 1_000)]), "{shares:?}");
+    assert!(super::shares(Vec::<(char, u64)>::new(), 2).is_empty());
+}
+
+#[test]
 fn a_rebuild_interrupted_between_its_renames_is_repaired_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index");
