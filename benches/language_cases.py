@@ -8,6 +8,11 @@
   language, from the Leipzig corpora; not the data lingua's models were
   built from), for every language veille identifies. The crates are found
   with `cargo metadata` (they are veille's dependencies).
+- lingua-sentences-audited.tsv: the same sentences of the network's nine
+  languages without those benches/language_audit.tsv lists: every line of
+  the nine files was labelled again from its text alone (without the
+  file's label or any detector's answer), and the audit keeps the lines
+  found in another language or in none (names, addresses, references).
 - fundus-sentences.tsv: the article bodies of the fundus test pages
   (FUNDUS_DIR, default ../shared/fixtures/pages/fundus), whose language
   index.tsv gives (those veille identifies), cut into sentences of at least 40 characters, at most
@@ -49,6 +54,26 @@ with open(os.path.join(out, "lingua-sentences.tsv"), "w") as s, open(os.path.joi
                     f.write(f"{code}\t{line}\n")
         found += 1
 print(f"lingua test data: {found} languages", file=sys.stderr)
+
+# The audited sentences: the lines of the nine languages' files whose
+# audit agrees with the file (benches/language_audit.tsv:
+# lang<TAB>audited<TAB>text<TAB>why, the lines it does not).
+NINE = {"en", "fr", "es", "ca", "eu", "pt", "it", "de", "ko"}
+audit = {tuple(l.rstrip("\n").split("\t")[0:3:2])
+         for l in open(os.path.join(here, "language_audit.tsv"), encoding="utf-8")
+         if l.strip() and not l.startswith("#")}
+kept = dropped = 0
+with open(os.path.join(out, "lingua-sentences-audited.tsv"), "w") as a:
+    for line in open(os.path.join(out, "lingua-sentences.tsv"), encoding="utf-8"):
+        code, text = line.rstrip("\n").split("\t", 1)
+        if code not in NINE:
+            continue
+        if (code, text) in audit:
+            dropped += 1
+        else:
+            kept += 1
+            a.write(line)
+print(f"audited sentences: {kept} kept, {dropped} in another language or none", file=sys.stderr)
 
 def paragraphs(body):
     for key in ("summary",):
