@@ -36,6 +36,11 @@ Expected values are taken as given, except the corrections in CORRECTIONS
 (two day/month swaps that fundus's README documents; readability bylines
 that are not, or not only, the article's author; a readability title that is
 the site's name), each with its reason, applied to every tool alike.
+
+Beside veille's fundus table, a second title figure: its titles that are the
+article's own headline as the page states it, the issue's definition of a
+right title; the titles that differ from fundus's choice are judged page by
+page in benches/title_audit.tsv (veille's only, so this figure has no peer).
 """
 
 import datetime as dt
@@ -265,9 +270,28 @@ def verdicts(p, rec, fields):
 
 FIELDS = {"htmldate": ("date",)}
 
+# fundus's expected title is the one headline its parser for the publisher
+# reads (JSON-LD's, og:title, an <h1>); benches/title_audit.tsv judges
+# veille's other titles against the issue's definition (the article's own
+# headline as the page states it): page -> the title judged right. A page
+# whose title has changed since is not counted.
+AUDIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "title_audit.tsv")
+
+
+def own_headlines():
+    judged = {}
+    for line in open(AUDIT, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        page, title, verdict, _why = line.rstrip("\n").split("\t")
+        if verdict == "right":
+            judged[page] = collapse(title)
+    return judged
+
 
 def cmd_score(work, specs):
     pages = load_expected(work)
+    own_lines = []
     for s in ("fundus", "readability"):
         subset = [p for p in pages if p["set"] == s]
         print(f"{s}: {len(subset)} pages")
@@ -293,7 +317,21 @@ def cmd_score(work, specs):
 
             print(f"| {name} | {pct('title', 'right')} | {pct('author', 'right')} | "
                   f"{pct('date', 'right')} | {pct('date', 'none')} | {pct('date', 'wrong')} |")
+            if s == "fundus" and name.startswith("veille"):
+                judged = own_headlines()
+                own = sum(
+                    1 for p in subset if p["title"] and (
+                        verdicts(p, res.get(p["input"], {}), ("title",)).get("title") == "right"
+                        or judged.get(p["page"]) == collapse(res.get(p["input"], {}).get("title"))))
+                titled = sum(1 for p in subset if p["title"])
+                own_lines.append(f"{name}: the article's own headline as the page states it "
+                                 f"(benches/title_audit.tsv): {own}/{titled} ({100 * own / titled:.1f}%)")
         print()
+        for line in own_lines:
+            print(line)
+        if own_lines:
+            print()
+        own_lines.clear()
 
 
 def cmd_misses(work, path, only=None):
