@@ -55,9 +55,9 @@ with open(os.path.join(out, "lingua-sentences.tsv"), "w") as s, open(os.path.joi
         found += 1
 print(f"lingua test data: {found} languages", file=sys.stderr)
 
-# The audited sentences: the lines of the nine languages' files whose
-# audit agrees with the file (benches/language_audit.tsv:
-# lang<TAB>audited<TAB>text<TAB>why, the lines it does not).
+# The audited sentences: the nine languages' lines but those
+# benches/language_audit.tsv lists (lang<TAB>audited<TAB>text<TAB>why: a
+# text in another language than its file's, or in none).
 NINE = {"en", "fr", "es", "ca", "eu", "pt", "it", "de", "ko"}
 audit = {tuple(l.rstrip("\n").split("\t")[0:3:2])
          for l in open(os.path.join(here, "language_audit.tsv"), encoding="utf-8")

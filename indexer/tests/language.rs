@@ -148,7 +148,7 @@ fn word_pairs() {
     assert!(other >= 0.93, "other languages: {other:.3}");
 }
 
-/// The sentences of `cases` whose text `benches/language_audit.tsv` finds
+/// The sentences of `cases` but those `benches/language_audit.tsv` finds
 /// in another language than their file's, or in none (names, addresses,
 /// references): every line of the nine network languages' files was
 /// labelled again from its text alone.
