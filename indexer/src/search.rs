@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 use veille_store::Status;
 
 /// How hits are ordered.
@@ -237,13 +238,15 @@ pub struct SearchResults {
     /// Matching near-duplicate groups (= hits over all pages).
     pub total: u64,
     pub hits: Vec<Hit>,
-    pub facets: Facets,
+    /// (The counts are shared with the cache that keeps them, and with
+    /// every other answer to the same search, not copied.)
+    pub facets: Arc<Facets>,
     /// Matching items, every member of a group counted.
     pub total_items: u64,
     /// Matching items per month of publication (UTC), `"YYYY-MM"` → count.
-    pub histogram: BTreeMap<String, u64>,
+    pub histogram: Arc<BTreeMap<String, u64>>,
     /// The same months, split by theme, language and country.
-    pub histogram_by: HistogramBy,
+    pub histogram_by: Arc<HistogramBy>,
     /// The terms cross-language expansion added: each expanded phrase of the
     /// query, as typed → the phrases searched for it in other languages (or
     /// synonyms). Empty with `expand: false` or when the query names no

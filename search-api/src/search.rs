@@ -6,6 +6,7 @@
 use axum::extract::{RawQuery, State};
 use axum::Json;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use veille_indexer::index::Index;
@@ -28,15 +29,15 @@ pub struct SearchResponse {
     pub hits: Vec<Hit<String>>,
     /// Counts per value of `lang`, `country`, `theme`, `source`, `status`
     /// over every matching item (duplicates included).
-    pub facets: Facets,
+    pub facets: Arc<Facets>,
     /// Number of matching items, every member of a duplicate group counted.
     pub total_items: u64,
     /// Matching items per month of publication (UTC): `{"2024-05": 3, …}`.
-    pub histogram: BTreeMap<String, u64>,
+    pub histogram: Arc<BTreeMap<String, u64>>,
     /// The same months split by theme, language and country, the five
     /// most frequent values of each and `other`:
     /// `{"theme": {"2024-05": {"T1": 2, "other": 1}}, "lang": …, "country": …}`.
-    pub histogram_by: HistogramBy,
+    pub histogram_by: Arc<HistogramBy>,
     /// The terms cross-language expansion added: `{"housing cooperative":
     /// ["coopérative d'habitation", "cooperativa de vivienda", "주택협동조합",
     /// …]}`; empty with `expand=false`.

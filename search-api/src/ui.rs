@@ -1088,7 +1088,8 @@ async fn sources_page(
                 ..Default::default()
             })?
             .facets
-            .source;
+            .source
+            .clone();
         Ok((health, approved, mondays, activity))
     })
     .await;

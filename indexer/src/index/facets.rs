@@ -486,9 +486,10 @@ fn all_values(column: &StrColumn) -> Vec<String> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Counted {
     pub(crate) groups: GroupCounts,
-    pub(crate) facets: Facets,
-    pub(crate) histogram: BTreeMap<String, u64>,
-    pub(crate) histogram_by: HistogramBy,
+    // Shared with every answer that gives them, not copied.
+    pub(crate) facets: Arc<Facets>,
+    pub(crate) histogram: Arc<BTreeMap<String, u64>>,
+    pub(crate) histogram_by: Arc<HistogramBy>,
 }
 
 /// The matches and their distinct near-duplicate groups.
@@ -677,24 +678,26 @@ impl Collector for CountsCollector {
                 items,
                 groups: groups.iter().map(|w| u64::from(w.count_ones())).sum(),
             },
-            facets: Facets {
+            facets: Arc::new(Facets {
                 lang,
                 country,
                 theme,
                 source,
                 status,
-            },
-            histogram: per_month
-                .iter()
-                .zip(tables.months.iter())
-                .filter(|(n, _)| **n > 0)
-                .map(|(n, month)| (month_name(*month), *n))
-                .collect(),
-            histogram_by: HistogramBy {
+            }),
+            histogram: Arc::new(
+                per_month
+                    .iter()
+                    .zip(tables.months.iter())
+                    .filter(|(n, _)| **n > 0)
+                    .map(|(n, month)| (month_name(*month), *n))
+                    .collect(),
+            ),
+            histogram_by: Arc::new(HistogramBy {
                 theme: theme_by,
                 lang: lang_by,
                 country: country_by,
-            },
+            }),
         })
     }
 }
