@@ -291,22 +291,29 @@ def own_headlines():
 
 def cmd_score(work, specs):
     pages = load_expected(work)
-    own_lines = []
+    judged = own_headlines()
     for s in ("fundus", "readability"):
         subset = [p for p in pages if p["set"] == s]
         print(f"{s}: {len(subset)} pages")
         print()
         print("| tool | title right | author right | date right | no date | wrong date |")
         print("| --- | --- | --- | --- | --- | --- |")
+        own_lines = []
         for spec in specs:
             name, path = spec.split("=", 1)
             res = load_results(path)
             fields = FIELDS.get(name.split()[0], ("title", "author", "date"))
             counts = {}
+            # veille's titles on fundus that are the article's own headline
+            # (right, or judged so in benches/title_audit.tsv).
+            own = None if s != "fundus" or not name.startswith("veille") else 0
             for p in subset:
-                for field, v in verdicts(p, res.get(p["input"], {}), fields).items():
+                rec = res.get(p["input"], {})
+                for field, v in verdicts(p, rec, fields).items():
                     c = counts.setdefault(field, {"right": 0, "wrong": 0, "none": 0})
                     c[v] += 1
+                    if field == "title" and own is not None:
+                        own += v == "right" or judged.get(p["page"]) == collapse(rec.get("title"))
 
             def pct(field, v):
                 c = counts.get(field)
@@ -317,21 +324,14 @@ def cmd_score(work, specs):
 
             print(f"| {name} | {pct('title', 'right')} | {pct('author', 'right')} | "
                   f"{pct('date', 'right')} | {pct('date', 'none')} | {pct('date', 'wrong')} |")
-            if s == "fundus" and name.startswith("veille"):
-                judged = own_headlines()
-                own = sum(
-                    1 for p in subset if p["title"] and (
-                        verdicts(p, res.get(p["input"], {}), ("title",)).get("title") == "right"
-                        or judged.get(p["page"]) == collapse(res.get(p["input"], {}).get("title"))))
-                titled = sum(1 for p in subset if p["title"])
+            if own is not None:
+                titled = sum(counts["title"].values())
                 own_lines.append(f"{name}: the article's own headline as the page states it "
                                  f"(benches/title_audit.tsv): {own}/{titled} ({100 * own / titled:.1f}%)")
         print()
         for line in own_lines:
             print(line)
-        if own_lines:
             print()
-        own_lines.clear()
 
 
 def cmd_misses(work, path, only=None):

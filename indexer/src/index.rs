@@ -55,7 +55,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tantivy::collector::{Collector, Count, CustomScorer, CustomSegmentScorer, TopDocs};
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
-use tantivy::index::{SegmentComponent, SegmentId};
+use tantivy::index::SegmentComponent;
 use tantivy::merge_policy::NoMergePolicy;
 use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -994,8 +994,8 @@ fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&payload_of(change_seq));
     prepared.commit()?;
+    merge_into_shares(&index, &mut writer)?;
     writer.wait_merging_threads()?;
-    merge_into_shares(&index)?;
     Ok(count)
 }
 
@@ -1004,27 +1004,26 @@ fn build_into(dir: &Path, store: &Store) -> Result<u64, IndexError> {
 /// segment costs every search a fixed part (its scorers, its counts' tables
 /// read out and merged), and a search spreads its segments over one thread
 /// per core, so as many segments as threads, alike in size, keep both
-/// threads busy to the end for the least fixed cost.
-fn merge_into_shares(index: &tantivy::Index) -> Result<(), IndexError> {
+/// threads busy to the end for the least fixed cost. Done by the rebuild's
+/// own `writer`, whose merge policy merged nothing on the way.
+fn merge_into_shares(
+    index: &tantivy::Index,
+    writer: &mut IndexWriter<TantivyDocument>,
+) -> Result<(), IndexError> {
     let segments = index
         .searchable_segment_metas()?
         .into_iter()
         .map(|meta| (meta.id(), u64::from(meta.num_docs())))
         .collect();
-    let merges: Vec<Vec<SegmentId>> = shares(segments, search_threads())
+    // Started together: tantivy runs them on its merge threads at once.
+    let merging: Vec<_> = shares(segments, search_threads())
         .into_iter()
         .filter(|share| share.len() > 1)
+        .map(|share| writer.merge(&share))
         .collect();
-    if merges.is_empty() {
-        return Ok(());
-    }
-    let mut writer: IndexWriter<TantivyDocument> = index.writer(WRITER_MEMORY_BYTES)?;
-    // Started together: tantivy runs them on its merge threads at once.
-    let merging: Vec<_> = merges.iter().map(|share| writer.merge(share)).collect();
     for merge in merging {
         merge.wait()?;
     }
-    writer.wait_merging_threads()?;
     Ok(())
 }
 

@@ -196,8 +196,10 @@ pub(crate) fn build(
 ) -> Result<Built, IndexError> {
     // Every document of a language has its words in that language's field
     // pair only: a language filter leaves one pair to search.
-    let pair =
-        non_blank(&req.lang).map(|lang| analyzers::suffix_for(Some(&schema::normalize_lang(lang))));
+    let lang = non_blank(&req.lang).map(schema::normalize_lang);
+    let pair = lang
+        .as_deref()
+        .map(|lang| analyzers::suffix_for(Some(lang)));
     let parsed = parser.parsed(&req.q, req.expand, pair)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(user) = &parsed.user {
@@ -212,8 +214,7 @@ pub(crate) fn build(
             Box::new(ConstScoreQuery::new(Box::new(query), 0.0)),
         ));
     };
-    if let Some(lang) = non_blank(&req.lang) {
-        let lang = schema::normalize_lang(lang);
+    if let Some(lang) = lang {
         // Asked in the pair that holds this language's documents and no
         // other's, the query finds them alone: the filter would only
         // intersect them with themselves.
